@@ -1,0 +1,82 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Accolade: a self-hosted dispatcher for reward and recognition messages.
+///
+/// Imports point down: accolade (CLI) → AccoladeChannels / AccoladeStores → AccoladeCurl → AccoladeCore.
+/// AccoladeCore imports nothing of ours.
+let package = Package(
+    name: "accolade",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "accolade", targets: ["accolade"]),
+        .library(name: "AccoladeCore", targets: ["AccoladeCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .target(
+            name: "AccoladeCore",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        .target(
+            name: "AccoladeCurl",
+            dependencies: [
+                "CCurl",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "AccoladeChannels",
+            dependencies: [
+                "AccoladeCore",
+                "AccoladeCurl",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(
+            name: "AccoladeStores",
+            dependencies: [
+                "AccoladeCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "accolade",
+            dependencies: [
+                "AccoladeCore",
+                "AccoladeChannels",
+                "AccoladeStores",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(name: "AccoladeCoreTests", dependencies: ["AccoladeCore"]),
+        .testTarget(name: "AccoladeChannelsTests", dependencies: ["AccoladeChannels", "AccoladeCurl", "AccoladeCore"]),
+        .testTarget(name: "AccoladeStoresTests", dependencies: ["AccoladeStores", "AccoladeCore"]),
+        .testTarget(name: "AccoladeEndToEndTests", dependencies: ["AccoladeCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

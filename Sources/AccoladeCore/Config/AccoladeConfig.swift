@@ -1,0 +1,181 @@
+import Foundation
+import Yams
+
+/// The whole configuration, read from `config/accolade.yml` (or `--config PATH` / `ACCOLADE_CONFIG`).
+///
+/// Relative paths (store file, templates) are resolved against the current working directory, so
+/// the shipped configuration works when Accolade is run from the repository root.
+public struct AccoladeConfig: Sendable {
+    /// Where messages and deliveries live.
+    public var store: StoreConfig
+    /// The templates folder.
+    public var templatesDirectory: String
+    /// Configured channels; a channel that is absent cannot be routed to.
+    public var channels: ChannelsConfig
+    /// Worker tuning.
+    public var worker: WorkerConfig
+    /// `trace` … `critical`; default `info`.
+    public var logLevel: String
+
+    /// Loads and validates a configuration file.
+    public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
+        throws(ConfigError) -> AccoladeConfig
+    {
+        let text: String
+        do {
+            text = try String(contentsOfFile: path, encoding: .utf8)
+        } catch {
+            throw ConfigError(path: "", reason: "cannot read \(path): \(error.localizedDescription) (pass --config PATH or set ACCOLADE_CONFIG)")
+        }
+        return try parse(yaml: text, environment: environment)
+    }
+
+    /// Parses and validates configuration text.
+    public static func parse(yaml: String, environment: [String: String]) throws(ConfigError) -> AccoladeConfig {
+        let node: Yams.Node?
+        do {
+            node = try Yams.compose(yaml: yaml)
+        } catch {
+            throw ConfigError(path: "", reason: "not valid YAML: \(error)")
+        }
+        let root = try ConfigNode(node, path: "", environment: environment)
+        let config = AccoladeConfig(
+            store: try StoreConfig(root.child("store")),
+            templatesDirectory: try root.string("templates") ?? "templates",
+            channels: try ChannelsConfig(root.child("channels")),
+            worker: try WorkerConfig(root.child("worker")),
+            logLevel: try root.string("log_level") ?? "info")
+        try root.rejectUnknownKeys()
+        return config
+    }
+}
+
+/// Which store backs the queue.
+public enum StoreConfig: Sendable, Hashable {
+    /// Embedded SQLite at this file path.
+    case sqlite(path: String)
+
+    init(_ node: ConfigNode) throws(ConfigError) {
+        let path = try node.string("sqlite") ?? "var/accolade.sqlite"
+        try node.rejectUnknownKeys()
+        self = .sqlite(path: path)
+    }
+}
+
+/// The channels section.
+public struct ChannelsConfig: Sendable {
+    /// Email over SMTP, when configured.
+    public var email: EmailChannelConfig?
+
+    /// Creates a channels section.
+    public init(email: EmailChannelConfig?) {
+        self.email = email
+    }
+
+    init(_ node: ConfigNode) throws(ConfigError) {
+        self.email = try node.optionalChild("email").map { n throws(ConfigError) in try EmailChannelConfig(n) }
+        try node.rejectUnknownKeys()
+    }
+}
+
+/// STARTTLS policy for `smtp://` URLs.
+public enum StartTLSPolicy: String, Sendable, Hashable, CaseIterable {
+    /// Plain text only (loopback relays).
+    case never
+    /// Upgrade when the server offers it.
+    case opportunistic
+    /// Refuse to send unless the session is encrypted.
+    case required
+}
+
+/// `channels.email`.
+public struct EmailChannelConfig: Sendable, Hashable, CustomStringConvertible {
+    /// `From` header, e.g. `Acme Rewards <rewards@example.com>`.
+    public var from: String
+    /// Optional `Reply-To` address.
+    public var replyTo: String?
+    /// `smtp://host:port` or `smtps://host:port` (implicit TLS).
+    public var url: String
+    /// STARTTLS policy for `smtp://`.
+    public var starttls: StartTLSPolicy
+    /// SMTP AUTH user.
+    public var username: String?
+    /// SMTP AUTH password (secret: never printed).
+    public var password: String?
+    /// Connect timeout, seconds.
+    public var connectTimeout: TimeInterval
+    /// Whole-transfer timeout, seconds.
+    public var timeout: TimeInterval
+    /// Most simultaneous SMTP connections.
+    public var maxConnections: Int
+
+    init(_ node: ConfigNode) throws(ConfigError) {
+        from = try node.requiredString("from")
+        replyTo = try node.string("reply_to")
+        let smtp = try node.child("smtp")
+        url = try smtp.requiredString("url")
+        guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
+            throw ConfigError(path: "channels.email.smtp.url", reason: "must start with smtp:// or smtps://")
+        }
+        starttls = try smtp.choice("starttls", as: StartTLSPolicy.self) ?? .opportunistic
+        username = try smtp.string("username")
+        password = try smtp.string("password")
+        connectTimeout = try smtp.duration("connect_timeout") ?? 10
+        timeout = try smtp.duration("timeout") ?? 60
+        maxConnections = try smtp.int("max_connections", in: 1...1024) ?? 16
+        try smtp.rejectUnknownKeys()
+        try node.rejectUnknownKeys()
+    }
+
+    /// A description with the password masked.
+    public var description: String {
+        "email(from: \(from), url: \(url), starttls: \(starttls.rawValue), username: \(username ?? "-"), password: \(password == nil ? "-" : "••••"))"
+    }
+}
+
+/// `worker`.
+public struct WorkerConfig: Sendable, Hashable {
+    /// Deliveries in flight at once per worker process.
+    public var concurrency: Int
+    /// Deliveries claimed per store transaction.
+    public var batchSize: Int
+    /// How long a claim is held before another worker may rescue it, seconds.
+    public var lease: TimeInterval
+    /// How often an idle worker looks for due work, seconds.
+    public var pollInterval: TimeInterval
+    /// How long in-flight deliveries may take to finish on SIGTERM/SIGINT, seconds.
+    public var shutdownGrace: TimeInterval
+    /// Retry policy.
+    public var retry: RetryPolicy
+
+    /// Creates worker settings.
+    public init(
+        concurrency: Int = 64, batchSize: Int = 256, lease: TimeInterval = 120, pollInterval: TimeInterval = 0.25,
+        shutdownGrace: TimeInterval = 10, retry: RetryPolicy = RetryPolicy()
+    ) {
+        self.concurrency = concurrency
+        self.batchSize = batchSize
+        self.lease = lease
+        self.pollInterval = pollInterval
+        self.shutdownGrace = shutdownGrace
+        self.retry = retry
+    }
+
+    init(_ node: ConfigNode) throws(ConfigError) {
+        concurrency = try node.int("concurrency", in: 1...4096) ?? 64
+        batchSize = try node.int("batch_size", in: 1...10_000) ?? 256
+        lease = try node.duration("lease") ?? 120
+        pollInterval = try node.duration("poll_interval") ?? 0.25
+        shutdownGrace = try node.duration("shutdown_grace") ?? 10
+        let r = try node.child("retry")
+        retry = RetryPolicy(
+            maxAttempts: try r.int("max_attempts", in: 1...100) ?? 8,
+            baseDelay: try r.duration("base_delay") ?? 2,
+            maxDelay: try r.duration("max_delay") ?? 3600)
+        try r.rejectUnknownKeys()
+        try node.rejectUnknownKeys()
+        if retry.maxDelay < retry.baseDelay {
+            throw ConfigError(path: "worker.retry.max_delay", reason: "must not be shorter than base_delay")
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import Foundation
+
+/// What happened when a worker handled a claimed delivery.
+public enum AttemptResult: Sendable, Hashable {
+    /// The provider accepted it.
+    case sent(DeliveryReceipt, startedAt: Date)
+    /// The provider (or the transport) failed, classified.
+    case failed(DeliveryError, startedAt: Date)
+    /// The message could not be rendered any more (template changed or removed since it was queued).
+    case unrenderable(String, startedAt: Date)
+    /// The message expired before it could be delivered.
+    case expired
+}
+
+/// The delivery life cycle as one pure type: every decision about states, no I/O.
+///
+/// Stores persist what this type decides; workers feed it attempt results. See ``DeliveryState``
+/// for the diagram. Keeping it pure lets every transition be unit-tested without a database.
+public enum DeliveryStateMachine {
+    /// Whether `from → to` is a legal transition.
+    public static func canTransition(from: DeliveryState, to: DeliveryState) -> Bool {
+        switch (from, to) {
+        case (.pending, .available), (.pending, .skipped), (.pending, .cancelled):
+            return true
+        case (.scheduled, .available), (.scheduled, .running), (.scheduled, .skipped), (.scheduled, .cancelled):
+            return true
+        case (.available, .running), (.available, .skipped), (.available, .cancelled):
+            return true
+        case (.running, .sent), (.running, .retryable), (.running, .failed), (.running, .skipped),
+            (.running, .available):  // released on shutdown or rescued after a lost lease
+            return true
+        case (.retryable, .available), (.retryable, .running), (.retryable, .skipped), (.retryable, .cancelled),
+            (.retryable, .failed):  // rescued with no attempts left
+            return true
+        case (.failed, .available):  // operator retry
+            return true
+        case (.sent, .delivered), (.sent, .read), (.sent, .failed), (.delivered, .read), (.delivered, .failed):
+            return receiptRank(to) > receiptRank(from) || to == .failed
+        default:
+            return false
+        }
+    }
+
+    /// Plans the deliveries of a new message: one per route channel.
+    ///
+    /// `all`: every channel is due at `send_at` (or now). `fallback`: the first channel is due, the
+    /// rest wait as `pending` until an earlier one fails for good.
+    public static func plan(for message: Message, now: Date, makeID: () -> String) -> [Delivery] {
+        let due = max(message.sendAt ?? now, now)
+        let firstState: DeliveryState = due > now ? .scheduled : .available
+        return message.route.channels.enumerated().map { position, channel in
+            let waits = message.route.mode == .fallback && position > 0
+            return Delivery(
+                id: makeID(), messageID: message.id, channel: channel, position: position,
+                state: waits ? .pending : firstState, attempts: 0, nextAttemptAt: waits ? nil : due,
+                updatedAt: now)
+        }
+    }
+
+    /// Decides the update for a claimed delivery after one attempt.
+    ///
+    /// - Transient failures become `retryable` with backoff until `policy.maxAttempts`, then `failed`.
+    /// - Permanent failures become `failed`; suppressed recipients and expired messages `skipped`.
+    /// - In a `fallback` route a final failure or skip activates the next channel, and a success
+    ///   skips the channels still waiting.
+    public static func decide(
+        _ claimed: ClaimedDelivery, result: AttemptResult, owner: String, policy: RetryPolicy, now: Date,
+        using rng: inout some RandomNumberGenerator
+    ) -> DeliveryUpdate {
+        let delivery = claimed.delivery
+        let message = claimed.message
+        let number = delivery.attempts + 1
+        let fallback = message.route.mode == .fallback
+        let moveOn: RouteFollowUp? =
+            fallback ? .activateNext(messageID: message.id, afterPosition: delivery.position, at: now) : nil
+
+        func update(
+            _ state: DeliveryState, attempts: Int, next: Date? = nil, provider: String?, providerID: String? = nil,
+            error: String?, attempt: Attempt?, followUp: RouteFollowUp?
+        ) -> DeliveryUpdate {
+            DeliveryUpdate(
+                deliveryID: delivery.id, leaseOwner: owner, state: state, attempts: attempts, nextAttemptAt: next,
+                provider: provider, providerMessageID: providerID, lastError: error, attempt: attempt,
+                followUp: followUp, now: now)
+        }
+        func attempt(_ outcome: AttemptOutcome, _ started: Date, _ provider: String, _ code: String?, _ detail: String)
+            -> Attempt
+        {
+            Attempt(
+                deliveryID: delivery.id, number: number, startedAt: started, finishedAt: now, provider: provider,
+                outcome: outcome, code: code, detail: detail)
+        }
+
+        switch result {
+        case .sent(let receipt, let started):
+            return update(
+                .sent, attempts: number, provider: receipt.provider, providerID: receipt.providerMessageID,
+                error: nil, attempt: attempt(.sent, started, receipt.provider, receipt.code, receipt.detail),
+                followUp: fallback ? .skipPending(messageID: message.id, reason: "\(delivery.channel) was sent") : nil)
+
+        case .expired:
+            let reason = "message expired before delivery"
+            return update(
+                .skipped, attempts: delivery.attempts, provider: nil, error: reason,
+                attempt: attempt(.skipped, now, "worker", nil, reason),
+                followUp: fallback ? .skipPending(messageID: message.id, reason: reason) : nil)
+
+        case .unrenderable(let reason, let started):
+            let detail = "cannot render: \(reason)"
+            return update(
+                .failed, attempts: number, provider: nil, error: detail,
+                attempt: attempt(.failed, started, "worker", nil, detail), followUp: moveOn)
+
+        case .failed(let error, let started):
+            switch error.disposition {
+            case .permanent:
+                return update(
+                    .failed, attempts: number, provider: error.provider, error: error.description,
+                    attempt: attempt(.failed, started, error.provider, error.code, error.detail), followUp: moveOn)
+            case .suppressed:
+                return update(
+                    .skipped, attempts: number, provider: error.provider, error: "suppressed: \(error.detail)",
+                    attempt: attempt(.skipped, started, error.provider, error.code, error.detail), followUp: moveOn)
+            case .retry(let after), .rateLimited(let after):
+                let outcome: AttemptOutcome = {
+                    if case .rateLimited = error.disposition { return .rateLimited }
+                    return .retry
+                }()
+                guard policy.allowsRetry(afterAttempts: number) else {
+                    let detail = "gave up after \(number) attempts: \(error.description)"
+                    return update(
+                        .failed, attempts: number, provider: error.provider, error: detail,
+                        attempt: attempt(.failed, started, error.provider, error.code, error.detail), followUp: moveOn)
+                }
+                let wait = policy.delay(afterAttempts: number, providerDelay: after?.seconds, using: &rng)
+                return update(
+                    .retryable, attempts: number, next: now.addingTimeInterval(wait), provider: error.provider,
+                    error: error.description,
+                    attempt: attempt(outcome, started, error.provider, error.code, error.detail), followUp: nil)
+            }
+        }
+    }
+
+    /// Applies a provider receipt monotonically: `sent < delivered < read`, `failed` terminal.
+    ///
+    /// Returns the new state, or `nil` when the receipt is stale or a duplicate and changes nothing.
+    public static func applyReceipt(_ receipt: DeliveryState, to current: DeliveryState) -> DeliveryState? {
+        guard current == .sent || current == .delivered || current == .read else { return nil }
+        if receipt == .failed { return current == .read ? nil : .failed }
+        return receiptRank(receipt) > receiptRank(current) ? receipt : nil
+    }
+
+    private static func receiptRank(_ state: DeliveryState) -> Int {
+        switch state {
+        case .sent: return 1
+        case .delivered: return 2
+        case .read: return 3
+        default: return 0
+        }
+    }
+}

@@ -1,0 +1,47 @@
+import Foundation
+
+/// One reward message as accepted: what to render, for whom, over which route.
+///
+/// A message is immutable once stored; its deliveries carry the changing state.
+public struct Message: Sendable, Hashable, Codable {
+    /// Time-sortable id (UUIDv7 text), see ``Identifier``.
+    public var id: String
+    /// The template folder name, e.g. `reward-earned`.
+    public var template: String
+    /// The locale to render in (`id-ID`), or `nil` for the template's default.
+    public var locale: String?
+    /// Who receives it.
+    public var recipient: Recipient
+    /// The template data (a JSON object).
+    public var data: JSONValue
+    /// The channels and how they combine.
+    public var route: Route
+    /// The caller's idempotency key, if any. At most one message exists per key.
+    public var idempotencyKey: String?
+    /// A digest of the request that created the message, to tell a replay from a conflicting reuse of the key.
+    public var fingerprint: String
+    /// When the message was accepted.
+    public var createdAt: Date
+    /// Do not deliver before this time.
+    public var sendAt: Date?
+    /// Do not deliver after this time; undelivered channels end `skipped`.
+    public var expiresAt: Date?
+
+    /// Creates a message.
+    public init(
+        id: String, template: String, locale: String?, recipient: Recipient, data: JSONValue, route: Route,
+        idempotencyKey: String?, fingerprint: String, createdAt: Date, sendAt: Date? = nil, expiresAt: Date? = nil
+    ) {
+        self.id = id
+        self.template = template
+        self.locale = locale
+        self.recipient = recipient
+        self.data = data
+        self.route = route
+        self.idempotencyKey = idempotencyKey
+        self.fingerprint = fingerprint
+        self.createdAt = createdAt
+        self.sendAt = sendAt
+        self.expiresAt = expiresAt
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+
+/// Durable storage of messages, deliveries, attempts and idempotency keys.
+///
+/// Implementations (SQLite, PostgreSQL) persist what ``DeliveryStateMachine`` decides and add
+/// only the concurrency control a shared queue needs: leases, compare-and-set on the lease owner,
+/// unique idempotency keys. Every method that changes more than one row does so in one transaction.
+public protocol Store: Sendable {
+    /// Applies pending schema migrations (idempotent).
+    func migrate() async throws
+
+    /// Stores messages with their planned deliveries, one transaction for the whole batch.
+    ///
+    /// For a message whose idempotency key already exists, nothing is written: the result is
+    /// ``EnqueueResult/replayed(_:_:)`` when the stored fingerprint matches, else
+    /// ``EnqueueResult/conflict(existingMessageID:)``. Results are in input order.
+    func enqueue(_ requests: [EnqueueRequest]) async throws -> [EnqueueResult]
+
+    /// Claims up to `limit` due deliveries (claimable state, `next_attempt_at <= now`, oldest due
+    /// first), marks them `running` under a lease for `owner` until `now + lease`, and returns
+    /// them with their messages. No delivery is ever returned to two claimers at once.
+    func claim(owner: String, limit: Int, now: Date, lease: TimeInterval) async throws -> [ClaimedDelivery]
+
+    /// Writes a batch of attempt outcomes in one transaction. An update applies only while the
+    /// delivery is still `running` under `update.leaseOwner`; returns how many applied.
+    @discardableResult
+    func complete(_ updates: [DeliveryUpdate]) async throws -> Int
+
+    /// Returns `owner`'s unfinished claims to `available` without counting an attempt
+    /// (graceful shutdown). Returns how many were released.
+    @discardableResult
+    func release(owner: String, deliveryIDs: [String], now: Date) async throws -> Int
+
+    /// Makes `running` deliveries whose lease expired before `now` claimable again, counting the
+    /// lost attempt (the dead worker may have sent it) and logging a `lease_expired` attempt.
+    /// A delivery out of attempts (`maxAttempts`) becomes `failed`. Returns how many were rescued.
+    @discardableResult
+    func rescueExpiredLeases(now: Date, maxAttempts: Int) async throws -> Int
+
+    /// Puts `failed` deliveries back to `available` now (all of them when `deliveryIDs` is nil),
+    /// resetting their attempt count. Returns the ids requeued.
+    func requeueFailed(deliveryIDs: [String]?, now: Date) async throws -> [String]
+
+    /// The message with this id.
+    func message(id: String) async throws -> Message?
+    /// The message's deliveries, in route order.
+    func deliveries(messageID: String) async throws -> [Delivery]
+    /// Every attempt of the message's deliveries, oldest first.
+    func attempts(messageID: String) async throws -> [Attempt]
+    /// Deliveries in the given states, newest change first.
+    func deliveries(inStates states: Set<DeliveryState>, limit: Int) async throws -> [Delivery]
+    /// Counts by state, and when the next delivery falls due.
+    func snapshot(now: Date) async throws -> QueueSnapshot
+}
+
+/// A message and its planned deliveries, ready to store.
+public struct EnqueueRequest: Sendable, Hashable {
+    /// The message.
+    public var message: Message
+    /// One delivery per route channel, as planned by ``DeliveryStateMachine/plan(for:now:makeID:)``.
+    public var deliveries: [Delivery]
+
+    /// Creates a request.
+    public init(message: Message, deliveries: [Delivery]) {
+        self.message = message
+        self.deliveries = deliveries
+    }
+}
+
+/// What ``Store/enqueue(_:)`` did with one request.
+public enum EnqueueResult: Sendable, Hashable {
+    /// Stored now.
+    case created(Message, [Delivery])
+    /// The idempotency key was used before with the same request: the original message.
+    case replayed(Message, [Delivery])
+    /// The idempotency key was used before with a different request.
+    case conflict(existingMessageID: String)
+}
+
+/// A claimed delivery together with its message, all a worker needs to render and send.
+public struct ClaimedDelivery: Sendable, Hashable {
+    /// The delivery, now `running` under the claimer's lease.
+    public var delivery: Delivery
+    /// Its message.
+    public var message: Message
+
+    /// Creates a claimed delivery.
+    public init(delivery: Delivery, message: Message) {
+        self.delivery = delivery
+        self.message = message
+    }
+}
+
+/// The outcome of one attempt, to be written by ``Store/complete(_:)``.
+public struct DeliveryUpdate: Sendable, Hashable {
+    /// The delivery.
+    public var deliveryID: String
+    /// The worker that must still hold the lease for the update to apply.
+    public var leaseOwner: String
+    /// The new state (`sent`, `retryable`, `failed` or `skipped`).
+    public var state: DeliveryState
+    /// The attempt count after this attempt.
+    public var attempts: Int
+    /// When to try again (for `retryable`).
+    public var nextAttemptAt: Date?
+    /// The provider used.
+    public var provider: String?
+    /// The provider's id for the message.
+    public var providerMessageID: String?
+    /// The failure or skip reason.
+    public var lastError: String?
+    /// The attempt to append to the log.
+    public var attempt: Attempt?
+    /// What the route does next (fallback).
+    public var followUp: RouteFollowUp?
+    /// When the update was decided.
+    public var now: Date
+
+    /// Creates an update.
+    public init(
+        deliveryID: String, leaseOwner: String, state: DeliveryState, attempts: Int, nextAttemptAt: Date?,
+        provider: String?, providerMessageID: String?, lastError: String?, attempt: Attempt?,
+        followUp: RouteFollowUp?, now: Date
+    ) {
+        self.deliveryID = deliveryID
+        self.leaseOwner = leaseOwner
+        self.state = state
+        self.attempts = attempts
+        self.nextAttemptAt = nextAttemptAt
+        self.provider = provider
+        self.providerMessageID = providerMessageID
+        self.lastError = lastError
+        self.attempt = attempt
+        self.followUp = followUp
+        self.now = now
+    }
+}
+
+/// A change to the *other* deliveries of a message that one outcome causes.
+public enum RouteFollowUp: Sendable, Hashable {
+    /// Fallback: make the `pending` delivery with the lowest position above `afterPosition` available at `at`.
+    case activateNext(messageID: String, afterPosition: Int, at: Date)
+    /// Fallback succeeded: every still-`pending` delivery of the message becomes `skipped` with `reason`.
+    case skipPending(messageID: String, reason: String)
+}
+
+/// Queue depth and timing, for `--drain`, `stats` and metrics.
+public struct QueueSnapshot: Sendable, Hashable {
+    /// Number of deliveries in each state (states with none may be absent).
+    public var counts: [DeliveryState: Int]
+    /// The earliest `next_attempt_at` among claimable deliveries.
+    public var nextDueAt: Date?
+    /// The earliest lease expiry among `running` deliveries.
+    public var nextLeaseExpiry: Date?
+
+    /// Creates a snapshot.
+    public init(counts: [DeliveryState: Int], nextDueAt: Date?, nextLeaseExpiry: Date?) {
+        self.counts = counts
+        self.nextDueAt = nextDueAt
+        self.nextLeaseExpiry = nextLeaseExpiry
+    }
+
+    /// The count for one state (0 when absent).
+    public func count(_ state: DeliveryState) -> Int { counts[state] ?? 0 }
+}

@@ -1,0 +1,30 @@
+import Foundation
+
+/// The time source of the dispatcher, injectable so tests never sleep for real.
+///
+/// Stores keep wall-clock `Date`s (they outlive processes), so the clock hands out `Date`s and
+/// sleeps for `Duration`s.
+public protocol WallClock: Sendable {
+    /// The current time.
+    func now() -> Date
+    /// Suspends for `duration` (throws `CancellationError` when the task is cancelled).
+    func sleep(for duration: Duration) async throws
+}
+
+/// The real clock.
+public struct SystemWallClock: WallClock {
+    /// Creates the system clock.
+    public init() {}
+    /// `Date()`.
+    public func now() -> Date { Date() }
+    /// `Task.sleep(for:)`.
+    public func sleep(for duration: Duration) async throws { try await Task.sleep(for: duration) }
+}
+
+extension Duration {
+    /// The duration in (fractional) seconds.
+    public var seconds: Double {
+        let c = components
+        return Double(c.seconds) + Double(c.attoseconds) / 1e18
+    }
+}

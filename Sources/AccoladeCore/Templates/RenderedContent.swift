@@ -1,0 +1,28 @@
+/// What a template renders into for one channel: the exact parts a provider will carry.
+public enum RenderedContent: Sendable, Hashable {
+    /// An email: subject, plain-text body and HTML body (values in HTML already escaped).
+    case email(RenderedEmail)
+    /// An SMS body (before encoding into GSM-7 or UCS-2).
+    case sms(text: String)
+    /// A WhatsApp free-text body.
+    case whatsapp(text: String)
+    /// A QR payload (typically a redeem URL).
+    case qr(payload: String)
+}
+
+/// The three rendered parts of an email.
+public struct RenderedEmail: Sendable, Hashable {
+    /// The subject line; a single line, not yet RFC 2047 encoded.
+    public var subject: String
+    /// The `text/plain` body.
+    public var text: String
+    /// The `text/html` body.
+    public var html: String
+
+    /// Creates an email from its rendered parts.
+    public init(subject: String, text: String, html: String) {
+        self.subject = subject
+        self.text = text
+        self.html = html
+    }
+}

@@ -1,0 +1,6 @@
+import ArgumentParser
+
+@main
+struct Accolade: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Accolade")
+}
