@@ -7,7 +7,7 @@ import PackageDescription
 /// AccoladeCore imports nothing of ours.
 let package = Package(
     name: "accolade",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "accolade", targets: ["accolade"]),
         .library(name: "AccoladeCore", targets: ["AccoladeCore"]),
@@ -61,12 +61,22 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(
+            name: "AccoladeRuntime",
+            dependencies: [
+                "AccoladeCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "accolade",
             dependencies: [
                 "AccoladeCore",
                 "AccoladeChannels",
                 "AccoladeStores",
+                "AccoladeRuntime",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -76,6 +86,7 @@ let package = Package(
         .testTarget(name: "AccoladeCoreTests", dependencies: ["AccoladeCore"]),
         .testTarget(name: "AccoladeChannelsTests", dependencies: ["AccoladeChannels", "AccoladeCurl", "AccoladeCore"]),
         .testTarget(name: "AccoladeStoresTests", dependencies: ["AccoladeStores", "AccoladeCore"]),
+        .testTarget(name: "AccoladeRuntimeTests", dependencies: ["AccoladeRuntime", "AccoladeCore", "AccoladeStores"]),
         .testTarget(name: "AccoladeEndToEndTests", dependencies: ["AccoladeCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,13 @@
+/// Renders a template for one channel; what the dispatcher and workers need of the template engine.
+///
+/// ``TemplateLibrary`` is the real implementation; tests may pass a stub.
+public protocol MessageRenderer: Sendable {
+    /// Whether a template with this name exists.
+    func hasTemplate(_ name: String) -> Bool
+    /// The channels the template has parts for.
+    func channels(of template: String) -> Set<ChannelKind>
+    /// Renders one channel's parts strictly (a missing variable is an error naming file and line).
+    func renderContent(
+        template: String, channel: ChannelKind, locale: String?, data: JSONValue, recipient: Recipient
+    ) throws -> RenderedContent
+}

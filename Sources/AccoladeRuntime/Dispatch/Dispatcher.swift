@@ -1,0 +1,111 @@
+import AccoladeCore
+import Foundation
+import Logging
+
+/// Turns send requests into durable messages: validate, render every channel, then enqueue.
+///
+/// Nothing is queued for a request that fails any check, so a missing variable or a bad address
+/// is reported to the caller instead of becoming a half-rendered message.
+public struct Dispatcher: Sendable {
+    private let store: any Store
+    private let renderer: any MessageRenderer
+    private let channels: ChannelRegistry
+    private let clock: any WallClock
+    private let logger: Logger
+
+    /// Creates a dispatcher.
+    public init(store: any Store, renderer: any MessageRenderer, channels: ChannelRegistry, clock: any WallClock, logger: Logger) {
+        self.store = store
+        self.renderer = renderer
+        self.channels = channels
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Validates and renders one request without queueing it, returning the planned message.
+    public func prepare(_ request: SendRequest) throws(ValidationError) -> EnqueueRequest {
+        let now = clock.now()
+        try SendValidation.check(request, now: now)
+        guard renderer.hasTemplate(request.template) else {
+            throw ValidationError(field: "template", reason: "unknown template \"\(request.template)\"; `accolade templates list` shows the known ones")
+        }
+        let route = try resolveRoute(request)
+        let locale = request.locale ?? request.recipient.locale
+        for kind in route.channels {
+            guard let channel = channels[kind] else {
+                throw ValidationError(field: "channels", reason: "channel \(kind) is not configured (add channels.\(kind) to the configuration)")
+            }
+            try channel.validate(recipient: request.recipient)
+            do {
+                _ = try renderer.renderContent(
+                    template: request.template, channel: kind, locale: locale, data: request.data,
+                    recipient: request.recipient)
+            } catch {
+                throw ValidationError(field: "data", reason: "\(error)")
+            }
+        }
+        let id = Identifier.make(now: now)
+        let message = Message(
+            id: id, template: request.template, locale: locale, recipient: request.recipient, data: request.data,
+            route: route, idempotencyKey: request.idempotencyKey,
+            fingerprint: Fingerprint.of(
+                template: request.template, locale: locale, recipient: request.recipient, data: request.data,
+                route: route, sendAt: request.sendAt, expiresAt: request.expiresAt),
+            createdAt: now, sendAt: request.sendAt, expiresAt: request.expiresAt)
+        let deliveries = DeliveryStateMachine.plan(for: message, now: now) { Identifier.make(now: now) }
+        return EnqueueRequest(message: message, deliveries: deliveries)
+    }
+
+    /// Validates every request and enqueues the valid ones in one transaction; results in input order.
+    public func send(_ requests: [SendRequest]) async throws -> [SendOutcome] {
+        var outcomes = [SendOutcome?](repeating: nil, count: requests.count)
+        var prepared: [(index: Int, request: EnqueueRequest)] = []
+        for (i, request) in requests.enumerated() {
+            do {
+                prepared.append((i, try prepare(request)))
+            } catch {
+                outcomes[i] = .rejected(.invalid(error))
+            }
+        }
+        let results = prepared.isEmpty ? [] : try await store.enqueue(prepared.map(\.request))
+        for ((index, enqueued), result) in zip(prepared, results) {
+            switch result {
+            case .created(let m, let d):
+                outcomes[index] = .accepted(m, d)
+                logger.info(
+                    "message accepted",
+                    metadata: ["message.id": "\(m.id)", "template": "\(m.template)", "route": "\(m.route.channels.map(\.rawValue).joined(separator: ","))"])
+            case .replayed(let m, let d):
+                outcomes[index] = .replayed(m, d)
+            case .conflict(let existing):
+                outcomes[index] = .rejected(.idempotencyConflict(key: enqueued.message.idempotencyKey ?? "", existingMessageID: existing))
+            }
+        }
+        return outcomes.map { $0! }
+    }
+
+    /// Picks the route: the requested channels, or every configured channel the template has a
+    /// part for and the recipient has an address for.
+    private func resolveRoute(_ request: SendRequest) throws(ValidationError) -> Route {
+        let mode = request.mode ?? .all
+        let templateChannels = renderer.channels(of: request.template)
+        if let requested = request.channels {
+            guard !requested.isEmpty else { throw ValidationError(field: "channels", reason: "must name at least one channel") }
+            guard Set(requested).count == requested.count else {
+                throw ValidationError(field: "channels", reason: "names a channel twice")
+            }
+            for kind in requested where !templateChannels.contains(kind) {
+                throw ValidationError(field: "channels", reason: "template \"\(request.template)\" has no \(kind) part")
+            }
+            return Route(channels: requested, mode: mode)
+        }
+        let reachable = channels.kinds.filter { templateChannels.contains($0) && SendValidation.hasAddress(request.recipient, for: $0) }
+        guard !reachable.isEmpty else {
+            let configured = channels.kinds.map(\.rawValue).joined(separator: ", ")
+            throw ValidationError(
+                field: "to",
+                reason: "no configured channel can reach this recipient with template \"\(request.template)\" (configured: \(configured.isEmpty ? "none" : configured)); give an address for one of them")
+        }
+        return Route(channels: reachable, mode: mode)
+    }
+}

@@ -1,0 +1,72 @@
+import AccoladeCore
+import Foundation
+
+/// A request to send one templated message, as it arrives from the CLI, a CSV row or the HTTP API.
+public struct SendRequest: Sendable, Hashable {
+    /// Template folder name.
+    public var template: String
+    /// Who receives it.
+    public var recipient: Recipient
+    /// Template data: a JSON object.
+    public var data: JSONValue
+    /// Locale; defaults to the recipient's, then the template default.
+    public var locale: String?
+    /// Channels in route order; `nil` picks every configured channel the template and recipient support.
+    public var channels: [ChannelKind]?
+    /// Route mode; default `all`.
+    public var mode: RouteMode?
+    /// At most one message per key; a replay with the same request returns the original.
+    public var idempotencyKey: String?
+    /// Do not deliver before this time.
+    public var sendAt: Date?
+    /// Do not deliver after this time.
+    public var expiresAt: Date?
+
+    /// Creates a request.
+    public init(
+        template: String, recipient: Recipient, data: JSONValue = .object([:]), locale: String? = nil,
+        channels: [ChannelKind]? = nil, mode: RouteMode? = nil, idempotencyKey: String? = nil,
+        sendAt: Date? = nil, expiresAt: Date? = nil
+    ) {
+        self.template = template
+        self.recipient = recipient
+        self.data = data
+        self.locale = locale
+        self.channels = channels
+        self.mode = mode
+        self.idempotencyKey = idempotencyKey
+        self.sendAt = sendAt
+        self.expiresAt = expiresAt
+    }
+
+    /// Route order used when the caller names no channels: QR first (others embed it), then the
+    /// richest conversational channel down to email.
+    public static let defaultOrder: [ChannelKind] = [.qr, .whatsapp, .sms, .email]
+}
+
+/// What became of one ``SendRequest``.
+public enum SendOutcome: Sendable, Hashable {
+    /// Durably queued now.
+    case accepted(Message, [Delivery])
+    /// The idempotency key was seen before with the same request: the original message.
+    case replayed(Message, [Delivery])
+    /// Refused; nothing was queued.
+    case rejected(SendRejection)
+}
+
+/// Why a send was refused.
+public enum SendRejection: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The request is invalid (unknown template, missing variable, bad address …).
+    case invalid(ValidationError)
+    /// The idempotency key belongs to a different request.
+    case idempotencyConflict(key: String, existingMessageID: String)
+
+    /// A message that says what to fix.
+    public var description: String {
+        switch self {
+        case .invalid(let e): return e.description
+        case .idempotencyConflict(let key, let id):
+            return "idempotency key \"\(key)\" was already used for message \(id) with different content; use a new key or resend the original request"
+        }
+    }
+}

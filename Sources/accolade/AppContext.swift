@@ -1,0 +1,106 @@
+import AccoladeChannels
+import AccoladeCore
+import AccoladeCurl
+import AccoladeRuntime
+import AccoladeStores
+import Foundation
+import Logging
+
+/// The composition root: configuration, logging, store, templates and channels for one command.
+struct AppContext {
+    let config: AccoladeConfig
+    let logger: Logger
+    let store: SQLiteStore
+    let templates: TemplateLibrary
+    let channels: ChannelRegistry
+    let driver: CurlMultiDriver?
+    let clock: any WallClock = SystemWallClock()
+
+    /// Loads configuration and opens what the command needs, failing with messages that name
+    /// the configuration key or file to fix.
+    static func open(_ options: GlobalOptions, channels wantsChannels: Bool = true) async throws -> AppContext {
+        let config: AccoladeConfig
+        do {
+            config = try AccoladeConfig.load(path: options.configPath)
+        } catch {
+            throw CommandFailure(message: error.description)
+        }
+        let logger = LogSetup.bootstrapOnce(level: options.logLevel ?? config.logLevel)
+        let templates: TemplateLibrary
+        do {
+            templates = try TemplateLibrary(directory: config.templatesDirectory)
+        } catch {
+            throw CommandFailure(message: "templates (\(config.templatesDirectory)): \(error)")
+        }
+        let store: SQLiteStore
+        switch config.store {
+        case .sqlite(let path):
+            store = try SQLiteStore(path: path, logger: logger)
+        }
+        try await store.migrate()
+        var driver: CurlMultiDriver?
+        var channels: [any Channel] = []
+        if wantsChannels, let email = config.channels.email {
+            let settings = SMTPSettings(
+                url: email.url, starttls: SMTPSettings.StartTLS(rawValue: email.starttls.rawValue) ?? .required,
+                username: email.username, password: email.password, from: email.from,
+                connectTimeout: .milliseconds(Int(email.connectTimeout * 1000)),
+                timeout: .milliseconds(Int(email.timeout * 1000)), maxConnections: email.maxConnections)
+            let d = CurlMultiDriver(
+                configuration: .init(
+                    maxTotalConnections: email.maxConnections, maxConnectionsPerHost: email.maxConnections,
+                    maxCachedConnections: email.maxConnections),
+                logger: logger)
+            driver = d
+            do {
+                channels.append(try SMTPEmailChannel(settings: settings, driver: d, logger: logger))
+            } catch {
+                throw CommandFailure(message: "configuration error at channels.email: \(error)")
+            }
+        }
+        return AppContext(
+            config: config, logger: logger, store: store, templates: templates, channels: ChannelRegistry(channels),
+            driver: driver)
+    }
+
+    func dispatcher() -> Dispatcher {
+        Dispatcher(store: store, renderer: templates, channels: channels, clock: clock, logger: logger)
+    }
+
+    /// Stops the transfer thread.
+    func close() async {
+        await driver?.shutdown()
+    }
+
+    /// Runs `body`, then closes, whether or not it threw.
+    func closing(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            await close()
+            throw error
+        }
+        await close()
+    }
+}
+
+/// Process-wide logging set-up.
+enum LogSetup {
+    nonisolated(unsafe) private static var bootstrapped = false
+
+    /// Sends logs to stderr at the given level (once per process; commands run on one thread at start-up).
+    static func bootstrapOnce(level: String) -> Logger {
+        let parsed = Logger.Level(rawValue: level.lowercased()) ?? .info
+        if !bootstrapped {
+            bootstrapped = true
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = parsed
+                return handler
+            }
+        }
+        var logger = Logger(label: "accolade")
+        logger.logLevel = parsed
+        return logger
+    }
+}

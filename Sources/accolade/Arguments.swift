@@ -1,0 +1,66 @@
+import AccoladeCore
+import Foundation
+
+/// Classifies `--to` values by form: `whatsapp:+…`, `+…` (E.164 phone) or `…@…` (email).
+enum AddressArgument {
+    static func assign(_ raw: String, to recipient: inout Recipient) throws {
+        let value = raw.trimmingCharacters(in: .whitespaces)
+        func set(_ keyPath: WritableKeyPath<Recipient, String?>, _ v: String, _ kind: String) throws {
+            guard recipient[keyPath: keyPath] == nil else {
+                throw CommandFailure(message: "--to: two \(kind) addresses; a message has one recipient (use --csv for many)", exitCode: 2)
+            }
+            recipient[keyPath: keyPath] = v
+        }
+        if value.hasPrefix("whatsapp:") {
+            try set(\.whatsapp, String(value.dropFirst("whatsapp:".count)), "WhatsApp")
+        } else if value.hasPrefix("+") {
+            try set(\.phone, value, "phone")
+        } else if value.contains("@") {
+            try set(\.email, value, "email")
+        } else {
+            throw CommandFailure(message: "--to \"\(value)\": not an email address, an E.164 number (+62…) or whatsapp:+62…", exitCode: 2)
+        }
+    }
+}
+
+/// Reads `--data` values: inline JSON or `@file`.
+enum JSONArgument {
+    static func parse(_ raw: String, option: String) throws -> JSONValue {
+        var bytes = Data(raw.utf8)
+        if raw.hasPrefix("@") {
+            let path = String(raw.dropFirst())
+            guard let contents = FileManager.default.contents(atPath: path) else {
+                throw CommandFailure(message: "\(option): cannot read \(path)", exitCode: 2)
+            }
+            bytes = contents
+        }
+        do {
+            let value = try JSONDecoder().decode(JSONValue.self, from: bytes)
+            guard case .object = value else { throw CommandFailure(message: "\(option): must be a JSON object", exitCode: 2) }
+            return value
+        } catch let error as CommandFailure {
+            throw error
+        } catch {
+            throw CommandFailure(message: "\(option): not valid JSON (\(JSONArgument.describe(error)))", exitCode: 2)
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if case DecodingError.dataCorrupted(let context) = error {
+            return (context.underlyingError as? NSError)?.userInfo["NSDebugDescription"] as? String ?? context.debugDescription
+        }
+        return "\(error)"
+    }
+}
+
+/// Reads ISO-8601 times (`2026-12-31T09:00:00Z`, `2026-12-31T09:00:00+07:00`, `2026-12-31`).
+enum DateArgument {
+    static func parse(_ raw: String, option: String) throws -> Date {
+        let full = ISO8601DateFormatter()
+        if let d = full.date(from: raw) { return d }
+        let day = ISO8601DateFormatter()
+        day.formatOptions = [.withFullDate]
+        if let d = day.date(from: raw) { return d }
+        throw CommandFailure(message: "\(option): \"\(raw)\" is not an ISO-8601 time like 2026-12-31T09:00:00Z", exitCode: 2)
+    }
+}

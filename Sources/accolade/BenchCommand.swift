@@ -1,0 +1,157 @@
+import AccoladeChannels
+import AccoladeCore
+import AccoladeCurl
+import AccoladeRuntime
+import AccoladeStores
+import ArgumentParser
+import Foundation
+import Logging
+
+/// `accolade bench`: the throughput figures the issues ask for, measured on the real parts.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure full renders/s, then enqueue N personalised emails and drain them through the real worker and SMTP channel.",
+        discussion: """
+            Uses a throw-away SQLite file, never your queue. Point --smtp-url at a local sink, e.g.
+            postfix's smtp-sink; scripts/bench.sh starts one and runs a release build:
+              scripts/bench.sh
+              accolade bench --smtp-url smtp://127.0.0.1:2525 --messages 20000
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: "SMTP server to deliver to (a local sink).") var smtpUrl: String
+    @Option(name: .long, help: "Messages to enqueue and deliver.") var messages = 20_000
+    @Option(name: .long, help: "Full renders for the render benchmark.") var renders = 100_000
+    @Option(name: .long, help: "Worker concurrency.") var concurrency = 128
+    @Option(name: .long, help: "SMTP connections.") var connections = 16
+    @Option(name: .long, help: "Template to use.") var template = "reward-earned"
+
+    func run() async throws {
+        try await global.reporting {
+            let config: AccoladeConfig
+            do { config = try AccoladeConfig.load(path: global.configPath) } catch { throw CommandFailure(message: "\(error)") }
+            let logger = LogSetup.bootstrapOnce(level: global.logLevel ?? "warning")
+            let library = try TemplateLibrary(directory: config.templatesDirectory)
+            guard let info = library.info(template) else { throw CommandFailure(message: "unknown template \(template)") }
+
+            // 1. Renders: every part of the email and the SMS, strict checks included, one core.
+            let renderStart = ContinuousClock.now
+            var bytes = 0
+            for i in 0..<renders {
+                let (data, recipient) = Self.personalise(info.sample, index: i)
+                if case .email(let e) = try library.render(template: template, channel: .email, locale: recipient.locale, data: data, recipient: recipient) {
+                    bytes &+= e.html.utf8.count
+                }
+                if info.channels.contains(.sms) {
+                    _ = try library.render(template: template, channel: .sms, locale: recipient.locale, data: data, recipient: recipient)
+                }
+            }
+            let renderSeconds = (ContinuousClock.now - renderStart).seconds
+            let rendersPerSecond = Double(renders) / renderSeconds
+
+            // 2. Enqueue through the dispatcher (validation + render of every message, batched writes).
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accolade-bench-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: dir) }
+            let store = try SQLiteStore(path: dir.appendingPathComponent("bench.sqlite").path, logger: logger)
+            try await store.migrate()
+            let driver = CurlMultiDriver(
+                configuration: .init(maxTotalConnections: connections, maxConnectionsPerHost: connections, maxCachedConnections: connections),
+                logger: logger)
+            let from = config.channels.email?.from ?? "Accolade Bench <bench@example.com>"
+            let channel = try SMTPEmailChannel(
+                settings: SMTPSettings(url: smtpUrl, starttls: .never, from: from, maxConnections: connections), driver: driver, logger: logger)
+            let channels = ChannelRegistry([channel])
+            let dispatcher = Dispatcher(store: store, renderer: library, channels: channels, clock: SystemWallClock(), logger: logger)
+            let enqueueStart = ContinuousClock.now
+            var sampleSize = 0
+            for start in stride(from: 0, to: messages, by: 500) {
+                let requests = (start..<min(start + 500, messages)).map { i -> SendRequest in
+                    let (data, recipient) = Self.personalise(info.sample, index: i)
+                    return SendRequest(template: template, recipient: recipient, data: data, channels: [.email], idempotencyKey: "bench-\(i)")
+                }
+                let outcomes = try await dispatcher.send(requests)
+                if let bad = outcomes.first(where: { if case .rejected = $0 { return true } else { return false } }) {
+                    throw CommandFailure(message: "bench message rejected: \(bad)")
+                }
+                if start == 0, case .email(let e) = try library.render(template: template, channel: .email, locale: requests[0].recipient.locale, data: requests[0].data, recipient: requests[0].recipient) {
+                    sampleSize = e.subject.utf8.count + e.text.utf8.count + e.html.utf8.count
+                }
+            }
+            let enqueueSeconds = (ContinuousClock.now - enqueueStart).seconds
+
+            // 3. Drain through the real worker and SMTP channel.
+            var workerConfig = config.worker
+            workerConfig.concurrency = concurrency
+            workerConfig.batchSize = max(64, concurrency)
+            let worker = DeliveryWorker(
+                store: store, renderer: library, channels: channels,
+                settings: WorkerSettings(config: workerConfig, drain: true), logger: logger)
+            let drainStart = ContinuousClock.now
+            try await worker.run()
+            let drainSeconds = (ContinuousClock.now - drainStart).seconds
+            await driver.shutdown()
+            let snapshot = try await store.snapshot(now: Date())
+            let sent = snapshot.count(.sent)
+
+            let result = BenchResult(
+                renders: renders, rendersPerSecond: rendersPerSecond.rounded(), messages: messages,
+                approxMessageBytes: sampleSize, enqueuePerSecond: (Double(messages) / enqueueSeconds).rounded(),
+                deliveredPerSecond: (Double(sent) / drainSeconds).rounded(),
+                endToEndPerSecond: (Double(sent) / (enqueueSeconds + drainSeconds)).rounded(), sent: sent,
+                failed: snapshot.count(.failed), peakRSSMiB: Self.peakRSSMiB())
+            if global.json {
+                Output.printJSON(result)
+            } else {
+                print("""
+                    renders:   \(renders) full renders (email subject+text+HTML and SMS) in \(String(format: "%.2f", renderSeconds)) s → \(Int(result.rendersPerSecond)) renders/s
+                    enqueue:   \(messages) messages (~\(sampleSize) bytes each) in \(String(format: "%.2f", enqueueSeconds)) s → \(Int(result.enqueuePerSecond)) messages/s
+                    deliver:   \(sent) sent, \(result.failed) failed in \(String(format: "%.2f", drainSeconds)) s → \(Int(result.deliveredPerSecond)) messages/s
+                    end to end: \(Int(result.endToEndPerSecond)) messages/s (enqueue + deliver)
+                    peak RSS:  \(String(format: "%.1f", result.peakRSSMiB)) MiB
+                    """)
+            }
+            if sent != messages { throw CommandFailure(message: "only \(sent) of \(messages) were sent") }
+        }
+    }
+
+    /// Varies name, code and amount per message so no two renders are alike.
+    static func personalise(_ sample: TemplateSample, index i: Int) -> (JSONValue, Recipient) {
+        var recipient = sample.recipient
+        let locales = ["en", "id", "es", "de"]
+        recipient.locale = locales[i % locales.count]
+        recipient.name = "Recipient \(i)"
+        recipient.email = "user\(i)@example.com"
+        var data = sample.data.objectValue ?? [:]
+        data["code"] = .string("RW-\(String(i, radix: 36).uppercased())")
+        if case .object(var reward)? = data["reward"] {
+            reward["amount"] = .int(Int64(10_000 + (i % 90) * 1_000))
+            data["reward"] = .object(reward)
+        }
+        return (.object(data), recipient)
+    }
+
+    /// Peak resident set size (VmHWM) of this process.
+    static func peakRSSMiB() -> Double {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return 0 }
+        let kb = Double(line.split(separator: " ").dropFirst().first.map(String.init) ?? "0") ?? 0
+        return kb / 1024
+    }
+}
+
+struct BenchResult: Encodable {
+    var renders: Int
+    var rendersPerSecond: Double
+    var messages: Int
+    var approxMessageBytes: Int
+    var enqueuePerSecond: Double
+    var deliveredPerSecond: Double
+    var endToEndPerSecond: Double
+    var sent: Int
+    var failed: Int
+    var peakRSSMiB: Double
+}

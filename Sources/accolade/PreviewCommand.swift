@@ -1,0 +1,137 @@
+import AccoladeCore
+import ArgumentParser
+import Foundation
+
+/// `accolade preview`: what each channel will show, without sending anything.
+struct PreviewCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "preview",
+        abstract: "Render a template with sample (or given) data: text parts, HTML file, SMS encoding and segments.",
+        discussion: """
+            Examples:
+              accolade preview reward-earned --locale id
+              accolade preview reward-earned --channel sms --locale de --data @my-data.json
+              accolade preview milestone-reached --out /tmp/preview
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: "Template name.")
+    var template: String
+
+    @Option(name: .long, help: "Only this channel (email, sms, whatsapp, qr).")
+    var channel: ChannelKind?
+
+    @Option(name: .long, help: "Locale, e.g. id or de-DE.")
+    var locale: String?
+
+    @Option(name: .long, help: "Template data as JSON or @file (default: the template's sample.json).")
+    var data: String?
+
+    @Option(name: .long, help: "Folder for the HTML preview files (default: var/preview).")
+    var out: String = "var/preview"
+
+    func run() async throws {
+        try await global.reporting {
+            let config: AccoladeConfig
+            do { config = try AccoladeConfig.load(path: global.configPath) } catch { throw CommandFailure(message: "\(error)") }
+            _ = LogSetup.bootstrapOnce(level: global.logLevel ?? config.logLevel)
+            let library: TemplateLibrary
+            do { library = try TemplateLibrary(directory: config.templatesDirectory) } catch {
+                throw CommandFailure(message: "templates: \(error)")
+            }
+            guard let info = library.info(template) else {
+                throw CommandFailure(message: "unknown template \"\(template)\" (known: \(library.names.joined(separator: ", ")))", exitCode: 2)
+            }
+            let dataValue = try data.map { try JSONArgument.parse($0, option: "--data") } ?? info.sample.data
+            var recipient = info.sample.recipient
+            if let locale { recipient.locale = locale }
+            let channels = channel.map { [$0] } ?? info.channels
+            var views: [PreviewView] = []
+            for kind in channels {
+                let content: RenderedContent
+                do {
+                    content = try library.render(template: template, channel: kind, locale: locale, data: dataValue, recipient: recipient)
+                } catch {
+                    throw CommandFailure(message: "\(error)", exitCode: 2)
+                }
+                views.append(try PreviewView(content, template: template, locale: library.effectiveLocale(locale: locale, recipient: recipient), out: out))
+            }
+            if global.json {
+                Output.printJSON(views)
+            } else {
+                for view in views { view.printText() }
+            }
+        }
+    }
+}
+
+extension ChannelKind: ExpressibleByArgument {}
+
+/// One channel's preview.
+struct PreviewView: Encodable {
+    var channel: String
+    var subject: String?
+    var text: String?
+    var htmlFile: String?
+    var encoding: String?
+    var units: Int?
+    var segments: Int?
+    var ucs2Characters: [String]?
+
+    init(_ content: RenderedContent, template: String, locale: String, out: String) throws {
+        switch content {
+        case .email(let email):
+            channel = "email"
+            subject = email.subject
+            text = email.text
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let file = "\(out)/\(template).\(locale).email.html"
+            try Data(email.html.utf8).write(to: URL(fileURLWithPath: file))
+            htmlFile = file
+        case .sms(let body), .whatsapp(let body):
+            channel = content.kindName
+            text = body
+            if case .sms = content {
+                let analysis = SMSAnalysis(body)
+                encoding = analysis.encoding.rawValue
+                units = analysis.units
+                segments = analysis.segments
+                ucs2Characters = analysis.nonGSMCharacters.map { String($0.character) }
+            }
+        case .qr(let payload):
+            channel = "qr"
+            text = payload
+        }
+    }
+
+    func printText() {
+        print("── \(channel) " + String(repeating: "─", count: max(0, 60 - channel.count)))
+        if let subject { print("Subject: \(subject)\n") }
+        if let text { print(text) }
+        if let htmlFile { print("\nHTML written to \(htmlFile)") }
+        if let encoding, let units, let segments {
+            var line = "\nSMS: \(encoding), \(units) \(encoding == "gsm7" ? "septets" : "UTF-16 units"), \(segments) segment\(segments == 1 ? "" : "s")"
+            if let chars = ucs2Characters, !chars.isEmpty { line += " — UCS-2 forced by: " + chars.map { "\"\($0)\"" }.joined(separator: " ") }
+            print(line)
+        }
+        print("")
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case channel, subject, text, encoding, units, segments
+        case htmlFile = "html_file"
+        case ucs2Characters = "ucs2_characters"
+    }
+}
+
+extension RenderedContent {
+    var kindName: String {
+        switch self {
+        case .email: return "email"
+        case .sms: return "sms"
+        case .whatsapp: return "whatsapp"
+        case .qr: return "qr"
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import AccoladeCore
+import ArgumentParser
+import Foundation
+
+/// `accolade templates list|check`.
+struct TemplatesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "templates",
+        abstract: "List templates, or render every template × locale × channel with its sample data.",
+        subcommands: [List.self, Check.self])
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List templates with their channels and locales.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await global.reporting {
+                let library = try TemplatesCommand.library(global)
+                let views = library.infos.map { TemplateView(name: $0.name, description: $0.description, channels: $0.channels.map(\.rawValue), locales: $0.locales) }
+                if global.json {
+                    Output.printJSON(views)
+                } else {
+                    Output.table(["TEMPLATE", "CHANNELS", "LOCALES", "DESCRIPTION"], views.map { [$0.name, $0.channels.joined(separator: ","), $0.locales.joined(separator: ","), $0.description] })
+                }
+            }
+        }
+    }
+
+    struct Check: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Render every template × locale × channel with its sample.json; exit 1 if any fails.")
+        @OptionGroup var global: GlobalOptions
+
+        func run() async throws {
+            try await global.reporting {
+                let library = try TemplatesCommand.library(global)
+                var results: [CheckView] = []
+                for info in library.infos {
+                    for locale in info.locales {
+                        var recipient = info.sample.recipient
+                        recipient.locale = locale
+                        for channel in info.channels {
+                            do {
+                                _ = try library.render(template: info.name, channel: channel, locale: locale, data: info.sample.data, recipient: recipient)
+                                results.append(CheckView(template: info.name, locale: locale, channel: channel.rawValue, ok: true, error: nil))
+                            } catch {
+                                results.append(CheckView(template: info.name, locale: locale, channel: channel.rawValue, ok: false, error: "\(error)"))
+                            }
+                        }
+                    }
+                }
+                let failed = results.filter { !$0.ok }
+                if global.json {
+                    Output.printJSON(results)
+                } else {
+                    for r in results { print("\(r.ok ? "ok  " : "FAIL") \(r.template) \(r.locale) \(r.channel)\(r.error.map { ": \($0)" } ?? "")") }
+                    print("\(results.count - failed.count) passed, \(failed.count) failed")
+                }
+                if !failed.isEmpty { throw ExitCode(1) }
+            }
+        }
+    }
+
+    static func library(_ global: GlobalOptions) throws -> TemplateLibrary {
+        let config: AccoladeConfig
+        do { config = try AccoladeConfig.load(path: global.configPath) } catch { throw CommandFailure(message: "\(error)") }
+        _ = LogSetup.bootstrapOnce(level: global.logLevel ?? config.logLevel)
+        do {
+            return try TemplateLibrary(directory: config.templatesDirectory)
+        } catch {
+            throw CommandFailure(message: "templates: \(error)")
+        }
+    }
+}
+
+struct TemplateView: Encodable {
+    var name: String
+    var description: String
+    var channels: [String]
+    var locales: [String]
+}
+
+struct CheckView: Encodable {
+    var template: String
+    var locale: String
+    var channel: String
+    var ok: Bool
+    var error: String?
+}

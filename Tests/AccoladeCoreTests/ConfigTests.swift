@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+
+@testable import AccoladeCore
+
+@Suite struct ConfigTests {
+    let minimal = """
+        store:
+          sqlite: var/test.sqlite
+        templates: templates
+        channels:
+          email:
+            from: "Acme Rewards <rewards@example.com>"
+            smtp:
+              url: smtp://127.0.0.1:2525
+              starttls: opportunistic
+              username: ${SMTP_USERNAME}
+              password: ${SMTP_PASSWORD}
+        worker:
+          concurrency: 64
+          retry: { max_attempts: 8, base_delay: 2s, max_delay: 1h }
+        """
+
+    @Test func parsesTheDocumentedKeys() throws {
+        let c = try AccoladeConfig.parse(yaml: minimal, environment: ["SMTP_USERNAME": "mailer", "SMTP_PASSWORD": "hunter2"])
+        #expect(c.store == .sqlite(path: "var/test.sqlite"))
+        #expect(c.templatesDirectory == "templates")
+        let email = try #require(c.channels.email)
+        #expect(email.url == "smtp://127.0.0.1:2525")
+        #expect(email.starttls == .opportunistic)
+        #expect(email.username == "mailer")
+        #expect(email.password == "hunter2")
+        #expect(c.worker.concurrency == 64)
+        #expect(c.worker.retry == RetryPolicy(maxAttempts: 8, baseDelay: 2, maxDelay: 3600))
+    }
+
+    @Test func unsetOptionalVariablesMeanAbsent() throws {
+        let c = try AccoladeConfig.parse(yaml: minimal, environment: [:])
+        #expect(c.channels.email?.username == nil)
+        #expect(c.channels.email?.password == nil)
+    }
+
+    @Test func defaultsApplyAfterSubstitution() throws {
+        let c = try AccoladeConfig.parse(yaml: "store:\n  sqlite: ${DB:-var/x.sqlite}\n", environment: [:])
+        #expect(c.store == .sqlite(path: "var/x.sqlite"))
+        #expect(c.channels.email == nil)
+    }
+
+    @Test func secretsAreNeverPrinted() throws {
+        let c = try AccoladeConfig.parse(yaml: minimal, environment: ["SMTP_USERNAME": "u", "SMTP_PASSWORD": "hunter2"])
+        #expect(!String(describing: c.channels.email!).contains("hunter2"))
+    }
+
+    @Test(arguments: [
+        ("worker:\n  concurency: 4\n", "worker.concurency", "unknown key"),
+        ("chanels: {}\n", "chanels", "unknown key"),
+        ("worker:\n  concurrency: many\n", "worker.concurrency", "whole number"),
+        ("worker:\n  concurrency: 0\n", "worker.concurrency", "between"),
+        ("worker:\n  retry: { base_delay: soon }\n", "worker.retry.base_delay", "duration"),
+        ("channels:\n  email:\n    smtp:\n      url: smtp://x:25\n", "channels.email.from", "required"),
+        ("channels:\n  email:\n    from: a@b.c\n    smtp:\n      url: http://x\n", "channels.email.smtp.url", "smtp://"),
+        ("channels:\n  email:\n    from: a@b.c\n    smtp:\n      url: smtp://x:25\n      starttls: maybe\n", "channels.email.smtp.starttls", "never | opportunistic | required"),
+        ("store: [1, 2]\n", "store", "mapping"),
+    ])
+    func rejectsBadConfigNamingTheKeyPath(yaml: String, path: String, reason: String) {
+        do {
+            _ = try AccoladeConfig.parse(yaml: yaml, environment: [:])
+            Issue.record("expected an error for \(path)")
+        } catch {
+            #expect(error.path == path)
+            #expect(error.reason.contains(reason), "\(error.reason)")
+        }
+    }
+
+    @Test func badPasswordValueIsNotEchoed() {
+        do {
+            _ = try AccoladeConfig.parse(yaml: "channels:\n  email:\n    from: a@b.c\n    smtp:\n      url: smtp://x:25\n      password: [s3cret]\n", environment: [:])
+            Issue.record("expected an error")
+        } catch {
+            #expect(!error.description.contains("s3cret"))
+        }
+    }
+
+    @Test(arguments: [("500ms", 0.5), ("2s", 2), ("1.5s", 1.5), ("5m", 300), ("1h", 3600), ("1d", 86400), ("30", 30)])
+    func durations(text: String, seconds: Double) {
+        #expect(ConfigNode.parseDuration(text) == seconds)
+    }
+
+    @Test func shippedConfigurationLoads() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../config/accolade.yml").path
+        let c = try AccoladeConfig.load(path: path, environment: [:])
+        #expect(c.channels.email != nil)
+        #expect(c.store == .sqlite(path: "var/accolade.sqlite"))
+    }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import Testing
+
+@testable import AccoladeCore
+
+/// A deterministic random source so jittered delays are reproducible.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite struct DeliveryStateMachineTests {
+    let now = Date(timeIntervalSince1970: 1_800_000_000)
+
+    func message(mode: RouteMode, channels: [ChannelKind] = [.whatsapp, .sms, .email], sendAt: Date? = nil) -> Message {
+        Message(
+            id: "m1", template: "reward-earned", locale: "id", recipient: Recipient(email: "a@example.com"),
+            data: .object([:]), route: Route(channels: channels, mode: mode), idempotencyKey: nil, fingerprint: "f",
+            createdAt: now, sendAt: sendAt)
+    }
+
+    func claimed(_ m: Message, position: Int = 0, attempts: Int = 0) -> ClaimedDelivery {
+        ClaimedDelivery(
+            delivery: Delivery(
+                id: "d\(position)", messageID: m.id, channel: m.route.channels[position], position: position, state: .running,
+                attempts: attempts, nextAttemptAt: now, leaseOwner: "w", updatedAt: now),
+            message: m)
+    }
+
+    func decide(_ c: ClaimedDelivery, _ result: AttemptResult, policy: RetryPolicy = RetryPolicy()) -> DeliveryUpdate {
+        var rng = SeededRandom(state: 1)
+        return DeliveryStateMachine.decide(c, result: result, owner: "w", policy: policy, now: now, using: &rng)
+    }
+
+    @Test func allModePlansEveryChannelDue() {
+        var n = 0
+        let plan = DeliveryStateMachine.plan(for: message(mode: .all), now: now) { n += 1; return "d\(n)" }
+        #expect(plan.map(\.state) == [.available, .available, .available])
+        #expect(plan.map(\.position) == [0, 1, 2])
+        #expect(plan.allSatisfy { $0.nextAttemptAt == now && $0.attempts == 0 })
+    }
+
+    @Test func fallbackPlansOnlyTheFirstChannelDue() {
+        let plan = DeliveryStateMachine.plan(for: message(mode: .fallback), now: now) { "x" }
+        #expect(plan.map(\.state) == [.available, .pending, .pending])
+        #expect(plan[1].nextAttemptAt == nil)
+    }
+
+    @Test func futureSendAtIsScheduled() {
+        let later = now.addingTimeInterval(3600)
+        let plan = DeliveryStateMachine.plan(for: message(mode: .all, sendAt: later), now: now) { "x" }
+        #expect(plan.allSatisfy { $0.state == .scheduled && $0.nextAttemptAt == later })
+    }
+
+    @Test func sentSkipsPendingFallbacks() {
+        let m = message(mode: .fallback)
+        let u = decide(claimed(m), .sent(DeliveryReceipt(provider: "smtp", providerMessageID: "q1", code: "250", detail: "ok"), startedAt: now))
+        #expect(u.state == .sent)
+        #expect(u.attempts == 1)
+        #expect(u.providerMessageID == "q1")
+        #expect(u.attempt?.outcome == .sent)
+        #expect(u.attempt?.code == "250")
+        #expect(u.followUp == .skipPending(messageID: "m1", reason: "whatsapp was sent"))
+    }
+
+    @Test func sentInAllModeHasNoFollowUp() {
+        let u = decide(claimed(message(mode: .all)), .sent(DeliveryReceipt(provider: "smtp"), startedAt: now))
+        #expect(u.followUp == nil)
+    }
+
+    @Test func transientFailureRetriesWithBackoff() {
+        let error = DeliveryError(disposition: .retry(after: nil), provider: "smtp", code: "451", detail: "try later")
+        let u = decide(claimed(message(mode: .all), attempts: 2), .failed(error, startedAt: now), policy: RetryPolicy(maxAttempts: 8, baseDelay: 2, maxDelay: 3600))
+        #expect(u.state == .retryable)
+        #expect(u.attempts == 3)
+        let wait = u.nextAttemptAt!.timeIntervalSince(now)
+        #expect(wait >= 4 && wait <= 8)  // 2·2² = 8, equal jitter: [4, 8]
+        #expect(u.attempt?.outcome == .retry)
+        #expect(u.attempt?.code == "451")
+        #expect(u.followUp == nil)
+    }
+
+    @Test func rateLimitHonoursProviderDelay() {
+        let error = DeliveryError(disposition: .rateLimited(after: .seconds(120)), provider: "twilio", code: "20429", detail: "slow down")
+        let u = decide(claimed(message(mode: .all)), .failed(error, startedAt: now))
+        #expect(u.state == .retryable)
+        #expect(u.nextAttemptAt == now.addingTimeInterval(120))
+        #expect(u.attempt?.outcome == .rateLimited)
+    }
+
+    @Test func lastAttemptFailsAndFallsBack() {
+        let error = DeliveryError(disposition: .retry(after: nil), provider: "smtp", code: "curl:7", detail: "refused")
+        let u = decide(claimed(message(mode: .fallback), attempts: 7), .failed(error, startedAt: now), policy: RetryPolicy(maxAttempts: 8))
+        #expect(u.state == .failed)
+        #expect(u.attempts == 8)
+        #expect(u.lastError?.contains("gave up after 8 attempts") == true)
+        #expect(u.followUp == .activateNext(messageID: "m1", afterPosition: 0, at: now))
+    }
+
+    @Test func permanentFailureFailsAtOnceAndFallsBack() {
+        let error = DeliveryError(disposition: .permanent, provider: "whatsapp", code: "131026", detail: "not on WhatsApp")
+        let u = decide(claimed(message(mode: .fallback), position: 0), .failed(error, startedAt: now))
+        #expect(u.state == .failed)
+        #expect(u.attempt?.outcome == .failed)
+        #expect(u.followUp == .activateNext(messageID: "m1", afterPosition: 0, at: now))
+    }
+
+    @Test func permanentFailureInAllModeDoesNotTouchSiblings() {
+        let error = DeliveryError(disposition: .permanent, provider: "smtp", code: "550", detail: "no such user")
+        #expect(decide(claimed(message(mode: .all)), .failed(error, startedAt: now)).followUp == nil)
+    }
+
+    @Test func suppressedIsSkippedAndFallsBack() {
+        let error = DeliveryError(disposition: .suppressed, provider: "sms", detail: "opted out")
+        let u = decide(claimed(message(mode: .fallback), position: 1), .failed(error, startedAt: now))
+        #expect(u.state == .skipped)
+        #expect(u.followUp == .activateNext(messageID: "m1", afterPosition: 1, at: now))
+    }
+
+    @Test func expiredIsSkippedWithoutCountingAnAttempt() {
+        let u = decide(claimed(message(mode: .fallback), attempts: 1), .expired)
+        #expect(u.state == .skipped)
+        #expect(u.attempts == 1)
+        #expect(u.followUp == .skipPending(messageID: "m1", reason: "message expired before delivery"))
+    }
+
+    @Test func unrenderableFails() {
+        let u = decide(claimed(message(mode: .all)), .unrenderable("missing variable", startedAt: now))
+        #expect(u.state == .failed)
+        #expect(u.lastError == "cannot render: missing variable")
+    }
+
+    @Test func everyDecisionIsALegalTransition() {
+        let results: [AttemptResult] = [
+            .sent(DeliveryReceipt(provider: "p"), startedAt: now), .expired, .unrenderable("x", startedAt: now),
+            .failed(DeliveryError(disposition: .permanent, provider: "p", detail: ""), startedAt: now),
+            .failed(DeliveryError(disposition: .suppressed, provider: "p", detail: ""), startedAt: now),
+            .failed(DeliveryError(disposition: .retry(after: nil), provider: "p", detail: ""), startedAt: now),
+            .failed(DeliveryError(disposition: .rateLimited(after: nil), provider: "p", detail: ""), startedAt: now),
+        ]
+        for mode in RouteMode.allCases {
+            for attempts in [0, 7] {
+                for result in results {
+                    let u = decide(claimed(message(mode: mode), attempts: attempts), result)
+                    #expect(DeliveryStateMachine.canTransition(from: .running, to: u.state), "\(result) → \(u.state)")
+                }
+            }
+        }
+    }
+
+    @Test func transitionTable() {
+        let legal: Set<String> = [
+            "pending>available", "pending>skipped", "pending>cancelled",
+            "scheduled>available", "scheduled>running", "scheduled>skipped", "scheduled>cancelled",
+            "available>running", "available>skipped", "available>cancelled",
+            "running>sent", "running>retryable", "running>failed", "running>skipped", "running>available",
+            "retryable>available", "retryable>running", "retryable>skipped", "retryable>cancelled", "retryable>failed",
+            "failed>available",
+            "sent>delivered", "sent>read", "sent>failed", "delivered>read", "delivered>failed",
+        ]
+        for from in DeliveryState.allCases {
+            for to in DeliveryState.allCases {
+                let key = "\(from.rawValue)>\(to.rawValue)"
+                #expect(DeliveryStateMachine.canTransition(from: from, to: to) == legal.contains(key), "\(key)")
+            }
+        }
+    }
+
+    @Test func receiptsApplyMonotonically() {
+        #expect(DeliveryStateMachine.applyReceipt(.delivered, to: .sent) == .delivered)
+        #expect(DeliveryStateMachine.applyReceipt(.read, to: .sent) == .read)  // read without delivered
+        #expect(DeliveryStateMachine.applyReceipt(.delivered, to: .read) == nil)  // out of order
+        #expect(DeliveryStateMachine.applyReceipt(.delivered, to: .delivered) == nil)  // duplicate
+        #expect(DeliveryStateMachine.applyReceipt(.failed, to: .delivered) == .failed)
+        #expect(DeliveryStateMachine.applyReceipt(.failed, to: .read) == nil)
+        #expect(DeliveryStateMachine.applyReceipt(.delivered, to: .failed) == nil)  // failed is terminal
+        #expect(DeliveryStateMachine.applyReceipt(.delivered, to: .running) == nil)
+    }
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Sets everything up and runs the dispatcher on embedded SQLite, delivering email to a local SMTP
+# stand-in (no provider credentials needed). Messages that "arrive" are kept in var/mail/.
+#   scripts/run.sh            # build, start the stand-in, queue a sample reward, run the worker (Ctrl-C stops)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/setup.sh
+swift build
+bin=.build/debug/accolade
+mkdir -p var/mail
+
+# Local SMTP stand-in on 127.0.0.1:2525 (aiosmtpd), keeping every message as var/mail/N.eml + N.json.
+/usr/bin/python3 scripts/test-servers/smtp_capture.py --dir var/mail --port 2525 > var/smtp-standin.port &
+smtp_pid=$!
+trap 'kill $smtp_pid 2>/dev/null || true' EXIT
+for _ in $(seq 50); do [ -s var/smtp-standin.port ] && break; sleep 0.1; done
+kill -0 $smtp_pid 2>/dev/null || { echo "run: the SMTP stand-in could not start on 127.0.0.1:2525 (port in use?)" >&2; exit 1; }
+echo "run: SMTP stand-in listening on 127.0.0.1:2525, messages land in var/mail/" >&2
+
+export SMTP_STARTTLS=never
+$bin templates check > /dev/null
+id=$($bin send reward-earned --to ana@example.com --name "Ana Putri" --locale id \
+  --data @templates/reward-earned/sample.json)
+echo "run: queued sample message $id (see: $bin status $id; $bin log $id)" >&2
+echo "run: starting the worker; Ctrl-C stops it gracefully" >&2
+$bin worker

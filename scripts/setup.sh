@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs everything Accolade needs to build, run and test on Debian 12 (idempotent).
+# Swift 6.3 itself is expected on PATH (it is on the project's machines).
+set -euo pipefail
+
+packages=(
+  libcurl4-openssl-dev   # libcurl: all network I/O (SMTP, HTTP)
+  zlib1g-dev             # deflate/CRC for PNG (QR)
+  libsqlite3-dev         # SQLite headers for GRDB
+  python3-aiosmtpd       # local SMTP server that keeps messages (tests, scripts/run.sh)
+  postfix                # smtp-sink for the benchmark
+  ca-certificates
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  # Postfix must not configure or start a mail system: we only want its smtp-sink tool.
+  echo "postfix postfix/main_mailer_type select No configuration" | $SUDO debconf-set-selections
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -q
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+command -v swift >/dev/null || { echo "setup: swift is not on PATH (Swift 6.3 is required)" >&2; exit 1; }
