@@ -83,11 +83,12 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(name: "AccoladeTestSupport", path: "Tests/AccoladeTestSupport"),
         .testTarget(name: "AccoladeCoreTests", dependencies: ["AccoladeCore"]),
         .testTarget(name: "AccoladeChannelsTests", dependencies: ["AccoladeChannels", "AccoladeCurl", "AccoladeCore"]),
         .testTarget(name: "AccoladeStoresTests", dependencies: ["AccoladeStores", "AccoladeCore"]),
         .testTarget(name: "AccoladeRuntimeTests", dependencies: ["AccoladeRuntime", "AccoladeCore", "AccoladeStores"]),
-        .testTarget(name: "AccoladeEndToEndTests", dependencies: ["AccoladeCore"]),
+        .testTarget(name: "AccoladeEndToEndTests", dependencies: ["AccoladeCore", "AccoladeTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

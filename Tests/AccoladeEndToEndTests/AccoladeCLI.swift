@@ -1,0 +1,136 @@
+import AccoladeTestSupport
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs the built `accolade` binary in a throw-away workspace (its own SQLite file and config).
+final class Workspace: @unchecked Sendable {
+    let directory: TemporaryDirectory
+    let configPath: String
+
+    /// The binary next to the test bundle (`swift build` puts both in one folder), or `$ACCOLADE_BIN`.
+    static let binary: String = {
+        if let bin = ProcessInfo.processInfo.environment["ACCOLADE_BIN"] { return bin }
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("accolade").path
+    }()
+
+    /// Creates a workspace whose email channel points at `smtpPort`.
+    init(smtpPort: Int, timeout: String = "5s", maxAttempts: Int = 4, lease: String = "3s", grace: String = "2s", concurrency: Int = 32) throws {
+        directory = try TemporaryDirectory()
+        configPath = directory.url.appendingPathComponent("accolade.yml").path
+        let yaml = """
+            store:
+              sqlite: \(directory.path)/queue.sqlite
+            templates: \(TestServer.repositoryRoot.appendingPathComponent("templates").path)
+            log_level: warning
+            channels:
+              email:
+                from: "Acme Rewards <rewards@acme.example>"
+                smtp:
+                  url: smtp://127.0.0.1:\(smtpPort)
+                  starttls: never
+                  connect_timeout: 2s
+                  timeout: \(timeout)
+                  max_connections: 8
+            worker:
+              concurrency: \(concurrency)
+              batch_size: 64
+              lease: \(lease)
+              poll_interval: 50ms
+              shutdown_grace: \(grace)
+              retry: { max_attempts: \(maxAttempts), base_delay: 100ms, max_delay: 400ms }
+            """
+        try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
+    }
+
+    struct Result {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+
+        /// Decodes stdout as JSON.
+        func json() throws -> Any { try JSONSerialization.jsonObject(with: Data(stdout.utf8)) }
+    }
+
+    /// Starts `accolade` without waiting; stdout and stderr go to files read by ``output(of:)``.
+    func start(_ arguments: [String]) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments.contains("--config") ? arguments : arguments + ["--config", configPath]
+        process.currentDirectoryURL = directory.url
+        let id = UUID().uuidString
+        let out = directory.url.appendingPathComponent("\(id).out")
+        let err = directory.url.appendingPathComponent("\(id).err")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        process.standardInput = FileHandle.nullDevice
+        outputs[ObjectIdentifier(process)] = (out, err)
+        // Children of concurrency-pool threads inherit a blocked SIGTERM: clear the mask (trap 16).
+        var empty = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        try process.run()
+        return process
+    }
+
+    private var outputs: [ObjectIdentifier: (URL, URL)] = [:]
+
+    /// What a started process wrote so far.
+    func output(of process: Process) -> (stdout: String, stderr: String) {
+        guard let (out, err) = outputs[ObjectIdentifier(process)] else { return ("", "") }
+        return ((try? String(contentsOf: out, encoding: .utf8)) ?? "", (try? String(contentsOf: err, encoding: .utf8)) ?? "")
+    }
+
+    /// Runs `accolade <arguments> --config <workspace config>` to completion.
+    func call(_ arguments: [String]) throws -> Result {
+        let process = try start(arguments)
+        process.waitUntilExit()
+        let (out, err) = output(of: process)
+        return Result(status: process.terminationStatus, stdout: out, stderr: err)
+    }
+
+    /// Writes a file in the workspace and returns its path.
+    func write(_ name: String, _ contents: String) throws -> String {
+        let path = directory.url.appendingPathComponent(name).path
+        try contents.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    /// Counts of deliveries by state (`accolade stats --json`).
+    func stats() throws -> [String: Int] {
+        let r = try call(["stats", "--json"])
+        return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [String: Int] ?? [:]
+    }
+}
+
+/// Reads what `smtp_capture.py` stored.
+struct Capture {
+    let directory: TemporaryDirectory
+
+    /// Number of messages received so far.
+    var count: Int {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []).filter { $0.hasSuffix(".json") }.count
+    }
+
+    /// Message number `n` (1-based) as parsed by the server.
+    func message(_ n: Int) throws -> [String: Any] {
+        let data = try Data(contentsOf: directory.url.appendingPathComponent("\(n).json"))
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+}
+
+/// Waits (bounded) until `condition` holds.
+func eventually(timeout: Duration = .seconds(30), _ condition: () throws -> Bool) throws -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try condition() { return true }
+        usleep(20_000)
+    }
+    return false
+}
