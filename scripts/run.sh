@@ -21,7 +21,7 @@ echo "run: SMTP stand-in listening on 127.0.0.1:2525, messages land in var/mail/
 export SMTP_STARTTLS=never
 $bin templates check > /dev/null
 id=$($bin send reward-earned --to ana@example.com --name "Ana Putri" --locale id \
-  --data @templates/reward-earned/sample.json)
+  --data '{"program":"Kudos Awards","reward":{"voucher":{"amount":50000,"currency":"IDR"},"code":"RW-7Q2K","expires_on":"2026-12-31"},"note":"Twelve new accounts in October. Thank you!"}')
 echo "run: queued sample message $id (see: $bin status $id; $bin log $id)" >&2
 echo "run: starting the worker; Ctrl-C stops it gracefully" >&2
 $bin worker
