@@ -1,0 +1,134 @@
+import AccoladeCore
+import Foundation
+
+/// Builds the RFC 5322 bytes of one email: pure, no I/O, deterministic given its inputs.
+///
+/// Layout: `multipart/alternative` with `text/plain` first and `text/html` last (the preferred
+/// part, RFC 2046), both UTF-8 quoted-printable, CRLF everywhere, 7-bit clean so no `8BITMIME`
+/// is needed. Inline images (a `cid:` QR code) will wrap the HTML part in `multipart/related`;
+/// ``appendHTMLPart(_:boundary:into:)`` is the single place that change goes.
+public struct MIMEComposer: Sendable {
+    /// Creates a composer.
+    public init() {}
+
+    /// Composes the message.
+    ///
+    /// - Parameters:
+    ///   - email: rendered subject, text and HTML.
+    ///   - from: the sender mailbox (`From`).
+    ///   - to: the one recipient (`To`).
+    ///   - date: the `Date` header (use the message's creation time so retries do not change it).
+    ///   - messageID: the `Message-ID` value with angle brackets (see ``messageID(deliveryID:from:)``).
+    ///   - boundary: the multipart boundary; nil picks a random one that cannot occur in the parts.
+    /// - Throws: ``MIMEError`` when any header value contains CR, LF or NUL or an address is invalid.
+    public func compose(
+        _ email: RenderedEmail, from: EmailAddress, to: EmailAddress, date: Date, messageID: String, boundary: String? = nil
+    ) throws(MIMEError) -> [UInt8] {
+        try Self.checkHeaderValue(email.subject, field: "subject")
+        try Self.checkMailbox(from, field: "from")
+        try Self.checkMailbox(to, field: "to")
+        try Self.checkHeaderValue(messageID, field: "messageID")
+
+        var text: [UInt8] = []
+        QuotedPrintable.encode(email.text, into: &text)
+        var html: [UInt8] = []
+        QuotedPrintable.encode(email.html, into: &html)
+        let boundary = boundary ?? Self.makeBoundary(avoiding: [text, html])
+
+        var out: [UInt8] = []
+        out.reserveCapacity(text.count + html.count + 1024)
+        func header(_ line: String) {
+            out.append(contentsOf: line.utf8)
+            out.append(contentsOf: Self.crlf)
+        }
+        header("Date: \(RFC5322Date.format(date))")
+        header(HeaderEncoding.mailbox(name: "From", from))
+        header(HeaderEncoding.mailbox(name: "To", to))
+        header(HeaderEncoding.unstructured(name: "Subject", value: email.subject))
+        header("Message-ID: \(messageID)")
+        header("MIME-Version: 1.0")
+        header("Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"")
+        out.append(contentsOf: Self.crlf)
+
+        Self.appendPart(contentType: "text/plain; charset=UTF-8", body: text, boundary: boundary, first: true, into: &out)
+        appendHTMLPart(html, boundary: boundary, into: &out)
+        out.append(contentsOf: "\r\n--\(boundary)--\r\n".utf8)
+        return out
+    }
+
+    /// `<deliveryID@domain-of-from>`: the same for every attempt of one delivery, so a receiving
+    /// system can drop a duplicate when an earlier attempt did arrive after all.
+    public static func messageID(deliveryID: String, from: EmailAddress) -> String {
+        var left = ""
+        for byte in deliveryID.utf8 {
+            if EmailAddress.isAtext(byte) {
+                left.unicodeScalars.append(Unicode.Scalar(byte))
+            } else {
+                // Anything outside `atext` (including dots, to avoid `..`) is hex-escaped: still unique.
+                left += "=" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+            }
+        }
+        return "<\(left.isEmpty ? "delivery" : left)@\(from.domain)>"
+    }
+
+    /// A random boundary of 38 characters. Starting with `=_` makes it impossible in
+    /// quoted-printable output (where `=` is always followed by hex or a line break); the
+    /// explicit check below guards against future encodings.
+    static func makeBoundary(avoiding parts: [[UInt8]]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
+        var generator = SystemRandomNumberGenerator()
+        while true {
+            var bytes: [UInt8] = Array("=_Accolade_".utf8)
+            for _ in 0..<27 { bytes.append(alphabet[Int(generator.next() % UInt64(alphabet.count))]) }
+            if !parts.contains(where: { $0.containsSubsequence(bytes) }) {
+                return String(decoding: bytes, as: UTF8.self)
+            }
+        }
+    }
+
+    /// The HTML alternative; the extension point for `multipart/related` inline images.
+    func appendHTMLPart(_ html: [UInt8], boundary: String, into out: inout [UInt8]) {
+        Self.appendPart(contentType: "text/html; charset=UTF-8", body: html, boundary: boundary, first: false, into: &out)
+    }
+
+    private static let crlf: [UInt8] = [0x0D, 0x0A]
+
+    private static func appendPart(contentType: String, body: [UInt8], boundary: String, first: Bool, into out: inout [UInt8]) {
+        // The CRLF before `--boundary` belongs to the delimiter (RFC 2046), not to the previous body.
+        if !first { out.append(contentsOf: crlf) }
+        out.append(contentsOf: "--\(boundary)\r\nContent-Type: \(contentType)\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n".utf8)
+        out.append(contentsOf: body)
+    }
+
+    private static func checkHeaderValue(_ value: String, field: String) throws(MIMEError) {
+        if EmailAddress.containsLineBreakOrNUL(value) { throw .headerInjection(field: field) }
+    }
+
+    private static func checkMailbox(_ mailbox: EmailAddress, field: String) throws(MIMEError) {
+        try checkHeaderValue(mailbox.address, field: "\(field).email")
+        if let name = mailbox.displayName { try checkHeaderValue(name, field: "\(field).name") }
+        if let reason = EmailAddress.problem(with: mailbox.address) {
+            throw .invalidAddress(field: "\(field).email", reason: reason)
+        }
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// True when `needle` occurs contiguously in the array.
+    fileprivate func containsSubsequence(_ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, needle.count <= count, let first = needle.first else { return needle.isEmpty }
+        var index = 0
+        let last = count - needle.count
+        while index <= last {
+            if self[index] == first, self[index..<(index + needle.count)].elementsEqual(needle) { return true }
+            index += 1
+        }
+        return false
+    }
+}

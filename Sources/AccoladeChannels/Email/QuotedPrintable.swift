@@ -1,0 +1,86 @@
+/// Quoted-printable body encoding (RFC 2045 §6.7), producing 7-bit CRLF text.
+///
+/// Pure and allocation-light: it appends into a caller-owned buffer so a whole MIME message is
+/// built in one array.
+public enum QuotedPrintable {
+    /// Longest encoded line, soft-break `=` included.
+    public static let maxLineLength = 76
+
+    /// Encodes `text`, first normalising every CRLF, bare CR and bare LF to a hard CRLF line break.
+    public static func encode(_ text: String) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + text.utf8.count / 8)
+        encode(text, into: &out)
+        return out
+    }
+
+    /// Appends the encoding of `text` to `out` (no trailing CRLF beyond the text's own).
+    public static func encode(_ text: String, into out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            var lineStart = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                if byte == 0x0D || byte == 0x0A {
+                    encodeLine(bytes[lineStart..<index], into: &out)
+                    out.append(0x0D)
+                    out.append(0x0A)
+                    // CRLF counts as one break; a lone CR or LF is also one.
+                    index += (byte == 0x0D && index + 1 < bytes.count && bytes[index + 1] == 0x0A) ? 2 : 1
+                    lineStart = index
+                } else {
+                    index += 1
+                }
+            }
+            encodeLine(bytes[lineStart..<bytes.count], into: &out)
+        }
+    }
+
+    private static let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
+
+    /// Encodes one hard line (no CR/LF inside), inserting `=` soft breaks so no line exceeds 76.
+    private static func encodeLine(_ line: Slice<UnsafeBufferPointer<UInt8>>, into out: inout [UInt8]) {
+        var column = 0
+        var index = line.startIndex
+        while index < line.endIndex {
+            let byte = line[index]
+            // Keep a multi-byte UTF-8 sequence on one encoded line so no decoder sees half a character.
+            let length = byte < 0xC0 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
+            let end = min(index + length, line.endIndex)
+            var width = 0
+            for position in index..<end { width += needsEscape(line[position], at: position, in: line) ? 3 : 1 }
+            let isLast = end == line.endIndex
+            // The last chunk may reach column 76; anything else must leave room for the `=`.
+            if column + width > (isLast ? maxLineLength : maxLineLength - 1) {
+                out.append(UInt8(ascii: "="))
+                out.append(0x0D)
+                out.append(0x0A)
+                column = 0
+            }
+            for position in index..<end {
+                let value = line[position]
+                if needsEscape(value, at: position, in: line) {
+                    out.append(UInt8(ascii: "="))
+                    out.append(hex[Int(value >> 4)])
+                    out.append(hex[Int(value & 0x0F)])
+                } else {
+                    out.append(value)
+                }
+            }
+            column += width
+            index = end
+        }
+    }
+
+    private static func needsEscape(_ byte: UInt8, at position: Int, in line: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+        switch byte {
+        case UInt8(ascii: "="): return true
+        case 0x20, 0x09: return position == line.endIndex - 1  // trailing whitespace would be stripped in transit
+        // A leading dot is escaped so no relay ever sees a lone "." line (SMTP smuggling, lossy relays).
+        case UInt8(ascii: "."): return position == line.startIndex
+        case 0x21...0x7E: return false
+        default: return true
+        }
+    }
+}

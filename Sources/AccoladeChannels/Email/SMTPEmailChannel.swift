@@ -1,0 +1,120 @@
+import AccoladeCore
+import AccoladeCurl
+import Foundation
+import Logging
+import Metrics
+
+/// Email over SMTP through the shared ``CurlMultiDriver``: one message to exactly one recipient
+/// per attempt, on pooled keep-alive connections.
+public struct SMTPEmailChannel: Channel {
+    /// Always `.email`.
+    public let kind: ChannelKind = .email
+    /// The provider name recorded on attempts (default `smtp`).
+    public let providerName: String
+    /// The settings this channel was built from (password masked when printed).
+    public let settings: SMTPSettings
+    private let sender: EmailAddress
+    private let driver: CurlMultiDriver
+    private let logger: Logger
+    private let composer = MIMEComposer()
+
+    /// Creates the channel; throws when the settings are invalid (the error names the field).
+    public init(settings: SMTPSettings, driver: CurlMultiDriver, logger: Logger, providerName: String = "smtp") throws(ValidationError) {
+        sender = try settings.validated()
+        self.settings = settings
+        self.driver = driver
+        self.logger = logger
+        self.providerName = providerName
+        if settings.sendsCredentialsInClear {
+            logger.warning("SMTP credentials will be sent without TLS; set smtp.starttls to required", metadata: ["smtp.url": "\(settings.url)"])
+        }
+    }
+
+    /// Checks that the recipient has a valid email address and a one-line name.
+    public func validate(recipient: Recipient) throws(ValidationError) {
+        guard let email = recipient.email else {
+            throw ValidationError(field: "to.email", reason: "is missing; the email channel needs an address")
+        }
+        try EmailAddress.validate(email, field: "to.email")
+        if let name = recipient.name, EmailAddress.containsLineBreakOrNUL(name) {
+            throw ValidationError(field: "to.name", reason: "contains a line break or NUL; give the name on one line")
+        }
+    }
+
+    /// Composes and sends one message; see ``SMTPResultClassifier`` for how failures are classified.
+    public func deliver(_ request: DeliveryRequest) async throws(DeliveryError) -> DeliveryReceipt {
+        let started = ContinuousClock.now
+        let outcome = await attempt(request)
+        let elapsed = ContinuousClock.now - started
+        record(outcome, request: request, elapsed: elapsed)
+        return try outcome.get()
+    }
+
+    private func attempt(_ request: DeliveryRequest) async -> Result<DeliveryReceipt, DeliveryError> {
+        guard case .email(let email) = request.content else {
+            return .failure(permanent("content is not an email; route this delivery to the email channel only with email templates"))
+        }
+        let payload: [UInt8]
+        let recipient: EmailAddress
+        do {
+            try validate(recipient: request.recipient)
+            recipient = try EmailAddress(address: request.recipient.email ?? "", displayName: request.recipient.name, field: "to")
+            payload = try composer.compose(
+                email, from: sender, to: recipient, date: request.createdAt,
+                messageID: MIMEComposer.messageID(deliveryID: request.deliveryID, from: sender))
+        } catch let error as ValidationError {
+            return .failure(permanent(error.description))
+        } catch let error as MIMEError {
+            return .failure(permanent(error.description))
+        } catch {
+            return .failure(permanent("could not compose the message"))
+        }
+        let send: CurlSMTPSend
+        do {
+            send = try CurlSMTPSend(
+                url: settings.url, tls: settings.starttls.tlsLevel, username: settings.username, password: settings.password,
+                mailFrom: sender.address, recipients: [recipient.address], payload: payload)
+        } catch {
+            return .failure(permanent(error.description))
+        }
+        let result = await driver.perform(CurlTransfer(.smtp(send), connectTimeout: settings.connectTimeout, timeout: settings.timeout))
+        return SMTPResultClassifier.classify(result, provider: providerName)
+    }
+
+    private func permanent(_ detail: String) -> DeliveryError {
+        DeliveryError(disposition: .permanent, provider: providerName, code: nil, detail: detail)
+    }
+
+    private func record(_ outcome: Result<DeliveryReceipt, DeliveryError>, request: DeliveryRequest, elapsed: Duration) {
+        let label: String
+        var metadata: Logger.Metadata = ["delivery.id": "\(request.deliveryID)", "delivery.attempt": "\(request.attempt)", "channel": "email", "provider": "\(providerName)"]
+        switch outcome {
+        case .success(let receipt):
+            label = "sent"
+            metadata["smtp.code"] = "\(receipt.code ?? "")"
+            logger.debug("email accepted", metadata: metadata)
+        case .failure(let error):
+            label = switch error.disposition {
+            case .retry: "retry"
+            case .rateLimited: "rate_limited"
+            case .permanent: "failed"
+            case .suppressed: "suppressed"
+            }
+            metadata["smtp.code"] = "\(error.code ?? "")"
+            metadata["error.detail"] = "\(error.detail)"
+            logger.notice("email attempt failed", metadata: metadata)
+        }
+        let dimensions = [("channel", "email"), ("provider", providerName), ("outcome", label)]
+        Counter(label: "accolade_deliveries_total", dimensions: dimensions).increment()
+        Metrics.Timer(label: "accolade_delivery_attempt_duration_seconds", dimensions: [("channel", "email"), ("provider", providerName)])
+            .recordNanoseconds(elapsed.nanoseconds)
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, saturating.
+    fileprivate var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds.multipliedReportingOverflow(by: 1_000_000_000).overflow ? .max : seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

@@ -1,0 +1,120 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A helper process (a Python test server, postfix's smtp-sink) started by a test and stopped by PID.
+///
+/// Pattern for other suites (copy it for end-to-end tests):
+/// ```swift
+/// let server = try TestServer.python("smtp_capture.py", ["--dir", dir.path])
+/// defer { server.stop() }
+/// // talk to 127.0.0.1:\(server.port)
+/// ```
+/// Python servers print their bound port (they bind port 0) as the first stdout line.
+final class TestServer: @unchecked Sendable {
+    /// The running process.
+    let process: Process
+    /// The loopback port the server listens on.
+    let port: Int
+
+    private init(process: Process, port: Int) {
+        self.process = process
+        self.port = port
+    }
+
+    deinit { stop() }
+
+    /// Repository root, found from this file's path (Tests/AccoladeChannelsTests/Support/…).
+    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Starts `scripts/test-servers/<script>` under Debian's `/usr/bin/python3` and reads its port.
+    static func python(_ script: String, _ arguments: [String] = [], timeout: Duration = .seconds(10)) throws -> TestServer {
+        let path = repositoryRoot.appendingPathComponent("scripts/test-servers/\(script)").path
+        let stdout = Pipe()
+        let process = try launch("/usr/bin/python3", [path] + arguments, stdout: stdout)
+        guard let line = readLine(from: stdout.fileHandleForReading.fileDescriptor, timeout: timeout), let port = Int(line) else {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            throw TestServerError.noPort(script)
+        }
+        return TestServer(process: process, port: port)
+    }
+
+    /// Starts a program that takes its port on the command line (`{port}` in `arguments` is
+    /// replaced by a free port), then waits until that port accepts connections.
+    static func program(_ executable: String, _ arguments: [String], timeout: Duration = .seconds(10)) throws -> TestServer {
+        let port = try FreePort.pick()
+        let process = try launch(executable, arguments.map { $0.replacingOccurrences(of: "{port}", with: "\(port)") }, stdout: nil)
+        let server = TestServer(process: process, port: port)
+        let deadline = ContinuousClock.now + timeout
+        // Bounded readiness probe: a server that failed to bind exits, and another process may own the port.
+        while !FreePort.accepts(port) {
+            guard process.isRunning, ContinuousClock.now < deadline else {
+                server.stop()
+                throw TestServerError.notListening(executable)
+            }
+            usleep(20_000)
+        }
+        guard process.isRunning else { throw TestServerError.notListening(executable) }
+        return server
+    }
+
+    /// SIGTERM, then SIGKILL if the process is still alive after two seconds. Idempotent.
+    func stop() {
+        guard process.isRunning else { return }
+        kill(process.processIdentifier, SIGTERM)
+        for _ in 0..<200 where process.isRunning { usleep(10_000) }
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+    }
+
+    private static func launch(_ executable: String, _ arguments: [String], stdout: Pipe?) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        process.standardOutput = stdout ?? FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        // Threads of Swift's concurrency pool block SIGTERM and children inherit the mask, so a
+        // child would ignore terminate(): clear the mask around run() (trap 16).
+        var empty = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        try process.run()
+        return process
+    }
+
+    /// Reads one line with a deadline using poll(2), so a silent child cannot hang the test.
+    private static func readLine(from fd: Int32, timeout: Duration) -> String? {
+        var bytes: [UInt8] = []
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let remaining = deadline - ContinuousClock.now
+            let ms = Int32(max(1, remaining.components.seconds * 1000 + remaining.components.attoseconds / 1_000_000_000_000_000))
+            guard poll(&pfd, 1, ms) > 0 else { continue }
+            var byte: UInt8 = 0
+            guard read(fd, &byte, 1) == 1 else { return nil }
+            if byte == 0x0A { return String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces) }
+            bytes.append(byte)
+        }
+        return nil
+    }
+}
+
+/// Why a test server did not come up.
+enum TestServerError: Error, CustomStringConvertible {
+    case noPort(String)
+    case notListening(String)
+
+    var description: String {
+        switch self {
+        case .noPort(let script): "\(script) did not print its port; run it by hand with /usr/bin/python3 to see why"
+        case .notListening(let program): "\(program) did not start listening; is it installed and is the port free?"
+        }
+    }
+}
