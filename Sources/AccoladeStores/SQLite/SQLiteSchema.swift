@@ -1,0 +1,104 @@
+import GRDB
+
+/// The versioned schema of the SQLite store. Migrations are append-only: never edit a shipped
+/// one, add `v2`, `v3` … instead (GRDB records applied names in `grdb_migrations`).
+///
+/// Times are INTEGER milliseconds since 1970 (see ``StoreTime``); enums are their raw strings.
+enum SQLiteSchema {
+    /// The migrator with every migration, in order.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1", migrate: v1)
+        return migrator
+    }
+
+    private static func v1(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE messages (
+                    id                    TEXT PRIMARY KEY NOT NULL,
+                    template              TEXT NOT NULL,
+                    locale                TEXT,
+                    recipient_name        TEXT,
+                    recipient_email       TEXT,
+                    recipient_phone       TEXT,
+                    recipient_whatsapp    TEXT,
+                    recipient_locale      TEXT,
+                    recipient_timezone    TEXT,
+                    recipient_external_id TEXT,
+                    data                  TEXT NOT NULL,      -- JSON, ints and doubles kept apart
+                    route_channels        TEXT NOT NULL,      -- comma-separated channel kinds, in order
+                    route_mode            TEXT NOT NULL,
+                    idempotency_key       TEXT UNIQUE,        -- NULLs never collide
+                    fingerprint           TEXT NOT NULL,
+                    created_at            INTEGER NOT NULL,
+                    send_at               INTEGER,
+                    expires_at            INTEGER
+                );
+                -- "What did we send to Ana?": list by any address the caller knows her by.
+                CREATE INDEX messages_recipient_email ON messages(recipient_email) WHERE recipient_email IS NOT NULL;
+                CREATE INDEX messages_recipient_phone ON messages(recipient_phone) WHERE recipient_phone IS NOT NULL;
+                CREATE INDEX messages_recipient_whatsapp ON messages(recipient_whatsapp)
+                    WHERE recipient_whatsapp IS NOT NULL;
+                CREATE INDEX messages_recipient_external_id ON messages(recipient_external_id)
+                    WHERE recipient_external_id IS NOT NULL;
+                CREATE INDEX messages_created_at ON messages(created_at);
+
+                CREATE TABLE deliveries (
+                    id                  TEXT PRIMARY KEY NOT NULL,
+                    message_id          TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+                    channel             TEXT NOT NULL,
+                    position            INTEGER NOT NULL,
+                    state               TEXT NOT NULL,
+                    attempts            INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at     INTEGER,
+                    lease_owner         TEXT,
+                    lease_expires_at    INTEGER,
+                    provider            TEXT,
+                    provider_message_id TEXT,
+                    last_error          TEXT,
+                    updated_at          INTEGER NOT NULL,
+                    UNIQUE (message_id, position)             -- also the index by message, in route order
+                );
+                -- Claims: only claimable rows are in this index, already ordered by due time, so
+                -- "oldest due first LIMIT n" reads n entries however many rows are due. A plain
+                -- (state, next_attempt_at) index would have to merge three state ranges and sort.
+                CREATE INDEX deliveries_due ON deliveries(next_attempt_at)
+                    WHERE state IN ('available', 'scheduled', 'retryable');
+                -- Rescue of expired leases and the snapshot's next lease expiry.
+                CREATE INDEX deliveries_lease ON deliveries(lease_expires_at) WHERE state = 'running';
+                -- Listings by state, newest change first (`accolade dead`, `status`), and counts by state.
+                CREATE INDEX deliveries_state_updated ON deliveries(state, updated_at);
+                -- Provider webhooks find the delivery by the provider's id (wamid, Twilio SID).
+                CREATE INDEX deliveries_provider_message ON deliveries(provider, provider_message_id)
+                    WHERE provider_message_id IS NOT NULL;
+
+                CREATE TABLE attempts (
+                    id          INTEGER PRIMARY KEY,          -- append order
+                    delivery_id TEXT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+                    number      INTEGER NOT NULL,
+                    started_at  INTEGER NOT NULL,
+                    finished_at INTEGER NOT NULL,
+                    provider    TEXT NOT NULL,
+                    outcome     TEXT NOT NULL,
+                    code        TEXT,
+                    detail      TEXT NOT NULL
+                );
+                CREATE INDEX attempts_delivery ON attempts(delivery_id, id);
+
+                -- Placeholder for provider status events (delivered / read / failed); filled by the
+                -- receipts work, which may add columns and dedupe rules in a later migration.
+                CREATE TABLE receipts (
+                    id                INTEGER PRIMARY KEY,
+                    delivery_id       TEXT NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+                    status            TEXT NOT NULL,
+                    provider          TEXT,
+                    provider_event_id TEXT,
+                    occurred_at       INTEGER,
+                    received_at       INTEGER NOT NULL,
+                    detail            TEXT
+                );
+                CREATE INDEX receipts_delivery ON receipts(delivery_id, id);
+                """)
+    }
+}

@@ -1,0 +1,120 @@
+import AccoladeCore
+import Foundation
+import GRDB
+import Logging
+
+extension SQLiteStore {
+    /// Claims due deliveries in one `UPDATE … WHERE id IN (SELECT … LIMIT n) RETURNING` statement.
+    ///
+    /// The write lock is held for the whole statement, so two claimers (tasks, pools or
+    /// processes) can never select the same row: the second sees the first's `running` rows.
+    public func claim(owner: String, limit: Int, now: Date, lease: TimeInterval) async throws -> [ClaimedDelivery] {
+        guard limit > 0 else { return [] }
+        let nowMillis = StoreTime.millis(now)
+        let expires = StoreTime.millis(now.addingTimeInterval(lease))
+        let claimed = try await pool.write { db -> [ClaimedDelivery] in
+            let statement = try db.cachedStatement(sql: Self.claimSQL)
+            var deliveries = try Row.fetchAll(statement, arguments: [owner, expires, nowMillis, nowMillis, limit])
+                .map(SQLiteRows.delivery)
+            guard !deliveries.isEmpty else { return [] }
+            // RETURNING gives rows in no promised order; the contract is oldest due first.
+            deliveries.sort { ($0.nextAttemptAt ?? .distantPast, $0.id) < ($1.nextAttemptAt ?? .distantPast, $1.id) }
+            let messages = try Self.fetchMessages(db, ids: Array(Set(deliveries.map(\.messageID))))
+            return try deliveries.map { delivery in
+                guard let message = messages[delivery.messageID] else {
+                    throw SQLiteStoreError.unreadableRow(
+                        table: "deliveries", id: delivery.id, column: "message_id", reason: "its message is missing")
+                }
+                return ClaimedDelivery(delivery: delivery, message: message)
+            }
+        }
+        if !claimed.isEmpty {
+            logger.debug("claimed deliveries", metadata: ["worker.owner": "\(owner)", "store.count": "\(claimed.count)"])
+        }
+        return claimed
+    }
+
+    /// Marks up to `?5` deliveries due by `?4` as running under owner `?1` until `?2` at `?3`.
+    ///
+    /// `INDEXED BY deliveries_due` pins the partial index of claimable rows, already ordered by
+    /// due time, so the statement reads `limit` index entries however many rows are due. Left to
+    /// itself the planner picks `deliveries_state_updated` and sorts every due row (measured: 6 ms
+    /// instead of 0.2 ms with 20,000 due). SQLite fails the statement rather than ignore the hint,
+    /// and the hint is usable only because the state list is spelled exactly as in the index.
+    static let claimSQL = """
+        UPDATE deliveries SET state = 'running', lease_owner = ?1, lease_expires_at = ?2, updated_at = ?3
+        WHERE id IN (
+            SELECT id FROM deliveries INDEXED BY deliveries_due
+            WHERE state IN ('available', 'scheduled', 'retryable') AND next_attempt_at <= ?4
+            ORDER BY next_attempt_at LIMIT ?5)
+        RETURNING \(SQLiteRows.deliveryColumns)
+        """
+
+    /// Writes the batch in one transaction; each row changes only under the caller's lease.
+    ///
+    /// An update whose lease was lost (rescued and possibly re-claimed by another worker) is
+    /// ignored whole: no state change, no attempt row, no follow-up, so a slow worker can never
+    /// overwrite the newer owner's outcome. It is logged at `warning` with the delivery id.
+    @discardableResult
+    public func complete(_ updates: [DeliveryUpdate]) async throws -> Int {
+        guard !updates.isEmpty else { return 0 }
+        let updateSQL = """
+            UPDATE deliveries
+            SET state = ?, attempts = ?, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL,
+                provider = COALESCE(?, provider), provider_message_id = COALESCE(?, provider_message_id),
+                last_error = ?, updated_at = ?
+            WHERE id = ? AND state = 'running' AND lease_owner = ?
+            """
+        let insertAttemptSQL = "INSERT INTO attempts (\(SQLiteRows.attemptColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        let stale = try await pool.write { db -> [DeliveryUpdate] in
+            let update = try db.cachedStatement(sql: updateSQL)
+            let insertAttempt = try db.cachedStatement(sql: insertAttemptSQL)
+            var stale: [DeliveryUpdate] = []
+            for u in updates {
+                try update.execute(arguments: [
+                    u.state.rawValue, u.attempts, StoreTime.millis(u.nextAttemptAt), u.provider, u.providerMessageID,
+                    u.lastError, StoreTime.millis(u.now), u.deliveryID, u.leaseOwner,
+                ])
+                guard db.changesCount == 1 else {
+                    stale.append(u)
+                    continue
+                }
+                if let attempt = u.attempt { try insertAttempt.execute(arguments: SQLiteRows.arguments(for: attempt)) }
+                if let followUp = u.followUp { try Self.apply(followUp, db: db, now: u.now) }
+            }
+            return stale
+        }
+        for u in stale {
+            logger.warning(
+                "ignored an outcome reported after the lease was lost",
+                metadata: [
+                    "delivery.id": "\(u.deliveryID)", "worker.owner": "\(u.leaseOwner)",
+                    "delivery.state": "\(u.state.rawValue)",
+                ])
+        }
+        return updates.count - stale.count
+    }
+
+    /// Applies a route follow-up inside the caller's transaction.
+    static func apply(_ followUp: RouteFollowUp, db: Database, now: Date) throws {
+        switch followUp {
+        case .activateNext(let messageID, let afterPosition, let at):
+            try db.cachedStatement(
+                sql: """
+                    UPDATE deliveries SET state = 'available', next_attempt_at = ?, updated_at = ?
+                    WHERE id = (
+                        SELECT id FROM deliveries
+                        WHERE message_id = ? AND position > ? AND state = 'pending'
+                        ORDER BY position LIMIT 1)
+                    """
+            ).execute(arguments: [StoreTime.millis(at), StoreTime.millis(now), messageID, afterPosition])
+        case .skipPending(let messageID, let reason):
+            try db.cachedStatement(
+                sql: """
+                    UPDATE deliveries SET state = 'skipped', next_attempt_at = NULL, last_error = ?, updated_at = ?
+                    WHERE message_id = ? AND state = 'pending'
+                    """
+            ).execute(arguments: [reason, StoreTime.millis(now), messageID])
+        }
+    }
+}

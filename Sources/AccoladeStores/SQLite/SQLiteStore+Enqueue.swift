@@ -1,0 +1,65 @@
+import AccoladeCore
+import GRDB
+import Logging
+
+extension SQLiteStore {
+    /// Stores the batch in one transaction; idempotency keys are enforced by the UNIQUE index.
+    ///
+    /// Each message is inserted with `ON CONFLICT(idempotency_key) DO NOTHING`: when the insert
+    /// changes no row the key is taken, by an earlier call, another process, or an earlier request
+    /// of this same batch (first wins), and the stored message decides replay or conflict. Because
+    /// the transaction holds the database write lock from its first statement, no other writer can
+    /// slip in between the insert and that read.
+    public func enqueue(_ requests: [EnqueueRequest]) async throws -> [EnqueueResult] {
+        guard !requests.isEmpty else { return [] }
+        // Encode outside the write lock: JSON encoding is the only real CPU work here.
+        let rows = try requests.map { request in
+            (
+                message: try SQLiteRows.arguments(for: request.message),
+                deliveries: request.deliveries.map(SQLiteRows.arguments(for:))
+            )
+        }
+        let placeholders = { (count: Int) in Array(repeating: "?", count: count).joined(separator: ", ") }
+        let insertMessageSQL = """
+            INSERT INTO messages (\(SQLiteRows.messageColumns)) VALUES (\(placeholders(18)))
+            ON CONFLICT(idempotency_key) DO NOTHING
+            """
+        let insertDeliverySQL = "INSERT INTO deliveries (\(SQLiteRows.deliveryColumns)) VALUES (\(placeholders(13)))"
+
+        let results = try await pool.write { db -> [EnqueueResult] in
+            let insertMessage = try db.cachedStatement(sql: insertMessageSQL)
+            let insertDelivery = try db.cachedStatement(sql: insertDeliverySQL)
+            var results: [EnqueueResult] = []
+            results.reserveCapacity(requests.count)
+            for (request, row) in zip(requests, rows) {
+                try insertMessage.execute(arguments: row.message)
+                if db.changesCount == 1 {
+                    for delivery in row.deliveries { try insertDelivery.execute(arguments: delivery) }
+                    results.append(
+                        .created(request.message.storeNormalized, request.deliveries.map(\.storeNormalized)))
+                    continue
+                }
+                // Only the idempotency key can be the conflict: a clash on the primary key throws.
+                guard let key = request.message.idempotencyKey,
+                    let existing = try Self.fetchMessage(db, idempotencyKey: key)
+                else {
+                    throw SQLiteStoreError.unstorableValue(
+                        field: "message \(request.message.id)", reason: "the insert was ignored without a key clash")
+                }
+                if existing.fingerprint == request.message.fingerprint {
+                    results.append(.replayed(existing, try Self.fetchDeliveries(db, messageID: existing.id)))
+                } else {
+                    results.append(.conflict(existingMessageID: existing.id))
+                }
+            }
+            return results
+        }
+        logger.debug(
+            "enqueued messages",
+            metadata: [
+                "store.requests": "\(requests.count)",
+                "store.created": "\(results.filter { if case .created = $0 { true } else { false } }.count)",
+            ])
+        return results
+    }
+}

@@ -1,0 +1,48 @@
+import AccoladeCore
+import Testing
+
+@testable import AccoladeStores
+
+@Suite("JSON text codec")
+struct JSONTextTests {
+    @Test("round trip keeps every value and kind")
+    func roundTrip() throws {
+        let text = try Fixtures.richData.jsonText()
+        #expect(try JSONValue(jsonText: text) == Fixtures.richData)
+    }
+
+    @Test("doubles keep a fraction or exponent; integers do not", arguments: [
+        (JSONValue.int(50), "50"), (.double(50), "50.0"), (.double(-0.0), "-0.0"), (.double(1e300), "1e+300"),
+        (.int(-9_223_372_036_854_775_808), "-9223372036854775808"), (.double(0.1), "0.1"),
+    ])
+    func numbers(value: JSONValue, text: String) throws {
+        #expect(try value.jsonText() == text)
+        #expect(try JSONValue(jsonText: text) == value)
+    }
+
+    @Test("parses standard JSON from other writers")
+    func foreign() throws {
+        let value = try JSONValue(jsonText: #" { "a" : [1, 2.5, -3e2, "\u00e9\ud83c\udf89\n"], "b": {"c": null} } "#)
+        #expect(value == .object(["a": .array([.int(1), .double(2.5), .double(-300), .string("é🎉\n")]), "b": .object(["c": .null])]))
+        #expect(try JSONValue(jsonText: "12345678901234567890") == .double(12_345_678_901_234_567_890))
+    }
+
+    @Test("keys are written sorted and strings escaped")
+    func canonical() throws {
+        let value = JSONValue.object(["b": .int(1), "a": .string("\"\\\u{1f}")])
+        #expect(try value.jsonText() == #"{"a":"\"\\\u001f","b":1}"#)
+    }
+
+    @Test("rejects what JSON cannot say and malformed text", arguments: [
+        "", "{", "[1,]", "\"open", "tru", "1 2", "{\"a\" 1}", "\"\\x\"", "\"\\ud800\"", "--1",
+    ])
+    func invalid(text: String) {
+        #expect(throws: JSONTextError.self) { try JSONValue(jsonText: text) }
+    }
+
+    @Test("NaN and infinity cannot be written")
+    func nonFinite() {
+        #expect(throws: JSONTextError.self) { try JSONValue.double(.nan).jsonText() }
+        #expect(throws: JSONTextError.self) { try JSONValue.array([.double(.infinity)]).jsonText() }
+    }
+}
