@@ -1,0 +1,32 @@
+import Foundation
+
+/// Shares one ``LocaleFormatter`` per (locale, time zone) pair across renders and threads.
+public final class FormatterCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var formatters: [String: LocaleFormatter] = [:]
+    private var zones: [String: TimeZone?] = [:]
+
+    /// Creates an empty cache.
+    public init() {}
+
+    /// The formatter for `locale` and an IANA time zone name (`nil` means UTC), or `nil` when
+    /// the time zone is unknown.
+    public func formatter(locale: String, timeZone: String?) -> LocaleFormatter? {
+        let zoneName = timeZone ?? "UTC"
+        let key = locale + "|" + zoneName
+        lock.lock()
+        defer { lock.unlock() }
+        if let hit = formatters[key] { return hit }
+        let zone: TimeZone?
+        if let known = zones[zoneName] {
+            zone = known
+        } else {
+            zone = TimeZone(identifier: zoneName)
+            zones[zoneName] = zone
+        }
+        guard let zone else { return nil }
+        let made = LocaleFormatter(locale: locale, timeZone: zone)
+        formatters[key] = made
+        return made
+    }
+}

@@ -1,0 +1,15 @@
+/// The template library is the dispatcher's and workers' renderer.
+extension TemplateLibrary: MessageRenderer {
+    /// Whether a template folder with this name was loaded.
+    public func hasTemplate(_ name: String) -> Bool { info(name) != nil }
+
+    /// The channels the template has parts for.
+    public func channels(of template: String) -> Set<ChannelKind> { Set(info(template)?.channels ?? []) }
+
+    /// ``render(template:channel:locale:data:recipient:)`` behind the protocol.
+    public func renderContent(
+        template: String, channel: ChannelKind, locale: String?, data: JSONValue, recipient: Recipient
+    ) throws -> RenderedContent {
+        try render(template: template, channel: channel, locale: locale, data: data, recipient: recipient)
+    }
+}

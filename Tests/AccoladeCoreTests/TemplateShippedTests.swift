@@ -1,0 +1,40 @@
+import Foundation
+import Testing
+@testable import AccoladeCore
+
+@Suite("Shipped templates")
+struct TemplateShippedTests {
+    @Test("every template × locale × channel renders with its sample")
+    func checkAllSucceeds() throws {
+        let library = try TemplateLibrary(directory: shippedTemplatesDirectory)
+        #expect(library.names == ["milestone-reached", "reward-earned"])
+        let results = library.checkAll()
+        // 2 templates × 4 locales × 2 channels.
+        #expect(results.count == 16)
+        for result in results {
+            if case .failure(let error) = result.result {
+                Issue.record("\(result.template) \(result.locale) \(result.channel): \(error)")
+            }
+        }
+        if ProcessInfo.processInfo.environment["ACCOLADE_DUMP_TEMPLATES"] != nil {
+            for result in results {
+                print("===== \(result.template) \(result.locale) \(result.channel) \(result.sms.map { "\($0.encoding) \($0.units) units \($0.segments) seg" } ?? "")")
+                switch result.result {
+                case .success(.email(let email)): print(email.subject); print(email.text); print(email.html)
+                case .success(let other): print(other)
+                case .failure(let error): print(error)
+                }
+            }
+        }
+    }
+
+    @Test("every sample SMS is GSM-7 and at most 2 segments in every locale")
+    func smsStaysSmall() throws {
+        let library = try TemplateLibrary(directory: shippedTemplatesDirectory)
+        for result in library.checkAll() where result.channel == .sms {
+            let sms = try #require(result.sms)
+            #expect(sms.encoding == .gsm7, "\(result.template) \(result.locale): \(sms.nonGSMCharacters.map(\.character))")
+            #expect(sms.segments <= 2, "\(result.template) \(result.locale): \(sms.segments) segments")
+        }
+    }
+}
