@@ -72,7 +72,7 @@ public struct Dispatcher: Sendable {
             switch result {
             case .created(let m, let d):
                 outcomes[index] = .accepted(m, d)
-                logger.info(
+                logger.debug(
                     "message accepted",
                     metadata: ["message.id": "\(m.id)", "template": "\(m.template)", "route": "\(m.route.channels.map(\.rawValue).joined(separator: ","))"])
             case .replayed(let m, let d):
