@@ -85,7 +85,7 @@ let package = Package(
         ),
         .target(name: "AccoladeTestSupport", path: "Tests/AccoladeTestSupport"),
         .testTarget(name: "AccoladeCoreTests", dependencies: ["AccoladeCore"]),
-        .testTarget(name: "AccoladeChannelsTests", dependencies: ["AccoladeChannels", "AccoladeCurl", "AccoladeCore"]),
+        .testTarget(name: "AccoladeChannelsTests", dependencies: ["AccoladeChannels", "AccoladeCurl", "AccoladeCore", "AccoladeTestSupport"]),
         .testTarget(name: "AccoladeStoresTests", dependencies: ["AccoladeStores", "AccoladeCore"]),
         .testTarget(name: "AccoladeRuntimeTests", dependencies: ["AccoladeRuntime", "AccoladeCore", "AccoladeStores"]),
         .testTarget(name: "AccoladeEndToEndTests", dependencies: ["AccoladeCore", "AccoladeTestSupport"]),

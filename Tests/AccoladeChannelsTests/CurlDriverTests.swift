@@ -1,3 +1,4 @@
+import AccoladeTestSupport
 import AccoladeCurl
 import Foundation
 import Testing

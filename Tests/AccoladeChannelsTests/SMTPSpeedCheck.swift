@@ -1,3 +1,4 @@
+import AccoladeTestSupport
 import AccoladeChannels
 import AccoladeCore
 import AccoladeCurl

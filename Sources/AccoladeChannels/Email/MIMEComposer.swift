@@ -75,16 +75,25 @@ public struct MIMEComposer: Sendable {
     /// quoted-printable output (where `=` is always followed by hex or a line break); the
     /// explicit check below guards against future encodings.
     static func makeBoundary(avoiding parts: [[UInt8]]) -> String {
-        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789".utf8)
         var generator = SystemRandomNumberGenerator()
         while true {
             var bytes: [UInt8] = Array("=_Accolade_".utf8)
-            for _ in 0..<27 { bytes.append(alphabet[Int(generator.next() % UInt64(alphabet.count))]) }
+            // 27 characters × 6 bits from three 64-bit draws: one getrandom call each, not 27.
+            for _ in 0..<3 {
+                var bits = generator.next()
+                for _ in 0..<9 {
+                    bytes.append(boundaryAlphabet[Int(bits & 0x3F)])
+                    bits >>= 6
+                }
+            }
             if !parts.contains(where: { $0.containsSubsequence(bytes) }) {
                 return String(decoding: bytes, as: UTF8.self)
             }
         }
     }
+
+    /// 64 characters allowed in a boundary (RFC 2046 `bchars`).
+    private static let boundaryAlphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.".utf8)
 
     /// The HTML alternative; the extension point for `multipart/related` inline images.
     func appendHTMLPart(_ html: [UInt8], boundary: String, into out: inout [UInt8]) {

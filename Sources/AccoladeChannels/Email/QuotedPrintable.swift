@@ -41,44 +41,44 @@ public enum QuotedPrintable {
 
     /// Encodes one hard line (no CR/LF inside), inserting `=` soft breaks so no line exceeds 76.
     private static func encodeLine(_ line: Slice<UnsafeBufferPointer<UInt8>>, into out: inout [UInt8]) {
+        let start = line.startIndex, end = line.endIndex
         var column = 0
-        var index = line.startIndex
-        while index < line.endIndex {
+        var index = start
+        while index < end {
             let byte = line[index]
-            // Keep a multi-byte UTF-8 sequence on one encoded line so no decoder sees half a character.
-            let length = byte < 0xC0 ? 1 : byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4
-            let end = min(index + length, line.endIndex)
-            var width = 0
-            for position in index..<end { width += needsEscape(line[position], at: position, in: line) ? 3 : 1 }
-            let isLast = end == line.endIndex
-            // The last chunk may reach column 76; anything else must leave room for the `=`.
-            if column + width > (isLast ? maxLineLength : maxLineLength - 1) {
-                out.append(UInt8(ascii: "="))
-                out.append(0x0D)
-                out.append(0x0A)
+            // A multi-byte UTF-8 sequence is escaped whole and kept on one encoded line, so no
+            // decoder sees half a character; ASCII is one token.
+            let length = byte < 0x80 ? 1 : min(byte < 0xE0 ? 2 : byte < 0xF0 ? 3 : 4, end - index)
+            let escape = length > 1 || needsEscape(byte, first: index == start, last: index == end - 1)
+            let width = escape ? 3 * length : 1
+            // The last token may reach column 76; anything else must leave room for the `=`.
+            if column + width > (index + length == end ? maxLineLength : maxLineLength - 1) {
+                out.append(contentsOf: softBreak)
                 column = 0
             }
-            for position in index..<end {
-                let value = line[position]
-                if needsEscape(value, at: position, in: line) {
+            if escape {
+                for position in index..<(index + length) {
+                    let value = line[position]
                     out.append(UInt8(ascii: "="))
                     out.append(hex[Int(value >> 4)])
                     out.append(hex[Int(value & 0x0F)])
-                } else {
-                    out.append(value)
                 }
+            } else {
+                out.append(byte)
             }
             column += width
-            index = end
+            index += length
         }
     }
 
-    private static func needsEscape(_ byte: UInt8, at position: Int, in line: Slice<UnsafeBufferPointer<UInt8>>) -> Bool {
+    private static let softBreak: [UInt8] = [UInt8(ascii: "="), 0x0D, 0x0A]
+
+    private static func needsEscape(_ byte: UInt8, first: Bool, last: Bool) -> Bool {
         switch byte {
         case UInt8(ascii: "="): return true
-        case 0x20, 0x09: return position == line.endIndex - 1  // trailing whitespace would be stripped in transit
+        case 0x20, 0x09: return last  // trailing whitespace would be stripped in transit
         // A leading dot is escaped so no relay ever sees a lone "." line (SMTP smuggling, lossy relays).
-        case UInt8(ascii: "."): return position == line.startIndex
+        case UInt8(ascii: "."): return first
         case 0x21...0x7E: return false
         default: return true
         }

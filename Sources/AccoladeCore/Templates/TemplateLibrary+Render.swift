@@ -39,11 +39,9 @@ struct RenderJob {
     let library: TemplateLibrary
     let loaded: LoadedTemplate
     let locale: ResolvedLocale
-    let checker: StrictChecker
-    let recipient: [String: JSONValue]
     let timeZone: String?
-    /// The formatter for the requested locale, used by every part whose file is in its language.
-    let formatter: LocaleFormatter
+    /// Renders with the requested locale's formatter; copied with another for foreign files.
+    let renderer: TemplateRenderer
 
     init(library: TemplateLibrary, template: String, locale: String?, data: JSONValue, recipient: Recipient) throws(TemplateError) {
         guard let loaded = library.templates[template] else { throw TemplateError(.unknownTemplate(template)) }
@@ -53,17 +51,15 @@ struct RenderJob {
         self.library = library
         self.loaded = loaded
         self.locale = library.locales.resolve(recipient.locale ?? locale ?? library.defaultLocale)
-        let recipientValue = recipient.templateValue
-        self.recipient = recipientValue.objectValue ?? [:]
-        self.checker = StrictChecker(data: object, recipient: recipientValue, locale: .string(self.locale.canonical))
-        for required in loaded.required where checker.lookupFromRoot(required.segments) == nil {
-            throw TemplateError(.missingVariable(required.path), template: template, file: "manifest.yml", line: required.line)
-        }
         self.timeZone = recipient.timezone
         guard let formatter = library.formatters.formatter(locale: self.locale.canonical, timeZone: timeZone) else {
             throw TemplateError(.unknownTimeZone(timeZone ?? ""), template: template)
         }
-        self.formatter = formatter
+        self.renderer = TemplateRenderer(
+            data: object, recipient: recipient.templateValue, locale: .string(self.locale.canonical), formatter: formatter)
+        for required in loaded.required where renderer.lookupFromRoot(required.segments) == nil {
+            throw TemplateError(.missingVariable(required.path), template: template, file: "manifest.yml", line: required.line)
+        }
     }
 
     func render(_ channel: ChannelKind) throws(TemplateError) -> RenderedContent {
@@ -86,33 +82,48 @@ struct RenderJob {
 
     /// Checks and renders one part.
     func render(_ part: TemplatePart) throws(TemplateError) -> String {
-        guard let compiled = loaded.part(part, chain: locale.chain) else {
-            throw TemplateError(.channelNotAvailable(part.channel), template: loaded.info.name)
+        let (compiled, renderer) = try prepare(part)
+        let output: String
+        do {
+            output = try renderer.render(compiled.requirements)
+        } catch {
+            throw TemplateError(error.kind, template: loaded.info.name, file: compiled.file, line: error.reference.line)
         }
-        if let (ref, problem) = checker.check(compiled.requirements) {
-            throw TemplateError(problem, template: loaded.info.name, file: compiled.file, line: ref.line)
-        }
+        return part.isSingleValue ? Self.trimmed(output) : output
+    }
+
+    /// Renders one part with swift-mustache instead: the reference the tests compare against.
+    func referenceRender(_ part: TemplatePart) throws(TemplateError) -> String {
+        let (compiled, renderer) = try prepare(part)
+        guard case .object(let recipient) = renderer.recipient else { return "" }
         let root = ContextRoot(
-            data: checker.data, recipient: .object(recipient), locale: locale.canonical, formatter: try formatter(for: compiled))
+            data: renderer.data, recipient: .object(recipient), locale: locale.canonical, formatter: renderer.formatter)
         let output = compiled.mustache.render(root)
         return part.isSingleValue ? Self.trimmed(output) : output
     }
 
-    /// Formats in the requested locale when the file is in its language, otherwise in the
-    /// file's own, so an English fallback never shows French month names.
-    private func formatter(for compiled: CompiledPart) throws(TemplateError) -> LocaleFormatter {
-        let fileLanguage = compiled.language ?? library.defaultLanguage
-        if fileLanguage == locale.language { return formatter }
+    /// The file for `part` in this locale, and a renderer whose formatter suits the file: the
+    /// requested locale when the file is in its language, otherwise the file's own, so an
+    /// English fallback never shows French month names.
+    private func prepare(_ part: TemplatePart) throws(TemplateError) -> (CompiledPart, TemplateRenderer) {
+        guard let compiled = loaded.part(part, chain: locale.chain) else {
+            throw TemplateError(.channelNotAvailable(part.channel), template: loaded.info.name)
+        }
+        if (compiled.language ?? library.defaultLanguage) == locale.language { return (compiled, renderer) }
         guard let other = library.formatters.formatter(locale: compiled.localeKey ?? library.defaultLocale, timeZone: timeZone) else {
             throw TemplateError(.unknownTimeZone(timeZone ?? ""), template: loaded.info.name)
         }
-        return other
+        return (compiled, TemplateRenderer(data: renderer.data, recipient: renderer.recipient, locale: renderer.locale, formatter: other))
     }
 
-    private static func trimmed(_ s: String) -> String {
-        guard let first = s.utf8.first, let last = s.utf8.last,
-            first == 32 || first == 10 || first == 13 || first == 9 || last == 32 || last == 10 || last == 13 || last == 9
-        else { return s }
-        return s.trimmingCharacters(in: .whitespacesAndNewlines)
+    /// Trims spaces, tabs and line breaks at both ends without a trip through Foundation.
+    static func trimmed(_ s: String) -> String {
+        let utf8 = s.utf8
+        func isSpace(_ b: UInt8) -> Bool { b == 32 || b == 10 || b == 13 || b == 9 }
+        guard let first = utf8.firstIndex(where: { !isSpace($0) }), let last = utf8.lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        if first == utf8.startIndex && utf8.index(after: last) == utf8.endIndex { return s }
+        return String(s[first...last])
     }
 }

@@ -1,8 +1,8 @@
-/// What one template part needs from the data, worked out once at load time.
+/// A compiled template part: text and tags as a tree, worked out once at load time.
 ///
-/// Produced by ``TemplateScanner`` from the Mustache source; ``StrictChecker`` walks it against
-/// each message's data before rendering, so a missing variable is reported with its file and
-/// line instead of silently rendering as an empty string.
+/// Produced by ``TemplateScanner``; ``TemplateRenderer`` executes it against each message's
+/// data, failing with the tag's line when a variable is missing instead of rendering an empty
+/// string.
 struct TemplateRequirements: Sendable {
     /// A variable or section tag as written in the template.
     struct Reference: Sendable, Hashable {
@@ -18,64 +18,25 @@ struct TemplateRequirements: Sendable {
         var line: Int
         /// Guarded by a section or inverted section of the same name: may be absent.
         var optional: Bool
+        /// HTML-escape the value (`{{x}}` in an HTML part).
+        var escaped: Bool
     }
 
-    /// One node of the tag tree.
+    /// One node of the tree.
     indirect enum Node: Sendable {
+        /// Literal text.
+        case text(String)
         /// `{{x}}` (or `{{{x}}}` / `{{&x}}` outside HTML).
         case variable(Reference)
         /// `{{#x}}…{{/x}}`, or `{{^x}}…{{/x}}` when `inverted`.
         case section(Reference, inverted: Bool, children: [Node])
     }
 
-    /// Top-level nodes, deduplicated (the same tag twice at one level is checked once).
+    /// Top-level nodes.
     var nodes: [Node]
 
-    /// Transforms templates may use; the text ones are swift-mustache's own.
+    /// Date transforms (ISO-8601 string → localised date).
     static let dateTransforms: Set<String> = ["date", "datetime"]
-    /// Text transforms (string → string).
+    /// Text transforms (string → string), named as in swift-mustache.
     static let textTransforms: Set<String> = ["uppercased", "lowercased", "capitalized"]
-}
-
-extension TemplateRequirements.Node {
-    /// Merges repeated tags at one level: same variable once, same section's children combined.
-    static func deduplicated(_ nodes: [Self]) -> [Self] {
-        var result: [Self] = []
-        var seenVariables: Set<VariableKey> = []
-        var sectionIndex: [SectionKey: Int] = [:]
-        for node in nodes {
-            switch node {
-            case .variable(let ref):
-                if seenVariables.insert(VariableKey(ref)).inserted { result.append(node) }
-            case .section(let ref, let inverted, let children):
-                let key = SectionKey(path: ref.path, anchored: ref.anchored, inverted: inverted)
-                if let index = sectionIndex[key], case .section(let first, _, let earlier) = result[index] {
-                    result[index] = .section(first, inverted: inverted, children: deduplicated(earlier + children))
-                } else {
-                    sectionIndex[key] = result.count
-                    result.append(.section(ref, inverted: inverted, children: deduplicated(children)))
-                }
-            }
-        }
-        return result
-    }
-
-    private struct VariableKey: Hashable {
-        var path: String
-        var anchored: Bool
-        var transforms: [String]
-        var optional: Bool
-        init(_ ref: TemplateRequirements.Reference) {
-            path = ref.path
-            anchored = ref.anchored
-            transforms = ref.transforms
-            optional = ref.optional
-        }
-    }
-
-    private struct SectionKey: Hashable {
-        var path: String
-        var anchored: Bool
-        var inverted: Bool
-    }
 }

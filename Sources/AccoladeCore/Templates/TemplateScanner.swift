@@ -1,12 +1,16 @@
 import Foundation
 
-/// Reads a Mustache source for the tags it uses, with line numbers.
+/// Compiles a Mustache source into Accolade's tag tree, with line numbers.
 ///
-/// swift-mustache parses and renders but keeps its tokens private, so this scanner sees the
-/// same tags again to build ``TemplateRequirements``. Syntax has already been checked by
-/// swift-mustache when this runs; the scanner only rejects what Accolade does not allow:
-/// partials, inheritance, custom delimiters, pragmas, unknown transforms, and unescaped
-/// values in HTML parts.
+/// swift-mustache validates the syntax at load time (and serves as the reference renderer
+/// in tests), but its tokens are private and its generic lookups (`Any`, dynamic casts, a
+/// string split per tag) cost ~10× our render budget. The scanner therefore compiles the same
+/// source into ``TemplateRequirements`` nodes that ``TemplateRenderer`` executes directly.
+/// Standalone lines follow the Mustache spec as swift-mustache implements it: a line holding
+/// only a section, inverted, closing or comment tag (plus spaces or tabs) disappears whole.
+///
+/// Rejected here: partials, inheritance, custom delimiters, pragmas, unknown transforms,
+/// transforms on sections, and unescaped values in HTML parts.
 enum TemplateScanner {
     /// A problem found while scanning, before the library adds template and file names.
     struct Issue: Error {
@@ -14,101 +18,155 @@ enum TemplateScanner {
         var line: Int
     }
 
-    /// Scans `source`; `html` forbids `{{{x}}}` and `{{& x}}`.
+    private enum TagKind { case variable, unescaped, section, inverted, close, comment }
+
+    private struct Tag {
+        var kind: TagKind
+        var name: String
+        var start: Int
+        var end: Int
+        var line: Int
+    }
+
+    /// Compiles `source`; `html` escapes values and forbids `{{{x}}}` and `{{& x}}`.
     static func scan(_ source: String, html: Bool) throws(Issue) -> TemplateRequirements {
         let bytes = Array(source.utf8)
-        var index = 0
-        var line = 1
-        // Open sections: reference, inverted flag, children so far.
-        var stack: [(TemplateRequirements.Reference?, Bool, [TemplateRequirements.Node])] = [(nil, false, [])]
+        let tags = try tokenize(bytes, html: html)
 
-        func advanceLines(to end: Int) {
-            while index < end {
-                if bytes[index] == 10 { line += 1 }
-                index += 1
+        // Each tag consumes its own bytes, or its whole line when standalone.
+        var consumed: [(from: Int, to: Int)] = []
+        for tag in tags {
+            var range = (from: tag.start, to: tag.end)
+            if tag.kind != .variable && tag.kind != .unescaped, let line = standaloneRange(bytes, tag) {
+                range = line
             }
-        }
-        func find(_ needle: [UInt8], from start: Int) -> Int? {
-            guard needle.count <= bytes.count else { return nil }
-            var i = start
-            while i + needle.count <= bytes.count {
-                if bytes[i] == needle[0] && Array(bytes[i..<(i + needle.count)]) == needle { return i }
-                i += 1
-            }
-            return nil
-        }
-        func guardPaths() -> Set<String> {
-            Set(stack.compactMap { $0.0?.path })
+            consumed.append(range)
         }
 
-        let open: [UInt8] = Array("{{".utf8)
-        let close: [UInt8] = Array("}}".utf8)
-        let tripleClose: [UInt8] = Array("}}}".utf8)
-
-        while let tagStart = find(open, from: index) {
-            advanceLines(to: tagStart)
-            let tagLine = line
-            let contentStart = tagStart + 2
-            if contentStart < bytes.count, bytes[contentStart] == UInt8(ascii: "{") {
-                guard let end = find(tripleClose, from: contentStart + 1) else {
-                    throw Issue(message: "unclosed {{{ tag", line: tagLine)
-                }
-                if html {
-                    throw Issue(
-                        message: "unescaped value {{{…}}} in an HTML part — use {{…}} so the value is escaped",
-                        line: tagLine)
-                }
-                let name = String(decoding: bytes[(contentStart + 1)..<end], as: UTF8.self)
-                let ref = try reference(name, line: tagLine, guards: guardPaths())
-                stack[stack.count - 1].2.append(.variable(ref))
-                advanceLines(to: end + 3)
-                continue
+        var stack: [(ref: TemplateRequirements.Reference?, inverted: Bool, nodes: [TemplateRequirements.Node])] = [(nil, false, [])]
+        var cursor = 0
+        for (index, tag) in tags.enumerated() {
+            let range = consumed[index]
+            if range.from > cursor {
+                stack[stack.count - 1].nodes.append(.text(String(decoding: bytes[cursor..<range.from], as: UTF8.self)))
             }
-            guard let end = find(close, from: contentStart) else {
-                throw Issue(message: "unclosed {{ tag", line: tagLine)
-            }
-            let content = String(decoding: bytes[contentStart..<end], as: UTF8.self)
-            let trimmed = trim(content)
-            let sigil = trimmed.first
-            let rest = trim(trimmed.dropFirst())
-            switch sigil {
-            case "!":
+            cursor = range.to
+            switch tag.kind {
+            case .comment:
                 break
-            case "#", "^":
-                let ref = try reference(rest, line: tagLine, guards: [])
+            case .variable, .unescaped:
+                let guards = Set(stack.compactMap { $0.ref?.path })
+                var ref = try reference(tag.name, line: tag.line, guards: guards)
+                ref.escaped = html && tag.kind == .variable
+                stack[stack.count - 1].nodes.append(.variable(ref))
+            case .section, .inverted:
+                let ref = try reference(tag.name, line: tag.line, guards: [])
                 guard ref.transforms.isEmpty else {
-                    throw Issue(message: "transforms are not supported on sections — test the plain value", line: tagLine)
+                    throw Issue(message: "transforms are not supported on sections — test the plain value", line: tag.line)
                 }
-                stack.append((ref, sigil == "^", []))
-            case "/":
-                guard stack.count > 1, let (maybeRef, inverted, children) = stack.popLast(), let ref = maybeRef else {
-                    throw Issue(message: "closing tag {{/\(rest)}} without an open section", line: tagLine)
+                stack.append((ref, tag.kind == .inverted, []))
+            case .close:
+                guard stack.count > 1, let open = stack.last, let ref = open.ref else {
+                    throw Issue(message: "closing tag {{/\(tag.name)}} without an open section", line: tag.line)
                 }
-                stack[stack.count - 1].2.append(.section(ref, inverted: inverted, children: children))
-            case "&":
-                if html {
-                    throw Issue(
-                        message: "unescaped value {{& …}} in an HTML part — use {{…}} so the value is escaped",
-                        line: tagLine)
+                guard ref.path == tag.name else {
+                    throw Issue(message: "{{/\(tag.name)}} closes {{#\(ref.path)}} (line \(ref.line)) — close sections in order", line: tag.line)
                 }
-                let ref = try reference(rest, line: tagLine, guards: guardPaths())
-                stack[stack.count - 1].2.append(.variable(ref))
-            case ">", "<", "$":
-                throw Issue(message: "partials and template inheritance are not supported — inline the text", line: tagLine)
-            case "=":
-                throw Issue(message: "changing delimiters is not supported — keep {{ }}", line: tagLine)
-            case "%":
-                throw Issue(message: "pragmas are not supported — escaping follows the part (HTML or text)", line: tagLine)
-            default:
-                let ref = try reference(trimmed, line: tagLine, guards: guardPaths())
-                stack[stack.count - 1].2.append(.variable(ref))
+                stack.removeLast()
+                stack[stack.count - 1].nodes.append(.section(ref, inverted: open.inverted, children: open.nodes))
             }
-            advanceLines(to: end + 2)
         }
-        if stack.count > 1, let open = stack.last?.0 {
+        if cursor < bytes.count {
+            stack[stack.count - 1].nodes.append(.text(String(decoding: bytes[cursor...], as: UTF8.self)))
+        }
+        if stack.count > 1, let open = stack.last?.ref {
             throw Issue(message: "section {{#\(open.path)}} is never closed — add {{/\(open.path)}}", line: open.line)
         }
-        return TemplateRequirements(nodes: TemplateRequirements.Node.deduplicated(stack[0].2))
+        return TemplateRequirements(nodes: stack[0].nodes)
+    }
+
+    private static func tokenize(_ bytes: [UInt8], html: Bool) throws(Issue) -> [Tag] {
+        var tags: [Tag] = []
+        var index = 0
+        var line = 1
+        let open: [UInt8] = [123, 123]
+        while let tagStart = find(open, in: bytes, from: index) {
+            for i in index..<tagStart where bytes[i] == 10 { line += 1 }
+            let tagLine = line
+            let contentStart = tagStart + 2
+            let kind: TagKind
+            let name: String
+            let end: Int
+            if contentStart < bytes.count, bytes[contentStart] == 123 {
+                guard let close = find([125, 125, 125], in: bytes, from: contentStart + 1) else {
+                    throw Issue(message: "unclosed {{{ tag — add }}}", line: tagLine)
+                }
+                if html {
+                    throw Issue(message: "unescaped value {{{…}}} in an HTML part — use {{…}} so the value is escaped", line: tagLine)
+                }
+                kind = .unescaped
+                name = trim(String(decoding: bytes[(contentStart + 1)..<close], as: UTF8.self))
+                end = close + 3
+            } else {
+                guard let close = find([125, 125], in: bytes, from: contentStart) else {
+                    throw Issue(message: "unclosed {{ tag — add }}", line: tagLine)
+                }
+                let content = trim(String(decoding: bytes[contentStart..<close], as: UTF8.self))
+                let rest = trim(content.dropFirst())
+                end = close + 2
+                switch content.first {
+                case "!": kind = .comment; name = ""
+                case "#": kind = .section; name = rest
+                case "^": kind = .inverted; name = rest
+                case "/": kind = .close; name = rest
+                case "&":
+                    if html {
+                        throw Issue(message: "unescaped value {{& …}} in an HTML part — use {{…}} so the value is escaped", line: tagLine)
+                    }
+                    kind = .unescaped; name = rest
+                case ">", "<", "$":
+                    throw Issue(message: "partials and template inheritance are not supported — inline the text", line: tagLine)
+                case "=":
+                    throw Issue(message: "changing delimiters is not supported — keep {{ }}", line: tagLine)
+                case "%":
+                    throw Issue(message: "pragmas are not supported — escaping follows the part (HTML or text)", line: tagLine)
+                default: kind = .variable; name = content
+                }
+            }
+            tags.append(Tag(kind: kind, name: name, start: tagStart, end: end, line: tagLine))
+            for i in tagStart..<end where bytes[i] == 10 { line += 1 }
+            index = end
+        }
+        return tags
+    }
+
+    /// The whole-line range of a standalone tag, or `nil` when other text shares its line.
+    private static func standaloneRange(_ bytes: [UInt8], _ tag: Tag) -> (from: Int, to: Int)? {
+        var from = tag.start
+        while from > 0, bytes[from - 1] == 32 || bytes[from - 1] == 9 { from -= 1 }
+        guard from == 0 || bytes[from - 1] == 10 else { return nil }
+        var to = tag.end
+        while to < bytes.count, bytes[to] == 32 || bytes[to] == 9 { to += 1 }
+        if to == bytes.count { return (from, to) }
+        if bytes[to] == 10 { return (from, to + 1) }
+        if bytes[to] == 13, to + 1 < bytes.count, bytes[to + 1] == 10 { return (from, to + 2) }
+        return nil
+    }
+
+    private static func find(_ needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        var i = start
+        while i + needle.count <= bytes.count {
+            if bytes[i] == needle[0] {
+                var match = true
+                for j in 1..<needle.count where bytes[i + j] != needle[j] {
+                    match = false
+                    break
+                }
+                if match { return i }
+            }
+            i += 1
+        }
+        return nil
     }
 
     private static func trim(_ s: some StringProtocol) -> String {
@@ -138,6 +196,6 @@ enum TemplateScanner {
         let segments = path == "." ? [] : path.split(separator: ".").map(String.init)
         return TemplateRequirements.Reference(
             path: path, segments: segments, anchored: anchored, transforms: transforms, line: line,
-            optional: guards.contains(path))
+            optional: guards.contains(path), escaped: false)
     }
 }

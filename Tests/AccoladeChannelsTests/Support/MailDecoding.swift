@@ -1,3 +1,4 @@
+import AccoladeTestSupport
 import Foundation
 
 /// Small decoders the tests use to check encoded output independently of the encoder.

@@ -1,3 +1,4 @@
+import AccoladeTestSupport
 import AccoladeChannels
 import AccoladeCore
 import AccoladeCurl
@@ -34,7 +35,12 @@ struct CapturedMessage: Decodable {
 }
 
 enum SMTPFixtures {
-    static let logger = Logger(label: "accolade.test.smtp")
+    /// Warnings only: failed attempts are expected in fault tests and log at `notice`.
+    static let logger: Logger = {
+        var logger = Logger(label: "accolade.test.smtp")
+        logger.logLevel = .warning
+        return logger
+    }()
 
     static func settings(port: Int, timeout: Duration = .seconds(10)) -> SMTPSettings {
         SMTPSettings(
