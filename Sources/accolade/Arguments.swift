@@ -12,14 +12,27 @@ enum AddressArgument {
             recipient[keyPath: keyPath] = v
         }
         if value.hasPrefix("whatsapp:") {
-            try set(\.whatsapp, String(value.dropFirst("whatsapp:".count)), "WhatsApp")
+            let number = String(value.dropFirst("whatsapp:".count))
+            try checkE164(number, raw: value)
+            try set(\.whatsapp, number, "WhatsApp")
         } else if value.hasPrefix("+") {
+            try checkE164(value, raw: value)
             try set(\.phone, value, "phone")
         } else if value.contains("@") {
             try set(\.email, value, "email")
         } else {
             throw CommandFailure(message: "--to \"\(value)\": not an email address, an E.164 number (+62…) or whatsapp:+62…", exitCode: 2)
         }
+    }
+}
+
+/// E.164: `+`, a country code that does not start with 0, 7 to 15 digits in all, nothing else.
+private func checkE164(_ number: String, raw: String) throws {
+    let digits = number.dropFirst()
+    guard number.hasPrefix("+"), (7...15).contains(digits.count), digits.allSatisfy(\.isASCII), digits.allSatisfy(\.isNumber),
+        digits.first != "0"
+    else {
+        throw CommandFailure(message: "--to \"\(raw)\": not an E.164 number like +6281234567890 (plus sign, country code, no spaces)", exitCode: 2)
     }
 }
 

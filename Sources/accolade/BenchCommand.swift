@@ -125,9 +125,9 @@ struct BenchCommand: AsyncParsableCommand {
         recipient.name = "Recipient \(i)"
         recipient.email = "user\(i)@example.com"
         var data = sample.data.objectValue ?? [:]
-        data["code"] = .string("RW-\(String(i, radix: 36).uppercased())")
         if case .object(var reward)? = data["reward"] {
-            reward["amount"] = .int(Int64(10_000 + (i % 90) * 1_000))
+            reward["code"] = .string("RW-\(String(i, radix: 36).uppercased())")
+            reward["voucher"] = .object(["amount": .int(Int64(10_000 + i * 500)), "currency": .string("IDR")])
             data["reward"] = .object(reward)
         }
         return (.object(data), recipient)

@@ -34,26 +34,19 @@ struct TemplatesCommand: AsyncParsableCommand {
         func run() async throws {
             try await global.reporting {
                 let library = try TemplatesCommand.library(global)
-                var results: [CheckView] = []
-                for info in library.infos {
-                    for locale in info.locales {
-                        var recipient = info.sample.recipient
-                        recipient.locale = locale
-                        for channel in info.channels {
-                            do {
-                                _ = try library.render(template: info.name, channel: channel, locale: locale, data: info.sample.data, recipient: recipient)
-                                results.append(CheckView(template: info.name, locale: locale, channel: channel.rawValue, ok: true, error: nil))
-                            } catch {
-                                results.append(CheckView(template: info.name, locale: locale, channel: channel.rawValue, ok: false, error: "\(error)"))
-                            }
-                        }
-                    }
+                let results = library.checkAll().map { r -> CheckView in
+                    var view = CheckView(template: r.template, locale: r.locale, channel: r.channel.rawValue, ok: r.succeeded, error: nil)
+                    if case .failure(let error) = r.result { view.error = "\(error)" }
+                    if let sms = r.sms { view.sms = "\(sms.encoding.rawValue), \(sms.segments) segment\(sms.segments == 1 ? "" : "s")" }
+                    return view
                 }
                 let failed = results.filter { !$0.ok }
                 if global.json {
                     Output.printJSON(results)
                 } else {
-                    for r in results { print("\(r.ok ? "ok  " : "FAIL") \(r.template) \(r.locale) \(r.channel)\(r.error.map { ": \($0)" } ?? "")") }
+                    for r in results {
+                        print("\(r.ok ? "ok  " : "FAIL") \(r.template) \(r.locale) \(r.channel)\(r.sms.map { " (\($0))" } ?? "")\(r.error.map { ": \($0)" } ?? "")")
+                    }
                     print("\(results.count - failed.count) passed, \(failed.count) failed")
                 }
                 if !failed.isEmpty { throw ExitCode(1) }
@@ -86,4 +79,5 @@ struct CheckView: Encodable {
     var channel: String
     var ok: Bool
     var error: String?
+    var sms: String?
 }

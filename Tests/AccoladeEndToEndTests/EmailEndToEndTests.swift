@@ -61,6 +61,8 @@ import Testing
 
     @Test(arguments: [
         (["--to", "not-an-address"], "--to"),
+        (["--to", "+62 812-345", "--data", rewardData], "E.164"),
+        (["--to", "ana@example.com", "--to", "bob@example.com", "--data", rewardData], "one recipient"),
         (["--to", "ana@example.com", "--data", "{broken"], "not valid JSON"),
         (["--to", "ana@example.com", "--name", "Ana\r\nBcc: evil@example.com", "--data", rewardData], "CR"),
         (["--to", "ana@exa mple.com", "--data", rewardData], "to.email"),

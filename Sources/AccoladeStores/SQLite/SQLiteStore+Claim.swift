@@ -112,7 +112,7 @@ extension SQLiteStore {
             try db.cachedStatement(
                 sql: """
                     UPDATE deliveries SET state = 'skipped', next_attempt_at = NULL, last_error = ?, updated_at = ?
-                    WHERE message_id = ? AND state = 'pending'
+                    WHERE message_id = ? AND +state = 'pending'  -- by message, not by scanning every pending row
                     """
             ).execute(arguments: [reason, StoreTime.millis(now), messageID])
         }

@@ -6,6 +6,10 @@ import Logging
 extension SQLiteStore {
     /// Returns `owner`'s unfinished claims to `available`, keeping their due time so they stay
     /// first in line; no attempt is counted (the worker never started them, or is shutting down).
+    ///
+    /// Statements here that look rows up by id write `+state` so the planner uses the primary
+    /// key: without statistics it otherwise prefers the state index and scans every row in that
+    /// state (all `failed` deliveries, say) to find a handful.
     @discardableResult
     public func release(owner: String, deliveryIDs: [String], now: Date) async throws -> Int {
         guard !deliveryIDs.isEmpty else { return 0 }
@@ -16,7 +20,7 @@ extension SQLiteStore {
                     UPDATE deliveries
                     SET state = 'available', lease_owner = NULL, lease_expires_at = NULL,
                         next_attempt_at = COALESCE(next_attempt_at, ?1), updated_at = ?1
-                    WHERE id IN (SELECT value FROM json_each(?2)) AND state = 'running' AND lease_owner = ?3
+                    WHERE id IN (SELECT value FROM json_each(?2)) AND +state = 'running' AND lease_owner = ?3
                     """
             ).execute(arguments: [StoreTime.millis(now), ids, owner])
             return db.changesCount
@@ -40,7 +44,7 @@ extension SQLiteStore {
                     sql: """
                         SELECT d.id, d.message_id, d.position, d.attempts, d.lease_owner, d.lease_expires_at,
                                d.updated_at, m.route_mode
-                        FROM deliveries d JOIN messages m ON m.id = d.message_id
+                        FROM deliveries d INDEXED BY deliveries_lease JOIN messages m ON m.id = d.message_id
                         WHERE d.state = 'running' AND d.lease_expires_at < ?
                         """), arguments: [nowMillis])
             let update = try db.cachedStatement(
@@ -97,7 +101,7 @@ extension SQLiteStore {
             UPDATE deliveries
             SET state = 'available', attempts = 0, next_attempt_at = ?1, lease_owner = NULL, lease_expires_at = NULL,
                 last_error = NULL, updated_at = ?1
-            WHERE state = 'failed'
+            WHERE +state = 'failed'
             """
         let ids = try deliveryIDs.map { try Self.jsonArray($0) }
         let requeued = try await pool.write { db -> [String] in
@@ -106,7 +110,8 @@ extension SQLiteStore {
                     sql: set + " AND id IN (SELECT value FROM json_each(?2)) RETURNING id")
                 return try String.fetchAll(statement, arguments: [nowMillis, ids])
             }
-            return try String.fetchAll(db.cachedStatement(sql: set + " RETURNING id"), arguments: [nowMillis])
+            let all = set.replacingOccurrences(of: "+state", with: "state")
+            return try String.fetchAll(db.cachedStatement(sql: all + " RETURNING id"), arguments: [nowMillis])
         }.sorted()
         if !requeued.isEmpty {
             logger.info("requeued failed deliveries", metadata: ["store.count": "\(requeued.count)"])
