@@ -91,7 +91,8 @@ import Testing
         let attempts = try logOf(ws, id)
         #expect(attempts.map { $0["outcome"] as? String } == ["retry", "sent"])
         #expect(attempts.map { $0["code"] as? String } == ["451", "250"])
-        #expect((attempts[0]["detail"] as? String ?? "").contains("Temporary local problem"))
+        let detail = attempts.first?["detail"] as? String ?? ""
+        #expect(detail.contains("Temporary local problem"))
     }
 
     @Test func permanent550FailsWithTheReplyInTheLogAndCanBeRetried() throws {
@@ -103,7 +104,8 @@ import Testing
         let attempts = try logOf(ws, id)
         #expect(attempts.map { $0["outcome"] as? String } == ["failed"])
         #expect(attempts.first?["code"] as? String == "550")
-        #expect((attempts.first?["detail"] as? String ?? "").contains("No such user here"))
+        let detail = attempts.first?["detail"] as? String ?? ""
+        #expect(detail.contains("No such user here"))
 
         let dead = try ws.call(["dead", "list", "--json"])
         #expect(dead.stdout.contains(id))

@@ -57,14 +57,16 @@ public struct Dispatcher: Sendable {
     }
 
     /// Validates every request and enqueues the valid ones in one transaction; results in input order.
+    ///
+    /// Validation renders every routed channel, which costs far more than the insert, so large
+    /// batches are prepared on all cores before the single write transaction.
     public func send(_ requests: [SendRequest]) async throws -> [SendOutcome] {
         var outcomes = [SendOutcome?](repeating: nil, count: requests.count)
         var prepared: [(index: Int, request: EnqueueRequest)] = []
-        for (i, request) in requests.enumerated() {
-            do {
-                prepared.append((i, try prepare(request)))
-            } catch {
-                outcomes[i] = .rejected(.invalid(error))
+        for (i, result) in await prepareAll(requests).enumerated() {
+            switch result {
+            case .success(let request): prepared.append((i, request))
+            case .failure(let error): outcomes[i] = .rejected(.invalid(error))
             }
         }
         let results = prepared.isEmpty ? [] : try await store.enqueue(prepared.map(\.request))
@@ -82,6 +84,26 @@ public struct Dispatcher: Sendable {
             }
         }
         return outcomes.map { $0! }
+    }
+
+    private func prepareAll(_ requests: [SendRequest]) async -> [Result<EnqueueRequest, ValidationError>] {
+        let dispatcher = self
+        let prepareOne: @Sendable (SendRequest) -> Result<EnqueueRequest, ValidationError> = { request in
+            do throws(ValidationError) { return .success(try dispatcher.prepare(request)) } catch { return .failure(error) }
+        }
+        let chunkSize = 128
+        guard requests.count > chunkSize else { return requests.map(prepareOne) }
+        return await withTaskGroup(of: (Int, [Result<EnqueueRequest, ValidationError>]).self) { group in
+            for start in stride(from: 0, to: requests.count, by: chunkSize) {
+                let chunk = requests[start..<min(start + chunkSize, requests.count)]
+                group.addTask { (start, chunk.map(prepareOne)) }
+            }
+            var results = [Result<EnqueueRequest, ValidationError>?](repeating: nil, count: requests.count)
+            for await (start, chunk) in group {
+                for (offset, result) in chunk.enumerated() { results[start + offset] = result }
+            }
+            return results.map { $0! }
+        }
     }
 
     /// Picks the route: the requested channels, or every configured channel the template has a
