@@ -37,4 +37,23 @@ struct TemplateShippedTests {
             #expect(sms.segments <= 2, "\(result.template) \(result.locale): \(sms.segments) segments")
         }
     }
+
+    @Test("benchmark runs full renders and reports the time")
+    func benchmark() throws {
+        let library = try TemplateLibrary(directory: shippedTemplatesDirectory)
+        let elapsed = try library.benchmark(iterations: 200)
+        #expect(elapsed > .zero)
+        #expect(throws: TemplateError(.unknownTemplate("nope"))) { try library.benchmark(template: "nope", iterations: 1) }
+    }
+
+    @Test("shipped sample renders the documented strings")
+    func knownStrings() throws {
+        let library = try TemplateLibrary(directory: shippedTemplatesDirectory)
+        let info = try #require(library.info("reward-earned"))
+        #expect(info.locales == ["en", "de", "es", "id"])
+        #expect(info.channels == [.email, .sms])
+        let sms = try library.render(template: "reward-earned", channel: .sms, locale: "id-ID", data: info.sample.data, recipient: info.sample.recipient)
+        #expect(sms == .sms(text: "Kudos Awards: Selamat Ana Putri! Anda mendapat voucher senilai Rp 50.000. Kode RW-7Q2K, berlaku s.d. 31 Des 2026. Tukarkan: https://rewards.example.com/r/RW-7Q2K"))
+        #expect(info.maskedData(info.sample.data)[path: "reward.code"] == .string("••••"))
+    }
 }

@@ -3,7 +3,12 @@ import Foundation
 /// Shares one ``LocaleFormatter`` per (locale, time zone) pair across renders and threads.
 public final class FormatterCache: @unchecked Sendable {
     private let lock = NSLock()
-    private var formatters: [String: LocaleFormatter] = [:]
+    private var formatters: [Key: LocaleFormatter] = [:]
+
+    private struct Key: Hashable {
+        var locale: String
+        var zone: String?
+    }
     private var zones: [String: TimeZone?] = [:]
 
     /// Creates an empty cache.
@@ -12,11 +17,11 @@ public final class FormatterCache: @unchecked Sendable {
     /// The formatter for `locale` and an IANA time zone name (`nil` means UTC), or `nil` when
     /// the time zone is unknown.
     public func formatter(locale: String, timeZone: String?) -> LocaleFormatter? {
-        let zoneName = timeZone ?? "UTC"
-        let key = locale + "|" + zoneName
+        let key = Key(locale: locale, zone: timeZone)
         lock.lock()
         defer { lock.unlock() }
         if let hit = formatters[key] { return hit }
+        let zoneName = timeZone ?? "UTC"
         let zone: TimeZone?
         if let known = zones[zoneName] {
             zone = known

@@ -4,10 +4,15 @@ import Foundation
 ///
 /// One instance serves one (locale, time zone) pair and is shared by every render that needs
 /// that pair (see ``FormatterCache``). Foundation's `NumberFormatter` and `DateFormatter` cost
-/// microseconds to create and are not thread-safe, so each instance creates them once and uses
-/// them under a lock. Formatting itself costs a few microseconds through ICU, so results are
-/// also memoised in a bounded table: reward traffic repeats the same amounts and dates, and
-/// this is what keeps a full render in the tens of microseconds.
+/// microseconds to create, are not thread-safe, and rebuild their ICU object whenever a
+/// property changes (about 100 µs), so each instance configures one formatter per format
+/// (per currency and fraction-digit count) once, never changes it, and uses it under a lock.
+///
+/// Money and numbers differ in every personalised message, so a cache of results does not
+/// help them: they are written by hand from a ``NumberLayout`` learned once per format from
+/// ICU's own output and verified against it (well under a microsecond); values a layout does
+/// not cover, and formats no layout reproduces, go through ICU. Dates repeat (a campaign has
+/// few expiry dates), so their ICU results are memoised in a bounded table.
 ///
 /// Rules (README-ready):
 /// - **Money** `{"amount": 50000, "currency": "IDR"}` (amount in major units) renders as the
@@ -30,8 +35,8 @@ public final class LocaleFormatter: @unchecked Sendable {
     // Everything below is guarded by `lock`; Foundation formatters are not thread-safe.
     private let lock = NSLock()
     private let locale: Locale
-    private let decimal: NumberFormatter
-    private var currency: [String: NumberFormatter] = [:]
+    private var decimal: NumberFormat?
+    private var currency: [CurrencyKey: NumberFormat] = [:]
     private let mediumDate: DateFormatter
     private let mediumDateTime: DateFormatter
     private let calendarDate: DateFormatter
@@ -48,6 +53,23 @@ public final class LocaleFormatter: @unchecked Sendable {
         case dateTime(String)
     }
 
+    private struct CurrencyKey: Hashable {
+        var code: String
+        var fractionDigits: Int
+    }
+
+    /// One ICU format, configured once and never changed, plus its hand-written layout when
+    /// one reproduces it.
+    private final class NumberFormat {
+        let icu: NumberFormatter
+        let layout: NumberLayout?
+
+        init(_ icu: NumberFormatter, layout: NumberLayout?) {
+            self.icu = icu
+            self.layout = layout
+        }
+    }
+
     /// Currencies shown without decimals when the amount is whole, because cash practice
     /// in their countries has no minor unit (ISO 4217 may still list two digits).
     public static let zeroDecimalCurrencies: Set<String> = [
@@ -61,11 +83,6 @@ public final class LocaleFormatter: @unchecked Sendable {
         self.timeZone = timeZone
         let locale = Locale(identifier: identifier.replacingOccurrences(of: "-", with: "_"))
         self.locale = locale
-
-        decimal = NumberFormatter()
-        decimal.locale = locale
-        decimal.numberStyle = .decimal
-        decimal.maximumFractionDigits = 6
 
         mediumDate = DateFormatter()
         mediumDate.locale = locale
@@ -89,32 +106,30 @@ public final class LocaleFormatter: @unchecked Sendable {
 
     /// Formats an amount in major units of an ISO 4217 currency (`50000`, `IDR` → `Rp 50.000` in `id`).
     public func money(amount: Double, currency code: String) -> String {
-        memoised(.money(amount, code)) {
-            let formatter = currencyFormatter(code)
-            let whole = amount.rounded() == amount
-            if whole && Self.zeroDecimalCurrencies.contains(code) {
-                formatter.minimumFractionDigits = 0
-                formatter.maximumFractionDigits = 0
-            } else {
-                formatter.minimumFractionDigits = 2
-                formatter.maximumFractionDigits = 2
-            }
-            let raw = formatter.string(from: NSNumber(value: amount)) ?? "\(code) \(amount)"
-            return Self.spacedCurrency(Self.normalisedSpaces(raw))
+        let whole = amount.rounded() == amount
+        let fractionDigits = whole && Self.zeroDecimalCurrencies.contains(code) ? 0 : 2
+        let format = withLock { currencyFormat(code, fractionDigits: fractionDigits) }
+        if let fast = format.layout?.format(amount) { return fast }
+        return withLock {
+            memoisedLocked(.money(amount, code)) { Self.icuMoney(format.icu, amount, code) }
         }
     }
 
     /// Formats a whole number with the locale's grouping (`1250` → `1.250` in `id`).
     public func number(_ value: Int64) -> String {
-        memoised(.integer(value)) {
-            Self.normalisedSpaces(decimal.string(from: NSNumber(value: value)) ?? String(value))
+        let format = withLock { decimalFormat() }
+        if let fast = format.layout?.format(value) { return fast }
+        return withLock {
+            memoisedLocked(.integer(value)) { format.icu.string(from: NSNumber(value: value)) ?? String(value) }
         }
     }
 
     /// Formats a decimal number with the locale's grouping and decimal separator.
     public func number(_ value: Double) -> String {
-        memoised(.double(value)) {
-            Self.normalisedSpaces(decimal.string(from: NSNumber(value: value)) ?? String(value))
+        let format = withLock { decimalFormat() }
+        if let fast = format.layout?.format(value) { return fast }
+        return withLock {
+            memoisedLocked(.double(value)) { format.icu.string(from: NSNumber(value: value)) ?? String(value) }
         }
     }
 
@@ -143,19 +158,61 @@ public final class LocaleFormatter: @unchecked Sendable {
 
     // MARK: - Helpers
 
-    private func currencyFormatter(_ code: String) -> NumberFormatter {
-        if let existing = currency[code] { return existing }
-        let formatter = NumberFormatter()
-        formatter.locale = locale
-        formatter.numberStyle = .currency
-        formatter.currencyCode = code
-        currency[code] = formatter
-        return formatter
-    }
-
-    private func memoised(_ key: MemoKey, _ make: () -> String) -> String {
+    private func withLock<T>(_ body: () -> T) -> T {
         lock.lock()
         defer { lock.unlock() }
+        return body()
+    }
+
+    /// The format for `code` with exactly `fractionDigits` decimals; call under `lock`.
+    private func currencyFormat(_ code: String, fractionDigits: Int) -> NumberFormat {
+        let key = CurrencyKey(code: code, fractionDigits: fractionDigits)
+        if let existing = currency[key] { return existing }
+        let icu = NumberFormatter()
+        icu.locale = locale
+        icu.numberStyle = .currency
+        icu.currencyCode = code
+        icu.minimumFractionDigits = fractionDigits
+        icu.maximumFractionDigits = fractionDigits
+        let layout = NumberLayout.learn(minimumFraction: fractionDigits, maximumFraction: fractionDigits) {
+            Self.icuMoney(icu, $0, code)
+        }
+        let format = NumberFormat(icu, layout: layout)
+        currency[key] = format
+        return format
+    }
+
+    /// The plain-number format (grouped, up to six decimals); call under `lock`.
+    private func decimalFormat() -> NumberFormat {
+        if let decimal { return decimal }
+        let icu = NumberFormatter()
+        icu.locale = locale
+        icu.numberStyle = .decimal
+        icu.maximumFractionDigits = 6
+        let layout = NumberLayout.learn(minimumFraction: 0, maximumFraction: 6) {
+            icu.string(from: NSNumber(value: $0)).map(Self.normalisedSpaces)
+        }
+        let format = NumberFormat(icu, layout: layout)
+        decimal = format
+        return format
+    }
+
+    /// The hand-written layout in use for a money format, `nil` when ICU formats it (tests).
+    func moneyLayout(currency code: String, fractionDigits: Int) -> NumberLayout? {
+        withLock { currencyFormat(code, fractionDigits: fractionDigits) }.layout
+    }
+
+    /// The hand-written layout in use for plain numbers, `nil` when ICU formats them (tests).
+    var numberLayout: NumberLayout? { withLock { decimalFormat() }.layout }
+
+    /// ICU's rendering of an amount, with the spacing fixes applied.
+    private static func icuMoney(_ icu: NumberFormatter, _ amount: Double, _ code: String) -> String {
+        let raw = icu.string(from: NSNumber(value: amount)) ?? "\(code) \(amount)"
+        return spacedCurrency(normalisedSpaces(raw))
+    }
+
+    /// Memoises `make` (called under `lock`).
+    private func memoisedLocked(_ key: MemoKey, _ make: () -> String) -> String {
         if let hit = memo[key] { return hit }
         let value = Self.normalisedSpaces(make())
         if memo.count >= Self.memoLimit { memo.removeAll(keepingCapacity: true) }

@@ -18,8 +18,15 @@ public struct Money: Sendable, Hashable {
 
     /// Recognises a money object, or returns `nil` for any other object.
     public init?(_ object: [String: JSONValue]) {
-        guard object.count == 2, let amount = object["amount"]?.doubleValue,
-            case .string(let code)? = object["currency"], code.utf8.count == 3,
+        // Read by walking the two entries: hashing the keys cost more than the check itself.
+        guard object.count == 2 else { return nil }
+        var amountValue: JSONValue?
+        var currencyValue: JSONValue?
+        for (key, value) in object {
+            if key == "amount" { amountValue = value } else if key == "currency" { currencyValue = value }
+        }
+        guard let amount = amountValue?.doubleValue,
+            case .string(let code)? = currencyValue, code.utf8.count == 3,
             code.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
         else { return nil }
         self.amount = amount

@@ -1,13 +1,23 @@
 import Foundation
 
 /// One template folder, compiled: default parts plus per-locale overrides.
-struct LoadedTemplate: Sendable {
+final class LoadedTemplate: Sendable {
     let info: TemplateInfo
     let defaultParts: [TemplatePart: CompiledPart]
     /// Overrides by locale key (`id`, `pt-br`).
     let localeParts: [String: [TemplatePart: CompiledPart]]
     /// Manifest `required` paths, split once.
     let required: [(path: String, segments: [Substring], line: Int?)]
+
+    init(
+        info: TemplateInfo, defaultParts: [TemplatePart: CompiledPart], localeParts: [String: [TemplatePart: CompiledPart]],
+        required: [(path: String, segments: [Substring], line: Int?)]
+    ) {
+        self.info = info
+        self.defaultParts = defaultParts
+        self.localeParts = localeParts
+        self.required = required
+    }
 
     /// Files allowed at the top of a template folder besides part files.
     private static let companionFiles: Set<String> = ["manifest.yml", "sample.json", "README.md"]

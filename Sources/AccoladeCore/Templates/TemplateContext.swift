@@ -1,6 +1,10 @@
 import Mustache
 
-/// The values swift-mustache walks while rendering: thin views over ``JSONValue``.
+/// The values swift-mustache walks: thin views over ``JSONValue``.
+///
+/// Accolade renders with ``TemplateRenderer``; these views let swift-mustache render the same
+/// parts as a reference (the tests require identical output), and keep the conversion that
+/// swift-notes trap 13 warns about in one place.
 ///
 /// swift-mustache finds children through `MustacheParent` (Mirror otherwise, which is slow and
 /// would expose our stored properties), renders `MustacheCustomRenderable` through

@@ -56,7 +56,7 @@ struct RenderJob {
             throw TemplateError(.unknownTimeZone(timeZone ?? ""), template: template)
         }
         self.renderer = TemplateRenderer(
-            data: object, recipient: recipient.templateValue, locale: .string(self.locale.canonical), formatter: formatter)
+            data: object, recipient: recipient, locale: .string(self.locale.canonical), formatter: formatter)
         for required in loaded.required where renderer.lookupFromRoot(required.segments) == nil {
             throw TemplateError(.missingVariable(required.path), template: template, file: "manifest.yml", line: required.line)
         }
@@ -95,9 +95,8 @@ struct RenderJob {
     /// Renders one part with swift-mustache instead: the reference the tests compare against.
     func referenceRender(_ part: TemplatePart) throws(TemplateError) -> String {
         let (compiled, renderer) = try prepare(part)
-        guard case .object(let recipient) = renderer.recipient else { return "" }
         let root = ContextRoot(
-            data: renderer.data, recipient: .object(recipient), locale: locale.canonical, formatter: renderer.formatter)
+            data: renderer.data, recipient: renderer.recipient.templateValue, locale: locale.canonical, formatter: renderer.formatter)
         let output = compiled.mustache.render(root)
         return part.isSingleValue ? Self.trimmed(output) : output
     }

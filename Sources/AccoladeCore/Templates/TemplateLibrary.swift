@@ -120,7 +120,7 @@ public struct TemplateInfo: Sendable, Hashable {
 }
 
 /// One compiled Mustache file.
-struct CompiledPart: Sendable {
+final class CompiledPart: Sendable {
     let part: TemplatePart
     /// Path inside the template folder (`id/email.html.mustache`).
     let file: String
@@ -128,18 +128,30 @@ struct CompiledPart: Sendable {
     let localeKey: String?
     /// Language of ``localeKey`` (`id`), `nil` for a default file.
     let language: String?
+    /// The same source compiled by swift-mustache: the reference renderer in tests.
     let mustache: MustacheTemplate
+    /// The tree Accolade renders from.
     let requirements: TemplateRequirements
 
-    /// Compiles `source`; text parts are switched to swift-mustache's unescaped TEXT content type.
+    init(
+        part: TemplatePart, file: String, localeKey: String?, language: String?, mustache: MustacheTemplate,
+        requirements: TemplateRequirements
+    ) {
+        self.part = part
+        self.file = file
+        self.localeKey = localeKey
+        self.language = language
+        self.mustache = mustache
+        self.requirements = requirements
+    }
+
+    /// Compiles `source`: swift-mustache checks the syntax (and is kept as the reference
+    /// renderer for tests), ``TemplateScanner`` builds the tree Accolade renders from.
     static func compile(
         _ source: String, part: TemplatePart, template: String, file: String, localeKey: String?
     ) throws(TemplateError) -> CompiledPart {
-        // The pragma sits on line 1 without a newline, so swift-mustache's line numbers stay right.
-        let text = part.isHTML ? source : "{{%CONTENT_TYPE:TEXT}}" + source
-        let mustache: MustacheTemplate
         do {
-            mustache = try MustacheTemplate(string: text)
+            _ = try MustacheTemplate(string: source)
         } catch let error as MustacheTemplate.ParserError {
             // swift-mustache reports where it gave up (often the end of the file); the scanner
             // usually knows the tag that started the problem.
@@ -158,9 +170,12 @@ struct CompiledPart: Sendable {
         } catch {
             throw TemplateError(.unsupported(error.message), template: template, file: file, line: error.line)
         }
+        // Text parts switch swift-mustache to its unescaped TEXT content type; on a line of its
+        // own the pragma is standalone and leaves the output untouched.
+        let reference = try? MustacheTemplate(string: part.isHTML ? source : "{{%CONTENT_TYPE:TEXT}}\n" + source)
         return CompiledPart(
             part: part, file: file, localeKey: localeKey, language: localeKey.map(TemplateLocale.language),
-            mustache: mustache, requirements: requirements)
+            mustache: reference ?? (try! MustacheTemplate(string: "")), requirements: requirements)
     }
 
     private static func explain(_ error: any Error) -> String {

@@ -12,8 +12,8 @@ import Foundation
 struct TemplateRenderer {
     /// The data object at the root of the context.
     let data: [String: JSONValue]
-    /// The recipient as an object (`recipient.name`, …).
-    let recipient: JSONValue
+    /// The recipient (`recipient.name`, …); fields are read directly, not via an object.
+    let recipient: Recipient
     /// The effective locale identifier (`locale`).
     let locale: JSONValue
     /// Formats money, numbers and dates.
@@ -28,7 +28,7 @@ struct TemplateRenderer {
     /// Renders `part` into a string.
     func render(_ part: TemplateRequirements) throws(Failure) -> String {
         var out = ""
-        out.reserveCapacity(4096)
+        out.reserveCapacity(part.capacityHint)
         var frames: [JSONValue] = []
         try render(part.nodes, frames: &frames, into: &out)
         return out
@@ -138,13 +138,19 @@ struct TemplateRenderer {
                 }
                 index -= 1
             }
-            if value == nil { value = rootChild(first) }
+            if value == nil {
+                // `recipient.x` is most of the recipient lookups: read the field, build no object.
+                if ref.segments.count == 2 && first == "recipient" {
+                    return recipient.field(ref.segments[1]).map { ($0, false) }
+                }
+                value = rootChild(first)
+            }
         }
         guard var current = value else { return nil }
         var parentIsMoney = false
         var index = 1
         while index < ref.segments.count {
-            guard case .object(let object) = current, let next = object[ref.segments[index]], next != .null else { return nil }
+            guard case .object(let object) = current, let next = Self.field(object, ref.segments[index]), next != .null else { return nil }
             parentIsMoney = ref.segments[index] == "amount" && Money(object) != nil
             current = next
             index += 1
@@ -154,17 +160,27 @@ struct TemplateRenderer {
 
     private func rootChild(_ name: String) -> JSONValue? {
         switch name {
-        case "recipient": return recipient
+        case "recipient": return recipient.templateValue
         case "locale": return locale
         default:
-            guard let value = data[name], value != .null else { return nil }
+            guard let value = Self.field(data, name), value != .null else { return nil }
             return value
         }
     }
 
     private static func child(of value: JSONValue, _ name: String) -> JSONValue? {
-        guard case .object(let object) = value, let found = object[name], found != .null else { return nil }
+        guard case .object(let object) = value, let found = field(object, name), found != .null else { return nil }
         return found
+    }
+
+    /// `object[name]`, by comparing keys when the object is small, as template data objects
+    /// are: a few short-string comparisons cost less than hashing `name`, and hashing was the
+    /// largest single cost of a render.
+    @inline(__always)
+    static func field(_ object: [String: JSONValue], _ name: String) -> JSONValue? {
+        guard object.count <= 8 else { return object[name] }
+        for (key, value) in object where key == name { return value }
+        return nil
     }
 
     /// Mustache truthiness, as swift-mustache applies it to our values.
@@ -181,7 +197,9 @@ struct TemplateRenderer {
     /// Appends `text` with `& < > " '` escaped, as swift-mustache's HTML content type does.
     static func appendEscaped(_ text: String, to out: inout String) {
         let utf8 = text.utf8
-        guard utf8.contains(where: { $0 == 38 || $0 == 60 || $0 == 62 || $0 == 34 || $0 == 39 }) else {
+        func special(_ b: UInt8) -> Bool { b == 38 || b == 60 || b == 62 || b == 34 || b == 39 }
+        // Most values need no escaping: scan the contiguous bytes, not the generic view.
+        guard utf8.withContiguousStorageIfAvailable({ $0.contains(where: special) }) ?? utf8.contains(where: special) else {
             out += text
             return
         }

@@ -56,6 +56,22 @@ public struct TemplateSample: Sendable, Hashable {
 }
 
 extension Recipient {
+    /// One field as a template value, `nil` when unset or unknown.
+    func field(_ name: String) -> JSONValue? {
+        let value: String?
+        switch name {
+        case "name": value = self.name
+        case "email": value = email
+        case "phone": value = phone
+        case "whatsapp": value = whatsapp
+        case "id": value = id
+        case "locale": value = locale
+        case "timezone": value = timezone
+        default: value = nil
+        }
+        return value.map(JSONValue.string)
+    }
+
     /// The recipient as a template sees it: an object of its non-nil fields.
     var templateValue: JSONValue {
         var object: [String: JSONValue] = [:]

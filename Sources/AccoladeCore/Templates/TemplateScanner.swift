@@ -56,8 +56,7 @@ enum TemplateScanner {
                 break
             case .variable, .unescaped:
                 let guards = Set(stack.compactMap { $0.ref?.path })
-                var ref = try reference(tag.name, line: tag.line, guards: guards)
-                ref.escaped = html && tag.kind == .variable
+                let ref = try reference(tag.name, line: tag.line, guards: guards).escaping(html && tag.kind == .variable)
                 stack[stack.count - 1].nodes.append(.variable(ref))
             case .section, .inverted:
                 let ref = try reference(tag.name, line: tag.line, guards: [])
