@@ -43,3 +43,31 @@ import Testing
         #expect(d <= 3600 && d >= 1800)
     }
 }
+
+@Suite struct IdentityTests {
+    @Test func identifiersAreUUIDv7AndSortByTime() {
+        var rng = SeededRandom(state: 9)
+        let early = Identifier.make(now: Date(timeIntervalSince1970: 1_800_000_000), using: &rng)
+        let late = Identifier.make(now: Date(timeIntervalSince1970: 1_800_000_001), using: &rng)
+        #expect(early.count == 36)
+        #expect(early < late)
+        let parts = early.split(separator: "-")
+        #expect(parts.map(\.count) == [8, 4, 4, 4, 12])
+        #expect(parts[2].first == "7")  // version 7
+        #expect("89ab".contains(parts[3].first!))  // RFC 9562 variant
+        #expect(UUID(uuidString: early) != nil)
+    }
+
+    @Test func fingerprintTellsRequestsApart() {
+        let r = Recipient(name: "Ana", email: "a@b.co")
+        let route = Route(channels: [.email], mode: .all)
+        let a = Fingerprint.of(template: "t", locale: "id", recipient: r, data: .object(["n": .int(1)]), route: route, sendAt: nil, expiresAt: nil)
+        let same = Fingerprint.of(template: "t", locale: "id", recipient: r, data: .object(["n": .int(1)]), route: route, sendAt: nil, expiresAt: nil)
+        let otherData = Fingerprint.of(template: "t", locale: "id", recipient: r, data: .object(["n": .int(2)]), route: route, sendAt: nil, expiresAt: nil)
+        let intVsDouble = Fingerprint.of(template: "t", locale: "id", recipient: r, data: .object(["n": .double(1)]), route: route, sendAt: nil, expiresAt: nil)
+        let otherRoute = Fingerprint.of(template: "t", locale: "id", recipient: r, data: .object(["n": .int(1)]), route: Route(channels: [.email], mode: .fallback), sendAt: nil, expiresAt: nil)
+        #expect(a == same)
+        #expect(a.count == 64)
+        #expect(Set([a, otherData, intVsDouble, otherRoute]).count == 4)
+    }
+}

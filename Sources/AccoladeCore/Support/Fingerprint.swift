@@ -3,26 +3,41 @@ import Foundation
 
 /// A digest of what a caller asked for, to tell an idempotent replay from a conflicting reuse of a key.
 public enum Fingerprint {
-    /// SHA-256 (hex) of the canonical JSON (sorted keys) of the request's meaningful fields.
+    /// SHA-256 (hex) of the canonical JSON text (sorted keys, ints and doubles kept apart) of the
+    /// request's meaningful fields.
     public static func of(
         template: String, locale: String?, recipient: Recipient, data: JSONValue, route: Route,
         sendAt: Date?, expiresAt: Date?
     ) -> String {
-        struct Canonical: Encodable {
-            var template: String
-            var locale: String?
-            var recipient: Recipient
-            var data: JSONValue
-            var route: Route
-            var sendAt: Double?
-            var expiresAt: Double?
+        func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        func time(_ d: Date?) -> JSONValue { d.map { .double($0.timeIntervalSince1970) } ?? .null }
+        let canonical = JSONValue.object([
+            "template": .string(template), "locale": text(locale), "data": data,
+            "recipient": .object([
+                "name": text(recipient.name), "email": text(recipient.email), "phone": text(recipient.phone),
+                "whatsapp": text(recipient.whatsapp), "locale": text(recipient.locale),
+                "timezone": text(recipient.timezone), "id": text(recipient.id),
+            ]),
+            "route": .object(["channels": .array(route.channels.map { .string($0.rawValue) }), "mode": .string(route.mode.rawValue)]),
+            "send_at": time(sendAt), "expires_at": time(expiresAt),
+        ])
+        // Only a NaN or infinite double in `data` fails; such data never gets this far (JSON cannot carry it).
+        let bytes = Array(((try? canonical.jsonText()) ?? "\(canonical)").utf8)
+        return Hex.encode(SHA256.hash(data: bytes))
+    }
+}
+
+/// Lowercase hex without `String(format:)`, which is slow on Linux.
+enum Hex {
+    private static let digits = Array("0123456789abcdef".utf8)
+
+    static func encode(_ bytes: some Sequence<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for b in bytes {
+            out.append(digits[Int(b >> 4)])
+            out.append(digits[Int(b & 0x0F)])
         }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let canonical = Canonical(
-            template: template, locale: locale, recipient: recipient, data: data, route: route,
-            sendAt: sendAt?.timeIntervalSince1970, expiresAt: expiresAt?.timeIntervalSince1970)
-        let bytes = (try? encoder.encode(canonical)) ?? Data()
-        return SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,5 +1,3 @@
-import AccoladeCore
-
 /// JSON text that keeps ``JSONValue/int(_:)`` and ``JSONValue/double(_:)`` apart.
 ///
 /// Foundation's `JSONEncoder` writes `50.0` as `50` and `JSONDecoder` reads `50.0` back as an
@@ -11,27 +9,28 @@ extension JSONValue {
     /// Compact JSON text for this value.
     ///
     /// - Throws: ``JSONTextError`` for a NaN or infinite double, which JSON cannot express.
-    func jsonText() throws(JSONTextError) -> String {
+    public func jsonText() throws(JSONTextError) -> String {
         var out = ""
         try JSONTextWriter.write(self, into: &out)
         return out
     }
 
     /// Parses JSON text written by ``jsonText()`` (or any standard JSON).
-    init(jsonText text: String) throws(JSONTextError) {
+    public init(jsonText text: String) throws(JSONTextError) {
         var parser = JSONTextParser(bytes: Array(text.utf8))
         self = try parser.parseDocument()
     }
 }
 
 /// JSON text that cannot be written or parsed; the description says where and why.
-struct JSONTextError: Error, Sendable, Hashable, CustomStringConvertible {
+public struct JSONTextError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Byte offset of the problem in the text (0 when writing).
-    var offset: Int
+    public var offset: Int
     /// What is wrong.
-    var reason: String
+    public var reason: String
 
-    var description: String { "invalid JSON at byte \(offset): \(reason)" }
+    /// `invalid JSON at byte N: reason`.
+    public var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 
 private enum JSONTextWriter {
