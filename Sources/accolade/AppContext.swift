@@ -19,19 +19,8 @@ struct AppContext {
     /// Loads configuration and opens what the command needs, failing with messages that name
     /// the configuration key or file to fix.
     static func open(_ options: GlobalOptions, channels wantsChannels: Bool = true) async throws -> AppContext {
-        let config: AccoladeConfig
-        do {
-            config = try AccoladeConfig.load(path: options.configPath)
-        } catch {
-            throw CommandFailure(message: error.description)
-        }
-        let logger = LogSetup.bootstrapOnce(level: options.logLevel ?? config.logLevel)
-        let templates: TemplateLibrary
-        do {
-            templates = try TemplateLibrary(directory: config.templatesDirectory)
-        } catch {
-            throw CommandFailure(message: "templates (\(config.templatesDirectory)): \(error)")
-        }
+        let (config, logger) = try options.loadConfig()
+        let templates = try options.loadTemplates(config)
         let store: SQLiteStore
         switch config.store {
         case .sqlite(let path):

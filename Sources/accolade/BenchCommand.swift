@@ -30,10 +30,8 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.reporting {
-            let config: AccoladeConfig
-            do { config = try AccoladeConfig.load(path: global.configPath) } catch { throw CommandFailure(message: "\(error)") }
-            let logger = LogSetup.bootstrapOnce(level: global.logLevel ?? "warning")
-            let library = try TemplateLibrary(directory: config.templatesDirectory)
+            let (config, logger) = try global.loadConfig(defaultLogLevel: "warning")
+            let library = try global.loadTemplates(config)
             guard let info = library.info(template) else { throw CommandFailure(message: "unknown template \(template)") }
 
             // 1. Renders: every part of the email and the SMS, strict checks included, one core.

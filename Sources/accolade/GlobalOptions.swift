@@ -1,6 +1,7 @@
 import AccoladeCore
 import ArgumentParser
 import Foundation
+import Logging
 
 /// Options every subcommand takes.
 struct GlobalOptions: ParsableArguments {
@@ -16,5 +17,27 @@ struct GlobalOptions: ParsableArguments {
     /// The configuration path actually used.
     var configPath: String {
         config ?? ProcessInfo.processInfo.environment["ACCOLADE_CONFIG"] ?? "config/accolade.yml"
+    }
+}
+
+extension GlobalOptions {
+    /// Loads the configuration and sets up logging; a bad file fails naming the key path.
+    func loadConfig(defaultLogLevel: String? = nil) throws -> (AccoladeConfig, Logger) {
+        let config: AccoladeConfig
+        do {
+            config = try AccoladeConfig.load(path: configPath)
+        } catch {
+            throw CommandFailure(message: "\(error)")
+        }
+        return (config, LogSetup.bootstrapOnce(level: logLevel ?? defaultLogLevel ?? config.logLevel))
+    }
+
+    /// Loads the templates folder named by the configuration.
+    func loadTemplates(_ config: AccoladeConfig) throws -> TemplateLibrary {
+        do {
+            return try TemplateLibrary(directory: config.templatesDirectory)
+        } catch {
+            throw CommandFailure(message: "templates (\(config.templatesDirectory)): \(error)")
+        }
     }
 }

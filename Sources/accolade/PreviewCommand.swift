@@ -33,13 +33,8 @@ struct PreviewCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.reporting {
-            let config: AccoladeConfig
-            do { config = try AccoladeConfig.load(path: global.configPath) } catch { throw CommandFailure(message: "\(error)") }
-            _ = LogSetup.bootstrapOnce(level: global.logLevel ?? config.logLevel)
-            let library: TemplateLibrary
-            do { library = try TemplateLibrary(directory: config.templatesDirectory) } catch {
-                throw CommandFailure(message: "templates: \(error)")
-            }
+            let (config, _) = try global.loadConfig()
+            let library = try global.loadTemplates(config)
             guard let info = library.info(template) else {
                 throw CommandFailure(message: "unknown template \"\(template)\" (known: \(library.names.joined(separator: ", ")))", exitCode: 2)
             }

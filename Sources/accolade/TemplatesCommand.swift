@@ -55,14 +55,8 @@ struct TemplatesCommand: AsyncParsableCommand {
     }
 
     static func library(_ global: GlobalOptions) throws -> TemplateLibrary {
-        let config: AccoladeConfig
-        do { config = try AccoladeConfig.load(path: global.configPath) } catch { throw CommandFailure(message: "\(error)") }
-        _ = LogSetup.bootstrapOnce(level: global.logLevel ?? config.logLevel)
-        do {
-            return try TemplateLibrary(directory: config.templatesDirectory)
-        } catch {
-            throw CommandFailure(message: "templates: \(error)")
-        }
+        let (config, _) = try global.loadConfig()
+        return try global.loadTemplates(config)
     }
 }
 

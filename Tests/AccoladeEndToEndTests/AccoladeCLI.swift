@@ -69,13 +69,7 @@ final class Workspace: @unchecked Sendable {
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice
         outputs[ObjectIdentifier(process)] = (out, err)
-        // Children of concurrency-pool threads inherit a blocked SIGTERM: clear the mask (trap 16).
-        var empty = sigset_t()
-        var previous = sigset_t()
-        sigemptyset(&empty)
-        pthread_sigmask(SIG_SETMASK, &empty, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        try process.run()
+        try ChildProcess.run(process)
         return process
     }
 

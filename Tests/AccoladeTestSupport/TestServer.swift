@@ -77,14 +77,7 @@ public final class TestServer: @unchecked Sendable {
         process.standardOutput = stdout ?? FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        // Threads of Swift's concurrency pool block SIGTERM and children inherit the mask, so a
-        // child would ignore terminate(): clear the mask around run() (trap 16).
-        var empty = sigset_t()
-        var previous = sigset_t()
-        sigemptyset(&empty)
-        pthread_sigmask(SIG_SETMASK, &empty, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        try process.run()
+        try ChildProcess.run(process)
         return process
     }
 
@@ -116,5 +109,21 @@ public enum TestServerError: Error, CustomStringConvertible {
         case .noPort(let script): "\(script) did not print its port; run it by hand with /usr/bin/python3 to see why"
         case .notListening(let program): "\(program) did not start listening; is it installed and is the port free?"
         }
+    }
+}
+
+/// Starting child processes from tests.
+public enum ChildProcess {
+    /// Runs `process` with an empty signal mask.
+    ///
+    /// Threads of Swift's concurrency pool block SIGTERM and children inherit the mask, so a child
+    /// started from a test would ignore SIGTERM (swift-notes trap 16).
+    public static func run(_ process: Process) throws {
+        var empty = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&empty)
+        pthread_sigmask(SIG_SETMASK, &empty, &previous)
+        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
+        try process.run()
     }
 }
