@@ -10,7 +10,7 @@ import Logging
 struct AppContext {
     let config: AccoladeConfig
     let logger: Logger
-    let store: SQLiteStore
+    let store: any Store
     let templates: TemplateLibrary
     let channels: ChannelRegistry
     let driver: CurlMultiDriver?
@@ -21,12 +21,7 @@ struct AppContext {
     static func open(_ options: GlobalOptions, channels wantsChannels: Bool = true) async throws -> AppContext {
         let (config, logger) = try options.loadConfig()
         let templates = try options.loadTemplates(config)
-        let store: SQLiteStore
-        switch config.store {
-        case .sqlite(let path):
-            store = try SQLiteStore(path: path, logger: logger)
-        }
-        try await store.migrate()
+        let store = try await openStore(config.store, logger: logger)
         var driver: CurlMultiDriver?
         var channels: [any Channel] = []
         if wantsChannels, let email = config.channels.email {
@@ -50,6 +45,18 @@ struct AppContext {
         return AppContext(
             config: config, logger: logger, store: store, templates: templates, channels: ChannelRegistry(channels),
             driver: driver)
+    }
+
+    /// Opens the configured store and applies pending migrations.
+    static func openStore(_ config: StoreConfig, logger: Logger) async throws -> any Store {
+        switch config {
+        case .sqlite(let path):
+            let store = try SQLiteStore(path: path, logger: logger)
+            try await store.migrate()
+            return store
+        case .postgres:
+            throw CommandFailure(message: "store.postgres: this build has no PostgreSQL store yet; use store.sqlite")
+        }
     }
 
     func dispatcher() -> Dispatcher {

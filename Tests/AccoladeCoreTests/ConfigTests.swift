@@ -46,6 +46,18 @@ import Testing
         #expect(c.channels.email == nil)
     }
 
+    @Test func postgresStoreIsSelectedAndItsPasswordMasked() throws {
+        let c = try AccoladeConfig.parse(yaml: "store:\n  postgres: postgres://accolade:${PGPASSWORD}@127.0.0.1:5432/accolade\n", environment: ["PGPASSWORD": "s3cret"])
+        #expect(c.store == .postgres(url: "postgres://accolade:s3cret@127.0.0.1:5432/accolade"))
+        #expect(c.store.description == "postgres(postgres://accolade:••••@127.0.0.1:5432/accolade)")
+    }
+
+    @Test func storeTakesOneBackend() {
+        #expect(throws: ConfigError.self) {
+            try AccoladeConfig.parse(yaml: "store:\n  sqlite: a.sqlite\n  postgres: postgres://x@y/z\n", environment: [:])
+        }
+    }
+
     @Test func secretsAreNeverPrinted() throws {
         let c = try AccoladeConfig.parse(yaml: minimal, environment: ["SMTP_USERNAME": "u", "SMTP_PASSWORD": "hunter2"])
         #expect(!String(describing: c.channels.email!).contains("hunter2"))

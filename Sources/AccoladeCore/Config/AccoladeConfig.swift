@@ -51,14 +51,42 @@ public struct AccoladeConfig: Sendable {
 }
 
 /// Which store backs the queue.
-public enum StoreConfig: Sendable, Hashable {
-    /// Embedded SQLite at this file path.
+public enum StoreConfig: Sendable, Hashable, CustomStringConvertible {
+    /// Embedded SQLite at this file path (one machine).
     case sqlite(path: String)
+    /// PostgreSQL at this URL (`postgres://user:password@host:5432/db`), shared by many workers.
+    case postgres(url: String)
 
     init(_ node: ConfigNode) throws(ConfigError) {
-        let path = try node.string("sqlite") ?? "var/accolade.sqlite"
+        let sqlite = try node.string("sqlite")
+        let postgres = try node.string("postgres")
         try node.rejectUnknownKeys()
-        self = .sqlite(path: path)
+        switch (sqlite, postgres) {
+        case (let path?, nil): self = .sqlite(path: path)
+        case (nil, let url?):
+            guard url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") else {
+                throw ConfigError(path: "store.postgres", reason: "must be a URL like postgres://accolade:${PGPASSWORD}@127.0.0.1:5432/accolade")
+            }
+            self = .postgres(url: url)
+        case (nil, nil): self = .sqlite(path: "var/accolade.sqlite")
+        case (_?, _?): throw ConfigError(path: "store", reason: "set either sqlite or postgres, not both")
+        }
+    }
+
+    /// The store with any password in the URL masked.
+    public var description: String {
+        switch self {
+        case .sqlite(let path): return "sqlite(\(path))"
+        case .postgres(let url): return "postgres(\(StoreConfig.maskPassword(url)))"
+        }
+    }
+
+    /// `postgres://user:••••@host/db` for logs and errors.
+    public static func maskPassword(_ url: String) -> String {
+        guard let scheme = url.range(of: "://"), let at = url[scheme.upperBound...].lastIndex(of: "@"),
+            let colon = url[scheme.upperBound..<at].firstIndex(of: ":")
+        else { return url }
+        return String(url[..<url.index(after: colon)]) + "••••" + String(url[at...])
     }
 }
 

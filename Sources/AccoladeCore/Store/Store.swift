@@ -51,6 +51,16 @@ public protocol Store: Sendable {
     func deliveries(inStates states: Set<DeliveryState>, limit: Int) async throws -> [Delivery]
     /// Counts by state, and when the next delivery falls due.
     func snapshot(now: Date) async throws -> QueueSnapshot
+
+    /// Signals that new work may be due (another process enqueued, requeued or activated a
+    /// fallback), so idle workers claim at once instead of at their next poll. `nil` when the
+    /// store cannot tell; workers then rely on polling alone.
+    func workSignals() -> AsyncStream<Void>?
+}
+
+extension Store {
+    /// Stores without notifications: workers poll.
+    public func workSignals() -> AsyncStream<Void>? { nil }
 }
 
 /// A message and its planned deliveries, ready to store.

@@ -39,6 +39,7 @@ public final class DeliveryWorker: Service, Sendable {
     enum Event: Sendable {
         case finished(DeliveryUpdate)
         case tick
+        case workAvailable
         case stop
     }
 
@@ -53,7 +54,15 @@ public final class DeliveryWorker: Service, Sendable {
                 continuation.yield(.tick)
             }
         }
-        defer { ticker.cancel() }
+        let listener = store.workSignals().map { signals in
+            Task {
+                for await _ in signals { continuation.yield(.workAvailable) }
+            }
+        }
+        defer {
+            ticker.cancel()
+            listener?.cancel()
+        }
         try await withGracefulShutdownHandler {
             try await loop(events: events, continuation: continuation)
         } onGracefulShutdown: {
@@ -104,6 +113,8 @@ public final class DeliveryWorker: Service, Sendable {
                 state.add(update, now: now)
             case .tick:
                 break
+            case .workAvailable:
+                state.nextClaimAt = min(state.nextClaimAt, now)
             case .stop:
                 if !state.stopping {
                     state.stopping = true
