@@ -1,8 +1,9 @@
 import AccoladeCore
-import AccoladeStores
 import Foundation
 import Logging
 import Testing
+
+@testable import AccoladeStores
 
 /// Makes a fresh, migrated store for one test. Every backend adds one factory to ``all`` and
 /// then runs the whole contract suite (`StoreContractTests`) unchanged.
@@ -18,8 +19,9 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
 
     var testDescription: String { name }
 
-    /// The backends under test. (PostgreSQL joins here when it exists.)
-    static let all: [StoreFactory] = [.sqlite]
+    /// The backends under test: SQLite always, PostgreSQL when `ACCOLADE_TEST_POSTGRES_URL` names a
+    /// server (`eval "$(scripts/postgres-test-cluster.sh start)"`).
+    static let all: [StoreFactory] = [.sqlite] + (postgres.map { [$0] } ?? [])
 
     /// A SQLite file in its own temporary folder.
     static let sqlite = StoreFactory(name: "sqlite") {
@@ -29,6 +31,25 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
         return Handle(store: store) {
             try? store.close()
             folder.remove()
+        }
+    }
+
+    /// A fresh database on the test server for each test (so tests run in parallel and advisory
+    /// locks never cross tests), dropped afterwards; nil when no server is configured.
+    static let postgres: StoreFactory? = PostgresTestServer.shared.map { server in
+        StoreFactory(name: "postgres") {
+            let database = try await server.createDatabase()
+            do {
+                let store = try await PostgresStore.open(
+                    url: server.url(database: database), logger: testLogger, maximumConnections: 6)
+                return Handle(store: store) {
+                    await store.close()
+                    await server.dropDatabase(database)
+                }
+            } catch {
+                await server.dropDatabase(database)
+                throw error
+            }
         }
     }
 
@@ -62,4 +83,43 @@ struct TemporaryFolder: Sendable {
     func path(_ name: String) -> String { url.appendingPathComponent(name).path }
 
     func remove() { try? FileManager.default.removeItem(at: url) }
+}
+
+/// The PostgreSQL server named by `ACCOLADE_TEST_POSTGRES_URL`, used as an administrator to make
+/// and drop one database per test.
+struct PostgresTestServer: Sendable {
+    /// The server, or nil when the variable is unset or empty.
+    static let shared: PostgresTestServer? = {
+        guard let url = ProcessInfo.processInfo.environment["ACCOLADE_TEST_POSTGRES_URL"], !url.isEmpty else {
+            return nil
+        }
+        do {
+            return PostgresTestServer(adminURL: url, admin: try PostgresStore(url: url, logger: testLogger, maximumConnections: 4))
+        } catch {
+            fatalError("ACCOLADE_TEST_POSTGRES_URL is unusable: \(error)")
+        }
+    }()
+
+    let adminURL: String
+    /// Never migrated: only its connection pool is used, for CREATE/DROP DATABASE.
+    let admin: PostgresStore
+
+    /// Creates an empty database with a random name and returns the name.
+    func createDatabase() async throws -> String {
+        let name = "accolade_t_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        try await admin.execute(sql: "CREATE DATABASE \(name)", operation: "create a test database")
+        return name
+    }
+
+    /// Drops a test database, disconnecting anyone still using it.
+    func dropDatabase(_ name: String) async {
+        try? await admin.execute(sql: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)", operation: "drop a test database")
+    }
+
+    /// The admin URL pointing at another database.
+    func url(database: String) -> String {
+        var components = URLComponents(string: adminURL)!
+        components.path = "/" + database
+        return components.string!
+    }
 }

@@ -13,6 +13,21 @@ struct StoreSpeedTests {
         defer { folder.remove() }
         let store = try SQLiteStore(path: folder.path("speed.sqlite"), durability: durability, logger: testLogger)
         try await store.migrate()
+        try await Self.measureHotPath(store, label: "sqlite durability=\(durability.rawValue)")
+        try store.close()
+    }
+
+    @Test("PostgreSQL: enqueue 20,000 in batches of 500, then claim+complete 256 at a time",
+          .enabled(if: StoreFactory.postgres != nil))
+    func postgresHotPath() async throws {
+        let factory = try #require(StoreFactory.postgres)
+        try await factory.withStore { store in
+            try await Self.measureHotPath(store, label: "postgres")
+        }
+    }
+
+    /// Enqueues 20,000 messages, then drains them with claim+complete of 256, printing figures.
+    static func measureHotPath(_ store: any Store, label: String) async throws {
         let clock = ContinuousClock()
         let total = 20_000
 
@@ -50,7 +65,7 @@ struct StoreSpeedTests {
         func ms(_ d: Duration) -> String { String(format: "%.2f", d.seconds * 1000) }
         print(
             """
-            [store speed] durability=\(durability.rawValue)
+            [store speed] \(label)
               enqueue: \(total) messages in \(ms(enqueueTime)) ms = \(Int(Double(total) / enqueueTime.seconds)) msg/s \
             (\(ms(enqueueTime / (total / 500))) ms per batch of 500)
               claim+complete: \(done) deliveries in \(ms(claimTime + completeTime)) ms = \
@@ -58,6 +73,5 @@ struct StoreSpeedTests {
               per batch of 256: claim \(String(format: "%.2f", claimTime.seconds * 1000 / batches)) ms, \
             complete \(String(format: "%.2f", completeTime.seconds * 1000 / batches)) ms
             """)
-        try store.close()
     }
 }

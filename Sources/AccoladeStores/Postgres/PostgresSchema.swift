@@ -1,0 +1,120 @@
+/// The versioned schema of the PostgreSQL store, the same tables as ``SQLiteSchema``.
+///
+/// Migrations are append-only: never edit a shipped one, add `v2`, `v3` … Applied names are
+/// recorded in `schema_migrations`. Each migration is a list of single statements because the
+/// extended query protocol accepts one statement per call.
+///
+/// Types: times are `BIGINT` milliseconds since 1970 (``StoreTime``), ids `TEXT COLLATE "C"` so
+/// they sort bytewise (time order for UUIDv7) whatever the database's locale, and message data is
+/// `TEXT` holding the canonical JSON text, because `jsonb` would turn `50000.0` into `50000`.
+enum PostgresSchema {
+    /// Advisory lock keys ("accola" + a number), per database.
+    enum LockKey {
+        /// Held while migrating, so concurrent starters apply each migration once.
+        static let migrate: Int64 = 0x6163_636F_6C61_0001
+        /// Held by the one worker sweeping expired leases.
+        static let rescue: Int64 = 0x6163_636F_6C61_0002
+    }
+
+    /// Every migration, in order.
+    static let migrations: [(name: String, statements: [String])] = [("v1", v1)]
+
+    static let createMigrationsTable = """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version    TEXT PRIMARY KEY,
+            applied_at BIGINT NOT NULL
+        )
+        """
+
+    private static let v1: [String] = [
+        """
+        CREATE TABLE messages (
+            id                    TEXT COLLATE "C" PRIMARY KEY,
+            template              TEXT NOT NULL,
+            locale                TEXT,
+            recipient_name        TEXT,
+            recipient_email       TEXT,
+            recipient_phone       TEXT,
+            recipient_whatsapp    TEXT,
+            recipient_locale      TEXT,
+            recipient_timezone    TEXT,
+            recipient_external_id TEXT,
+            data                  TEXT NOT NULL,
+            route_channels        TEXT NOT NULL,
+            route_mode            TEXT NOT NULL,
+            idempotency_key       TEXT,
+            fingerprint           TEXT NOT NULL,
+            created_at            BIGINT NOT NULL,
+            send_at               BIGINT,
+            expires_at            BIGINT
+        )
+        """,
+        // The guarantee behind idempotency: two API nodes racing on one key still store one message.
+        "CREATE UNIQUE INDEX messages_idempotency_key ON messages(idempotency_key)",
+        "CREATE INDEX messages_recipient_email ON messages(recipient_email) WHERE recipient_email IS NOT NULL",
+        "CREATE INDEX messages_recipient_phone ON messages(recipient_phone) WHERE recipient_phone IS NOT NULL",
+        "CREATE INDEX messages_recipient_whatsapp ON messages(recipient_whatsapp) WHERE recipient_whatsapp IS NOT NULL",
+        """
+        CREATE INDEX messages_recipient_external_id ON messages(recipient_external_id)
+            WHERE recipient_external_id IS NOT NULL
+        """,
+        "CREATE INDEX messages_created_at ON messages(created_at)",
+        """
+        CREATE TABLE deliveries (
+            id                  TEXT COLLATE "C" PRIMARY KEY,
+            message_id          TEXT COLLATE "C" NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            channel             TEXT NOT NULL,
+            position            INTEGER NOT NULL,
+            state               TEXT NOT NULL,
+            attempts            INTEGER NOT NULL DEFAULT 0,
+            next_attempt_at     BIGINT,
+            lease_owner         TEXT,
+            lease_expires_at    BIGINT,
+            provider            TEXT,
+            provider_message_id TEXT,
+            last_error          TEXT,
+            updated_at          BIGINT NOT NULL,
+            UNIQUE (message_id, position)
+        )
+        """,
+        // Claims read only claimable rows, already in due order, so LIMIT n reads n entries.
+        """
+        CREATE INDEX deliveries_due ON deliveries(next_attempt_at, id)
+            WHERE state IN ('available', 'scheduled', 'retryable')
+        """,
+        "CREATE INDEX deliveries_lease ON deliveries(lease_expires_at) WHERE state = 'running'",
+        "CREATE INDEX deliveries_state_updated ON deliveries(state, updated_at)",
+        """
+        CREATE INDEX deliveries_provider_message ON deliveries(provider, provider_message_id)
+            WHERE provider_message_id IS NOT NULL
+        """,
+        """
+        CREATE TABLE attempts (
+            id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            delivery_id TEXT COLLATE "C" NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+            number      INTEGER NOT NULL,
+            started_at  BIGINT NOT NULL,
+            finished_at BIGINT NOT NULL,
+            provider    TEXT NOT NULL,
+            outcome     TEXT NOT NULL,
+            code        TEXT,
+            detail      TEXT NOT NULL
+        )
+        """,
+        "CREATE INDEX attempts_delivery ON attempts(delivery_id, id)",
+        // Placeholder for provider status events; the receipts work may extend it in a later migration.
+        """
+        CREATE TABLE receipts (
+            id                BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            delivery_id       TEXT COLLATE "C" NOT NULL REFERENCES deliveries(id) ON DELETE CASCADE,
+            status            TEXT NOT NULL,
+            provider          TEXT,
+            provider_event_id TEXT,
+            occurred_at       BIGINT,
+            received_at       BIGINT NOT NULL,
+            detail            TEXT
+        )
+        """,
+        "CREATE INDEX receipts_delivery ON receipts(delivery_id, id)",
+    ]
+}

@@ -1,0 +1,76 @@
+import PostgresNIO
+
+/// A failure of the PostgreSQL store; the description says what to do next and never includes a
+/// password or message data.
+public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The connection URL is malformed; `part` names the offending piece (scheme, user, host, port, database, option).
+    case invalidURL(part: String, reason: String)
+    /// The server could not be reached or refused us (connection, authentication, TLS).
+    case cannotConnect(endpoint: String, reason: String)
+    /// A statement failed on the server or on the way to it.
+    case queryFailed(operation: String, reason: String)
+    /// A stored row holds a value this version cannot read (edited by hand, or written by a newer version).
+    case unreadableRow(table: String, id: String, column: String, reason: String)
+    /// A value could not be written, e.g. message data containing a NaN.
+    case unstorableValue(field: String, reason: String)
+    /// The database was migrated by a newer Accolade than this one.
+    case schemaTooNew(applied: [String], known: [String])
+
+    /// What went wrong and what to do next.
+    public var description: String {
+        switch self {
+        case .invalidURL(let part, let reason):
+            return "invalid PostgreSQL URL (\(part)): \(reason). "
+                + "Expected `postgres://user[:password]@host[:port]/database`; check `store.postgres`."
+        case .cannotConnect(let endpoint, let reason):
+            return "cannot connect to PostgreSQL at \(endpoint): \(reason). "
+                + "Check that the server runs and accepts TCP connections there, and the user, password and database."
+        case .queryFailed(let operation, let reason):
+            return "PostgreSQL store failed to \(operation): \(reason). "
+                + "If the server restarted, retry; otherwise check the server log."
+        case .unreadableRow(let table, let id, let column, let reason):
+            return "cannot read \(table).\(column) of row \(id): \(reason). "
+                + "The database may have been written by a newer Accolade or edited by hand; "
+                + "upgrade Accolade or repair the row."
+        case .unstorableValue(let field, let reason):
+            return "cannot store \(field): \(reason). Fix the value and send again."
+        case .schemaTooNew(let applied, let known):
+            return "the database has migrations \(applied.filter { !known.contains($0) }.joined(separator: ", ")) "
+                + "this Accolade does not know (it knows \(known.joined(separator: ", "))). Upgrade Accolade."
+        }
+    }
+
+    /// Maps a PostgresNIO failure (which hides its details from `description`) to a store error.
+    static func wrap(_ error: any Error, operation: String, endpoint: String) -> any Error {
+        if error is PostgresStoreError { return error }
+        if let tx = error as? PostgresTransactionError {
+            if let inner = tx.closureError ?? tx.commitError ?? tx.beginError ?? tx.rollbackError {
+                return wrap(inner, operation: operation, endpoint: endpoint)
+            }
+        }
+        guard let psql = error as? PSQLError else {
+            // The pool's own errors (circuit breaker tripped, pool shut down) are not public types.
+            if String(reflecting: type(of: error)).contains("ConnectionPool") {
+                return PostgresStoreError.cannotConnect(endpoint: endpoint, reason: "no connection could be opened (\(error))")
+            }
+            return error
+        }
+        if let info = psql.serverInfo {
+            let state = info[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+            let reason = (info[.message] ?? "server error") + state
+            // 28xxx: authentication; 3D000: no such database.
+            if let code = info[.sqlState], code.hasPrefix("28") || code == "3D000" {
+                return PostgresStoreError.cannotConnect(endpoint: endpoint, reason: reason)
+            }
+            return PostgresStoreError.queryFailed(operation: operation, reason: reason)
+        }
+        let underlying = psql.underlying.map { ": \($0)" } ?? ""
+        switch psql.code {
+        case .connectionError, .serverClosedConnection, .sslUnsupported, .failedToAddSSLHandler,
+            .authMechanismRequiresPassword, .unsupportedAuthMechanism, .saslError:
+            return PostgresStoreError.cannotConnect(endpoint: endpoint, reason: "\(psql.code)\(underlying)")
+        default:
+            return PostgresStoreError.queryFailed(operation: operation, reason: "\(psql.code)\(underlying)")
+        }
+    }
+}
