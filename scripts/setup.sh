@@ -9,6 +9,7 @@ packages=(
   libsqlite3-dev         # SQLite headers for GRDB
   python3-aiosmtpd       # local SMTP server that keeps messages (tests, scripts/run.sh)
   postfix                # smtp-sink for the benchmark
+  postgresql             # throw-away test cluster (initdb/pg_ctl) for the PostgreSQL store
   ca-certificates
 )
 

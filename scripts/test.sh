@@ -1,9 +1,18 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the whole test suite: unit tests, integration tests against real
-# local servers (aiosmtpd, a scripted SMTP server) and end-to-end tests of the accolade binary.
+# local servers (aiosmtpd, a scripted SMTP server, a throw-away PostgreSQL cluster) and
+# end-to-end tests of the accolade binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
 swift build --build-tests
-swift test --skip-build "$@"
+
+# The store contract suite runs on SQLite and, with this URL set, on PostgreSQL too.
+eval "$(scripts/postgres-test-cluster.sh start)"
+trap 'scripts/postgres-test-cluster.sh stop "$ACCOLADE_PG_DIR"' EXIT
+
+# The multi-process PostgreSQL scale-out suite saturates both cores for minutes; it runs on its
+# own so it cannot starve the timing-sensitive tests of the main run.
+swift test --skip-build --skip PostgresScaleOutTests "$@"
+swift test --skip-build --filter PostgresScaleOutTests "$@"

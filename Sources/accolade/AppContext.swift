@@ -54,8 +54,12 @@ struct AppContext {
             let store = try SQLiteStore(path: path, logger: logger)
             try await store.migrate()
             return store
-        case .postgres:
-            throw CommandFailure(message: "store.postgres: this build has no PostgreSQL store yet; use store.sqlite")
+        case .postgres(let url):
+            do {
+                return try await PostgresStore.open(url: url, logger: logger)
+            } catch {
+                throw CommandFailure(message: "store.postgres: \(error)")
+            }
         }
     }
 
@@ -63,9 +67,10 @@ struct AppContext {
         Dispatcher(store: store, renderer: templates, channels: channels, clock: clock, logger: logger)
     }
 
-    /// Stops the transfer thread.
+    /// Stops the transfer thread and the store's connections.
     func close() async {
         await driver?.shutdown()
+        if let postgres = store as? PostgresStore { await postgres.close() }
     }
 
     /// Runs `body`, then closes, whether or not it threw.

@@ -100,10 +100,10 @@ final class ProgressBar {
         let filled = total == 0 ? width : width * done / total
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: width - filled)
         let line = "\r\(bar) \(done)/\(total)  queued \(accepted)  rejected \(rejected)"
-        FileHandle.standardError.write(Data(line.utf8))
+        try? FileHandle.standardError.write(contentsOf: Data(line.utf8))
     }
 
     func finish() {
-        if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
+        if enabled { try? FileHandle.standardError.write(contentsOf: Data("\n".utf8)) }
     }
 }

@@ -31,7 +31,7 @@ extension GlobalOptions {
         if json {
             Output.printJSON(["error": message])
         } else {
-            FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+            try? FileHandle.standardError.write(contentsOf: Data("error: \(message)\n".utf8))
         }
     }
 }

@@ -21,8 +21,8 @@ enum Output {
             try c.encode(isoFormatter.string(from: date))
         }
         if let data = try? encoder.encode(value) {
-            FileHandle.standardOutput.write(data)
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            try? FileHandle.standardOutput.write(contentsOf: data)
+            try? FileHandle.standardOutput.write(contentsOf: Data("\n".utf8))
         }
     }
 

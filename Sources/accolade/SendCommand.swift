@@ -87,7 +87,7 @@ struct SendCommand: AsyncParsableCommand {
             } else {
                 print(message.id)
                 let routes = deliveries.map { "\($0.channel): \($0.state.rawValue)" }.joined(separator: ", ")
-                FileHandle.standardError.write(Data("\(replayed ? "already queued (same idempotency key)" : "queued") — \(routes)\n".utf8))
+                try? FileHandle.standardError.write(contentsOf: Data("\(replayed ? "already queued (same idempotency key)" : "queued") — \(routes)\n".utf8))
             }
         case .rejected(let rejection):
             throw CommandFailure(message: rejection.description, exitCode: 2)

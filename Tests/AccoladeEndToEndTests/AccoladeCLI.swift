@@ -17,12 +17,16 @@ final class Workspace: @unchecked Sendable {
     }()
 
     /// Creates a workspace whose email channel points at `smtpPort`.
-    init(smtpPort: Int, timeout: String = "5s", maxAttempts: Int = 4, lease: String = "3s", grace: String = "2s", concurrency: Int = 32) throws {
+    init(
+        smtpPort: Int, timeout: String = "5s", maxAttempts: Int = 4, lease: String = "3s", grace: String = "2s",
+        concurrency: Int = 32, postgresURL: String? = nil
+    ) throws {
         directory = try TemporaryDirectory()
         configPath = directory.url.appendingPathComponent("accolade.yml").path
+        let store = postgresURL.map { "postgres: \($0)" } ?? "sqlite: \(directory.path)/queue.sqlite"
         let yaml = """
             store:
-              sqlite: \(directory.path)/queue.sqlite
+              \(store)
             templates: \(TestServer.repositoryRoot.appendingPathComponent("templates").path)
             log_level: warning
             channels:
