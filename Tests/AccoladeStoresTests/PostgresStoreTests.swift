@@ -1,5 +1,6 @@
 import AccoladeCore
 import Foundation
+import Synchronization
 import Testing
 
 @testable import AccoladeStores
@@ -126,5 +127,35 @@ struct PostgresStoreTests {
         } catch let error as PostgresStoreError {
             #expect(error.description.contains("no_such_db_x"))
         }
+    }
+}
+
+/// LISTEN/NOTIFY wake-ups.
+@Suite("PostgreSQL work signals", .enabled(if: PostgresTestServer.shared != nil))
+struct PostgresWorkSignalTests {
+    @Test("an enqueue committed by another node wakes a listener")
+    func enqueueWakesListener() async throws {
+        let server = try #require(PostgresTestServer.shared)
+        let database = try await server.createDatabase()
+        let listener = try await PostgresStore.open(url: server.url(database: database), logger: testLogger, maximumConnections: 2)
+        let producer = try await PostgresStore.open(url: server.url(database: database), logger: testLogger, maximumConnections: 2)
+        let signals = try #require(listener.workSignals())
+        let received = Mutex(0)
+        let consumer = Task {
+            for await _ in signals { received.withLock { $0 += 1 } }
+        }
+        // The first signal says "connected, look now" (something may have been missed before).
+        let clock = ContinuousClock()
+        var deadline = clock.now + .seconds(60)
+        while received.withLock({ $0 }) < 1, clock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        _ = try await producer.enqueue([Fixtures.request()])
+        deadline = clock.now + .seconds(60)  // a bound only; the signal normally takes milliseconds
+        while received.withLock({ $0 }) < 2, clock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        let woke = received.withLock { $0 } >= 2
+        consumer.cancel()
+        #expect(woke)
+        await listener.close()
+        await producer.close()
+        await server.dropDatabase(database)
     }
 }
