@@ -46,7 +46,9 @@ struct PostgresScaleOutTests {
         let mail = try TemporaryDirectory()
         let server = try TestServer.python("smtp_capture.py", ["--dir", mail.path])
         defer { server.stop() }
-        let ws = try Workspace(smtpPort: server.port, postgresURL: try freshDatabase())
+        // Leases only matter when a worker dies; a short one here would let a busy (not dead)
+        // worker's claims be rescued and resent, which is the at-least-once path, not this test's.
+        let ws = try Workspace(smtpPort: server.port, lease: "120s", postgresURL: try freshDatabase())
         let total = 10_000
         try queue(ws, count: total)
         let workers = try (0..<4).map { _ in try ws.start(["worker", "--drain"]) }
