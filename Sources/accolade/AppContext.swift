@@ -26,7 +26,7 @@ struct AppContext {
         var channels: [any Channel] = []
         if wantsChannels, let email = config.channels.email {
             let settings = SMTPSettings(
-                url: email.url, starttls: SMTPSettings.StartTLS(rawValue: email.starttls.rawValue) ?? .required,
+                url: email.url, starttls: email.starttls,
                 username: email.username, password: email.password, from: email.from,
                 connectTimeout: .milliseconds(Int(email.connectTimeout * 1000)),
                 timeout: .milliseconds(Int(email.timeout * 1000)), maxConnections: email.maxConnections)

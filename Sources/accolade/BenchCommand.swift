@@ -115,20 +115,14 @@ struct BenchCommand: AsyncParsableCommand {
         }
     }
 
-    /// Varies name, code and amount per message so no two renders are alike.
+    /// The template's sample personalised for message `i` (name, email, codes, amounts differ per
+    /// message), in a locale rotating through en, id, es and de.
     static func personalise(_ sample: TemplateSample, index i: Int) -> (JSONValue, Recipient) {
-        var recipient = sample.recipient
-        let locales = ["en", "id", "es", "de"]
-        recipient.locale = locales[i % locales.count]
-        recipient.name = "Recipient \(i)"
+        let varied = sample.personalised(i)
+        var recipient = varied.recipient
+        recipient.locale = ["en", "id", "es", "de"][i % 4]
         recipient.email = "user\(i)@example.com"
-        var data = sample.data.objectValue ?? [:]
-        if case .object(var reward)? = data["reward"] {
-            reward["code"] = .string("RW-\(String(i, radix: 36).uppercased())")
-            reward["voucher"] = .object(["amount": .int(Int64(10_000 + i * 500)), "currency": .string("IDR")])
-            data["reward"] = .object(reward)
-        }
-        return (.object(data), recipient)
+        return (varied.data, recipient)
     }
 
     /// Peak resident set size (VmHWM) of this process.

@@ -5,24 +5,9 @@ import AccoladeCurl
 ///
 /// `description` masks the password, so a settings value can be logged or printed safely.
 public struct SMTPSettings: Sendable, Hashable, CustomStringConvertible {
-    /// STARTTLS policy for `smtp://` URLs (`smtps://` is implicit TLS and ignores it).
-    public enum StartTLS: String, Sendable, Hashable, Codable, CaseIterable {
-        /// Never upgrade: plain text. Only for loopback or trusted test servers.
-        case never
-        /// Upgrade when offered; silently plain otherwise (an attacker can strip the offer).
-        case opportunistic
-        /// Upgrade or fail the attempt with a configuration error.
-        case required
-
-        /// The libcurl `CURLOPT_USE_SSL` level.
-        public var tlsLevel: CurlTLSLevel {
-            switch self {
-            case .never: .none
-            case .opportunistic: .opportunistic
-            case .required: .required
-            }
-        }
-    }
+    /// STARTTLS policy for `smtp://` URLs (`smtps://` is implicit TLS and ignores it): the
+    /// configuration's own type, so settings and config cannot drift apart.
+    public typealias StartTLS = StartTLSPolicy
 
     /// `smtp://host:port` (optionally `/ehlo-name`) or `smtps://host:port`.
     public var url: String
@@ -91,5 +76,16 @@ public struct SMTPSettings: Sendable, Hashable, CustomStringConvertible {
         let secret = password == nil ? "" : " password=****"
         return "SMTPSettings(url=\(url) starttls=\(starttls.rawValue)\(user)\(secret) from=\(from) "
             + "connectTimeout=\(connectTimeout) timeout=\(timeout) maxConnections=\(maxConnections))"
+    }
+}
+
+extension StartTLSPolicy {
+    /// The libcurl `CURLOPT_USE_SSL` level.
+    public var tlsLevel: CurlTLSLevel {
+        switch self {
+        case .never: .none
+        case .opportunistic: .opportunistic
+        case .required: .required
+        }
     }
 }

@@ -5,7 +5,7 @@ extension TemplateSample {
     ///
     /// Why: a benchmark that renders identical data measures the formatters' result caches,
     /// not the renders real traffic (a different person, amount and code per message) costs.
-    func personalised(_ index: Int) -> TemplateSample {
+    public func personalised(_ index: Int) -> TemplateSample {
         var recipient = self.recipient
         recipient.name = "\(recipient.name ?? "Recipient") \(index)"
         if recipient.email != nil { recipient.email = "user\(index)@example.com" }

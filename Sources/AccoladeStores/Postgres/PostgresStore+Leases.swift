@@ -105,11 +105,7 @@ extension PostgresStore {
             try await Self.notify(db, logger: self.queryLogger)
             return rescued
         }
-        for r in rescued {
-            logger.warning(
-                "rescued a delivery whose lease expired",
-                metadata: ["delivery.id": "\(r.id)", "worker.owner": "\(r.owner)", "delivery.failed": "\(r.failed)"])
-        }
+        StoreLog.rescued(logger, rescued)
         return rescued.count
     }
 

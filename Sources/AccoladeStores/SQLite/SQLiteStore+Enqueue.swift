@@ -54,12 +54,7 @@ extension SQLiteStore {
             }
             return results
         }
-        logger.debug(
-            "enqueued messages",
-            metadata: [
-                "store.requests": "\(requests.count)",
-                "store.created": "\(results.filter { if case .created = $0 { true } else { false } }.count)",
-            ])
+        StoreLog.enqueued(logger, requests: requests.count, results: results)
         return results
     }
 }

@@ -85,11 +85,7 @@ extension SQLiteStore {
             }
             return rescued
         }
-        for r in rescued {
-            logger.warning(
-                "rescued a delivery whose lease expired",
-                metadata: ["delivery.id": "\(r.id)", "worker.owner": "\(r.owner)", "delivery.failed": "\(r.failed)"])
-        }
+        StoreLog.rescued(logger, rescued)
         return rescued.count
     }
 
