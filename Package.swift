@@ -22,6 +22,9 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        // No default traits: SwiftPM passes trait defines in random order, which recompiles Hummingbird.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .target(
@@ -38,6 +41,8 @@ let package = Package(
             name: "CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "AccoladeCurl",
             dependencies: [
@@ -50,6 +55,9 @@ let package = Package(
             dependencies: [
                 "AccoladeCore",
                 "AccoladeCurl",
+                "CQRencode",
+                "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -72,6 +80,18 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "AccoladeServer",
+            dependencies: [
+                "AccoladeCore",
+                "AccoladeRuntime",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "accolade",
             dependencies: [
@@ -79,6 +99,7 @@ let package = Package(
                 "AccoladeChannels",
                 "AccoladeStores",
                 "AccoladeRuntime",
+                "AccoladeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -91,6 +112,7 @@ let package = Package(
         .testTarget(name: "AccoladeStoresTests", dependencies: ["AccoladeStores", "AccoladeCore"]),
         .testTarget(name: "AccoladeRuntimeTests", dependencies: ["AccoladeRuntime", "AccoladeCore", "AccoladeStores"]),
         .testTarget(name: "AccoladeEndToEndTests", dependencies: ["AccoladeCore", "AccoladeTestSupport"]),
+        .testTarget(name: "AccoladeServerTests", dependencies: ["AccoladeServer", "AccoladeRuntime", "AccoladeStores", "AccoladeCore", "AccoladeCurl", "AccoladeTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

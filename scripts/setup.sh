@@ -10,6 +10,13 @@ packages=(
   python3-aiosmtpd       # local SMTP server that keeps messages (tests, scripts/run.sh)
   postfix                # smtp-sink for the benchmark
   postgresql             # throw-away test cluster (initdb/pg_ctl) for the PostgreSQL store
+  libqrencode-dev        # QR symbol encoding
+  zbar-tools             # zbarimg: tests decode every QR PNG we produce
+  librsvg2-bin           # rsvg-convert: tests rasterise QR SVGs
+  kannel                 # real SMS gateway (bearerbox, smsbox) for SMS integration tests
+  kannel-extras          # fakesmsc: Kannel's fake SMS centre
+  wrk                    # HTTP load generator for the API benchmark
+  chromium               # headless check of the template preview page
   ca-certificates
 )
 

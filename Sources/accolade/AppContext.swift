@@ -24,23 +24,13 @@ struct AppContext {
         let store = try await openStore(config.store, logger: logger)
         var driver: CurlMultiDriver?
         var channels: [any Channel] = []
-        if wantsChannels, let email = config.channels.email {
-            let settings = SMTPSettings(
-                url: email.url, starttls: email.starttls,
-                username: email.username, password: email.password, from: email.from,
-                connectTimeout: .milliseconds(Int(email.connectTimeout * 1000)),
-                timeout: .milliseconds(Int(email.timeout * 1000)), maxConnections: email.maxConnections)
-            let d = CurlMultiDriver(
-                configuration: .init(
-                    maxTotalConnections: email.maxConnections, maxConnectionsPerHost: email.maxConnections,
-                    maxCachedConnections: email.maxConnections),
-                logger: logger)
+        if wantsChannels {
+            // One transfer thread serves every libcurl channel; its pool is sized for the largest.
+            let d = CurlMultiDriver(configuration: curlConfiguration(config.channels), logger: logger)
             driver = d
-            do {
-                channels.append(try SMTPEmailChannel(settings: settings, driver: d, logger: logger))
-            } catch {
-                throw CommandFailure(message: "configuration error at channels.email: \(error)")
-            }
+            channels += try emailChannels(config.channels, driver: d, logger: logger)
+            channels += try smsChannels(config.channels, driver: d, logger: logger)
+            channels += try qrChannels(config.channels, logger: logger)
         }
         return AppContext(
             config: config, logger: logger, store: store, templates: templates, channels: ChannelRegistry(channels),

@@ -14,6 +14,8 @@ public struct AccoladeConfig: Sendable {
     public var channels: ChannelsConfig
     /// Worker tuning.
     public var worker: WorkerConfig
+    /// The HTTP API (`accolade serve`).
+    public var server: ServerConfig
     /// `trace` … `critical`; default `info`.
     public var logLevel: String
 
@@ -44,6 +46,7 @@ public struct AccoladeConfig: Sendable {
             templatesDirectory: try root.string("templates") ?? "templates",
             channels: try ChannelsConfig(root.child("channels")),
             worker: try WorkerConfig(root.child("worker")),
+            server: try ServerConfig(root.child("server")),
             logLevel: try root.string("log_level") ?? "info")
         try root.rejectUnknownKeys()
         return config
@@ -87,77 +90,6 @@ public enum StoreConfig: Sendable, Hashable, CustomStringConvertible {
             let colon = url[scheme.upperBound..<at].firstIndex(of: ":")
         else { return url }
         return String(url[..<url.index(after: colon)]) + "••••" + String(url[at...])
-    }
-}
-
-/// The channels section.
-public struct ChannelsConfig: Sendable {
-    /// Email over SMTP, when configured.
-    public var email: EmailChannelConfig?
-
-    /// Creates a channels section.
-    public init(email: EmailChannelConfig?) {
-        self.email = email
-    }
-
-    init(_ node: ConfigNode) throws(ConfigError) {
-        self.email = try node.optionalChild("email").map { n throws(ConfigError) in try EmailChannelConfig(n) }
-        try node.rejectUnknownKeys()
-    }
-}
-
-/// STARTTLS policy for `smtp://` URLs.
-public enum StartTLSPolicy: String, Sendable, Hashable, CaseIterable {
-    /// Plain text only (loopback relays).
-    case never
-    /// Upgrade when the server offers it.
-    case opportunistic
-    /// Refuse to send unless the session is encrypted.
-    case required
-}
-
-/// `channels.email`.
-public struct EmailChannelConfig: Sendable, Hashable, CustomStringConvertible {
-    /// `From` header, e.g. `Acme Rewards <rewards@example.com>`.
-    public var from: String
-    /// Optional `Reply-To` address.
-    public var replyTo: String?
-    /// `smtp://host:port` or `smtps://host:port` (implicit TLS).
-    public var url: String
-    /// STARTTLS policy for `smtp://`.
-    public var starttls: StartTLSPolicy
-    /// SMTP AUTH user.
-    public var username: String?
-    /// SMTP AUTH password (secret: never printed).
-    public var password: String?
-    /// Connect timeout, seconds.
-    public var connectTimeout: TimeInterval
-    /// Whole-transfer timeout, seconds.
-    public var timeout: TimeInterval
-    /// Most simultaneous SMTP connections.
-    public var maxConnections: Int
-
-    init(_ node: ConfigNode) throws(ConfigError) {
-        from = try node.requiredString("from")
-        replyTo = try node.string("reply_to")
-        let smtp = try node.child("smtp")
-        url = try smtp.requiredString("url")
-        guard url.hasPrefix("smtp://") || url.hasPrefix("smtps://") else {
-            throw ConfigError(path: "channels.email.smtp.url", reason: "must start with smtp:// or smtps://")
-        }
-        starttls = try smtp.choice("starttls", as: StartTLSPolicy.self) ?? .opportunistic
-        username = try smtp.string("username")
-        password = try smtp.string("password")
-        connectTimeout = try smtp.duration("connect_timeout") ?? 10
-        timeout = try smtp.duration("timeout") ?? 60
-        maxConnections = try smtp.int("max_connections", in: 1...1024) ?? 16
-        try smtp.rejectUnknownKeys()
-        try node.rejectUnknownKeys()
-    }
-
-    /// A description with the password masked.
-    public var description: String {
-        "email(from: \(from), url: \(url), starttls: \(starttls.rawValue), username: \(username ?? "-"), password: \(password == nil ? "-" : "••••"))"
     }
 }
 

@@ -1,0 +1,2 @@
+/// The HTTP API: `accolade serve`.
+public enum AccoladeServerModule {}

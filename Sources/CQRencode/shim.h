@@ -1,0 +1,2 @@
+// libqrencode, imported as a system library (Debian libqrencode-dev).
+#include <qrencode.h>
