@@ -25,6 +25,7 @@ let package = Package(
         // No default traits: SwiftPM passes trait defines in random order, which recompiles Hummingbird.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
     ],
     targets: [
         .target(
@@ -86,6 +87,8 @@ let package = Package(
                 "AccoladeCore",
                 "AccoladeRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -111,8 +114,16 @@ let package = Package(
         .testTarget(name: "AccoladeChannelsTests", dependencies: ["AccoladeChannels", "AccoladeCurl", "AccoladeCore", "AccoladeTestSupport"]),
         .testTarget(name: "AccoladeStoresTests", dependencies: ["AccoladeStores", "AccoladeCore"]),
         .testTarget(name: "AccoladeRuntimeTests", dependencies: ["AccoladeRuntime", "AccoladeCore", "AccoladeStores"]),
-        .testTarget(name: "AccoladeEndToEndTests", dependencies: ["AccoladeCore", "AccoladeTestSupport"]),
-        .testTarget(name: "AccoladeServerTests", dependencies: ["AccoladeServer", "AccoladeRuntime", "AccoladeStores", "AccoladeCore", "AccoladeCurl", "AccoladeTestSupport"]),
+        .testTarget(name: "AccoladeEndToEndTests", dependencies: ["AccoladeCore", "AccoladeCurl", "AccoladeTestSupport"]),
+        .testTarget(
+            name: "AccoladeServerTests",
+            dependencies: [
+                "AccoladeServer", "AccoladeRuntime", "AccoladeStores", "AccoladeCore", "AccoladeCurl", "AccoladeChannels",
+                "AccoladeTestSupport",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Sets everything up and runs the dispatcher on embedded SQLite, delivering email to a local SMTP
+# Sets everything up and runs the dispatcher on embedded SQLite (`accolade serve`: the HTTP API and a
+# delivery worker), delivering email to a local SMTP
 # stand-in (no provider credentials needed). Messages that "arrive" are kept in var/mail/.
-#   scripts/run.sh            # build, start the stand-in, queue a sample reward, run the worker (Ctrl-C stops)
+#   scripts/run.sh   # build, start the stand-in, queue a sample reward, serve on 127.0.0.1:8080 (Ctrl-C stops)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,5 +24,11 @@ $bin templates check > /dev/null
 id=$($bin send reward-earned --to ana@example.com --name "Ana Putri" --locale id \
   --data '{"program":"Kudos Awards","reward":{"voucher":{"amount":50000,"currency":"IDR"},"code":"RW-7Q2K","expires_on":"2026-12-31"},"note":"Twelve new accounts in October. Thank you!"}')
 echo "run: queued sample message $id (see: $bin status $id; $bin log $id)" >&2
-echo "run: starting the worker; Ctrl-C stops it gracefully" >&2
-$bin worker
+port=${ACCOLADE_PORT:-8080}
+cat >&2 <<EOF
+run: starting the HTTP API and a worker on http://127.0.0.1:$port (Ctrl-C stops both gracefully). Try:
+  curl -sS http://127.0.0.1:$port/v1/messages -H 'Content-Type: application/json' \\
+    -d '{"template":"reward-earned","to":{"email":"budi@example.com","locale":"id"},"data":{"program":"Kudos Awards","reward":{"points":1200,"code":"PT-1200","expires_on":"2026-12-31"}}}'
+  and open http://127.0.0.1:$port/v1/templates/reward-earned/preview?locale=id in a browser.
+EOF
+$bin serve --listen "127.0.0.1:$port"

@@ -48,7 +48,7 @@ public struct ServerConfig: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// Splits `HOST:PORT` / `[v6]:PORT`.
-    static func parseListen(_ text: String) -> (String, Int)? {
+    public static func parseListen(_ text: String) -> (String, Int)? {
         let host: Substring
         let portText: Substring
         if text.hasPrefix("[") {

@@ -47,6 +47,10 @@ public protocol Store: Sendable {
     func deliveries(messageID: String) async throws -> [Delivery]
     /// Every attempt of the message's deliveries, oldest first.
     func attempts(messageID: String) async throws -> [Attempt]
+    /// Provider status events of the message's deliveries, oldest first.
+    func receipts(messageID: String) async throws -> [Receipt]
+    /// Messages matching `query`, newest first, at most `query.limit`.
+    func messages(matching query: MessageQuery) async throws -> [Message]
     /// Deliveries in the given states, newest change first.
     func deliveries(inStates states: Set<DeliveryState>, limit: Int) async throws -> [Delivery]
     /// Counts by state, and when the next delivery falls due.

@@ -71,19 +71,35 @@ public struct Dispatcher: Sendable {
         }
         let results = prepared.isEmpty ? [] : try await store.enqueue(prepared.map(\.request))
         for ((index, enqueued), result) in zip(prepared, results) {
-            switch result {
-            case .created(let m, let d):
-                outcomes[index] = .accepted(m, d)
-                logger.debug(
-                    "message accepted",
-                    metadata: ["message.id": "\(m.id)", "template": "\(m.template)", "route": "\(m.route.channels.map(\.rawValue).joined(separator: ","))"])
-            case .replayed(let m, let d):
-                outcomes[index] = .replayed(m, d)
-            case .conflict(let existing):
-                outcomes[index] = .rejected(.idempotencyConflict(key: enqueued.message.idempotencyKey ?? "", existingMessageID: existing))
-            }
+            outcomes[index] = outcome(of: enqueued, result)
         }
         return outcomes.map { $0! }
+    }
+
+    /// Validates and renders one request, then stores it through `coalescer`, sharing the
+    /// durable commit with other concurrent sends (the HTTP API's single-message path).
+    public func send(_ request: SendRequest, through coalescer: EnqueueCoalescer) async throws -> SendOutcome {
+        let prepared: EnqueueRequest
+        do throws(ValidationError) {
+            prepared = try prepare(request)
+        } catch {
+            return .rejected(.invalid(error))
+        }
+        return outcome(of: prepared, try await coalescer.enqueue(prepared))
+    }
+
+    private func outcome(of enqueued: EnqueueRequest, _ result: EnqueueResult) -> SendOutcome {
+        switch result {
+        case .created(let m, let d):
+            logger.debug(
+                "message accepted",
+                metadata: ["message.id": "\(m.id)", "template": "\(m.template)", "route": "\(m.route.channels.map(\.rawValue).joined(separator: ","))"])
+            return .accepted(m, d)
+        case .replayed(let m, let d):
+            return .replayed(m, d)
+        case .conflict(let existing):
+            return .rejected(.idempotencyConflict(key: enqueued.message.idempotencyKey ?? "", existingMessageID: existing))
+        }
     }
 
     private func prepareAll(_ requests: [SendRequest]) async -> [Result<EnqueueRequest, ValidationError>] {

@@ -1,0 +1,100 @@
+import AccoladeCore
+import AccoladeRuntime
+import Foundation
+import Hummingbird
+import Logging
+
+/// The HTTP API (`accolade serve`): sends from the rules engine, status for operators,
+/// previews for template authors, provider webhooks, health and metrics.
+///
+/// Built from the same parts the CLI uses (store, dispatcher, template library), so a message
+/// accepted over HTTP is exactly one the CLI could have queued.
+public struct APIServer: Sendable {
+    /// Everything the routes need.
+    public struct Dependencies: Sendable {
+        /// Server settings (listen address, public URL, tokens, body limit).
+        public var config: ServerConfig
+        /// The queue.
+        public var store: any Store
+        /// Validates, renders and enqueues sends.
+        public var dispatcher: Dispatcher
+        /// Templates, for listings and previews.
+        public var templates: TemplateLibrary
+        /// Channels configured in this process, for previews.
+        public var channels: [ChannelKind]
+        /// Provider webhook handlers by `{provider}` segment.
+        public var webhooks: [String: any WebhookHandler]
+        /// Finds a stored QR image by token and extension (`png`, `svg`); `nil` when there is none.
+        public var qrImage: (@Sendable (_ token: String, _ format: String) -> String?)?
+        /// Prometheus text for `/metrics`; `nil` disables the route's content.
+        public var metrics: MetricsExporter?
+        /// Time source.
+        public var clock: any WallClock
+        /// Logger for access logs and errors.
+        public var logger: Logger
+
+        /// Creates the dependencies.
+        public init(
+            config: ServerConfig, store: any Store, dispatcher: Dispatcher, templates: TemplateLibrary,
+            channels: [ChannelKind], webhooks: [String: any WebhookHandler] = [:],
+            qrImage: (@Sendable (String, String) -> String?)? = nil, metrics: MetricsExporter? = nil,
+            clock: any WallClock = SystemWallClock(), logger: Logger
+        ) {
+            self.config = config
+            self.store = store
+            self.dispatcher = dispatcher
+            self.templates = templates
+            self.channels = channels
+            self.webhooks = webhooks
+            self.qrImage = qrImage
+            self.metrics = metrics
+            self.clock = clock
+            self.logger = logger
+        }
+    }
+
+    let deps: Dependencies
+    let coalescer: EnqueueCoalescer
+
+    /// Creates the server.
+    public init(_ dependencies: Dependencies) {
+        self.deps = dependencies
+        self.coalescer = EnqueueCoalescer(store: dependencies.store)
+    }
+
+    /// Refuses to expose an unauthenticated API beyond this machine.
+    public static func checkStartable(_ config: ServerConfig) throws(ConfigError) {
+        if config.tokens.isEmpty && !config.isLoopbackOnly {
+            throw ConfigError(
+                path: "server.tokens",
+                reason: "the server listens on \(config.host), beyond loopback, so it needs at least one bearer token (set ACCOLADE_TOKEN or listen on 127.0.0.1)")
+        }
+    }
+
+    /// The router with every route and middleware.
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: AccessLogMiddleware(logger: deps.logger))
+        router.add(middleware: ProblemMiddleware(logger: deps.logger))
+        addOperationRoutes(to: router)
+        addPublicRoutes(to: router)
+        let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(tokens: deps.config.tokens))
+        addMessageRoutes(to: v1)
+        addTemplateRoutes(to: v1)
+        return router
+    }
+
+    /// Every route the server answers, as `METHOD /path` (what the OpenAPI document must list).
+    public func routeList() -> [String] {
+        makeRouter().routes.map { "\($0.method) \($0.path)" }.sorted()
+    }
+
+    /// The HTTP application, ready to run as a service. `onRunning` receives the bound port.
+    public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
+        Application(
+            router: makeRouter(),
+            configuration: .init(address: .hostname(deps.config.host, port: deps.config.port), serverName: "accolade"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            logger: deps.logger)
+    }
+}

@@ -1,2 +1,0 @@
-/// The HTTP API: `accolade serve`.
-public enum AccoladeServerModule {}

@@ -1,0 +1,47 @@
+import AccoladeCore
+import Foundation
+import Hummingbird
+
+/// Reading JSON request bodies and writing JSON responses with the project's own JSON codec
+/// (integers stay integers, keys are sorted, output is compact).
+enum HTTPJSON {
+    /// Collects the body (refusing more than `limit` bytes with `413`) and parses it (`400` when
+    /// it is not JSON).
+    static func body(_ request: Request, limit: Int) async throws -> JSONValue {
+        let bytes = try await rawBody(request, limit: limit)
+        guard !bytes.isEmpty else { throw Problem.malformed("the request body is empty; send a JSON object") }
+        do {
+            return try JSONValue(jsonText: String(decoding: bytes, as: UTF8.self))
+        } catch {
+            throw Problem.malformed("the body is not valid JSON: \(error)")
+        }
+    }
+
+    /// The body bytes exactly as received, at most `limit` of them.
+    static func rawBody(_ request: Request, limit: Int) async throws -> [UInt8] {
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > limit {
+            throw Problem.tooLarge(limit: limit)
+        }
+        do {
+            let buffer = try await request.body.collect(upTo: limit)
+            return Array(buffer.readableBytesView)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw Problem.tooLarge(limit: limit)
+        }
+    }
+
+    /// A JSON response.
+    static func response(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        let text = (try? value.jsonText()) ?? "null"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// A text response of any content type.
+    static func text(_ text: String, contentType: String, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = contentType
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -1,0 +1,38 @@
+import AccoladeCore
+import Foundation
+import Metrics
+import Prometheus
+
+/// Prometheus exposition for `/metrics`: swift-metrics bootstrapped onto a Prometheus registry.
+///
+/// The process bootstraps swift-metrics once, before any channel or worker creates a metric
+/// (metrics made earlier would go nowhere), hence ``shared``.
+public final class MetricsExporter: Sendable {
+    /// The registry every metric of this process lands in.
+    public let registry: PrometheusCollectorRegistry
+
+    private init() {
+        registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Attempt and request durations: 1 ms … 60 s, wide enough for SMTP and HTTP providers.
+        factory.defaultDurationHistogramBuckets = [
+            .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1),
+            .milliseconds(2500), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
+        ]
+        MetricsSystem.bootstrap(factory)
+    }
+
+    /// The process-wide exporter; the first use bootstraps swift-metrics.
+    public static let shared = MetricsExporter()
+
+    /// The exposition text, after refreshing the queue-depth gauges from `store`.
+    public func exposition(store: any Store, now: Date) async -> String {
+        if let snapshot = try? await store.snapshot(now: now) {
+            for state in DeliveryState.allCases {
+                Gauge(label: "accolade_queue_depth", dimensions: [("state", state.rawValue)]).record(snapshot.count(state))
+            }
+        }
+        return registry.emitToString()
+    }
+}

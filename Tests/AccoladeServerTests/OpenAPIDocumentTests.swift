@@ -1,0 +1,129 @@
+import AccoladeCore
+import AccoladeRuntime
+@testable import AccoladeServer
+import AccoladeTestSupport
+import Foundation
+import Logging
+import Testing
+import Yams
+
+/// `GET /openapi.yaml` describes exactly the routes the server has.
+@Suite("OpenAPI document")
+struct OpenAPIDocumentTests {
+    static let methods: Set<String> = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
+
+    @Test("served without auth, OpenAPI 3.1, every route and nothing else, every operation complete")
+    func document() async throws {
+        let server = try await APITestServer()
+        let r = try await server.request("GET", "/openapi.yaml", token: nil)
+        #expect(r.status == 200)
+        #expect(r.header("Content-Type")?.hasPrefix("application/yaml") == true)
+        let root = try #require(try Yams.load(yaml: r.text) as? [String: Any], "not a YAML mapping")
+        let version = try #require(root["openapi"] as? String)
+        #expect(version.hasPrefix("3.1."), "openapi: \(version)")
+        let paths = try #require(root["paths"] as? [String: Any])
+
+        var documented: Set<String> = []
+        var operationIDs: [String] = []
+        for (path, value) in paths {
+            let item = try #require(value as? [String: Any], "\(path) is not a mapping")
+            for (method, operationValue) in item where Self.methods.contains(method) {
+                documented.insert("\(method.uppercased()) \(Self.normalised(path))")
+                let operation = try #require(operationValue as? [String: Any], "\(method) \(path)")
+                let id = operation["operationId"] as? String
+                #expect(id?.isEmpty == false, "\(method.uppercased()) \(path) has no operationId")
+                operationIDs.append(id ?? "")
+                let responses = operation["responses"] as? [String: Any] ?? [:]
+                #expect(!responses.isEmpty, "\(method.uppercased()) \(path) has no responses")
+                for (status, response) in responses {
+                    let object = response as? [String: Any] ?? [:]
+                    #expect(object["description"] != nil || object["$ref"] != nil, "\(method) \(path) \(status)")
+                }
+                // Path parameters are declared for every {name} in the path.
+                for name in Self.parameterNames(path) {
+                    let declared = Self.parameters(operation, item, components: root)
+                    #expect(declared.contains(name), "\(method.uppercased()) \(path) does not declare {\(name)}")
+                }
+            }
+        }
+        #expect(Set(operationIDs).count == operationIDs.count, "operationIds repeat: \(operationIDs.sorted())")
+
+        let routes = Set(try Self.serverRoutes(server).map(Self.normalisedRoute))
+        #expect(routes.subtracting(documented).sorted() == [], "routes missing from openapi.yaml")
+        #expect(documented.subtracting(routes).sorted() == [], "openapi.yaml documents routes the server lacks")
+        #expect(routes.count >= 15)
+        await server.stop()
+    }
+
+    @Test("bearer auth everywhere in /v1 except webhooks and QR images; operations are public")
+    func security() throws {
+        let root = try #require(try Yams.load(yaml: OpenAPIDocument.yaml) as? [String: Any])
+        let schemes = (root["components"] as? [String: Any])?["securitySchemes"] as? [String: Any]
+        let bearer = schemes?["bearerAuth"] as? [String: Any]
+        #expect(bearer?["type"] as? String == "http")
+        #expect(bearer?["scheme"] as? String == "bearer")
+        #expect((root["security"] as? [[String: Any]])?.first?["bearerAuth"] != nil)
+        let paths = try #require(root["paths"] as? [String: Any])
+        for (path, value) in paths {
+            for (method, operationValue) in value as? [String: Any] ?? [:] where Self.methods.contains(method) {
+                let operation = operationValue as? [String: Any] ?? [:]
+                let isPublic = (operation["security"] as? [Any])?.isEmpty == true
+                let shouldBePublic = !path.hasPrefix("/v1/") || path.hasPrefix("/v1/webhooks/") || path.hasPrefix("/v1/qr/")
+                #expect(isPublic == shouldBePublic, "\(method.uppercased()) \(path): public \(isPublic)")
+                if !isPublic {
+                    #expect((operation["responses"] as? [String: Any])?["401"] != nil, "\(method) \(path) lacks 401")
+                }
+            }
+        }
+    }
+
+    /// The server's own route list, as `APIServer.routeList()` prints it: an `APIServer` over the
+    /// harness's store (the routes do not depend on the dependencies' values).
+    static func serverRoutes(_ server: APITestServer) throws -> [String] {
+        let logger = Logger(label: "openapi-test")
+        let templates = try TemplateLibrary(directory: TestServer.repositoryRoot.appendingPathComponent("templates").path)
+        let api = APIServer(
+            .init(
+                config: ServerConfig(host: "127.0.0.1", port: 0, publicURL: "http://127.0.0.1", tokens: []),
+                store: server.store,
+                dispatcher: Dispatcher(
+                    store: server.store, renderer: templates, channels: ChannelRegistry([]), clock: SystemWallClock(), logger: logger),
+                templates: templates, channels: [], logger: logger))
+        return api.routeList()
+    }
+
+    /// `GET /v1/messages/{id}` (or `:id`, or without the leading slash) → `GET /v1/messages/{}`.
+    static func normalisedRoute(_ route: String) -> String {
+        let parts = route.split(separator: " ", maxSplits: 1).map(String.init)
+        return "\(parts[0].uppercased()) \(normalised(parts.count > 1 ? parts[1] : ""))"
+    }
+
+    /// A path with every parameter written `{}` and one leading slash, no trailing one.
+    static func normalised(_ path: String) -> String {
+        let segments = path.split(separator: "/").map { segment -> String in
+            if segment.hasPrefix("{") && segment.hasSuffix("}") || segment.hasPrefix(":") { return "{}" }
+            return String(segment)
+        }
+        return "/" + segments.joined(separator: "/")
+    }
+
+    /// The `{name}`s of a path template.
+    static func parameterNames(_ path: String) -> [String] {
+        path.split(separator: "/").filter { $0.hasPrefix("{") && $0.hasSuffix("}") }.map { String($0.dropFirst().dropLast()) }
+    }
+
+    /// Names of the path parameters an operation declares (inline, on its path item, or by `$ref`).
+    static func parameters(_ operation: [String: Any], _ item: [String: Any], components root: [String: Any]) -> Set<String> {
+        let shared = (root["components"] as? [String: Any])?["parameters"] as? [String: Any] ?? [:]
+        let all = (operation["parameters"] as? [Any] ?? []) + (item["parameters"] as? [Any] ?? [])
+        var names: Set<String> = []
+        for case let parameter as [String: Any] in all {
+            var resolved = parameter
+            if let ref = parameter["$ref"] as? String, let name = ref.split(separator: "/").last {
+                resolved = shared[String(name)] as? [String: Any] ?? [:]
+            }
+            if resolved["in"] as? String == "path", let name = resolved["name"] as? String { names.insert(name) }
+        }
+        return names
+    }
+}

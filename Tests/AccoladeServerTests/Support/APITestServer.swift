@@ -1,0 +1,127 @@
+import AccoladeChannels
+import AccoladeCore
+import AccoladeCurl
+import AccoladeRuntime
+import AccoladeServer
+import AccoladeStores
+import AccoladeTestSupport
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// A real `APIServer` on 127.0.0.1 (port chosen by the kernel) over a fresh SQLite store with the
+/// repository's templates and a real (never contacted) SMTP channel for address validation.
+/// Tests talk to it over HTTP through libcurl.
+final class APITestServer: @unchecked Sendable {
+    static let token = "test-token-3f9a"
+
+    let directory: TemporaryDirectory
+    let store: SQLiteStore
+    let port: Int
+    let client: CurlMultiDriver
+    private let group: ServiceGroup
+    private let task: Task<Void, any Error>
+
+    var base: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts a server; `tokens` empty means no auth (loopback).
+    init(tokens: [String] = [APITestServer.token], webhooks: [String: any WebhookHandler] = [:]) async throws {
+        directory = try TemporaryDirectory()
+        var logger = Logger(label: "api-test")
+        logger.logLevel = .warning
+        store = try SQLiteStore(path: directory.path + "/queue.sqlite", logger: logger)
+        try await store.migrate()
+        let templates = try TemplateLibrary(directory: TestServer.repositoryRoot.appendingPathComponent("templates").path)
+        client = CurlMultiDriver(logger: logger)
+        let email = try SMTPEmailChannel(
+            settings: SMTPSettings(url: "smtp://127.0.0.1:9", starttls: .never, from: "Rewards <rewards@example.test>"),
+            driver: client, logger: logger)
+        let channels = ChannelRegistry([email])
+        let server = APIServer(
+            .init(
+                config: ServerConfig(host: "127.0.0.1", port: 0, publicURL: "https://rewards.example.test", tokens: tokens),
+                store: store,
+                dispatcher: Dispatcher(store: store, renderer: templates, channels: channels, clock: SystemWallClock(), logger: logger),
+                templates: templates, channels: channels.kinds, webhooks: webhooks, metrics: MetricsExporter.shared,
+                logger: logger))
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let app = server.makeApplication { port in portSink.yield(port) }
+        group = ServiceGroup(services: [app], logger: logger)
+        let group = self.group
+        task = Task { try await group.run() }
+        var bound = 0
+        for await p in ports { bound = p; break }
+        port = bound
+    }
+
+    /// Stops the server and the client.
+    func stop() async {
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+        await client.shutdown()
+    }
+
+    /// One HTTP request; `token: nil` sends no Authorization header.
+    func request(
+        _ method: String, _ path: String, json: String? = nil, body: [UInt8]? = nil, token: String? = APITestServer.token,
+        headers: [String: String] = [:]
+    ) async throws -> HTTPResult {
+        var h = headers.map { CurlHeader($0.key, $0.value) }
+        if let token { h.append(CurlHeader("Authorization", "Bearer \(token)")) }
+        if json != nil { h.append(CurlHeader("Content-Type", "application/json")) }
+        let request = try CurlHTTPRequest(method: method, url: base + path, headers: h, body: json.map { Array($0.utf8) } ?? body)
+        let result = await client.perform(CurlTransfer(.http(request), timeout: .seconds(30)))
+        guard result.isSuccess else { throw HTTPTestError.transport(result.curlError) }
+        return HTTPResult(status: result.responseCode, headers: result.headers, body: result.body)
+    }
+
+    /// `POST /v1/messages` with a JSON body built from `fields`.
+    func send(_ fields: [String: Any], key: String? = nil) async throws -> HTTPResult {
+        let data = try JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+        return try await request(
+            "POST", "/v1/messages", json: String(decoding: data, as: UTF8.self),
+            headers: key.map { ["Idempotency-Key": $0] } ?? [:])
+    }
+
+    /// A valid reward message for `email`.
+    static func reward(email: String = "ana@example.test", amount: Int = 50_000) -> [String: Any] {
+        [
+            "template": "reward-earned",
+            "to": ["email": email, "name": "Ana Putri", "locale": "id-ID"],
+            "data": [
+                "program": "Kudos Awards",
+                "reward": [
+                    "voucher": ["amount": amount, "currency": "IDR"], "code": "RW-7Q2K", "expires_on": "2026-12-31",
+                ],
+            ],
+        ]
+    }
+}
+
+/// An HTTP response as tests see it.
+struct HTTPResult: Sendable {
+    var status: Int
+    var headers: [CurlHeader]
+    var body: [UInt8]
+
+    var text: String { String(decoding: body, as: UTF8.self) }
+    func header(_ name: String) -> String? { headers.last { $0.name.lowercased() == name.lowercased() }?.value }
+    func json() throws -> [String: Any] {
+        guard let object = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any] else {
+            throw HTTPTestError.notAnObject(text)
+        }
+        return object
+    }
+}
+
+enum HTTPTestError: Error, CustomStringConvertible {
+    case transport(String)
+    case notAnObject(String)
+
+    var description: String {
+        switch self {
+        case .transport(let e): return "HTTP transport failed: \(e)"
+        case .notAnObject(let t): return "not a JSON object: \(t)"
+        }
+    }
+}
