@@ -21,7 +21,13 @@ struct BenchCommand: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: "SMTP server to deliver to (a local sink).") var smtpUrl: String
+    @Option(name: .long, help: "SMTP server to deliver to (a local sink); required unless --claim-latency.") var smtpUrl: String?
+    @Flag(name: .long, help: "Measure only the store: enqueue --messages, then claim+complete --batch at a time and report latency percentiles.")
+    var claimLatency = false
+    @Option(name: .long, help: "With --claim-latency: an EMPTY PostgreSQL database to use instead of a throw-away SQLite file.")
+    var postgres: String?
+    @Option(name: .long, help: "With --claim-latency: deliveries per claim and per outcome write.") var batch = 256
+    @Option(name: .long, help: "With --claim-latency: concurrent claimers (tasks) sharing the store.") var claimers = 1
     @Option(name: .long, help: "Messages to enqueue and deliver.") var messages = 20_000
     @Option(name: .long, help: "Full renders for the render benchmark.") var renders = 100_000
     @Option(name: .long, help: "Worker concurrency.") var concurrency = 128
@@ -33,6 +39,11 @@ struct BenchCommand: AsyncParsableCommand {
             let (config, logger) = try global.loadConfig(defaultLogLevel: "warning")
             let library = try global.loadTemplates(config)
             guard let info = library.info(template) else { throw CommandFailure(message: "unknown template \(template)") }
+            if claimLatency {
+                try await measureClaimLatency(sample: info.sample, logger: logger)
+                return
+            }
+            guard let smtpUrl else { throw CommandFailure(message: "--smtp-url is required (or pass --claim-latency)", exitCode: 2) }
 
             // 1. Renders: every part of the email and the SMS, strict checks included, one core.
             let renderStart = ContinuousClock.now
@@ -115,6 +126,96 @@ struct BenchCommand: AsyncParsableCommand {
         }
     }
 
+    /// `--claim-latency`: the store's hot path alone, as a worker drives it (claim a batch under a
+    /// lease, write every outcome with its attempt row), without rendering or SMTP.
+    func measureClaimLatency(sample: TemplateSample, logger: Logger) async throws {
+        guard batch > 0, claimers > 0, messages > 0 else {
+            throw CommandFailure(message: "--batch, --claimers and --messages must be positive", exitCode: 2)
+        }
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("accolade-bench-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store: any Store
+        let label: String
+        if let postgres {
+            store = try await PostgresStore.open(url: postgres, logger: logger, maximumConnections: claimers + 2)
+            label = "postgres"
+        } else {
+            store = try await SQLiteStore.open(path: dir.appendingPathComponent("bench.sqlite").path, logger: logger)
+            label = "sqlite"
+        }
+        // Never touch a real queue: the figures need an empty store, and the run leaves its rows.
+        guard try await store.snapshot(now: Date()).counts.values.reduce(0, +) == 0 else {
+            throw CommandFailure(message: "--postgres must name an empty database (this one has deliveries)", exitCode: 2)
+        }
+        let clock = ContinuousClock()
+        let now = Date()
+        let enqueueTime = try await clock.measure {
+            for start in stride(from: 0, to: messages, by: 500) {
+                let requests = (start..<min(start + 500, messages)).map { i -> EnqueueRequest in
+                    let (data, recipient) = Self.personalise(sample, index: i)
+                    let message = Message(
+                        id: Identifier.make(now: now), template: template, locale: recipient.locale, recipient: recipient,
+                        data: data, route: Route(channels: [.email], mode: .all), idempotencyKey: "bench-\(i)",
+                        fingerprint: "bench-\(i)", createdAt: now, sendAt: nil, expiresAt: nil)
+                    return EnqueueRequest(message: message, deliveries: DeliveryStateMachine.plan(for: message, now: now) { Identifier.make(now: now) })
+                }
+                _ = try await store.enqueue(requests)
+            }
+        }
+        // What every worker does first; on PostgreSQL it also refreshes stale planner statistics.
+        _ = try await store.rescueExpiredLeases(now: Date(), maxAttempts: 8)
+        let batchSize = batch
+        let start = clock.now
+        let samples = try await withThrowingTaskGroup(of: [(claim: Duration, complete: Duration)].self) { group in
+            for c in 0..<claimers {
+                group.addTask {
+                    var samples: [(claim: Duration, complete: Duration)] = []
+                    for _ in 0..<1_000_000 {  // bounded; ends when the queue is empty
+                        let t0 = clock.now
+                        let claimed = try await store.claim(owner: "bench-\(c)", limit: batchSize, now: Date(), lease: 120)
+                        let t1 = clock.now
+                        if claimed.isEmpty { break }
+                        let done = Date()
+                        let updates = claimed.map { item in
+                            DeliveryUpdate(
+                                deliveryID: item.delivery.id, leaseOwner: "bench-\(c)", state: .sent, attempts: 1, nextAttemptAt: nil,
+                                provider: "smtp", providerMessageID: "bench", lastError: nil,
+                                attempt: Attempt(
+                                    deliveryID: item.delivery.id, number: 1, startedAt: done, finishedAt: done, provider: "smtp",
+                                    outcome: .sent, code: "250", detail: "250 2.0.0 Ok: queued"),
+                                followUp: nil, now: done)
+                        }
+                        let t2 = clock.now
+                        _ = try await store.complete(updates)
+                        samples.append((t1 - t0, clock.now - t2))
+                    }
+                    return samples
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        let seconds = (clock.now - start).seconds
+        if let pg = store as? PostgresStore { await pg.close() }  // on errors the process exits, which closes it too
+        let result = ClaimLatencyResult(
+            store: label, messages: messages, batch: batch, claimers: claimers,
+            enqueuePerSecond: (Double(messages) / enqueueTime.seconds).rounded(),
+            deliveriesPerSecond: (Double(messages) / seconds).rounded(), batches: samples.count,
+            claimMs: .init(samples.map(\.claim)), completeMs: .init(samples.map(\.complete)),
+            claimAndCompleteMs: .init(samples.map { $0.claim + $0.complete }))
+        if global.json {
+            Output.printJSON(result)
+        } else {
+            print("""
+                store:           \(label), \(messages) deliveries, batch \(batch), \(claimers) claimer(s)
+                enqueue:         \(Int(result.enqueuePerSecond)) messages/s
+                claim+complete:  \(Int(result.deliveriesPerSecond)) deliveries/s over \(samples.count) batches
+                claim ms:        \(result.claimMs)
+                complete ms:     \(result.completeMs)
+                claim+complete:  \(result.claimAndCompleteMs)
+                """)
+        }
+    }
+
     /// The template's sample personalised for message `i` (name, email, codes, amounts differ per
     /// message), in a locale rotating through en, id, es and de.
     static func personalise(_ sample: TemplateSample, index i: Int) -> (JSONValue, Recipient) {
@@ -146,4 +247,40 @@ struct BenchResult: Encodable {
     var sent: Int
     var failed: Int
     var peakRSSMiB: Double
+}
+
+/// What `bench --claim-latency` measured.
+struct ClaimLatencyResult: Encodable {
+    /// Percentiles of one kind of call, in milliseconds.
+    struct Percentiles: Encodable, CustomStringConvertible {
+        var p50: Double
+        var p90: Double
+        var p99: Double
+        var max: Double
+
+        init(_ durations: [Duration]) {
+            let ms = durations.map { $0.seconds * 1000 }.sorted()
+            func at(_ q: Double) -> Double {
+                guard !ms.isEmpty else { return 0 }
+                return (ms[min(ms.count - 1, Int((Double(ms.count) * q).rounded(.up)) - 1)] * 100).rounded() / 100
+            }
+            p50 = at(0.5)
+            p90 = at(0.9)
+            p99 = at(0.99)
+            max = ms.last.map { ($0 * 100).rounded() / 100 } ?? 0
+        }
+
+        var description: String { "p50 \(p50)  p90 \(p90)  p99 \(p99)  max \(max)" }
+    }
+
+    var store: String
+    var messages: Int
+    var batch: Int
+    var claimers: Int
+    var enqueuePerSecond: Double
+    var deliveriesPerSecond: Double
+    var batches: Int
+    var claimMs: Percentiles
+    var completeMs: Percentiles
+    var claimAndCompleteMs: Percentiles
 }

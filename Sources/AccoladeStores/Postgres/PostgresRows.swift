@@ -97,7 +97,13 @@ enum PostgresRows {
 
     /// A message from a row selected with ``messageColumns``.
     static func message(_ row: PostgresRow) throws -> Message {
-        let c = row.makeRandomAccess()
+        try message(row.makeRandomAccess(), from: 0)
+    }
+
+    /// A message from ``messageColumns`` starting at column `base` of a wider row (e.g. a claim's
+    /// delivery columns followed by its message's).
+    static func message(_ row: PostgresRandomAccessRow, from base: Int) throws -> Message {
+        let c = Columns(row: row, base: base)
         let id = try c[0].decode(String.self)
         let data: JSONValue
         do {
@@ -124,7 +130,12 @@ enum PostgresRows {
 
     /// A delivery from a row selected with ``deliveryColumns``.
     static func delivery(_ row: PostgresRow) throws -> Delivery {
-        let c = row.makeRandomAccess()
+        try delivery(row.makeRandomAccess(), from: 0)
+    }
+
+    /// A delivery from ``deliveryColumns`` starting at column `base` of a wider row.
+    static func delivery(_ row: PostgresRandomAccessRow, from base: Int) throws -> Delivery {
+        let c = Columns(row: row, base: base)
         let id = try c[0].decode(String.self)
         return Delivery(
             id: id, messageID: try c[1].decode(String.self),
@@ -147,6 +158,13 @@ enum PostgresRows {
             provider: try c[4].decode(String.self),
             outcome: try decode(AttemptOutcome.self, try c[5].decode(String.self), table: "attempts", id: deliveryID, column: "outcome"),
             code: try c[6].decode(String?.self), detail: try c[7].decode(String.self))
+    }
+
+    /// Column `i` of a row counted from `base`, so one decoder serves rows of one table and joins.
+    struct Columns {
+        let row: PostgresRandomAccessRow
+        let base: Int
+        subscript(_ i: Int) -> PostgresCell { row[base + i] }
     }
 
     static func decode<T: RawRepresentable<String>>(

@@ -4,11 +4,13 @@ import Logging
 import PostgresNIO
 
 extension PostgresStore {
-    /// Claims due deliveries in one statement: the oldest due rows are locked with
-    /// `FOR UPDATE SKIP LOCKED` (rows another claimer is taking are passed over, never waited
-    /// for) and marked `running` in the same statement; their messages follow in one query.
+    /// Claims due deliveries and reads their messages in one statement, one round trip.
     ///
-    /// The CTE is `MATERIALIZED` so the locking `LIMIT` subquery runs exactly once.
+    /// The oldest due rows are locked with `FOR UPDATE SKIP LOCKED` (rows another claimer is
+    /// taking are passed over, never waited for), marked `running`, and joined with their
+    /// messages (immutable once stored). The `MATERIALIZED` CTE runs the locking `LIMIT` exactly
+    /// once; `id = ANY(ARRAY(…))` makes the update fetch those rows by primary key whatever the
+    /// table's statistics say (a join with the CTE hash-joined the whole table: ~10 ms at 20,000 rows).
     public func claim(owner: String, limit: Int, now: Date, lease: TimeInterval) async throws -> [ClaimedDelivery] {
         guard limit > 0 else { return [] }
         let nowMillis = StoreTime.millis(now)
@@ -18,44 +20,49 @@ extension PostgresStore {
                 SELECT id FROM deliveries
                 WHERE state IN ('available', 'scheduled', 'retryable') AND next_attempt_at <= \(nowMillis)
                 ORDER BY next_attempt_at, id LIMIT \(limit)
-                FOR UPDATE SKIP LOCKED)
-            UPDATE deliveries d
-            SET state = 'running', lease_owner = \(owner), lease_expires_at = \(expires), updated_at = \(nowMillis)
-            FROM due WHERE d.id = due.id
-            RETURNING \(unescaped: PostgresRows.qualifiedDeliveryColumns)
+                FOR UPDATE SKIP LOCKED),
+            claimed AS (
+                UPDATE deliveries d
+                SET state = 'running', lease_owner = \(owner), lease_expires_at = \(expires), updated_at = \(nowMillis)
+                WHERE d.id = ANY(ARRAY(SELECT id FROM due))
+                RETURNING \(unescaped: PostgresRows.qualifiedDeliveryColumns))
+            SELECT claimed.*, \(unescaped: Self.qualifiedMessageColumns)
+            FROM claimed JOIN messages m ON m.id = claimed.message_id
+            ORDER BY claimed.next_attempt_at, claimed.id
             """
-        var deliveries = try await rows("claim deliveries", claimSQL).map(PostgresRows.delivery)
-        guard !deliveries.isEmpty else { return [] }
-        // RETURNING gives rows in no promised order; the contract is oldest due first.
-        deliveries.sort { ($0.nextAttemptAt ?? .distantPast, $0.id) < ($1.nextAttemptAt ?? .distantPast, $1.id) }
-        // Messages are immutable once stored, so reading them after the claim committed is safe.
-        let messageIDs = Array(Set(deliveries.map(\.messageID)))
+        let rows = try await rows("claim deliveries", claimSQL)
+        guard !rows.isEmpty else { return [] }
+        // A message with several channels due arrives once per delivery; decode its data once.
         var messages: [String: Message] = [:]
-        for row in try await rows(
-            "read claimed messages",
-            "SELECT \(unescaped: PostgresRows.messageColumns) FROM messages WHERE id = ANY(\(messageIDs))")
-        {
-            let message = try PostgresRows.message(row)
+        let claimed = try rows.map { row in
+            let columns = row.makeRandomAccess()
+            let delivery = try PostgresRows.delivery(columns, from: 0)
+            if let message = messages[delivery.messageID] { return ClaimedDelivery(delivery: delivery, message: message) }
+            let message = try PostgresRows.message(columns, from: Self.deliveryColumnCount)
             messages[message.id] = message
-        }
-        let claimed = try deliveries.map { delivery in
-            guard let message = messages[delivery.messageID] else {
-                throw PostgresStoreError.unreadableRow(
-                    table: "deliveries", id: delivery.id, column: "message_id", reason: "its message is missing")
-            }
             return ClaimedDelivery(delivery: delivery, message: message)
         }
         logger.debug("claimed deliveries", metadata: ["worker.owner": "\(owner)", "store.count": "\(claimed.count)"])
         return claimed
     }
 
-    /// Writes the batch in one transaction; each row changes only under the caller's lease.
+    /// How many columns ``PostgresRows/deliveryColumns`` names (where the message columns start in a claim row).
+    static let deliveryColumnCount = PostgresRows.deliveryColumns.split(separator: ",").count
+    /// ``PostgresRows/messageColumns`` prefixed with `m.`.
+    static let qualifiedMessageColumns = PostgresRows.messageColumns.split(separator: ",")
+        .map { "m." + $0.trimmingCharacters(in: .whitespacesAndNewlines) }.joined(separator: ", ")
+
+    /// Writes the batch atomically; each row changes only under the caller's lease.
     ///
     /// One `UPDATE … FROM json_to_recordset` applies every update whose delivery is still
     /// `running` under its `leaseOwner` and returns which did; only those get their attempt row
     /// and follow-up. An update whose lease was lost is ignored whole and logged at `warning`.
     /// Repeats of one (delivery, owner) pair in a batch are dropped up front: the first decides,
     /// exactly as if the batch were applied one update at a time.
+    ///
+    /// Without follow-ups (every `all` route, and most fallback outcomes) the update and the
+    /// attempt rows go in one statement with data-modifying CTEs: one round trip instead of four
+    /// (BEGIN, UPDATE, INSERT, COMMIT), and one statement is one transaction all the same.
     @discardableResult
     public func complete(_ updates: [DeliveryUpdate]) async throws -> Int {
         guard !updates.isEmpty else { return 0 }
@@ -86,7 +93,47 @@ extension PostgresStore {
             WHERE d.id = ANY(\(ids)) AND d.id = u.id AND d.state = 'running' AND d.lease_owner = u.lease_owner
             RETURNING u.ord
             """
-        let applied = try await transaction("complete deliveries") { db -> Set<Int> in
+        let applied: Set<Int>
+        if updates.allSatisfy({ $0.followUp == nil }) {
+            let attempts = try PostgresRows.records(
+                candidates.compactMap { i, u in u.attempt.map { PostgresRows.record($0, ord: i) } }, field: "attempts")
+            applied = try await completeInOneStatement(updateSQL, attempts: attempts)
+        } else {
+            applied = try await completeWithFollowUps(updateSQL, updates: updates)
+        }
+        for (i, u) in updates.enumerated() where !applied.contains(i) {
+            logger.warning(
+                "ignored an outcome reported after the lease was lost",
+                metadata: [
+                    "delivery.id": "\(u.deliveryID)", "worker.owner": "\(u.leaseOwner)",
+                    "delivery.state": "\(u.state.rawValue)",
+                ])
+        }
+        return applied.count
+    }
+
+    /// The update plus the attempts of the rows it changed, as one statement; returns the applied `ord`s.
+    private func completeInOneStatement(_ updateSQL: PostgresQuery, attempts: String) async throws -> Set<Int> {
+        // Splice the update into a CTE; its binds come first, the attempts' JSON is the next one.
+        var binds = updateSQL.binds
+        binds.append(attempts)
+        let sql = """
+            WITH updated AS (\(updateSQL.sql)),
+            logged AS (
+                INSERT INTO attempts (\(PostgresRows.attemptColumns))
+                SELECT \(PostgresRows.attemptColumns)
+                FROM json_to_recordset($\(binds.count)::json) AS a(\(PostgresRows.attemptRecordType))
+                WHERE a.ord IN (SELECT ord FROM updated)
+                ORDER BY a.ord
+                RETURNING 1)
+            SELECT ord FROM updated
+            """
+        return Set(try await rows("complete deliveries", PostgresQuery(unsafeSQL: sql, binds: binds)).map { try $0.decode(Int.self) })
+    }
+
+    /// The transactional path for batches with route follow-ups (fallback routes).
+    private func completeWithFollowUps(_ updateSQL: PostgresQuery, updates: [DeliveryUpdate]) async throws -> Set<Int> {
+        try await transaction("complete deliveries") { db -> Set<Int> in
             var applied = Set<Int>()
             for try await ord in try await db.query(updateSQL, logger: self.queryLogger).decode(Int.self) {
                 applied.insert(ord)
@@ -103,15 +150,6 @@ extension PostgresStore {
             if woke { try await Self.notify(db, logger: self.queryLogger) }
             return applied
         }
-        for (i, u) in updates.enumerated() where !applied.contains(i) {
-            logger.warning(
-                "ignored an outcome reported after the lease was lost",
-                metadata: [
-                    "delivery.id": "\(u.deliveryID)", "worker.owner": "\(u.leaseOwner)",
-                    "delivery.state": "\(u.state.rawValue)",
-                ])
-        }
-        return applied.count
     }
 
     /// Appends attempts in the given order, in one statement.

@@ -38,6 +38,9 @@ extension PostgresStore {
     /// recorded as a `lease_expired` attempt by `rescuer`, started when the delivery was claimed.
     /// With attempts left it becomes `available` at `now`; otherwise `failed`, and in a `fallback`
     /// route the next pending channel is activated, as a permanent failure would.
+    ///
+    /// Afterwards it refreshes the queue tables' planner statistics when they are stale
+    /// (``refreshStatisticsIfStale()``).
     @discardableResult
     public func rescueExpiredLeases(now: Date, maxAttempts: Int) async throws -> Int {
         let nowMillis = StoreTime.millis(now)
@@ -106,6 +109,13 @@ extension PostgresStore {
             return rescued
         }
         StoreLog.rescued(logger, rescued)
+        // The sweeper is the store's periodic housekeeper; stale statistics only slow claims down,
+        // so a failure here is logged and never fails the sweep.
+        do {
+            try await refreshStatisticsIfStale()
+        } catch {
+            logger.warning("could not refresh planner statistics", metadata: ["error": "\(error)"])
+        }
         return rescued.count
     }
 

@@ -1,0 +1,55 @@
+/// One table the SQLite → PostgreSQL copier moves, as data: adding a table to both schemas means
+/// adding one entry to ``all`` (the copier refuses to run while SQLite has a table it does not list).
+public struct CopyTable: Sendable, Hashable {
+    /// The table's name, the same in both schemas.
+    public var name: String
+    /// Columns whose values identify the same row in both databases and never change after the
+    /// row is written. A row already in PostgreSQL counts as copied only when all of them match,
+    /// so a re-run skips what an earlier run copied but never mistakes a different row for it.
+    public var identity: [String]
+    /// The PostgreSQL identity column (`GENERATED ALWAYS AS IDENTITY`) whose values are copied
+    /// as they are and whose sequence must then move past the largest copied value.
+    public var generatedColumn: String?
+
+    /// Creates an entry.
+    public init(name: String, identity: [String], generatedColumn: String? = nil) {
+        self.name = name
+        self.identity = identity
+        self.generatedColumn = generatedColumn
+    }
+
+    /// Every table of the schema, parents before children (foreign keys point up the list).
+    public static let all: [CopyTable] = [
+        CopyTable(name: "messages", identity: ["id", "fingerprint"]),
+        CopyTable(name: "deliveries", identity: ["id", "message_id", "position"]),
+        CopyTable(name: "attempts", identity: ["id", "delivery_id", "number", "started_at"], generatedColumn: "id"),
+        CopyTable(name: "receipts", identity: ["id", "delivery_id", "status", "received_at"], generatedColumn: "id"),
+    ]
+
+    /// SQLite tables that are bookkeeping of the SQLite store itself, never copied.
+    static let sqliteInternal: Set<String> = ["grdb_migrations"]
+}
+
+/// What the copier did with one table.
+public struct CopyTableReport: Sendable, Hashable, Codable {
+    /// The table.
+    public var table: String
+    /// Rows in the SQLite file.
+    public var source: Int
+    /// Rows inserted by this run.
+    public var copied: Int
+    /// Rows an earlier run (or another source) had already put there, verified identical.
+    public var alreadyPresent: Int
+    /// Rows in the PostgreSQL table after the copy.
+    public var target: Int
+}
+
+/// Progress after each committed batch, for a progress line.
+public struct CopyProgress: Sendable, Hashable {
+    /// The table being copied.
+    public var table: String
+    /// Source rows handled so far in this table.
+    public var done: Int
+    /// Source rows of this table.
+    public var total: Int
+}

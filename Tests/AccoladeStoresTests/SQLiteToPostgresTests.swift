@@ -1,0 +1,181 @@
+import AccoladeCore
+import Foundation
+import GRDB
+import Testing
+
+@testable import AccoladeStores
+
+/// `accolade store migrate-from-sqlite`: a SQLite queue and log copied into PostgreSQL.
+@Suite("SQLite to PostgreSQL copy", .enabled(if: PostgresTestServer.shared != nil))
+struct SQLiteToPostgresTests {
+    /// A populated SQLite store, a fresh PostgreSQL store, and a copier between them (batch of 7
+    /// so every table spans several batches).
+    struct Pair {
+        let sqlite: SQLiteStore
+        let postgres: PostgresStore
+        let copier: SQLiteToPostgresCopier
+    }
+
+    func withPair(_ body: (Pair) async throws -> Void) async throws {
+        let server = try #require(PostgresTestServer.shared)
+        let folder = TemporaryFolder()
+        let database = try await server.createDatabase()
+        let sqlite = try await SQLiteStore.open(path: folder.path("old.sqlite"), logger: testLogger)
+        let postgres = try await PostgresStore.open(url: server.url(database: database), logger: testLogger, maximumConnections: 2)
+        let pair = Pair(
+            sqlite: sqlite, postgres: postgres,
+            copier: SQLiteToPostgresCopier(source: sqlite, target: postgres, batchSize: 7, logger: testLogger))
+        do {
+            try await body(pair)
+        } catch {
+            Issue.record(error)
+        }
+        await postgres.close()
+        try? sqlite.close()
+        folder.remove()
+        await server.dropDatabase(database)
+    }
+
+    /// 30 messages (some with two channels in fallback), half delivered, some failed with
+    /// attempts, two with receipts; returns the message ids.
+    func populate(_ store: SQLiteStore) async throws -> [String] {
+        var requests: [EnqueueRequest] = []
+        for i in 0..<30 {
+            let fallback = i % 3 == 0
+            requests.append(
+                Fixtures.request(
+                    key: i % 2 == 0 ? "key-\(i)" : nil, channels: fallback ? [.sms, .email] : [.email],
+                    mode: fallback ? .fallback : .all))
+        }
+        _ = try await store.enqueue(requests)
+        let claimed = try await store.claim(owner: "w", limit: 20, now: Fixtures.at(10), lease: 30)
+        let updates = claimed.enumerated().map { i, c in
+            Fixtures.update(c, owner: "w", state: i % 4 == 0 ? .retryable : .sent, now: Fixtures.at(20),
+                            nextAttemptAt: i % 4 == 0 ? Fixtures.at(5_000) : nil, providerMessageID: "p-\(i)")
+        }
+        #expect(try await store.complete(updates) == 20)
+        try await store.pool.write { db in
+            for c in claimed.prefix(2) {
+                try db.execute(
+                    sql: "INSERT INTO receipts (delivery_id, status, provider, received_at, detail) VALUES (?, 'delivered', 'smtp', ?, 'ok')",
+                    arguments: [c.delivery.id, StoreTime.millis(Fixtures.at(30))])
+            }
+        }
+        return requests.map(\.message.id)
+    }
+
+    @Test("every row arrives, reads back identically, and a second run copies nothing")
+    func copiesEverything() async throws {
+        try await withPair { pair in
+            let ids = try await populate(pair.sqlite)
+            let reports = try await pair.copier.copy(now: Fixtures.at(100_000))
+            let byTable = Dictionary(uniqueKeysWithValues: reports.map { ($0.table, $0) })
+            #expect(reports.map(\.table) == CopyTable.all.map(\.name))
+            #expect(byTable["messages"]?.source == 30 && byTable["messages"]?.copied == 30)
+            #expect(byTable["deliveries"]?.source == 40 && byTable["deliveries"]?.target == 40)
+            #expect(byTable["attempts"]?.copied == 20 && byTable["receipts"]?.copied == 2)
+
+            for id in ids {
+                #expect(try await pair.postgres.message(id: id) == pair.sqlite.message(id: id))
+                #expect(try await pair.postgres.deliveries(messageID: id) == pair.sqlite.deliveries(messageID: id))
+                #expect(try await pair.postgres.attempts(messageID: id) == pair.sqlite.attempts(messageID: id))
+            }
+            let pgSnapshot = try await pair.postgres.snapshot(now: Fixtures.at(100_000))
+            #expect(pgSnapshot == (try await pair.sqlite.snapshot(now: Fixtures.at(100_000))))
+
+            let again = try await pair.copier.copy(now: Fixtures.at(100_000))
+            #expect(again.allSatisfy { $0.copied == 0 && $0.alreadyPresent == $0.source && $0.target == $0.source })
+        }
+    }
+
+    @Test("the copied queue keeps working: idempotency keys hold, new attempts get fresh ids")
+    func copiedQueueWorks() async throws {
+        try await withPair { pair in
+            _ = try await populate(pair.sqlite)
+            _ = try await pair.copier.copy(now: Fixtures.at(100_000))
+            let replay = try await pair.postgres.enqueue([Fixtures.request(key: "key-0")])
+            #expect(!(replay.first?.isCreated ?? true))
+            let claimed = try await pair.postgres.claim(owner: "pg", limit: 100, now: Fixtures.at(200_000), lease: 30)
+            #expect(!claimed.isEmpty)
+            let updates = claimed.map { Fixtures.update($0, owner: "pg", state: .sent, now: Fixtures.at(200_001)) }
+            #expect(try await pair.postgres.complete(updates) == claimed.count)
+            let maxID = try await pair.postgres.rows("max attempt id", "SELECT MAX(id)::bigint, COUNT(*)::bigint FROM attempts")
+                .first?.decode((Int64, Int64).self)
+            #expect(maxID?.0 == maxID?.1)  // 1…n without gaps or clashes: the sequence moved past the copied ids
+        }
+    }
+
+    @Test("live leases stop the copy unless forced; forced, they expire and are rescued in PostgreSQL")
+    func liveLeases() async throws {
+        try await withPair { pair in
+            _ = try await pair.sqlite.enqueue([Fixtures.request(), Fixtures.request()])
+            _ = try await pair.sqlite.claim(owner: "busy", limit: 1, now: Fixtures.at(0), lease: 60)
+            await #expect(throws: CopyError.self) { try await pair.copier.copy(now: Fixtures.at(1_000)) }
+            #expect(try await pair.postgres.snapshot(now: Fixtures.at(0)).counts.isEmpty)  // nothing written
+
+            let reports = try await pair.copier.copy(force: true, now: Fixtures.at(1_000))
+            #expect(reports.first { $0.table == "deliveries" }?.copied == 2)
+            #expect(try await pair.postgres.snapshot(now: Fixtures.at(1_000)).count(.running) == 1)
+            #expect(try await pair.postgres.rescueExpiredLeases(now: Fixtures.at(61_000), maxAttempts: 5) == 1)
+            // An expired lease is no reason to refuse.
+            #expect(try await pair.copier.copy(now: Fixtures.at(61_000)).allSatisfy { $0.copied == 0 })
+        }
+    }
+
+    @Test("a target already holding different rows under the same keys is refused, writing nothing of the batch")
+    func conflictingTarget() async throws {
+        try await withPair { pair in
+            _ = try await pair.sqlite.enqueue([Fixtures.request(key: "shared")])
+            // Another queue's message already took the key in PostgreSQL.
+            _ = try await pair.postgres.enqueue([Fixtures.request(key: "shared")])
+            do {
+                _ = try await pair.copier.copy(now: Fixtures.at(1_000))
+                Issue.record("copied over a conflicting row")
+            } catch let error as CopyError {
+                guard case .conflictingRows(let table, let count, _) = error else {
+                    Issue.record("unexpected \(error)")
+                    return
+                }
+                #expect(table == "messages" && count == 1)
+                #expect(error.description.contains("empty database"))
+            }
+        }
+    }
+}
+
+/// The pure parts, without a server.
+@Suite("SQLite to PostgreSQL copy rules")
+struct SQLiteToPostgresRuleTests {
+    @Test("values travel as JSON of their own kind; BLOBs are refused")
+    func values() throws {
+        #expect(try SQLiteToPostgresCopier.json(DatabaseValue.null, table: "t", column: "c") == .null)
+        #expect(try SQLiteToPostgresCopier.json(42.databaseValue, table: "t", column: "c") == .int(42))
+        #expect(try SQLiteToPostgresCopier.json("{\"a\":1}".databaseValue, table: "t", column: "c") == .string("{\"a\":1}"))
+        #expect(throws: CopyError.unsupportedValue(table: "t", column: "c", kind: "BLOB")) {
+            try SQLiteToPostgresCopier.json(Data([1, 2]).databaseValue, table: "t", column: "c")
+        }
+    }
+
+    @Test("every table of the SQLite schema has a copy entry, parents first")
+    func tablesCovered() async throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let store = try await SQLiteStore.open(path: folder.path("s.sqlite"), logger: testLogger)
+        let plan = try await store.pool.read { try SQLiteToPostgresCopier.plan($0, now: 0) }
+        #expect(plan.tables.map(\.0.name) == ["messages", "deliveries", "attempts", "receipts"])
+        #expect(plan.liveLeases == nil)
+        try await store.pool.write { try $0.execute(sql: "CREATE TABLE extra (x INTEGER)") }
+        await #expect(throws: CopyError.unknownTable("extra")) {
+            try await store.pool.read { try SQLiteToPostgresCopier.plan($0, now: 0) }
+        }
+        try store.close()
+    }
+
+    @Test("statistics are refreshed when never analysed or far behind, not on steady churn")
+    func staleStatistics() {
+        #expect(PostgresStore.statisticsAreStale(analysedTuples: -1, modifiedSinceAnalyse: 20_000))
+        #expect(!PostgresStore.statisticsAreStale(analysedTuples: -1, modifiedSinceAnalyse: 10))
+        #expect(!PostgresStore.statisticsAreStale(analysedTuples: 20_000, modifiedSinceAnalyse: 60_000))
+        #expect(PostgresStore.statisticsAreStale(analysedTuples: 100, modifiedSinceAnalyse: 20_000))
+    }
+}
