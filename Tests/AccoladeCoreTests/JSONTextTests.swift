@@ -43,6 +43,16 @@ struct JSONTextTests {
         #expect(try value.jsonText() == #"{"a":"\"\\\u001f","b":1}"#)
     }
 
+    /// Stored fingerprints hash this exact text: any change to the writer must keep these bytes.
+    @Test("the written bytes are stable: multi-byte UTF-8, control characters, nesting")
+    func stableBytes() throws {
+        let value = JSONValue.object([
+            "z": .string("é🎉\u{7}\t\r/ü"), "a": .array([.int(-1), .double(2.5), .null, .bool(true), .object([:])]),
+            "Ä": .string(""), "b": .double(1e-07),
+        ])
+        #expect(try value.jsonText() == #"{"a":[-1,2.5,null,true,{}],"b":1e-07,"z":"é🎉\u0007\t\r/ü","Ä":""}"#)
+    }
+
     @Test("rejects what JSON cannot say and malformed text", arguments: [
         "", "{", "[1,]", "\"open", "tru", "1 2", "{\"a\" 1}", "\"\\x\"", "\"\\ud800\"", "--1",
     ])

@@ -10,9 +10,10 @@ extension JSONValue {
     ///
     /// - Throws: ``JSONTextError`` for a NaN or infinite double, which JSON cannot express.
     public func jsonText() throws(JSONTextError) -> String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         try JSONTextWriter.write(self, into: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses JSON text written by ``jsonText()`` (or any standard JSON).
@@ -33,55 +34,67 @@ public struct JSONTextError: Error, Sendable, Hashable, CustomStringConvertible 
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
 }
 
+/// Writes UTF-8 bytes: appending to a `String` scalar by scalar cost more than the rest of an
+/// API send together. The output is byte-for-byte what earlier versions wrote (fingerprints of
+/// stored messages depend on it): keys sorted as Swift sorts strings, only `"`, `\\` and control
+/// characters escaped.
 private enum JSONTextWriter {
-    static func write(_ value: JSONValue, into out: inout String) throws(JSONTextError) {
+    static func write(_ value: JSONValue, into out: inout [UInt8]) throws(JSONTextError) {
         switch value {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
+        case .null: out.append(contentsOf: "null".utf8)
+        case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
+        case .int(let i): out.append(contentsOf: String(i).utf8)
         case .double(let d):
             guard d.isFinite else {
                 throw JSONTextError(offset: 0, reason: "\(d) has no JSON form; send finite numbers only")
             }
             // `description` is the shortest text that parses back to the same bits and always
             // carries a `.` or an exponent, which is what marks the number as a double.
-            out += d.description
+            out.append(contentsOf: d.description.utf8)
         case .string(let s): writeString(s, into: &out)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 try write(item, into: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (i, key) in members.keys.sorted().enumerated() {
-                if i > 0 { out += "," }
+                if i > 0 { out.append(UInt8(ascii: ",")) }
                 writeString(key, into: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 try write(members[key]!, into: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    static func writeString(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
+    static func writeString(_ s: String, into out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { bytes in
+            var runStart = 0
+            for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<i]))
+                runStart = i + 1
+                switch byte {
+                case 0x22: out.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: out.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: out.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+                case 0x0D: out.append(contentsOf: [0x5C, UInt8(ascii: "r")])
+                case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+                default:
+                    // Lower-case hex, as `String(_:radix:)` wrote it before.
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 }
 
