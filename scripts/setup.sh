@@ -17,6 +17,7 @@ packages=(
   kannel-extras          # fakesmsc: Kannel's fake SMS centre
   wrk                    # HTTP load generator for the API benchmark
   chromium               # headless check of the template preview page
+  nginx-light            # HTTP sink answering 201 for the SMS benchmark (scripts/bench-sms.sh)
   ca-certificates
 )
 

@@ -4,8 +4,13 @@ import AccoladeCurl
 import Logging
 
 extension AppContext {
-    /// The SMS channel, when `channels.sms` is configured.
-    static func smsChannels(_ config: ChannelsConfig, driver: CurlMultiDriver, logger: Logger) throws -> [any Channel] {
-        []
+    /// The SMS channel, when `channels.sms` is configured: its providers in failover order, with
+    /// status-callback and DLR URLs under `server.public_url`.
+    static func smsChannels(
+        _ config: AccoladeConfig, driver: CurlMultiDriver, suppressions: (any SMSSuppressionList)? = nil, logger: Logger
+    ) throws -> [any Channel] {
+        guard let sms = config.channels.sms else { return [] }
+        logger.debug("sms channel configured", metadata: ["sms.config": "\(sms)"])
+        return [SMSChannel.make(config: sms, publicURL: config.server.publicURL, driver: driver, suppressions: suppressions, logger: logger)]
     }
 }

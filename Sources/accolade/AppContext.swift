@@ -29,7 +29,7 @@ struct AppContext {
             let d = CurlMultiDriver(configuration: curlConfiguration(config.channels), logger: logger)
             driver = d
             channels += try emailChannels(config.channels, driver: d, logger: logger)
-            channels += try smsChannels(config.channels, driver: d, logger: logger)
+            channels += try smsChannels(config, driver: d, logger: logger)
             channels += try qrChannels(config.channels, logger: logger)
         }
         return AppContext(

@@ -12,8 +12,16 @@ public protocol Channel: Sendable {
     var providerName: String { get }
     /// Checks, before anything is queued, that the recipient has a valid address for this channel.
     func validate(recipient: Recipient) throws(ValidationError)
+    /// Checks, before anything is queued, that a rendered message can be carried (e.g. the SMS
+    /// segment limit), so an oversized render is refused at `send` time, not at delivery.
+    func validate(content: RenderedContent) throws(ValidationError)
     /// Makes one delivery attempt.
     func deliver(_ request: DeliveryRequest) async throws(DeliveryError) -> DeliveryReceipt
+}
+
+extension Channel {
+    /// Most channels carry anything their templates render.
+    public func validate(content: RenderedContent) throws(ValidationError) {}
 }
 
 /// Everything a channel needs for one attempt.

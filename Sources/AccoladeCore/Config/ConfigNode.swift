@@ -36,6 +36,20 @@ public final class ConfigNode {
         return try ConfigNode(mapping[key], path: keyPath(key), environment: environment)
     }
 
+    /// A list of mappings (`- name: …` items), each strict with errors naming `key[i]`; empty when absent.
+    public func children(_ key: String) throws(ConfigError) -> [ConfigNode] {
+        consumed.insert(key)
+        guard let node = mapping[key] else { return [] }
+        guard let sequence = node.sequence else {
+            throw ConfigError(path: keyPath(key), reason: "expected a list of mappings (lines starting with \"- \")")
+        }
+        var out: [ConfigNode] = []
+        for (index, item) in sequence.enumerated() {
+            out.append(try ConfigNode(item, path: "\(keyPath(key))[\(index)]", environment: environment))
+        }
+        return out
+    }
+
     /// A nested mapping, or `nil` when absent.
     public func optionalChild(_ key: String) throws(ConfigError) -> ConfigNode? {
         consumed.insert(key)

@@ -36,13 +36,15 @@ public struct Dispatcher: Sendable {
                 throw ValidationError(field: "channels", reason: "channel \(kind) is not configured (add channels.\(kind) to the configuration)")
             }
             try channel.validate(recipient: request.recipient)
+            let content: RenderedContent
             do {
-                _ = try renderer.renderContent(
+                content = try renderer.renderContent(
                     template: request.template, channel: kind, locale: locale, data: request.data,
                     recipient: request.recipient)
             } catch {
                 throw ValidationError(field: "data", reason: "\(error)")
             }
+            try channel.validate(content: content)
         }
         let id = Identifier.make(now: now)
         let message = Message(

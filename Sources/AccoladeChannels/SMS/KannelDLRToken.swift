@@ -1,0 +1,40 @@
+import Crypto
+import Foundation
+
+/// The unguessable per-delivery token in Kannel's `dlr-url`, checkable without a lookup.
+///
+/// `token = <delivery id> "." <first 128 bits of HMAC-SHA256(key, "kannel-dlr:" + delivery id), base64url>`.
+/// Only someone holding the key can make a token for a delivery, so a forged or altered DLR is
+/// refused, and the webhook learns the delivery id from the verified token itself. The key is
+/// `dlr_secret` when configured, else derived from the sendsms password (so every process
+/// sharing the configuration agrees); rotating it invalidates DLRs still in flight.
+public struct KannelDLRToken: Sendable {
+    // SymmetricKey is not Sendable in swift-crypto 3; keep the bytes and wrap them per use.
+    private let keyBytes: Data
+    private var key: SymmetricKey { SymmetricKey(data: keyBytes) }
+
+    /// A token maker/checker keyed with `secret` (any length; it is hashed into the key).
+    public init(secret: String) {
+        keyBytes = Data(SHA256.hash(data: Data(("accolade/kannel/dlr/v1:" + secret).utf8)))
+    }
+
+    /// The token for a delivery.
+    public func make(deliveryID: String) -> String {
+        "\(deliveryID).\(mac(deliveryID))"
+    }
+
+    /// The delivery id a genuine token names, or nil for a forged, altered or malformed one.
+    public func verify(_ token: String) -> String? {
+        guard token.utf8.count <= 200, let dot = token.lastIndex(of: ".") else { return nil }
+        let id = String(token[..<dot])
+        guard !id.isEmpty else { return nil }
+        return TwilioSignature.constantTimeEquals(mac(id), String(token[token.index(after: dot)...])) ? id : nil
+    }
+
+    private func mac(_ id: String) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: Data("kannel-dlr:\(id)".utf8), using: key)
+        return Data(code.prefix(16)).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
+            .replacingOccurrences(of: "=", with: "")
+    }
+}

@@ -1,0 +1,27 @@
+import AccoladeCore
+import AccoladeCurl
+import Logging
+
+extension SMSChannel {
+    /// Builds the channel from `channels.sms`: one Twilio or Kannel provider per entry, in order.
+    ///
+    /// `publicURL` is `server.public_url`, the base of the status-callback and DLR URLs.
+    public static func make(
+        config: SMSChannelConfig, publicURL: String, driver: CurlMultiDriver, suppressions: (any SMSSuppressionList)? = nil,
+        clock: any WallClock = SystemWallClock(), logger: Logger
+    ) -> SMSChannel {
+        let slots = config.providers.map { entry -> ProviderSlot in
+            let connect = Duration.milliseconds(Int(entry.connectTimeout * 1000))
+            let timeout = Duration.milliseconds(Int(entry.timeout * 1000))
+            let provider: any SMSProvider = switch entry.kind {
+            case .kannel(let kannel):
+                KannelSMSProvider(name: entry.name, config: kannel, publicURL: publicURL, driver: driver, connectTimeout: connect, timeout: timeout, clock: clock)
+            case .twilio(let twilio):
+                TwilioSMSProvider(name: entry.name, config: twilio, publicURL: publicURL, driver: driver, connectTimeout: connect, timeout: timeout, clock: clock)
+            }
+            return ProviderSlot(provider, ratePerSecond: entry.ratePerSecond)
+        }
+        return SMSChannel(
+            providers: slots, settings: Settings(maxSegments: config.maxSegments), suppressions: suppressions, clock: clock, logger: logger)
+    }
+}

@@ -1,0 +1,207 @@
+import AccoladeCore
+import Foundation
+import Logging
+import Metrics
+
+/// SMS through an ordered list of providers with failover, a circuit breaker and a rate limiter
+/// per provider, and a suppression list checked before any provider is called.
+///
+/// Per attempt: validate number and size → suppressed? (`skipped`) → for each provider in
+/// order whose circuit is closed (or due a probe) and whose bucket has a token: send. A message
+/// problem (invalid number, opted out) ends the attempt at once; a provider problem (down, 5xx,
+/// throttling, bad credentials) or a route problem (not routable there) moves on to the next
+/// provider. When every provider failed or was skipped the worker gets one combined error: retry
+/// or rate-limited while any provider may recover, permanent when all refused for good.
+public struct SMSChannel: Channel {
+    /// Tuning shared by every provider of the channel.
+    public struct Settings: Sendable, Hashable {
+        /// Longest message accepted, in segments (`channels.sms.max_segments`).
+        public var maxSegments: Int
+        /// Circuit breaker tuning.
+        public var breaker: CircuitBreaker.Settings
+        /// Longest a delivery waits for a rate-limit token before trying the next provider.
+        public var maxRateWait: TimeInterval
+
+        /// Creates settings.
+        public init(maxSegments: Int = 6, breaker: CircuitBreaker.Settings = .init(), maxRateWait: TimeInterval = 1) {
+            self.maxSegments = maxSegments
+            self.breaker = breaker
+            self.maxRateWait = maxRateWait
+        }
+    }
+
+    /// A provider with its local rate limit.
+    public struct ProviderSlot: Sendable {
+        /// The provider.
+        public var provider: any SMSProvider
+        /// Messages per second, nil for no local limit.
+        public var ratePerSecond: Double?
+
+        /// Creates a slot.
+        public init(_ provider: any SMSProvider, ratePerSecond: Double? = nil) {
+            self.provider = provider
+            self.ratePerSecond = ratePerSecond
+        }
+    }
+
+    /// Always `.sms`.
+    public let kind: ChannelKind = .sms
+    /// The providers' names in failover order, e.g. `gateway,backup` (attempts record the one used).
+    public let providerName: String
+    /// Tuning.
+    public let settings: Settings
+    let slots: [(provider: any SMSProvider, gate: SMSProviderGate)]
+    private let suppressions: (any SMSSuppressionList)?
+    private let clock: any WallClock
+    private let logger: Logger
+
+    /// Creates the channel; `providers` must not be empty.
+    public init(
+        providers: [ProviderSlot], settings: Settings = Settings(), suppressions: (any SMSSuppressionList)? = nil,
+        clock: any WallClock = SystemWallClock(), logger: Logger
+    ) {
+        precondition(!providers.isEmpty, "an SMS channel needs at least one provider")
+        let now = clock.now()
+        slots = providers.map { ($0.provider, SMSProviderGate(breaker: settings.breaker, ratePerSecond: $0.ratePerSecond, now: now)) }
+        providerName = providers.map(\.provider.name).joined(separator: ",")
+        self.settings = settings
+        self.suppressions = suppressions
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The gate of a provider, by name (status output and tests).
+    public func gate(named name: String) -> SMSProviderGate? {
+        slots.first { $0.provider.name == name }?.gate
+    }
+
+    /// Makes one delivery attempt through the providers in order.
+    public func deliver(_ request: DeliveryRequest) async throws(DeliveryError) -> DeliveryReceipt {
+        let started = ContinuousClock.now
+        let outcome = await attempt(request)
+        record(outcome, request: request, elapsed: ContinuousClock.now - started)
+        return try outcome.get()
+    }
+
+    private func attempt(_ request: DeliveryRequest) async -> Result<DeliveryReceipt, DeliveryError> {
+        let message: SMSOutgoing
+        do {
+            message = try outgoing(request)
+        } catch {
+            return .failure(DeliveryError(disposition: .permanent, provider: providerName, detail: error.description))
+        }
+        if let suppressions {
+            do {
+                if let reason = try await suppressions.suppressionReason(for: message.to) {
+                    return .failure(DeliveryError(disposition: .suppressed, provider: "suppression-list", detail: "\(message.to) is suppressed: \(reason)"))
+                }
+            } catch {
+                return .failure(DeliveryError(disposition: .retry(after: nil), provider: "suppression-list", detail: "cannot read the suppression list: \(error)"))
+            }
+        }
+        var failures: [SMSProviderFailure] = []
+        var skipped: [(name: String, retryAt: Date, reason: String)] = []
+        for (provider, gate) in slots {
+            switch gate.admit(now: clock.now(), maxWait: settings.maxRateWait) {
+            case .skip(let retryAt, let reason):
+                skipped.append((provider.name, retryAt, reason))
+                continue
+            case .go(let wait, let probe):
+                if wait > 0 { try? await clock.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up)))) }
+                if probe { logger.info("probing SMS provider after its circuit opened", metadata: ["provider": "\(provider.name)"]) }
+            }
+            let result = await provider.send(message)
+            switch result {
+            case .success(let receipt):
+                gate.record(.success(()), now: clock.now())
+                return .success(receipt)
+            case .failure(let failure):
+                if gate.record(.failure(failure), now: clock.now()) {
+                    logger.warning("SMS provider circuit opened", metadata: ["provider": "\(provider.name)", "error.detail": "\(failure.error.description)"])
+                    Counter(label: "accolade_sms_circuit_opened_total", dimensions: [("provider", provider.name)]).increment()
+                }
+                if failure.scope == .message {
+                    if failure.error.disposition == .suppressed, let suppressions {
+                        try? await suppressions.suppress(message.to, reason: "\(provider.name) \(failure.error.code ?? ""): \(failure.error.detail)")
+                    }
+                    return .failure(failure.error)
+                }
+                failures.append(failure)
+                if provider.name != slots.last?.provider.name {
+                    Counter(label: "accolade_sms_failovers_total", dimensions: [("provider", provider.name)]).increment()
+                    logger.notice("SMS provider failed, trying the next one", metadata: [
+                        "delivery.id": "\(request.deliveryID)", "provider": "\(provider.name)", "error.detail": "\(failure.error.description)",
+                    ])
+                }
+            }
+        }
+        return .failure(Self.combine(failures: failures, skipped: skipped, now: clock.now(), channel: providerName))
+    }
+
+    /// One error for the worker when no provider accepted the message.
+    static func combine(
+        failures: [SMSProviderFailure], skipped: [(name: String, retryAt: Date, reason: String)], now: Date, channel: String
+    ) -> DeliveryError {
+        var parts = failures.map(\.error.description)
+        parts += skipped.map { "\($0.name): skipped (\($0.reason) until \(ISO8601DateFormatter().string(from: $0.retryAt)))" }
+        let detail = "no provider accepted the message: " + parts.joined(separator: "; ")
+        let last = failures.last?.error
+        let provider = last?.provider ?? skipped.last?.name ?? channel
+        let earliestSkip = skipped.map { max(0, $0.retryAt.timeIntervalSince(now)) }.min().map { Duration.milliseconds(Int($0 * 1000)) }
+        let transient = failures.filter {
+            switch $0.error.disposition {
+            case .retry, .rateLimited: true
+            case .permanent, .suppressed: false
+            }
+        }
+        if transient.isEmpty && skipped.isEmpty {
+            return DeliveryError(disposition: .permanent, provider: provider, code: last?.code, detail: detail)
+        }
+        var afters: [Duration] = earliestSkip.map { [$0] } ?? []
+        var throttled = skipped.contains { $0.reason == "rate limit" }
+        for failure in transient {
+            switch failure.error.disposition {
+            case .rateLimited(let after):
+                throttled = true
+                if let after { afters.append(after) }
+            case .retry(let after):
+                if let after { afters.append(after) }
+            default: break
+            }
+        }
+        // The soonest moment any provider may take the message again.
+        let after = afters.min()
+        let disposition: DeliveryDisposition = throttled && transient.allSatisfy({ if case .rateLimited = $0.error.disposition { true } else { false } })
+            ? .rateLimited(after: after) : .retry(after: after)
+        return DeliveryError(disposition: disposition, provider: provider, code: last?.code, detail: detail)
+    }
+
+    private func record(_ outcome: Result<DeliveryReceipt, DeliveryError>, request: DeliveryRequest, elapsed: Duration) {
+        var metadata: Logger.Metadata = ["delivery.id": "\(request.deliveryID)", "delivery.attempt": "\(request.attempt)", "channel": "sms"]
+        let label: String
+        let provider: String
+        switch outcome {
+        case .success(let receipt):
+            label = "sent"
+            provider = receipt.provider
+            metadata["provider"] = "\(receipt.provider)"
+            metadata["provider.message_id"] = "\(receipt.providerMessageID ?? "")"
+            logger.debug("sms accepted", metadata: metadata)
+        case .failure(let error):
+            label = switch error.disposition {
+            case .retry: "retry"
+            case .rateLimited: "rate_limited"
+            case .permanent: "failed"
+            case .suppressed: "suppressed"
+            }
+            provider = error.provider
+            metadata["provider"] = "\(error.provider)"
+            metadata["error.code"] = "\(error.code ?? "")"
+            metadata["error.detail"] = "\(error.detail)"
+            logger.notice("sms attempt failed", metadata: metadata)
+        }
+        Counter(label: "accolade_deliveries_total", dimensions: [("channel", "sms"), ("provider", provider), ("outcome", label)]).increment()
+        Metrics.Timer(label: "accolade_delivery_attempt_duration_seconds", dimensions: [("channel", "sms"), ("provider", provider)])
+            .recordNanoseconds(Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
+}

@@ -1,0 +1,73 @@
+import AccoladeCore
+import Foundation
+
+/// A provider's status report for one SMS (Twilio status callback, Kannel DLR), normalised.
+///
+/// The webhook routes parse requests into this value; the store finds the delivery by
+/// ``reference``, applies ``state`` with `DeliveryStateMachine.applyReceipt` (monotonic:
+/// sent < delivered, failed terminal) and drops repeats by ``deduplicationKey``.
+public struct SMSReceiptEvent: Sendable, Hashable {
+    /// How the report names the delivery.
+    public enum Reference: Sendable, Hashable {
+        /// Accolade's delivery id (Kannel: carried in the verified DLR token).
+        case deliveryID(String)
+        /// The provider's message id (Twilio `MessageSid`), as stored from the send receipt.
+        case providerMessageID(String)
+    }
+
+    /// Which protocol sent it: `twilio` or `kannel`.
+    public var source: String
+    /// The delivery it is about.
+    public var reference: Reference
+    /// The state it reports: `.sent`, `.delivered`, `.read` or `.failed`.
+    public var state: DeliveryState
+    /// The provider's own status word or code (`delivered`, `undelivered`, `1`, `16`).
+    public var rawStatus: String
+    /// The provider's error code on failures (Twilio `ErrorCode` such as `30003`), when given.
+    public var errorCode: String?
+    /// A short, secret-free detail (Kannel's SMSC reply, Twilio's error code meaning).
+    public var detail: String
+    /// When the provider says it happened, when it says so.
+    public var occurredAt: Date?
+
+    /// Creates an event.
+    public init(
+        source: String, reference: Reference, state: DeliveryState, rawStatus: String, errorCode: String? = nil,
+        detail: String = "", occurredAt: Date? = nil
+    ) {
+        self.source = source
+        self.reference = reference
+        self.state = state
+        self.rawStatus = rawStatus
+        self.errorCode = errorCode
+        self.detail = detail
+        self.occurredAt = occurredAt
+    }
+
+    /// Same report twice ⇒ same key: source, reference and raw status (a provider repeats a
+    /// status when our answer was lost; a different status is a different event).
+    public var deduplicationKey: String {
+        let ref: String = switch reference {
+        case .deliveryID(let id): "d:\(id)"
+        case .providerMessageID(let id): "p:\(id)"
+        }
+        return "\(source):\(ref):\(rawStatus)"
+    }
+}
+
+/// A webhook request that cannot be accepted: answer 4xx and change nothing.
+public struct SMSWebhookError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The HTTP status the route should answer (400 malformed, 403 bad signature or token).
+    public var status: Int
+    /// What is wrong; never echoes secrets or the full request.
+    public var reason: String
+
+    /// Creates an error.
+    public init(status: Int, reason: String) {
+        self.status = status
+        self.reason = reason
+    }
+
+    /// `HTTP status: reason`.
+    public var description: String { "\(status): \(reason)" }
+}

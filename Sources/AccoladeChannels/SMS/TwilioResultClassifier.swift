@@ -1,0 +1,104 @@
+import AccoladeCore
+import AccoladeCurl
+import Foundation
+
+/// Turns the answer to `POST …/Messages.json` into a receipt or a classified failure: pure.
+///
+/// | answer | disposition | scope |
+/// |---|---|---|
+/// | 2xx with `sid` | receipt (`SM…`, status) | – |
+/// | 429 / 20429, 503 | rate-limited, after `Retry-After` | provider |
+/// | 30001 queue overflow | rate-limited | provider |
+/// | 401 / 20003, 404 / 20404, From/account problems (21212, 21606, 21659, 21660) | permanent (configuration) | provider |
+/// | 21610 opted out | suppressed | message |
+/// | 21211, 21614, 21617, 30004–30007 and other 4xx | permanent | message |
+/// | 21408, 21612 no route from this sender | permanent | route |
+/// | 30003, 30008 | retry | message |
+/// | other 5xx, connection errors, timeouts | retry | provider |
+///
+/// A 5xx or a timeout may still have sent the SMS (Twilio has no idempotency key), so failing
+/// over after one can, rarely, deliver twice; a 429 was never processed (Twilio says so).
+public enum TwilioResultClassifier {
+    /// Classifies `result` from provider `provider` at `now` (for HTTP-date `Retry-After`).
+    public static func classify(_ result: CurlResult, provider: String, now: Date) -> Result<DeliveryReceipt, SMSProviderFailure> {
+        guard result.isSuccess else { return .failure(transport(result, provider: provider)) }
+        let status = result.responseCode
+        let body = try? JSONDecoder().decode(Body.self, from: Data(result.body))
+        if (200..<300).contains(status) {
+            guard let sid = body?.sid, !sid.isEmpty else {
+                return .failure(failure(.retry(after: nil), provider, "\(status)", "answer \(status) without a message sid; is base_url a Twilio API?", .provider))
+            }
+            return .success(DeliveryReceipt(provider: provider, providerMessageID: sid, code: "\(status)", detail: body?.status ?? "queued"))
+        }
+        let code = body?.code.map(String.init)
+        let text = shorten(body?.message ?? result.bodyText)
+        let label = code ?? "\(status)"
+        let detail = code.flatMap(TwilioErrorCodes.meaning).map { "\($0): \(text)" } ?? (text.isEmpty ? "HTTP \(status)" : text)
+        let retryAfter = RetryAfter.parse(result.header("Retry-After"), now: now).map { Duration.milliseconds(Int($0 * 1000)) }
+
+        switch (status, code) {
+        case (429, _), (_, "20429"), (503, _):
+            return .failure(failure(.rateLimited(after: retryAfter), provider, label, detail, .provider))
+        case (_, "30001"):
+            return .failure(failure(.rateLimited(after: retryAfter), provider, label, detail, .provider))
+        case (401, _), (_, "20003"):
+            return .failure(failure(.permanent, provider, label, "Twilio rejected the credentials; check account_sid and auth_token (\(detail))", .provider))
+        case (_, "20404"), (404, nil):
+            return .failure(failure(.permanent, provider, label, "Twilio does not know this account or path; check account_sid and base_url (\(detail))", .provider))
+        case (_, "21212"), (_, "21606"), (_, "21659"), (_, "21660"):
+            return .failure(failure(.permanent, provider, label, "sender problem; check from / messaging_service_sid (\(detail))", .provider))
+        case (_, "21610"):
+            return .failure(failure(.suppressed, provider, label, detail, .message))
+        case (_, "21408"), (_, "21612"):
+            return .failure(failure(.permanent, provider, label, detail, .route))
+        case (_, "30003"), (_, "30008"):
+            return .failure(failure(.retry(after: retryAfter), provider, label, detail, .message))
+        case (400..<500, _):
+            return .failure(failure(.permanent, provider, label, detail, .message))
+        default:
+            return .failure(failure(.retry(after: retryAfter), provider, label, detail, .provider))
+        }
+    }
+
+    /// A failed transfer: nothing usable came back.
+    static func transport(_ result: CurlResult, provider: String) -> SMSProviderFailure {
+        let code = "curl:\(result.curlCode)"
+        let detail = shorten(result.curlError.isEmpty ? "curl error \(result.curlCode)" : result.curlError)
+        switch result.curlCode {
+        case CurlResult.Code.unsupportedProtocol, CurlResult.Code.urlMalformed, CurlResult.Code.sslCertProblem,
+            CurlResult.Code.peerFailedVerification, CurlResult.Code.sslCACertBadFile:
+            return failure(.permanent, provider, code, "configuration error: \(detail)", .provider)
+        default:
+            return failure(.retry(after: nil), provider, code, detail, .provider)
+        }
+    }
+
+    private static func failure(_ d: DeliveryDisposition, _ provider: String, _ code: String, _ detail: String, _ scope: SMSProviderFailure.Scope) -> SMSProviderFailure {
+        SMSProviderFailure(DeliveryError(disposition: d, provider: provider, code: code, detail: detail), scope: scope)
+    }
+
+    /// Printable and at most 200 characters: provider text goes to logs and the delivery log.
+    static func shorten(_ text: String) -> String {
+        let printable = String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
+        return printable.count > 200 ? String(printable.prefix(200)) + "…" : printable
+    }
+
+    /// The fields Accolade reads from success and error bodies.
+    private struct Body: Decodable {
+        var sid: String?
+        var status: String?
+        var code: Int?
+        var message: String?
+
+        enum CodingKeys: String, CodingKey { case sid, status, code, message }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            sid = try? c.decodeIfPresent(String.self, forKey: .sid)
+            // Success bodies have a string `status`; error bodies an integer one.
+            status = try? c.decodeIfPresent(String.self, forKey: .status)
+            code = try? c.decodeIfPresent(Int.self, forKey: .code)
+            message = try? c.decodeIfPresent(String.self, forKey: .message)
+        }
+    }
+}

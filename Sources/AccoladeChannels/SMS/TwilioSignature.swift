@@ -1,0 +1,110 @@
+import Crypto
+import Foundation
+
+/// `X-Twilio-Signature` exactly as Twilio's SDKs compute and check it (twilio-python's
+/// `RequestValidator`): pure, no I/O.
+///
+/// 1. Take the full URL Twilio requested, query string as sent (still URL-encoded).
+/// 2. For form POSTs append, for each parameter name in byte order, `name + value`; a repeated
+///    name contributes each distinct value in byte order (the SDK sorts a set of them).
+/// 3. HMAC-SHA1 keyed with the auth token, base64.
+///
+/// A request is valid when the header matches the URL **with** the default port (`:443`/`:80`)
+/// added or **without** any port — Twilio's backend is inconsistent, and the SDK accepts both.
+/// JSON bodies carry `bodySHA256=<hex>` in the query: the URL is signed with no parameters and the
+/// body checked against the hash.
+public enum TwilioSignature {
+    /// The base64 HMAC-SHA1 signature of `url` and form `parameters`.
+    public static func compute(url: String, parameters: [(String, String)], authToken: String) -> String {
+        var text = url
+        for name in Set(parameters.map(\.0)).sorted(by: byteOrder) {
+            let values = Set(parameters.filter { $0.0 == name }.map(\.1)).sorted(by: byteOrder)
+            for value in values { text += name + value }
+        }
+        let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Data(text.utf8), using: SymmetricKey(data: Data(authToken.utf8)))
+        return Data(mac).base64EncodedString()
+    }
+
+    /// Whether `signature` (the `X-Twilio-Signature` header) is valid for this request.
+    ///
+    /// - Parameters:
+    ///   - url: the public URL Twilio called (see ``requestURL(publicURL:pathAndQuery:)``).
+    ///   - parameters: the decoded form fields of a form POST (empty for GET or JSON).
+    ///   - rawBody: the raw body, needed only when the URL carries `bodySHA256`.
+    public static func isValid(
+        signature: String, url: String, parameters: [(String, String)], authToken: String, rawBody: [UInt8]? = nil
+    ) -> Bool {
+        guard !signature.isEmpty, !authToken.isEmpty else { return false }
+        var parameters = parameters
+        var bodyOK = true
+        if let hash = queryValue("bodySHA256", in: url) {
+            guard let rawBody else { return false }
+            let digest = SHA256.hash(data: rawBody).map { String(format: "%02x", $0) }.joined()
+            bodyOK = constantTimeEquals(digest, hash.lowercased())
+            parameters = []
+        }
+        var matched = false
+        for candidate in [withDefaultPort(url), withoutPort(url)] {
+            // Both are always computed, so timing does not reveal which form matched.
+            if constantTimeEquals(compute(url: candidate, parameters: parameters, authToken: authToken), signature) { matched = true }
+        }
+        return bodyOK && matched
+    }
+
+    /// The URL Twilio signed: the configured public base URL (scheme, host, optional port and
+    /// path prefix, as Twilio was told) plus the request's path and raw query. Behind a proxy
+    /// the server's own view of host and scheme is wrong, so the public URL is the truth.
+    public static func requestURL(publicURL: String, pathAndQuery: String) -> String {
+        var base = publicURL
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + (pathAndQuery.hasPrefix("/") ? pathAndQuery : "/" + pathAndQuery)
+    }
+
+    /// `url` with `:443`/`:80` added when it has no port (twilio-python `add_port`).
+    static func withDefaultPort(_ url: String) -> String {
+        guard let parts = authority(of: url), parts.port == nil else { return url }
+        let port = url.lowercased().hasPrefix("https://") ? "443" : "80"
+        return String(url[..<parts.hostEnd]) + ":" + port + String(url[parts.hostEnd...])
+    }
+
+    /// `url` without any port (twilio-python `remove_port`).
+    static func withoutPort(_ url: String) -> String {
+        guard let parts = authority(of: url), let port = parts.port else { return url }
+        return String(url[..<parts.hostEnd]) + String(url[port.upperBound...])
+    }
+
+    /// The end of the host and the `:port` range (colon included) of an absolute URL.
+    private static func authority(of url: String) -> (hostEnd: String.Index, port: Range<String.Index>?)? {
+        guard let scheme = url.range(of: "://") else { return nil }
+        let rest = url[scheme.upperBound...]
+        let end = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? url.endIndex
+        let authority = url[scheme.upperBound..<end]
+        let hostStart = authority.lastIndex(of: "@").map { url.index(after: $0) } ?? authority.startIndex
+        let hostPort = url[hostStart..<end]
+        // An IPv6 literal's colons are inside brackets.
+        let searchFrom = hostPort.lastIndex(of: "]") ?? hostPort.startIndex
+        guard let colon = hostPort[searchFrom...].lastIndex(of: ":") else { return (end, nil) }
+        return (colon, colon..<end)
+    }
+
+    private static func queryValue(_ name: String, in url: String) -> String? {
+        guard let q = url.firstIndex(of: "?") else { return nil }
+        let query = url[url.index(after: q)...].prefix { $0 != "#" }
+        return FormURLEncoding.decode(query).first { $0.0 == name }?.1
+    }
+
+    private static func byteOrder(_ a: String, _ b: String) -> Bool {
+        a.utf8.lexicographicallyPrecedes(b.utf8)
+    }
+
+    /// Compares without an early exit, so the time taken does not reveal a matching prefix.
+    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
+        var diff = UInt8(truncatingIfNeeded: x.count ^ y.count)
+        for i in 0..<max(x.count, y.count) {
+            diff |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0)
+        }
+        return diff == 0
+    }
+}

@@ -1,0 +1,202 @@
+import AccoladeTestSupport
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A throw-away Kannel (bearerbox + smsbox + fakesmsc) started with `scripts/kannel/kannel-test.sh`.
+final class KannelTestCluster: @unchecked Sendable {
+    static let script = TestServer.repositoryRoot.appendingPathComponent("scripts/kannel/kannel-test.sh").path
+    /// The Debian binaries the script needs; the integration suite is skipped without them.
+    static let binariesPresent = ["/usr/sbin/bearerbox", "/usr/sbin/smsbox", "/usr/lib/kannel/test/fakesmsc"]
+        .allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
+
+    let directory: String
+    let sendsmsURL: String
+    let username: String
+    let password: String
+    let fakesmscLog: String
+
+    init() throws {
+        let exports = try Self.run(["start"])
+        func value(_ name: String) throws -> String {
+            for line in exports.split(separator: "\n") where line.hasPrefix("export \(name)=") {
+                return String(line.dropFirst("export \(name)=".count))
+            }
+            throw KannelClusterError.missingExport(name, exports)
+        }
+        directory = try value("ACCOLADE_KANNEL_DIR")
+        sendsmsURL = try value("ACCOLADE_KANNEL_SENDSMS_URL")
+        username = try value("ACCOLADE_KANNEL_USERNAME")
+        password = try value("ACCOLADE_KANNEL_PASSWORD")
+        fakesmscLog = try value("ACCOLADE_KANNEL_FAKESMSC_LOG")
+    }
+
+    deinit { stop() }
+
+    /// Stops every process by PID and removes the directory (idempotent).
+    func stop() { _ = try? Self.run(["stop", directory]) }
+    /// Stops the fake SMSC: Kannel then answers "3: Queued for later delivery".
+    func stopSMSC() throws { _ = try Self.run(["stop-smsc", directory]) }
+    /// Starts it again; queued messages flow.
+    func startSMSC() throws { _ = try Self.run(["start-smsc", directory]) }
+
+    /// Messages fakesmsc has printed so far, in order.
+    func received() -> [FakeSMSCMessage] {
+        guard let text = try? String(contentsOfFile: fakesmscLog, encoding: .utf8) else { return [] }
+        return text.split(separator: "\n").compactMap(FakeSMSCMessage.init(logLine:))
+    }
+
+    /// Waits (bounded) until fakesmsc has printed at least `count` messages; returns them all.
+    func waitForMessages(_ count: Int, timeout: Duration = .seconds(20)) async throws -> [FakeSMSCMessage] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let messages = received()
+            if messages.count >= count || ContinuousClock.now > deadline { return messages }
+            try await Task.sleep(for: .milliseconds(50))  // polling an external process, not timing logic
+        }
+    }
+
+    /// Runs the script to completion and returns its stdout.
+    ///
+    /// posix_spawn + waitpid rather than `Process`: the script exits at once while the daemons
+    /// it started live on, and `Process.waitUntilExit()` was seen never to notice that exit when
+    /// called from a test (the child stayed a zombie), hanging the suite.
+    private static func run(_ arguments: [String]) throws -> String {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kannel-run-\(UUID().uuidString)")
+        let outPath = scratch.path + ".out"
+        let errPath = scratch.path + ".err"
+        defer {
+            try? FileManager.default.removeItem(atPath: outPath)
+            try? FileManager.default.removeItem(atPath: errPath)
+        }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        // An empty signal mask: threads of the concurrency pool block SIGTERM, and the daemons
+        // would inherit that and ignore `kill -TERM` (swift-notes trap 16).
+        var empty = sigset_t()
+        sigemptyset(&empty)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
+        let argv = ["/bin/bash", script] + arguments
+        var cArgs = argv.map { strdup($0) } + [nil]
+        defer { for arg in cArgs { free(arg) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/bash", &actions, &attributes, &cArgs, environ)
+        guard spawned == 0 else { throw KannelClusterError.scriptFailed(arguments.joined(separator: " "), "posix_spawn failed: \(spawned)") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
+        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        // WIFEXITED && WEXITSTATUS == 0
+        guard status & 0x7F == 0, (status >> 8) & 0xFF == 0 else {
+            throw KannelClusterError.scriptFailed(arguments.joined(separator: " "), stderr)
+        }
+        return stdout
+    }
+}
+
+enum KannelClusterError: Error, CustomStringConvertible {
+    case scriptFailed(String, String)
+    case missingExport(String, String)
+
+    var description: String {
+        switch self {
+        case .scriptFailed(let args, let stderr): "kannel-test.sh \(args) failed: \(stderr)"
+        case .missingExport(let name, let out): "kannel-test.sh start printed no \(name): \(out)"
+        }
+    }
+}
+
+/// One message as fakesmsc prints it: `Got message N: <from to text …>`, `… ucs-2 %xx…>` or,
+/// for a part of a concatenated message, `… udh %05%00%03<ref><total><seq> data %xx…>`.
+struct FakeSMSCMessage: Sendable, Hashable {
+    enum Body: Sendable, Hashable {
+        /// A single GSM message, as UTF-8 text.
+        case text(String)
+        /// A single UCS-2 message, UTF-16BE bytes.
+        case ucs2([UInt8])
+        /// One part of a concatenated message: reference, total, sequence and the raw payload
+        /// (UTF-8 for GSM texts, UTF-16BE for UCS-2 — the log line does not say which).
+        case part(ref: UInt8, total: UInt8, seq: UInt8, data: [UInt8])
+    }
+
+    let from: String
+    let to: String
+    let body: Body
+
+    init?(logLine: Substring) {
+        guard let start = logLine.range(of: "Got message "), let open = logLine[start.upperBound...].range(of: ": <"), logLine.hasSuffix(">") else {
+            return nil
+        }
+        let content = logLine[open.upperBound..<logLine.index(before: logLine.endIndex)]
+        let fields = content.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: false)
+        guard fields.count == 4 else { return nil }
+        from = String(fields[0])
+        to = String(fields[1])
+        let rest = fields[3]
+        switch fields[2] {
+        case "text":
+            body = .text(String(rest))
+        case "ucs-2":
+            body = .ucs2(Self.urlDecode(rest))
+        case "udh":
+            let parts = rest.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
+            let udh = Self.urlDecode(parts[0])
+            guard parts.count == 3, parts[1] == "data", udh.count == 6, udh[0] == 5, udh[1] == 0, udh[2] == 3 else { return nil }
+            body = .part(ref: udh[3], total: udh[4], seq: udh[5], data: Self.urlDecode(parts[2]))
+        default:
+            return nil
+        }
+    }
+
+    static func urlDecode(_ text: Substring) -> [UInt8] {
+        var out: [UInt8] = []
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count {
+            if bytes[i] == UInt8(ascii: "+") {
+                out.append(0x20)
+            } else if bytes[i] == UInt8(ascii: "%"), i + 2 < bytes.count, let v = UInt8(String(decoding: bytes[i + 1...i + 2], as: UTF8.self), radix: 16) {
+                out.append(v)
+                i += 2
+            } else {
+                out.append(bytes[i])
+            }
+            i += 1
+        }
+        return out
+    }
+
+    static func utf16BE(_ bytes: [UInt8]) -> String {
+        let units = stride(from: 0, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
+        return String(decoding: units, as: UTF16.self)
+    }
+
+    /// Single messages and reassembled concatenated ones, decoded, in order of completion.
+    static func texts(_ messages: [FakeSMSCMessage], ucs2Parts: Bool = false) -> [String] {
+        var texts: [String] = []
+        var pending: [UInt8: [UInt8: [UInt8]]] = [:]
+        for message in messages {
+            switch message.body {
+            case .text(let text): texts.append(text)
+            case .ucs2(let bytes): texts.append(utf16BE(bytes))
+            case .part(let ref, let total, let seq, let data):
+                pending[ref, default: [:]][seq] = data
+                if let parts = pending[ref], parts.count == Int(total) {
+                    let bytes = parts.keys.sorted().flatMap { parts[$0]! }
+                    texts.append(ucs2Parts ? utf16BE(bytes) : String(decoding: bytes, as: UTF8.self))
+                    pending[ref] = nil
+                }
+            }
+        }
+        return texts
+    }
+}

@@ -1,0 +1,235 @@
+#!/usr/bin/python3
+"""A local stand-in for Twilio's Messages API (api v2010), strict about the request shape.
+
+Usage: /usr/bin/python3 twilio_standin.py --account-sid AC… --auth-token TOKEN [--out FILE]
+                                          [--fail-status 500 --fail-count N [--retry-after S]]
+                                          [--require-status-callback]
+
+Prints the bound port on the first stdout line, then serves until SIGTERM/SIGINT.
+
+POST /2010-04-01/Accounts/{AccountSid}/Messages.json is checked like Twilio does:
+  * the account in the path must be --account-sid (else 404, code 20404);
+  * HTTP basic auth must be AccountSid:AuthToken (else 401, code 20003);
+  * Content-Type must be application/x-www-form-urlencoded; every field must be one the official
+    API defines; To is required (21604) and must be E.164; From or MessagingServiceSid is required
+    (21603) and a MessagingServiceSid must be MG + 32 hex; Body is required (21602) and at most
+    1600 characters (21617); StatusCallback, when given, must be an http(s) URL.
+Twilio's magic test numbers answer as Twilio's test credentials do:
+  To +15005550001 → 400 21211 (invalid number)    To +15005550002 → 400 21612 (cannot route)
+  To +15005550003 → 400 21408 (no permission)     To +15005550004 → 400 21610 (opted out)
+  To +15005550009 → 400 21614 (not a mobile number)
+Anything valid gets 201 Created with a realistic message JSON (sid SM…, status queued).
+
+Scripted failures apply to the next N valid requests: --fail-status 500|503|429 --fail-count N,
+or at run time GET /_control?fail_status=429&fail_count=2&retry_after=3 (count 0 clears).
+GET /_stats answers {"requests": n, "created": n}. Every Messages request is appended to --out as
+a JSON line {"path", "auth_ok", "content_type", "form": {name: [values]}, "status", "code"}.
+"""
+import argparse
+import base64
+import json
+import re
+import secrets
+import signal
+import threading
+from email.utils import formatdate
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+# Field names of the official CreateMessageRequest (twilio_api_v2010.json), names only.
+ALLOWED_FIELDS = {
+    "To", "StatusCallback", "ApplicationSid", "MaxPrice", "ProvideFeedback", "Attempt", "ValidityPeriod",
+    "ForceDelivery", "ContentRetention", "AddressRetention", "SmartEncoded", "PersistentAction", "TrafficType",
+    "ShortenUrls", "ScheduleType", "SendAt", "SendAsMms", "ContentVariables", "RiskCheck", "From", "FallbackFrom",
+    "MessagingServiceSid", "Body", "MediaUrl", "ContentSid",
+}
+E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+MG_SID = re.compile(r"^MG[0-9a-fA-F]{32}$")
+MAGIC = {
+    "+15005550001": (21211, "The 'To' number +15005550001 is not a valid phone number."),
+    "+15005550002": (21612, "The 'To' phone number: +15005550002, is not currently reachable using the 'From' phone number via SMS."),
+    "+15005550003": (21408, "Permission to send an SMS has not been enabled for the region indicated by the 'To' number: +15005550003."),
+    "+15005550004": (21610, "Attempt to send to unsubscribed recipient"),
+    "+15005550009": (21614, "'To' number is not a valid mobile number"),
+}
+
+
+class State:
+    def __init__(self, args):
+        self.lock = threading.Lock()
+        self.sid = args.account_sid
+        self.token = args.auth_token
+        self.out = args.out
+        self.require_callback = args.require_status_callback
+        self.fail_status = args.fail_status
+        self.fail_count = args.fail_count
+        self.retry_after = args.retry_after
+        self.requests = 0
+        self.created = 0
+
+    def take_failure(self):
+        with self.lock:
+            self.requests += 1
+            if self.fail_count > 0 and self.fail_status:
+                self.fail_count -= 1
+                return self.fail_status, self.retry_after
+            return None, None
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    state = None
+
+    def reply(self, status, payload, headers=None):
+        body = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def error(self, status, code, message, headers=None):
+        self.reply(status, {"code": code, "message": message,
+                            "more_info": "https://www.twilio.com/docs/errors/%d" % code, "status": status}, headers)
+        return status, code
+
+    def do_GET(self):
+        parts = urlsplit(self.path)
+        st = self.state
+        if parts.path == "/_control":
+            q = parse_qs(parts.query)
+            with st.lock:
+                if "fail_status" in q:
+                    st.fail_status = int(q["fail_status"][0])
+                if "fail_count" in q:
+                    st.fail_count = int(q["fail_count"][0])
+                if "retry_after" in q:
+                    st.retry_after = q["retry_after"][0]
+            self.reply(200, {"ok": True})
+        elif parts.path == "/_stats":
+            with st.lock:
+                self.reply(200, {"requests": st.requests, "created": st.created})
+        else:
+            self.error(405, 20004, "Method not allowed")
+
+    def do_POST(self):
+        st = self.state
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length).decode("utf-8", "replace") if length else ""
+        parts = urlsplit(self.path)
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        form = parse_qs(raw, keep_blank_values=True) if ctype == "application/x-www-form-urlencoded" else {}
+        auth_ok = self.check_auth()
+        status, code = self.handle_message(parts.path, auth_ok, ctype, form)
+        if st.out:
+            with st.lock:
+                with open(st.out, "a", encoding="utf-8") as f:
+                    f.write(json.dumps({"path": parts.path, "auth_ok": auth_ok, "content_type": ctype, "form": form,
+                                        "status": status, "code": code}, ensure_ascii=False) + "\n")
+
+    def check_auth(self):
+        header = self.headers.get("Authorization") or ""
+        if not header.startswith("Basic "):
+            return False
+        try:
+            user, _, password = base64.b64decode(header[6:]).decode().partition(":")
+        except Exception:
+            return False
+        return secrets.compare_digest(user, self.state.sid) and secrets.compare_digest(password, self.state.token)
+
+    def handle_message(self, path, auth_ok, ctype, form):
+        st = self.state
+        m = re.fullmatch(r"/2010-04-01/Accounts/([^/]+)/Messages\.json", path)
+        if not m:
+            return self.error(404, 20404, "The requested resource %s was not found" % path)
+        if not auth_ok:
+            return self.error(401, 20003, "Authenticate")
+        if m.group(1) != st.sid:
+            return self.error(404, 20404, "The requested resource %s was not found" % path)
+        if ctype != "application/x-www-form-urlencoded":
+            return self.error(400, 20001, "Content-Type must be application/x-www-form-urlencoded")
+        unknown = sorted(set(form) - ALLOWED_FIELDS)
+        if unknown:
+            return self.error(400, 20001, "Unknown parameter %s" % unknown[0])
+        for name, values in form.items():
+            if name != "MediaUrl" and len(values) > 1:
+                return self.error(400, 20001, "Parameter %s given more than once" % name)
+        to = form.get("To", [""])[0]
+        if not to:
+            return self.error(400, 21604, "A 'To' phone number is required.")
+        if not E164.match(to.removeprefix("whatsapp:")):
+            return self.error(400, 21211, "The 'To' number %s is not a valid phone number." % to)
+        sender = form.get("From", [""])[0]
+        service = form.get("MessagingServiceSid", [""])[0]
+        if not sender and not service:
+            return self.error(400, 21603, "The 'From' number or MessagingServiceSid is required.")
+        if service and not MG_SID.match(service):
+            return self.error(400, 21703, "The MessagingServiceSid is invalid.")
+        body = form.get("Body", [""])[0]
+        if not body and "MediaUrl" not in form and "ContentSid" not in form:
+            return self.error(400, 21602, "Message body is required.")
+        if len(body) > 1600:
+            return self.error(400, 21617, "The concatenated message body exceeds the 1600 character limit.")
+        callback = form.get("StatusCallback", [""])[0]
+        if callback and not re.match(r"^https?://[^\s/]+", callback):
+            return self.error(400, 21609, "The StatusCallback URL is not a valid URL.")
+        if st.require_callback and not callback:
+            return self.error(400, 21609, "StatusCallback is required by this stand-in (--require-status-callback).")
+        if to in MAGIC:
+            code, message = MAGIC[to]
+            return self.error(400, code, message)
+        fail, retry_after = st.take_failure()
+        if fail == 429:
+            return self.error(429, 20429, "Too Many Requests", {"Retry-After": str(retry_after or 1)})
+        if fail == 503:
+            return self.error(503, 20503, "Service unavailable", {"Retry-After": str(retry_after)} if retry_after else None)
+        if fail:
+            return self.error(fail, 20500, "Internal Server Error")
+        with st.lock:
+            st.created += 1
+        sid = "SM" + secrets.token_hex(16)
+        now = formatdate(usegmt=False)
+        self.reply(201, {
+            "account_sid": st.sid, "api_version": "2010-04-01", "body": body, "date_created": now, "date_sent": None,
+            "date_updated": now, "direction": "outbound-api", "error_code": None, "error_message": None,
+            "from": sender or None, "messaging_service_sid": service or None, "num_media": "0",
+            "num_segments": "0" if service else "1", "price": None, "price_unit": "USD", "sid": sid,
+            "status": "accepted" if service else "queued", "subresource_uris": {
+                "media": "/2010-04-01/Accounts/%s/Messages/%s/Media.json" % (st.sid, sid)},
+            "to": to, "uri": "/2010-04-01/Accounts/%s/Messages/%s.json" % (st.sid, sid),
+        })
+        return 201, None
+
+    def log_message(self, *args):
+        pass
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--account-sid", required=True)
+    parser.add_argument("--auth-token", required=True)
+    parser.add_argument("--out")
+    parser.add_argument("--fail-status", type=int, default=0)
+    parser.add_argument("--fail-count", type=int, default=0)
+    parser.add_argument("--retry-after", default=None)
+    parser.add_argument("--require-status-callback", action="store_true")
+    args = parser.parse_args()
+    Handler.state = State(args)
+    server = ThreadingHTTPServer((args.host, args.port), Handler)
+    server.daemon_threads = True
+    print(server.server_address[1], flush=True)
+
+    def stop(*_):
+        threading.Thread(target=server.shutdown).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
