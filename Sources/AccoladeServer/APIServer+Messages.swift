@@ -181,4 +181,6 @@ extension HTTPField.Name {
     static let idempotencyKey = HTTPField.Name("Idempotency-Key")!
     /// Set on a replayed response, as Stripe and others do.
     static let idempotentReplayed = HTTPField.Name("Idempotent-Replayed")!
+    /// `Referrer-Policy` (not among swift-http-types' names).
+    static let referrerPolicy = HTTPField.Name("Referrer-Policy")!
 }

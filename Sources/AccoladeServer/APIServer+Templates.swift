@@ -75,7 +75,7 @@ extension APIServer {
             data = value
         }
         let preview = TemplatePreview(library: deps.templates, info: info, locale: q.get("locale"), data: data)
-        let html = PreviewPage(preview: preview, qrImageURL: nil).html()
+        let html = PreviewPage(preview: preview, qrImageURL: qrDataURL(preview)).html()
         return HTTPJSON.text(
             html, contentType: "text/html; charset=utf-8",
             headers: [
@@ -85,5 +85,14 @@ extension APIServer {
                     "default-src 'none'; style-src 'unsafe-inline'; img-src data: 'self'; frame-src 'self' about:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
                 .cacheControl: "no-store",
             ])
+    }
+
+    /// The template's QR code as an inline `data:` PNG (the page's CSP allows only those), drawn
+    /// from the redacted payload so the image never carries a secret.
+    func qrDataURL(_ preview: TemplatePreview) -> String? {
+        guard preview.info.channels.contains(.qr), let draw = deps.qrPreview,
+            case .qr(let payload)? = try? preview.renderRedacted(.qr), let png = draw(payload)
+        else { return nil }
+        return "data:image/png;base64," + Data(png).base64EncodedString()
     }
 }

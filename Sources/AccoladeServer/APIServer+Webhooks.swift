@@ -46,7 +46,8 @@ extension APIServer {
         }
     }
 
-    /// `GET /v1/qr/{token}.png|.svg`: the stored image, cacheable forever (a token's image never changes).
+    /// `GET /v1/qr/{token}.png|.svg`: the stored image. A token's image never changes, but it
+    /// encodes a voucher code, so it is cacheable by the browser only, never by shared caches.
     func qrImage(_ file: String) throws -> Response {
         let parts = file.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, ["png", "svg"].contains(parts[1]), let lookup = deps.qrImage,
@@ -54,14 +55,16 @@ extension APIServer {
         else {
             throw Problem.notFound("no QR image \(file)")
         }
-        return Response(
-            status: .ok,
-            headers: [
-                .contentType: parts[1] == "png" ? "image/png" : "image/svg+xml",
-                .cacheControl: "public, max-age=31536000, immutable",
-                .eTag: "\"\(parts[0])\"",
-            ],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        var headers: HTTPFields = [
+            .contentType: parts[1] == "png" ? "image/png" : "image/svg+xml",
+            .cacheControl: "private, max-age=86400, immutable",
+            .eTag: "\"\(parts[0])\"",
+            .xContentTypeOptions: "nosniff",
+            .referrerPolicy: "no-referrer",
+        ]
+        // An SVG opened directly is a document: no scripts, no external loads.
+        if parts[1] == "svg" { headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'" }
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
 

@@ -26,6 +26,8 @@ public struct APIServer: Sendable {
         public var webhooks: [String: any WebhookHandler]
         /// Finds a stored QR image by token and extension (`png`, `svg`); `nil` when there is none.
         public var qrImage: (@Sendable (_ token: String, _ format: String) -> String?)?
+        /// Draws a QR payload as PNG for the preview page; `nil` shows the payload as text only.
+        public var qrPreview: (@Sendable (_ payload: String) -> [UInt8]?)?
         /// Prometheus text for `/metrics`; `nil` disables the route's content.
         public var metrics: MetricsExporter?
         /// Time source.
@@ -37,7 +39,8 @@ public struct APIServer: Sendable {
         public init(
             config: ServerConfig, store: any Store, dispatcher: Dispatcher, templates: TemplateLibrary,
             channels: [ChannelKind], webhooks: [String: any WebhookHandler] = [:],
-            qrImage: (@Sendable (String, String) -> String?)? = nil, metrics: MetricsExporter? = nil,
+            qrImage: (@Sendable (String, String) -> String?)? = nil, qrPreview: (@Sendable (String) -> [UInt8]?)? = nil,
+            metrics: MetricsExporter? = nil,
             clock: any WallClock = SystemWallClock(), logger: Logger
         ) {
             self.config = config
@@ -47,6 +50,7 @@ public struct APIServer: Sendable {
             self.channels = channels
             self.webhooks = webhooks
             self.qrImage = qrImage
+            self.qrPreview = qrPreview
             self.metrics = metrics
             self.clock = clock
             self.logger = logger

@@ -12,7 +12,9 @@ extension AppContext {
     }
 
     /// The SMTP channel, when `channels.email` is configured.
-    static func emailChannels(_ config: ChannelsConfig, driver: CurlMultiDriver, logger: Logger) throws -> [any Channel] {
+    static func emailChannels(
+        _ config: ChannelsConfig, driver: CurlMultiDriver, qrSource: (any QRArtifactSource)? = nil, logger: Logger
+    ) throws -> [any Channel] {
         guard let email = config.email else { return [] }
         let settings = SMTPSettings(
             url: email.url, starttls: email.starttls,
@@ -20,7 +22,7 @@ extension AppContext {
             connectTimeout: .milliseconds(Int(email.connectTimeout * 1000)),
             timeout: .milliseconds(Int(email.timeout * 1000)), maxConnections: email.maxConnections)
         do {
-            return [try SMTPEmailChannel(settings: settings, driver: driver, logger: logger)]
+            return [try SMTPEmailChannel(settings: settings, driver: driver, logger: logger, qrSource: qrSource)]
         } catch {
             throw CommandFailure(message: "configuration error at channels.email: \(error)")
         }

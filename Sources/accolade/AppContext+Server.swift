@@ -1,3 +1,4 @@
+import AccoladeChannels
 import AccoladeCore
 import Foundation
 
@@ -7,5 +8,19 @@ extension AppContext {
     var webhooks: [String: any WebhookHandler] { [:] }
 
     /// Finds a stored QR image by token and format, when the QR channel is configured.
-    var qrImageLookup: (@Sendable (String, String) -> String?)? { nil }
+    var qrImageLookup: (@Sendable (String, String) -> String?)? {
+        guard let qr = config.channels.qr else { return nil }
+        let images = QRImageStore(directory: qr.directory)
+        return { token, format in
+            guard let format = QRImageFormat.allCases.first(where: { $0.fileExtension == format }) else { return nil }
+            return images.file(token: token, format: format)
+        }
+    }
+
+    /// Draws preview QR codes with the configured settings, when the QR channel is configured.
+    var qrPreview: (@Sendable (String) -> [UInt8]?)? {
+        guard let qr = config.channels.qr else { return nil }
+        let renderer = QRCodeRenderer(qr)
+        return { payload in try? renderer.png(payload) }
+    }
 }

@@ -28,9 +28,12 @@ struct AppContext {
             // One transfer thread serves every libcurl channel; its pool is sized for the largest.
             let d = CurlMultiDriver(configuration: curlConfiguration(config.channels), logger: logger)
             driver = d
-            channels += try emailChannels(config.channels, driver: d, logger: logger)
+            // One QR drawing function for the QR channel and for email's inline cid:qr@accolade image.
+            let qr = try qrArtifacts(config)
+            channels += try emailChannels(
+                config.channels, driver: d, qrSource: qrSource(qr, store: store, templates: templates), logger: logger)
             channels += try smsChannels(config, driver: d, logger: logger)
-            channels += try qrChannels(config.channels, logger: logger)
+            channels += qrChannels(qr, logger: logger)
         }
         return AppContext(
             config: config, logger: logger, store: store, templates: templates, channels: ChannelRegistry(channels),

@@ -1,3 +1,4 @@
+import AccoladeChannels
 import AccoladeCore
 import ArgumentParser
 import Foundation
@@ -6,12 +7,13 @@ import Foundation
 struct PreviewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preview",
-        abstract: "Render a template with sample (or given) data: text parts, HTML file, SMS encoding and segments.",
+        abstract: "Render a template with sample (or given) data: text parts, HTML file, SMS encoding and segments, QR code.",
         discussion: """
             Examples:
               accolade preview reward-earned --locale id
               accolade preview reward-earned --channel sms --locale de --data @my-data.json
               accolade preview milestone-reached --out /tmp/preview
+              accolade preview reward-voucher --channel qr --locale id   # writes PNG + SVG, draws the code
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -28,7 +30,7 @@ struct PreviewCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Template data as JSON or @file (default: the template's sample.json).")
     var data: String?
 
-    @Option(name: .long, help: "Folder for the HTML preview files (default: var/preview).")
+    @Option(name: .long, help: "Folder for the HTML, PNG and SVG preview files (default: var/preview).")
     var out: String = "var/preview"
 
     func run() async throws {
@@ -50,7 +52,9 @@ struct PreviewCommand: AsyncParsableCommand {
                 } catch {
                     throw CommandFailure(message: "\(error)", exitCode: 2)
                 }
-                views.append(try PreviewView(content, template: template, locale: library.effectiveLocale(locale: locale, recipient: recipient), out: out))
+                views.append(try PreviewView(
+                    content, template: template, locale: library.effectiveLocale(locale: locale, recipient: recipient), out: out,
+                    qr: config.channels.qr ?? QRChannelConfig()))
             }
             if global.json {
                 Output.printJSON(views)
@@ -73,8 +77,13 @@ struct PreviewView: Encodable {
     var units: Int?
     var segments: Int?
     var ucs2Characters: [String]?
+    var pngFile: String?
+    var svgFile: String?
+    var qrVersion: Int?
+    var qrLines: [String]?
 
-    init(_ content: RenderedContent, template: String, locale: String, out: String) throws {
+    /// - Parameter qr: drawing settings (and signing key) for the QR part, as the channel would use them.
+    init(_ content: RenderedContent, template: String, locale: String, out: String, qr: QRChannelConfig) throws {
         switch content {
         case .email(let email):
             channel = "email"
@@ -96,7 +105,18 @@ struct PreviewView: Encodable {
             }
         case .qr(let payload):
             channel = "qr"
-            text = payload
+            // Exactly what the channel encodes: signed when channels.qr.signing_key is set.
+            let encoded = qr.signingKey.map { QRSigner(secret: $0).sign(payload) } ?? payload
+            text = encoded
+            let images = try QRCodeRenderer(qr).render(encoded)
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let base = "\(out)/\(template).\(locale).qr"
+            try Data(images.png).write(to: URL(fileURLWithPath: base + ".png"))
+            try Data(images.svg.utf8).write(to: URL(fileURLWithPath: base + ".svg"))
+            pngFile = base + ".png"
+            svgFile = base + ".svg"
+            qrVersion = images.matrix.version
+            qrLines = QRTextRenderer(quietZone: qr.quietZone).lines(images.matrix)
         }
     }
 
@@ -105,6 +125,11 @@ struct PreviewView: Encodable {
         if let subject { print("Subject: \(subject)\n") }
         if let text { print(text) }
         if let htmlFile { print("\nHTML written to \(htmlFile)") }
+        if let qrLines, let pngFile, let svgFile, let qrVersion {
+            print("")
+            for line in qrLines { print(line) }
+            print("\nQR version \(qrVersion); PNG written to \(pngFile), SVG to \(svgFile)")
+        }
         if let encoding, let units, let segments {
             var line = "\nSMS: \(encoding), \(units) \(encoding == "gsm7" ? "septets" : "UTF-16 units"), \(segments) segment\(segments == 1 ? "" : "s")"
             if let chars = ucs2Characters, !chars.isEmpty { line += " — UCS-2 forced by: " + chars.map { "\"\($0)\"" }.joined(separator: " ") }
@@ -116,6 +141,9 @@ struct PreviewView: Encodable {
     enum CodingKeys: String, CodingKey {
         case channel, subject, text, encoding, units, segments
         case htmlFile = "html_file"
+        case pngFile = "png_file"
+        case svgFile = "svg_file"
+        case qrVersion = "qr_version"
         case ucs2Characters = "ucs2_characters"
     }
 }

@@ -7,10 +7,10 @@ struct TemplateShippedTests {
     @Test("every template × locale × channel renders with its sample")
     func checkAllSucceeds() throws {
         let library = try TemplateLibrary(directory: shippedTemplatesDirectory)
-        #expect(library.names == ["milestone-reached", "reward-earned"])
+        #expect(library.names == ["milestone-reached", "reward-earned", "reward-voucher"])
         let results = library.checkAll()
-        // 2 templates × 4 locales × 2 channels.
-        #expect(results.count == 16)
+        // 2 templates × 4 locales × 2 channels, and reward-voucher: 3 locales × 2 channels (email, qr).
+        #expect(results.count == 22)
         for result in results {
             if case .failure(let error) = result.result {
                 Issue.record("\(result.template) \(result.locale) \(result.channel): \(error)")

@@ -13,6 +13,7 @@ Needs Debian's python3-aiosmtpd (import only works under /usr/bin/python3).
 """
 import argparse
 import asyncio
+import base64
 import email
 import email.policy
 import json
@@ -51,11 +52,16 @@ def summarize(mail_from, rcpt_tos, raw):
     for part in message.walk():
         if part.is_multipart():
             continue
+        content = part.get_content()
+        if isinstance(content, bytes):
+            # Images and other binary parts (e.g. an inline QR PNG): base64 so the summary stays JSON.
+            content = base64.b64encode(content).decode("ascii")
         parts.append({
             "content_type": part.get_content_type(),
             "charset": part.get_content_charset(),
             "cte": part.get("Content-Transfer-Encoding"),
-            "content": part.get_content(),
+            "content": content,
+            "content_id": part.get("Content-ID"),
         })
     return {
         "mail_from": mail_from,

@@ -5,8 +5,9 @@ import Foundation
 ///
 /// Layout: `multipart/alternative` with `text/plain` first and `text/html` last (the preferred
 /// part, RFC 2046), both UTF-8 quoted-printable, CRLF everywhere, 7-bit clean so no `8BITMIME`
-/// is needed. Inline images (a `cid:` QR code) will wrap the HTML part in `multipart/related`;
-/// ``appendHTMLPart(_:boundary:into:)`` is the single place that change goes.
+/// is needed. Inline images (a `cid:` QR code) wrap the HTML part in `multipart/related`
+/// (RFC 2387) with each image base64-encoded after the HTML, so text-only clients show no stray
+/// attachment and HTML clients resolve `cid:` references.
 public struct MIMEComposer: Sendable {
     /// Creates a composer.
     public init() {}
@@ -20,11 +21,18 @@ public struct MIMEComposer: Sendable {
     ///   - date: the `Date` header (use the message's creation time so retries do not change it).
     ///   - messageID: the `Message-ID` value with angle brackets (see ``messageID(deliveryID:from:)``).
     ///   - boundary: the multipart boundary; nil picks a random one that cannot occur in the parts.
+    ///   - inlineImages: images the HTML references by `cid:`; none keeps the plain alternative layout.
     /// - Throws: ``MIMEError`` when any header value contains CR, LF or NUL or an address is invalid.
     public func compose(
-        _ email: RenderedEmail, from: EmailAddress, to: EmailAddress, date: Date, messageID: String, boundary: String? = nil
+        _ email: RenderedEmail, from: EmailAddress, to: EmailAddress, date: Date, messageID: String, boundary: String? = nil,
+        inlineImages: [InlineImage] = []
     ) throws(MIMEError) -> [UInt8] {
         try Self.checkHeaderValue(email.subject, field: "subject")
+        for image in inlineImages {
+            try Self.checkToken(image.contentID, field: "inlineImages.contentID")
+            try Self.checkToken(image.fileName, field: "inlineImages.fileName")
+            try Self.checkToken(image.mediaType, field: "inlineImages.mediaType")
+        }
         try Self.checkMailbox(from, field: "from")
         try Self.checkMailbox(to, field: "to")
         try Self.checkHeaderValue(messageID, field: "messageID")
@@ -51,7 +59,7 @@ public struct MIMEComposer: Sendable {
         out.append(contentsOf: Self.crlf)
 
         Self.appendPart(contentType: "text/plain; charset=UTF-8", body: text, boundary: boundary, first: true, into: &out)
-        appendHTMLPart(html, boundary: boundary, into: &out)
+        appendHTMLPart(html, boundary: boundary, images: inlineImages, into: &out)
         out.append(contentsOf: "\r\n--\(boundary)--\r\n".utf8)
         return out
     }
@@ -95,9 +103,37 @@ public struct MIMEComposer: Sendable {
     /// 64 characters allowed in a boundary (RFC 2046 `bchars`).
     private static let boundaryAlphabet: [UInt8] = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.".utf8)
 
-    /// The HTML alternative; the extension point for `multipart/related` inline images.
-    func appendHTMLPart(_ html: [UInt8], boundary: String, into out: inout [UInt8]) {
-        Self.appendPart(contentType: "text/html; charset=UTF-8", body: html, boundary: boundary, first: false, into: &out)
+    /// The HTML alternative: a plain `text/html` part, or `multipart/related` holding the HTML
+    /// first (its root, RFC 2387) and then each inline image.
+    func appendHTMLPart(_ html: [UInt8], boundary: String, images: [InlineImage], into out: inout [UInt8]) {
+        guard !images.isEmpty else {
+            Self.appendPart(contentType: "text/html; charset=UTF-8", body: html, boundary: boundary, first: false, into: &out)
+            return
+        }
+        // "rel" + the outer boundary: not a prefix of it (nor it of this), and it keeps the `=_`
+        // that quoted-printable and base64 bodies can never contain.
+        let related = "rel" + boundary
+        out.append(contentsOf: "\r\n--\(boundary)\r\nContent-Type: multipart/related; type=\"text/html\";\r\n boundary=\"\(related)\"\r\n\r\n".utf8)
+        Self.appendPart(contentType: "text/html; charset=UTF-8", body: html, boundary: related, first: true, into: &out)
+        for image in images {
+            out.append(contentsOf: "\r\n--\(related)\r\nContent-Type: \(image.mediaType); name=\"\(image.fileName)\"\r\n".utf8)
+            out.append(contentsOf: "Content-Transfer-Encoding: base64\r\nContent-ID: <\(image.contentID)>\r\n".utf8)
+            out.append(contentsOf: "Content-Disposition: inline; filename=\"\(image.fileName)\"\r\n\r\n".utf8)
+            Self.appendBase64Lines(image.data, into: &out)
+        }
+        out.append(contentsOf: "\r\n--\(related)--".utf8)
+    }
+
+    /// Base64 in lines of 76 characters separated by CRLF (RFC 2045 §6.8).
+    static func appendBase64Lines(_ data: [UInt8], into out: inout [UInt8]) {
+        let encoded = Array(Data(data).base64EncodedString().utf8)
+        var index = 0
+        while index < encoded.count {
+            if index > 0 { out.append(contentsOf: crlf) }
+            let end = min(index + 76, encoded.count)
+            out.append(contentsOf: encoded[index..<end])
+            index = end
+        }
     }
 
     private static let crlf: [UInt8] = [0x0D, 0x0A]
@@ -113,12 +149,42 @@ public struct MIMEComposer: Sendable {
         if EmailAddress.containsLineBreakOrNUL(value) { throw .headerInjection(field: field) }
     }
 
+    /// Inline-image header values must be simple tokens: no quotes, brackets, spaces or line breaks.
+    private static func checkToken(_ value: String, field: String) throws(MIMEError) {
+        try checkHeaderValue(value, field: field)
+        let allowed = value.utf8.allSatisfy { byte in
+            byte > 0x20 && byte < 0x7F && !"\"<>()[];,\\ ".utf8.contains(byte)
+        }
+        // MIMEError has no case of its own for this; `invalidAddress` prints as "field reason".
+        if value.isEmpty || !allowed { throw .invalidAddress(field: field, reason: "must be printable ASCII without spaces, quotes or brackets") }
+    }
+
     private static func checkMailbox(_ mailbox: EmailAddress, field: String) throws(MIMEError) {
         try checkHeaderValue(mailbox.address, field: "\(field).email")
         if let name = mailbox.displayName { try checkHeaderValue(name, field: "\(field).name") }
         if let reason = EmailAddress.problem(with: mailbox.address) {
             throw .invalidAddress(field: "\(field).email", reason: reason)
         }
+    }
+}
+
+/// An image the HTML part references by `cid:` (for example the message's QR code).
+public struct InlineImage: Sendable, Hashable {
+    /// The `Content-ID` without angle brackets, e.g. `qr@accolade`; the HTML uses `cid:` + this.
+    public var contentID: String
+    /// The file name offered to clients that save the image, e.g. `qr.png`.
+    public var fileName: String
+    /// The media type, e.g. `image/png`.
+    public var mediaType: String
+    /// The image bytes (sent base64-encoded).
+    public var data: [UInt8]
+
+    /// Creates an inline image.
+    public init(contentID: String, fileName: String, mediaType: String, data: [UInt8]) {
+        self.contentID = contentID
+        self.fileName = fileName
+        self.mediaType = mediaType
+        self.data = data
     }
 }
 

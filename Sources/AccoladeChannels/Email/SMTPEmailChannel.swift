@@ -6,6 +6,10 @@ import Metrics
 
 /// Email over SMTP through the shared ``CurlMultiDriver``: one message to exactly one recipient
 /// per attempt, on pooled keep-alive connections.
+///
+/// When the HTML references `cid:qr@accolade` (``QRInline/contentID``), the message's QR code is
+/// drawn (or found) through the ``QRArtifactSource`` and attached inline as `qr.png`, so the image
+/// always exists before the email that shows it is sent.
 public struct SMTPEmailChannel: Channel {
     /// Always `.email`.
     public let kind: ChannelKind = .email
@@ -17,10 +21,18 @@ public struct SMTPEmailChannel: Channel {
     private let driver: CurlMultiDriver
     private let logger: Logger
     private let composer = MIMEComposer()
+    private let qrSource: (any QRArtifactSource)?
 
     /// Creates the channel; throws when the settings are invalid (the error names the field).
-    public init(settings: SMTPSettings, driver: CurlMultiDriver, logger: Logger, providerName: String = "smtp") throws(ValidationError) {
+    ///
+    /// - Parameter qrSource: where inline QR codes come from; nil makes a `cid:qr@accolade`
+    ///   reference a permanent failure (configure `channels.qr`).
+    public init(
+        settings: SMTPSettings, driver: CurlMultiDriver, logger: Logger, providerName: String = "smtp",
+        qrSource: (any QRArtifactSource)? = nil
+    ) throws(ValidationError) {
         sender = try settings.validated()
+        self.qrSource = qrSource
         self.settings = settings
         self.driver = driver
         self.logger = logger
@@ -54,6 +66,11 @@ public struct SMTPEmailChannel: Channel {
         guard case .email(let email) = request.content else {
             return .failure(permanent("content is not an email; route this delivery to the email channel only with email templates"))
         }
+        let images: [InlineImage]
+        switch await inlineImages(for: email, messageID: request.messageID) {
+        case .success(let found): images = found
+        case .failure(let error): return .failure(error)
+        }
         let payload: [UInt8]
         let recipient: EmailAddress
         do {
@@ -61,7 +78,7 @@ public struct SMTPEmailChannel: Channel {
             recipient = try EmailAddress(address: request.recipient.email ?? "", displayName: request.recipient.name, field: "to")
             payload = try composer.compose(
                 email, from: sender, to: recipient, date: request.createdAt,
-                messageID: MIMEComposer.messageID(deliveryID: request.deliveryID, from: sender))
+                messageID: MIMEComposer.messageID(deliveryID: request.deliveryID, from: sender), inlineImages: images)
         } catch let error as ValidationError {
             return .failure(permanent(error.description))
         } catch let error as MIMEError {
@@ -79,6 +96,22 @@ public struct SMTPEmailChannel: Channel {
         }
         let result = await driver.perform(CurlTransfer(.smtp(send), connectTimeout: settings.connectTimeout, timeout: settings.timeout))
         return SMTPResultClassifier.classify(result, provider: providerName)
+    }
+
+    /// The inline QR code when the HTML references it; store or disk trouble is retried, a
+    /// template that cannot draw one fails (never an email with a broken image).
+    private func inlineImages(for email: RenderedEmail, messageID: String) async -> Result<[InlineImage], DeliveryError> {
+        guard QRInline.isReferenced(in: email.html) else { return .success([]) }
+        guard let qrSource else {
+            return .failure(permanent("the HTML shows cid:\(QRInline.contentID) but no QR channel is configured; add channels.qr"))
+        }
+        do {
+            let artifact = try await qrSource.artifact(forMessage: messageID)
+            return .success([InlineImage(contentID: QRInline.contentID, fileName: "qr.png", mediaType: "image/png", data: artifact.png)])
+        } catch {
+            let disposition: DeliveryDisposition = error.isTransient ? .retry(after: nil) : .permanent
+            return .failure(DeliveryError(disposition: disposition, provider: providerName, code: nil, detail: error.description))
+        }
     }
 
     private func permanent(_ detail: String) -> DeliveryError {

@@ -1,0 +1,72 @@
+import AccoladeCore
+import Foundation
+import Logging
+import Metrics
+
+/// The "on-screen" channel: draws the message's QR code, stores PNG and SVG under
+/// `channels.qr.directory` and returns a receipt whose provider message id is the PNG's URL
+/// (`{public_url}/v1/qr/{token}.png`), which a CRM can show and the HTTP server serves.
+public struct QRChannel: Channel {
+    /// Always `.qr`.
+    public let kind: ChannelKind = .qr
+    /// The provider name recorded on attempts (default `qrencode`).
+    public let providerName: String
+    /// The shared drawing and storage function.
+    public let artifacts: QRArtifacts
+    private let logger: Logger
+
+    /// Creates the channel.
+    public init(artifacts: QRArtifacts, logger: Logger, providerName: String = "qrencode") {
+        self.artifacts = artifacts
+        self.logger = logger
+        self.providerName = providerName
+    }
+
+    /// A QR code needs no address: every recipient can be shown one.
+    public func validate(recipient: Recipient) throws(ValidationError) {}
+
+    /// Draws and stores the code; a payload too large for the level fails permanently, naming the limit.
+    public func deliver(_ request: DeliveryRequest) async throws(DeliveryError) -> DeliveryReceipt {
+        let started = ContinuousClock.now
+        let outcome = attempt(request)
+        record(outcome, request: request, elapsed: ContinuousClock.now - started)
+        return try outcome.get()
+    }
+
+    private func attempt(_ request: DeliveryRequest) -> Result<DeliveryReceipt, DeliveryError> {
+        guard case .qr(let payload) = request.content else {
+            return .failure(DeliveryError(
+                disposition: .permanent, provider: providerName,
+                detail: "content is not a QR payload; route the qr channel only to templates with a qr.txt part"))
+        }
+        do {
+            let artifact = try artifacts.make(messageID: request.messageID, payload: payload)
+            return .success(DeliveryReceipt(
+                provider: providerName, providerMessageID: artifact.pngURL, code: "v\(artifact.version)",
+                detail: "stored PNG and SVG; \(artifact.pngURL)"))
+        } catch {
+            return .failure(DeliveryError(
+                disposition: error.isTransient ? .retry(after: nil) : .permanent, provider: providerName, detail: error.description))
+        }
+    }
+
+    private func record(_ outcome: Result<DeliveryReceipt, DeliveryError>, request: DeliveryRequest, elapsed: Duration) {
+        var metadata: Logger.Metadata = [
+            "delivery.id": "\(request.deliveryID)", "delivery.attempt": "\(request.attempt)", "channel": "qr", "provider": "\(providerName)",
+        ]
+        let label: String
+        switch outcome {
+        case .success(let receipt):
+            label = "sent"
+            metadata["qr.url"] = "\(receipt.providerMessageID ?? "")"
+            logger.debug("QR code stored", metadata: metadata)
+        case .failure(let error):
+            label = error.disposition == .permanent ? "failed" : "retry"
+            metadata["error.detail"] = "\(error.detail)"
+            logger.notice("QR attempt failed", metadata: metadata)
+        }
+        Counter(label: "accolade_deliveries_total", dimensions: [("channel", "qr"), ("provider", providerName), ("outcome", label)]).increment()
+        Metrics.Timer(label: "accolade_delivery_attempt_duration_seconds", dimensions: [("channel", "qr"), ("provider", providerName)])
+            .recordNanoseconds(Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+    }
+}
