@@ -5,7 +5,10 @@ import Foundation
 extension AppContext {
     /// Provider webhook handlers by `{provider}` path segment (filled in by the channels that
     /// receive callbacks: SMS, WhatsApp).
-    var webhooks: [String: any WebhookHandler] { [:] }
+    var webhooks: [String: any WebhookHandler] {
+        let handlers = config.channels.sms?.webhooks(store: store, logger: logger) ?? []
+        return Dictionary(handlers.map { ($0.provider, $0) }, uniquingKeysWith: { first, _ in first })
+    }
 
     /// Finds a stored QR image by token and format, when the QR channel is configured.
     var qrImageLookup: (@Sendable (String, String) -> String?)? {

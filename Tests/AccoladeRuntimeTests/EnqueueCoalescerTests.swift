@@ -80,6 +80,8 @@ final class CountingEnqueueStore: Store, @unchecked Sendable {
     func deliveries(messageID: String) async throws -> [Delivery] { try await inner.deliveries(messageID: messageID) }
     func attempts(messageID: String) async throws -> [Attempt] { try await inner.attempts(messageID: messageID) }
     func receipts(messageID: String) async throws -> [Receipt] { try await inner.receipts(messageID: messageID) }
+    func recordReceipt(_ receipt: Receipt, state: DeliveryState) async throws -> ReceiptOutcome { try await inner.recordReceipt(receipt, state: state) }
+    func deliveryID(providerMessageID: String) async throws -> String? { try await inner.deliveryID(providerMessageID: providerMessageID) }
     func messages(matching query: MessageQuery) async throws -> [Message] { try await inner.messages(matching: query) }
     func deliveries(inStates states: Set<DeliveryState>, limit: Int) async throws -> [Delivery] {
         try await inner.deliveries(inStates: states, limit: limit)

@@ -38,6 +38,8 @@ final class SignallingStore: Store {
     func deliveries(messageID: String) async throws -> [Delivery] { try await base.deliveries(messageID: messageID) }
     func attempts(messageID: String) async throws -> [Attempt] { try await base.attempts(messageID: messageID) }
     func receipts(messageID: String) async throws -> [Receipt] { try await base.receipts(messageID: messageID) }
+    func recordReceipt(_ receipt: Receipt, state: DeliveryState) async throws -> ReceiptOutcome { try await base.recordReceipt(receipt, state: state) }
+    func deliveryID(providerMessageID: String) async throws -> String? { try await base.deliveryID(providerMessageID: providerMessageID) }
     func messages(matching query: MessageQuery) async throws -> [Message] { try await base.messages(matching: query) }
     func deliveries(inStates states: Set<DeliveryState>, limit: Int) async throws -> [Delivery] {
         try await base.deliveries(inStates: states, limit: limit)

@@ -49,6 +49,13 @@ public protocol Store: Sendable {
     func attempts(messageID: String) async throws -> [Attempt]
     /// Provider status events of the message's deliveries, oldest first.
     func receipts(messageID: String) async throws -> [Receipt]
+    /// Records a provider status event (one transaction) and advances the delivery with
+    /// ``DeliveryStateMachine/applyReceipt(_:to:)``: `sent < delivered < read`, `failed` terminal,
+    /// stale reports kept as history only. A repeat of a recorded event (same delivery and
+    /// `providerEventID`) changes nothing.
+    func recordReceipt(_ receipt: Receipt, state: DeliveryState) async throws -> ReceiptOutcome
+    /// The delivery a provider knows by this message id (Twilio `MessageSid`, WhatsApp `wamid`).
+    func deliveryID(providerMessageID: String) async throws -> String?
     /// Messages matching `query`, newest first, at most `query.limit`.
     func messages(matching query: MessageQuery) async throws -> [Message]
     /// Deliveries in the given states, newest change first.

@@ -19,7 +19,7 @@ enum PostgresSchema {
     }
 
     /// Every migration, in order.
-    static let migrations: [(name: String, statements: [String])] = [("v1", v1), ("v2", v2)]
+    static let migrations: [(name: String, statements: [String])] = [("v1", v1), ("v2", v2), ("v3", v3)]
 
     static let createMigrationsTable = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -132,6 +132,19 @@ enum PostgresSchema {
         """,
         """
         ALTER TABLE messages SET (autovacuum_analyze_scale_factor = 0.05, autovacuum_analyze_threshold = 1000)
+        """,
+    ]
+
+    /// Receipts: webhooks find a delivery by the provider's message id alone, and repeats of one
+    /// event are recognised by (delivery, provider event id).
+    private static let v3: [String] = [
+        """
+        CREATE INDEX deliveries_provider_message_id ON deliveries(provider_message_id)
+            WHERE provider_message_id IS NOT NULL
+        """,
+        """
+        CREATE INDEX receipts_event ON receipts(delivery_id, provider_event_id)
+            WHERE provider_event_id IS NOT NULL
         """,
     ]
 }

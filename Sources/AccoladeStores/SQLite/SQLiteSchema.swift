@@ -9,6 +9,7 @@ enum SQLiteSchema {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
+        migrator.registerMigration("v2", migrate: v2)
         return migrator
     }
 
@@ -99,6 +100,19 @@ enum SQLiteSchema {
                     detail            TEXT
                 );
                 CREATE INDEX receipts_delivery ON receipts(delivery_id, id);
+                """)
+    }
+
+    /// Receipts: webhooks find a delivery by the provider's message id alone (a Twilio status
+    /// callback does not say which configured provider sent it), and repeats of one event are
+    /// recognised by (delivery, provider event id).
+    private static func v2(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE INDEX deliveries_provider_message_id ON deliveries(provider_message_id)
+                    WHERE provider_message_id IS NOT NULL;
+                CREATE INDEX receipts_event ON receipts(delivery_id, provider_event_id)
+                    WHERE provider_event_id IS NOT NULL;
                 """)
     }
 }

@@ -25,7 +25,10 @@ final class APITestServer: @unchecked Sendable {
     var base: String { "http://127.0.0.1:\(port)" }
 
     /// Starts a server; `tokens` empty means no auth (loopback).
-    init(tokens: [String] = [APITestServer.token], webhooks: [String: any WebhookHandler] = [:]) async throws {
+    init(
+        tokens: [String] = [APITestServer.token], webhooks: [String: any WebhookHandler] = [:],
+        webhookFactory: (@Sendable (any Store) -> [any WebhookHandler])? = nil
+    ) async throws {
         directory = try TemporaryDirectory()
         var logger = Logger(label: "api-test")
         logger.logLevel = .warning
@@ -42,7 +45,9 @@ final class APITestServer: @unchecked Sendable {
                 config: ServerConfig(host: "127.0.0.1", port: 0, publicURL: "https://rewards.example.test", tokens: tokens),
                 store: store,
                 dispatcher: Dispatcher(store: store, renderer: templates, channels: channels, clock: SystemWallClock(), logger: logger),
-                templates: templates, channels: channels.kinds, webhooks: webhooks, metrics: MetricsExporter.shared,
+                templates: templates, channels: channels.kinds,
+                webhooks: webhooks.merging((webhookFactory?(store) ?? []).map { ($0.provider, $0) }) { a, _ in a },
+                metrics: MetricsExporter.shared,
                 logger: logger))
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = server.makeApplication { port in portSink.yield(port) }

@@ -1,0 +1,53 @@
+import AccoladeCore
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    /// Records a provider status event and advances the delivery monotonically, in one transaction.
+    public func recordReceipt(_ receipt: Receipt, state: DeliveryState) async throws -> ReceiptOutcome {
+        try await pool.write { db in
+            guard
+                let currentName = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT state FROM deliveries WHERE id = ?"), arguments: [receipt.deliveryID])
+            else { return .unknownDelivery }
+            if let eventID = receipt.providerEventID,
+                try Bool.fetchOne(
+                    db.cachedStatement(sql: "SELECT 1 FROM receipts WHERE delivery_id = ? AND provider_event_id = ?"),
+                    arguments: [receipt.deliveryID, eventID]) == true
+            {
+                return .duplicate
+            }
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO receipts (delivery_id, status, provider, provider_event_id, occurred_at, received_at, detail)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """
+            ).execute(arguments: [
+                receipt.deliveryID, receipt.status, receipt.provider, receipt.providerEventID,
+                StoreTime.millis(receipt.occurredAt), StoreTime.millis(receipt.receivedAt), receipt.detail,
+            ])
+            guard let current = DeliveryState(rawValue: currentName),
+                let next = DeliveryStateMachine.applyReceipt(state, to: current)
+            else { return .recorded }
+            try db.cachedStatement(
+                sql: """
+                    UPDATE deliveries SET state = ?, updated_at = ?,
+                        last_error = CASE WHEN ? = 'failed' THEN ? ELSE last_error END
+                    WHERE id = ?
+                    """
+            ).execute(arguments: [
+                next.rawValue, StoreTime.millis(receipt.receivedAt), next.rawValue, receipt.detail, receipt.deliveryID,
+            ])
+            return .applied(next)
+        }
+    }
+
+    /// The delivery a provider knows by this message id.
+    public func deliveryID(providerMessageID: String) async throws -> String? {
+        try await pool.read { db in
+            try String.fetchOne(
+                db.cachedStatement(sql: "SELECT id FROM deliveries WHERE provider_message_id = ? LIMIT 1"),
+                arguments: [providerMessageID])
+        }
+    }
+}
