@@ -53,38 +53,13 @@ import Testing
 }
 
 /// A store that records the size of every `enqueue` call and forwards everything to SQLite.
-final class CountingEnqueueStore: Store, @unchecked Sendable {
-    let inner: SQLiteStore
+final class CountingEnqueueStore: ForwardingStore, @unchecked Sendable {
     let batches = Mutex<[Int]>([])
-    init(inner: SQLiteStore) { self.inner = inner }
 
-    func migrate() async throws { try await inner.migrate() }
-    func enqueue(_ requests: [EnqueueRequest]) async throws -> [EnqueueResult] {
+    init(inner: SQLiteStore) { super.init(inner) }
+
+    override func enqueue(_ requests: [EnqueueRequest]) async throws -> [EnqueueResult] {
         batches.withLock { $0.append(requests.count) }
-        return try await inner.enqueue(requests)
+        return try await base.enqueue(requests)
     }
-    func claim(owner: String, limit: Int, now: Date, lease: TimeInterval) async throws -> [ClaimedDelivery] {
-        try await inner.claim(owner: owner, limit: limit, now: now, lease: lease)
-    }
-    func complete(_ updates: [DeliveryUpdate]) async throws -> Int { try await inner.complete(updates) }
-    func release(owner: String, deliveryIDs: [String], now: Date) async throws -> Int {
-        try await inner.release(owner: owner, deliveryIDs: deliveryIDs, now: now)
-    }
-    func rescueExpiredLeases(now: Date, maxAttempts: Int) async throws -> Int {
-        try await inner.rescueExpiredLeases(now: now, maxAttempts: maxAttempts)
-    }
-    func requeueFailed(deliveryIDs: [String]?, now: Date) async throws -> [String] {
-        try await inner.requeueFailed(deliveryIDs: deliveryIDs, now: now)
-    }
-    func message(id: String) async throws -> Message? { try await inner.message(id: id) }
-    func deliveries(messageID: String) async throws -> [Delivery] { try await inner.deliveries(messageID: messageID) }
-    func attempts(messageID: String) async throws -> [Attempt] { try await inner.attempts(messageID: messageID) }
-    func receipts(messageID: String) async throws -> [Receipt] { try await inner.receipts(messageID: messageID) }
-    func recordReceipt(_ receipt: Receipt, state: DeliveryState) async throws -> ReceiptOutcome { try await inner.recordReceipt(receipt, state: state) }
-    func deliveryID(providerMessageID: String) async throws -> String? { try await inner.deliveryID(providerMessageID: providerMessageID) }
-    func messages(matching query: MessageQuery) async throws -> [Message] { try await inner.messages(matching: query) }
-    func deliveries(inStates states: Set<DeliveryState>, limit: Int) async throws -> [Delivery] {
-        try await inner.deliveries(inStates: states, limit: limit)
-    }
-    func snapshot(now: Date) async throws -> QueueSnapshot { try await inner.snapshot(now: now) }
 }
