@@ -25,6 +25,17 @@ public struct QRChannel: Channel {
     /// A QR code needs no address: every recipient can be shown one.
     public func validate(recipient: Recipient) throws(ValidationError) {}
 
+    /// Refuses at `send` time a payload (signed, when signing is on) too large for the configured
+    /// error-correction level, naming the limit, so nothing is queued that could never be drawn.
+    public func validate(content: RenderedContent) throws(ValidationError) {
+        guard case .qr(let payload) = content else { return }
+        do {
+            _ = try QREncoder.encode(artifacts.finalPayload(payload), level: artifacts.renderer.level)
+        } catch {
+            throw ValidationError(field: "data", reason: "qr: \(error)")
+        }
+    }
+
     /// Draws and stores the code; a payload too large for the level fails permanently, naming the limit.
     public func deliver(_ request: DeliveryRequest) async throws(DeliveryError) -> DeliveryReceipt {
         let started = ContinuousClock.now
