@@ -18,6 +18,7 @@ packages=(
   wrk                    # HTTP load generator for the API benchmark
   chromium               # headless check of the template preview page
   nginx-light            # HTTP sink answering 201 for the SMS benchmark (scripts/bench-sms.sh)
+  curl                   # the Kannel test script polls bearerbox's admin status with it
   ca-certificates
 )
 

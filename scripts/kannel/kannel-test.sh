@@ -101,6 +101,12 @@ case "${1:-}" in
     setsid "$smsbox" -v 1 "$dir/kannel.conf" >>"$dir/smsbox.out" 2>&1 </dev/null &
     echo $! >"$dir/smsbox.pid"
     wait_port "$sendsms_port" "$(cat "$dir/smsbox.pid")" smsbox
+    # The sendsms port opens before smsbox has its bearerbox connection; wait for that too, or the
+    # first sendsms of a test can stall on a loaded machine.
+    for _ in $(seq 150); do
+      curl -fsS "http://127.0.0.1:$admin_port/status.txt?password=$admin_password" 2>/dev/null | grep -q 'smsbox:' && break
+      sleep 0.1
+    done
     echo "export ACCOLADE_KANNEL_DIR=$dir"
     echo "export ACCOLADE_KANNEL_SENDSMS_URL=http://127.0.0.1:$sendsms_port/cgi-bin/sendsms"
     echo "export ACCOLADE_KANNEL_USERNAME=tester"
