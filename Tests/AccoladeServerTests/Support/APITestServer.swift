@@ -27,7 +27,8 @@ final class APITestServer: @unchecked Sendable {
     /// Starts a server; `tokens` empty means no auth (loopback).
     init(
         tokens: [String] = [APITestServer.token], webhooks: [String: any WebhookHandler] = [:],
-        webhookFactory: (@Sendable (any Store) -> [any WebhookHandler])? = nil
+        webhookFactory: (@Sendable (any Store) -> [any WebhookHandler])? = nil,
+        qrImage: (@Sendable (String, String) -> String?)? = nil
     ) async throws {
         directory = try TemporaryDirectory()
         var logger = Logger(label: "api-test")
@@ -47,7 +48,7 @@ final class APITestServer: @unchecked Sendable {
                 dispatcher: Dispatcher(store: store, renderer: templates, channels: channels, clock: SystemWallClock(), logger: logger),
                 templates: templates, channels: channels.kinds,
                 webhooks: webhooks.merging((webhookFactory?(store) ?? []).map { ($0.provider, $0) }) { a, _ in a },
-                metrics: MetricsExporter.shared,
+                qrImage: qrImage, metrics: MetricsExporter.shared,
                 logger: logger))
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = server.makeApplication { port in portSink.yield(port) }
