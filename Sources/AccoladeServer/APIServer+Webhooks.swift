@@ -17,8 +17,9 @@ extension APIServer {
     func webhook(_ request: Request, _ context: BasicRequestContext) async throws -> Response {
         let provider = try context.parameters.require("provider")
         guard let handler = deps.webhooks[provider] else {
+            let configured = deps.webhooks.keys.sorted().joined(separator: ", ")
             throw Problem.notFound(
-                "no webhook for provider \"\(provider)\"; configured: \(deps.webhooks.keys.sorted().joined(separator: ", ").nilIfEmpty ?? "none")")
+                "no webhook for provider \"\(provider)\"; configured: \(configured.isEmpty ? "none" : configured)")
         }
         let body = try await HTTPJSON.rawBody(request, limit: deps.config.maxBodyBytes)
         var headers: [String: String] = [:]
@@ -66,8 +67,4 @@ extension APIServer {
         if parts[1] == "svg" { headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'" }
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
-}
-
-extension String {
-    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

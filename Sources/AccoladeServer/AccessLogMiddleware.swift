@@ -1,3 +1,4 @@
+import AccoladeCore
 import Foundation
 import Hummingbird
 import Logging
@@ -17,14 +18,13 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let status = response.status.code
         let dimensions = [("method", request.method.rawValue), ("route", route), ("status", String(status))]
         Counter(label: "accolade_api_requests_total", dimensions: dimensions).increment()
-        Timer(label: "accolade_api_request_duration_seconds", dimensions: [("route", route)]).recordNanoseconds(
-            elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+        Timer(label: "accolade_api_request_duration_seconds", dimensions: [("route", route)]).recordNanoseconds(elapsed.nanoseconds)
         logger.info(
             "request",
             metadata: [
                 "request.id": "\(context.id)", "http.method": "\(request.method.rawValue)", "http.route": "\(route)",
                 "http.status": "\(status)",
-                "duration_ms": "\(Double(elapsed.components.attoseconds / 1_000_000_000_000) / 1000 + Double(elapsed.components.seconds) * 1000)",
+                "duration_ms": "\((elapsed.seconds * 1000 * 1000).rounded() / 1000)",
             ])
         return response
     }

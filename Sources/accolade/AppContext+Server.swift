@@ -15,7 +15,7 @@ extension AppContext {
         guard let qr = config.channels.qr else { return nil }
         let images = QRImageStore(directory: qr.directory)
         return { token, format in
-            guard let format = QRImageFormat.allCases.first(where: { $0.fileExtension == format }) else { return nil }
+            guard let format = QRImageFormat(rawValue: format) else { return nil }
             return images.file(token: token, format: format)
         }
     }

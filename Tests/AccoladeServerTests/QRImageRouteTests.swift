@@ -14,7 +14,7 @@ struct QRImageRouteTests {
         let artifact = try artifacts.make(messageID: "0190f3a2-7b1c-7d2e-8f00-123456789abc", payload: "https://rewards.example.com/r/RW-7Q2K")
         let images = QRImageStore(directory: directory.path)
         let server = try await APITestServer(qrImage: { token, format in
-            guard let format = QRImageFormat.allCases.first(where: { $0.fileExtension == format }) else { return nil }
+            guard let format = QRImageFormat(rawValue: format) else { return nil }
             return images.file(token: token, format: format)
         })
         let png = try await server.request("GET", "/v1/qr/\(artifact.token).png", token: nil)

@@ -143,11 +143,3 @@ public struct SMTPEmailChannel: Channel {
             .recordNanoseconds(elapsed.nanoseconds)
     }
 }
-
-extension Duration {
-    /// Whole nanoseconds, saturating.
-    fileprivate var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds.multipliedReportingOverflow(by: 1_000_000_000).overflow ? .max : seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-}

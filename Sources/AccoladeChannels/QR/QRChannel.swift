@@ -78,6 +78,6 @@ public struct QRChannel: Channel {
         }
         Counter(label: "accolade_deliveries_total", dimensions: [("channel", "qr"), ("provider", providerName), ("outcome", label)]).increment()
         Metrics.Timer(label: "accolade_delivery_attempt_duration_seconds", dimensions: [("channel", "qr"), ("provider", providerName)])
-            .recordNanoseconds(Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            .recordNanoseconds(elapsed.nanoseconds)
     }
 }

@@ -202,6 +202,6 @@ public struct SMSChannel: Channel {
         }
         Counter(label: "accolade_deliveries_total", dimensions: [("channel", "sms"), ("provider", provider), ("outcome", label)]).increment()
         Metrics.Timer(label: "accolade_delivery_attempt_duration_seconds", dimensions: [("channel", "sms"), ("provider", provider)])
-            .recordNanoseconds(Int64(elapsed.components.seconds) * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+            .recordNanoseconds(elapsed.nanoseconds)
     }
 }
