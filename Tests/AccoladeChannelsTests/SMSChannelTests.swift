@@ -7,7 +7,7 @@ import Testing
 struct SMSChannelTests {
     func channel(
         _ providers: [SMSChannel.ProviderSlot], clock: ManualClock = ManualClock(), maxSegments: Int = 6,
-        breaker: CircuitBreaker.Settings = .init(failureThreshold: 2, openDuration: 30), suppressions: (any SMSSuppressionList)? = nil
+        breaker: CircuitBreaker.Settings = .init(failureThreshold: 2, openDuration: 30), suppressions: (any SuppressionList)? = nil
     ) -> SMSChannel {
         SMSChannel(
             providers: providers, settings: .init(maxSegments: maxSegments, breaker: breaker), suppressions: suppressions, clock: clock,
@@ -92,7 +92,9 @@ struct SMSChannelTests {
     }
 
     @Test func suppressedRecipientsAreSkippedBeforeAnyProviderAndOptOutsAreRemembered() async throws {
-        let list = InMemorySMSSuppressionList(["+6281234567890": "replied STOP on 2026-11-20"])
+        let list = InMemorySuppressionList([
+            Suppression(channel: .sms, address: "+6281234567890", reason: "replied STOP on 2026-11-20", source: "inbound:twilio", createdAt: Date(timeIntervalSince1970: 0))
+        ])
         let provider = ScriptedProvider("twilio", script: [ScriptedProvider.fail("twilio", .suppressed, scope: .message, code: "21610")])
         let sms = channel([.init(provider)], suppressions: list)
         do {
@@ -105,7 +107,9 @@ struct SMSChannelTests {
         #expect(provider.sent.isEmpty)
         // Twilio's 21610 for a number we did not know about adds it to the list.
         await #expect(throws: DeliveryError.self) { try await sms.deliver(SMSFixtures.request(to: "+15005550004")) }
-        #expect(try await list.suppressionReason(for: "+15005550004") == "twilio 21610: scripted 21610")
+        let remembered = try await list.suppression(channel: .sms, address: "+15005550004")
+        #expect(remembered?.reason == "twilio 21610: scripted 21610")
+        #expect(remembered?.source == "provider:twilio")
         #expect(provider.sent.count == 1)
     }
 

@@ -56,11 +56,13 @@ struct SMSEncodingHelpersTests {
     }
 
     @Test func suppressionListKeepsFirstReason() async throws {
-        let list = InMemorySMSSuppressionList()
-        try await list.suppress("+6281234567890", reason: "replied STOP")
-        try await list.suppress("+6281234567890", reason: "twilio 21610")
-        #expect(try await list.suppressionReason(for: "+6281234567890") == "replied STOP")
-        try await list.unsuppress("+6281234567890")
-        #expect(try await list.suppressionReason(for: "+6281234567890") == nil)
+        let list = InMemorySuppressionList()
+        let at = Date(timeIntervalSince1970: 0)
+        #expect(try await list.suppress([Suppression(channel: .sms, address: "+6281234567890", reason: "replied STOP", source: "cli", createdAt: at)]) == 1)
+        #expect(try await list.suppress([Suppression(channel: .sms, address: "+6281234567890", reason: "twilio 21610", source: "cli", createdAt: at)]) == 0)
+        #expect(try await list.suppression(channel: .sms, address: "+6281234567890")?.reason == "replied STOP")
+        #expect(try await list.suppression(channel: .whatsapp, address: "+6281234567890") == nil)
+        #expect(try await list.unsuppress(channel: .sms, address: "+6281234567890"))
+        #expect(try await list.suppression(channel: .sms, address: "+6281234567890") == nil)
     }
 }

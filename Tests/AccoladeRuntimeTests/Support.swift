@@ -113,4 +113,20 @@ class ForwardingStore: Store, @unchecked Sendable {
         try await base.deliveries(inStates: states, limit: limit)
     }
     func snapshot(now: Date) async throws -> QueueSnapshot { try await base.snapshot(now: now) }
+    func suppression(channel: ChannelKind, address: String) async throws -> Suppression? {
+        try await base.suppression(channel: channel, address: address)
+    }
+    func suppress(_ entries: [Suppression]) async throws -> Int { try await base.suppress(entries) }
+    func unsuppress(channel: ChannelKind, address: String) async throws -> Bool {
+        try await base.unsuppress(channel: channel, address: address)
+    }
+    func suppressions(channel: ChannelKind?, after address: String?, limit: Int) async throws -> [Suppression] {
+        try await base.suppressions(channel: channel, after: address, limit: limit)
+    }
+    func recordInbound(channel: ChannelKind, address: String, at time: Date) async throws {
+        try await base.recordInbound(channel: channel, address: address, at: time)
+    }
+    func lastInbound(channel: ChannelKind, address: String) async throws -> Date? {
+        try await base.lastInbound(channel: channel, address: address)
+    }
 }

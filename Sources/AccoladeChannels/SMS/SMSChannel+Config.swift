@@ -7,7 +7,7 @@ extension SMSChannel {
     ///
     /// `publicURL` is `server.public_url`, the base of the status-callback and DLR URLs.
     public static func make(
-        config: SMSChannelConfig, publicURL: String, driver: CurlMultiDriver, suppressions: (any SMSSuppressionList)? = nil,
+        config: SMSChannelConfig, publicURL: String, driver: CurlMultiDriver, suppressions: (any SuppressionList)? = nil,
         clock: any WallClock = SystemWallClock(), logger: Logger
     ) -> SMSChannel {
         let slots = config.providers.map { entry -> ProviderSlot in

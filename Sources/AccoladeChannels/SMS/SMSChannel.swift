@@ -51,13 +51,13 @@ public struct SMSChannel: Channel {
     /// Tuning.
     public let settings: Settings
     let slots: [(provider: any SMSProvider, gate: SMSProviderGate)]
-    private let suppressions: (any SMSSuppressionList)?
+    private let suppressions: (any SuppressionList)?
     private let clock: any WallClock
     private let logger: Logger
 
     /// Creates the channel; `providers` must not be empty.
     public init(
-        providers: [ProviderSlot], settings: Settings = Settings(), suppressions: (any SMSSuppressionList)? = nil,
+        providers: [ProviderSlot], settings: Settings = Settings(), suppressions: (any SuppressionList)? = nil,
         clock: any WallClock = SystemWallClock(), logger: Logger
     ) {
         precondition(!providers.isEmpty, "an SMS channel needs at least one provider")
@@ -92,8 +92,8 @@ public struct SMSChannel: Channel {
         }
         if let suppressions {
             do {
-                if let reason = try await suppressions.suppressionReason(for: message.to) {
-                    return .failure(DeliveryError(disposition: .suppressed, provider: "suppression-list", detail: "\(message.to) is suppressed: \(reason)"))
+                if let entry = try await suppressions.suppression(channel: .sms, address: message.to) {
+                    return .failure(DeliveryError(disposition: .suppressed, provider: "suppression-list", detail: "\(message.to) is suppressed: \(entry.reason)"))
                 }
             } catch {
                 return .failure(DeliveryError(disposition: .retry(after: nil), provider: "suppression-list", detail: "cannot read the suppression list: \(error)"))
@@ -122,7 +122,13 @@ public struct SMSChannel: Channel {
                 }
                 if failure.scope == .message {
                     if failure.error.disposition == .suppressed, let suppressions {
-                        try? await suppressions.suppress(message.to, reason: "\(provider.name) \(failure.error.code ?? ""): \(failure.error.detail)")
+                        let reason = "\(provider.name) \(failure.error.code ?? ""): \(failure.error.detail)"
+                        let entry = Suppression(channel: .sms, address: message.to, reason: reason, source: "provider:\(provider.name)", createdAt: clock.now())
+                        do {
+                            try await suppressions.suppress([entry])
+                        } catch {
+                            logger.error("cannot add an opted-out number to the suppression list", metadata: ["provider": "\(provider.name)", "error": "\(error)"])
+                        }
                     }
                     return .failure(failure.error)
                 }

@@ -5,7 +5,8 @@ import Foundation
 /// Implementations (SQLite, PostgreSQL) persist what ``DeliveryStateMachine`` decides and add
 /// only the concurrency control a shared queue needs: leases, compare-and-set on the lease owner,
 /// unique idempotency keys. Every method that changes more than one row does so in one transaction.
-public protocol Store: Sendable {
+/// A store is also the shared ``SuppressionList`` and ``InboundActivityLog`` of every process on it.
+public protocol Store: SuppressionList, InboundActivityLog {
     /// Applies pending schema migrations (idempotent).
     func migrate() async throws
 

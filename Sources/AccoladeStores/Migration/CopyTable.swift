@@ -24,6 +24,8 @@ public struct CopyTable: Sendable, Hashable {
         CopyTable(name: "deliveries", identity: ["id", "message_id", "position"]),
         CopyTable(name: "attempts", identity: ["id", "delivery_id", "number", "started_at"], generatedColumn: "id"),
         CopyTable(name: "receipts", identity: ["id", "delivery_id", "status", "received_at"], generatedColumn: "id"),
+        CopyTable(name: "suppressions", identity: ["channel", "address"]),
+        CopyTable(name: "inbound_activity", identity: ["channel", "address"]),
     ]
 
     /// SQLite tables that are bookkeeping of the SQLite store itself, never copied.

@@ -19,7 +19,7 @@ enum PostgresSchema {
     }
 
     /// Every migration, in order.
-    static let migrations: [(name: String, statements: [String])] = [("v1", v1), ("v2", v2), ("v3", v3)]
+    static let migrations: [(name: String, statements: [String])] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4)]
 
     static let createMigrationsTable = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -145,6 +145,29 @@ enum PostgresSchema {
         """
         CREATE INDEX receipts_event ON receipts(delivery_id, provider_event_id)
             WHERE provider_event_id IS NOT NULL
+        """,
+    ]
+
+    /// Recipients: per-channel suppression (opt-outs) and the last inbound message per address
+    /// (WhatsApp's customer-service window), keyed by (channel, address).
+    private static let v4: [String] = [
+        """
+        CREATE TABLE suppressions (
+            channel    TEXT COLLATE "C" NOT NULL,
+            address    TEXT COLLATE "C" NOT NULL,
+            reason     TEXT NOT NULL,
+            source     TEXT NOT NULL,
+            created_at BIGINT NOT NULL,
+            PRIMARY KEY (channel, address)
+        )
+        """,
+        """
+        CREATE TABLE inbound_activity (
+            channel         TEXT COLLATE "C" NOT NULL,
+            address         TEXT COLLATE "C" NOT NULL,
+            last_inbound_at BIGINT NOT NULL,
+            PRIMARY KEY (channel, address)
+        )
         """,
     ]
 }

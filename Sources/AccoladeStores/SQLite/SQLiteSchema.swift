@@ -10,6 +10,7 @@ enum SQLiteSchema {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
+        migrator.registerMigration("v3", migrate: v3)
         return migrator
     }
 
@@ -113,6 +114,29 @@ enum SQLiteSchema {
                     WHERE provider_message_id IS NOT NULL;
                 CREATE INDEX receipts_event ON receipts(delivery_id, provider_event_id)
                     WHERE provider_event_id IS NOT NULL;
+                """)
+    }
+
+    /// Recipients: per-channel suppression (opt-outs) and the last inbound message per address
+    /// (WhatsApp's customer-service window). Keyed by (channel, address): one row per person and
+    /// channel, however often they write or opt out.
+    private static func v3(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE suppressions (
+                    channel    TEXT NOT NULL,
+                    address    TEXT NOT NULL,
+                    reason     TEXT NOT NULL,
+                    source     TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    PRIMARY KEY (channel, address)
+                ) WITHOUT ROWID;
+                CREATE TABLE inbound_activity (
+                    channel         TEXT NOT NULL,
+                    address         TEXT NOT NULL,
+                    last_inbound_at INTEGER NOT NULL,
+                    PRIMARY KEY (channel, address)
+                ) WITHOUT ROWID;
                 """)
     }
 }
