@@ -32,7 +32,7 @@ struct AppContext {
             let qr = try qrArtifacts(config)
             channels += try emailChannels(
                 config.channels, driver: d, qrSource: qrSource(qr, store: store, templates: templates), logger: logger)
-            channels += try smsChannels(config, driver: d, logger: logger)
+            channels += try smsChannels(config, driver: d, suppressions: store, logger: logger)
             channels += qrChannels(qr, logger: logger)
         }
         return AppContext(
