@@ -13,7 +13,8 @@ extension AppContext {
 
     /// The SMTP channel, when `channels.email` is configured.
     static func emailChannels(
-        _ config: ChannelsConfig, driver: CurlMultiDriver, qrSource: (any QRArtifactSource)? = nil, logger: Logger
+        _ config: ChannelsConfig, driver: CurlMultiDriver, qrSource: (any QRArtifactSource)? = nil,
+        suppressions: (any SuppressionList)? = nil, logger: Logger
     ) throws -> [any Channel] {
         guard let email = config.email else { return [] }
         let settings = SMTPSettings(
@@ -22,7 +23,7 @@ extension AppContext {
             connectTimeout: .milliseconds(Int(email.connectTimeout * 1000)),
             timeout: .milliseconds(Int(email.timeout * 1000)), maxConnections: email.maxConnections)
         do {
-            return [try SMTPEmailChannel(settings: settings, driver: driver, logger: logger, qrSource: qrSource)]
+            return [try SMTPEmailChannel(settings: settings, driver: driver, logger: logger, qrSource: qrSource, suppressions: suppressions)]
         } catch {
             throw CommandFailure(message: "configuration error at channels.email: \(error)")
         }

@@ -31,7 +31,8 @@ struct AppContext {
             // One QR drawing function for the QR channel and for email's inline cid:qr@accolade image.
             let qr = try qrArtifacts(config)
             channels += try emailChannels(
-                config.channels, driver: d, qrSource: qrSource(qr, store: store, templates: templates), logger: logger)
+                config.channels, driver: d, qrSource: qrSource(qr, store: store, templates: templates), suppressions: store,
+                logger: logger)
             channels += try smsChannels(config, driver: d, suppressions: store, logger: logger)
             channels += qrChannels(qr, logger: logger)
         }

@@ -10,13 +10,14 @@ import Testing
 struct SMSWebhookTests {
     static let authToken = "12345678901234567890123456789012"
     static let dlrKey = KannelDLRToken(secret: "dlr-test-secret")
+    static let inboundToken = "mo-token-0123456789abcdef"
 
     static func handlers(_ store: any Store) -> [any WebhookHandler] {
         var logger = Logger(label: "webhook-test")
         logger.logLevel = .critical
         return [
             TwilioWebhook(authTokens: [authToken], store: store, logger: logger),
-            KannelWebhook(tokens: [dlrKey], store: store, logger: logger),
+            KannelWebhook(tokens: [dlrKey], inboundTokens: [inboundToken], store: store, logger: logger),
         ]
     }
 
@@ -82,6 +83,57 @@ struct SMSWebhookTests {
         // Out of order: an "accepted by SMSC" after "delivered" is history only.
         #expect(try await server.request("GET", "/v1/webhooks/kannel/dlr?token=\(token)&status=4", token: nil).status == 200)
         #expect(try await state(server, message) == .delivered)
+        await server.stop()
+    }
+
+    /// Posts a Twilio incoming-message webhook, signed unless `signed` is false.
+    func twilioInbound(_ server: APITestServer, from: String, body: String, signed: Bool = true) async throws -> Int {
+        let form: [(String, String)] = [
+            ("MessageSid", "SM99"), ("AccountSid", "AC1"), ("From", from), ("To", "+15005550006"), ("Body", body),
+        ]
+        let url = "https://rewards.example.test/v1/webhooks/twilio/inbound"
+        var headers = ["Content-Type": "application/x-www-form-urlencoded"]
+        if signed { headers["X-Twilio-Signature"] = TwilioSignature.compute(url: url, parameters: form, authToken: Self.authToken) }
+        let r = try await server.request(
+            "POST", "/v1/webhooks/twilio/inbound", body: Array(FormURLEncoding.encode(form).utf8), token: nil, headers: headers)
+        if r.status == 200 { #expect(r.text.contains("<Response></Response>")) }
+        return r.status
+    }
+
+    @Test("a signed Twilio STOP suppresses the number, START lifts it; unsigned and ordinary replies change nothing")
+    func twilioOptOut() async throws {
+        let server = try await APITestServer(webhookFactory: Self.handlers)
+        let number = "+6281234567890"
+        #expect(try await twilioInbound(server, from: number, body: "STOP", signed: false) == 403)
+        #expect(try await server.store.suppression(channel: .sms, address: number) == nil)
+        #expect(try await twilioInbound(server, from: number, body: "please stop texting me") == 200)
+        #expect(try await server.store.suppression(channel: .sms, address: number) == nil)
+        #expect(try await twilioInbound(server, from: number, body: " Stop. ") == 200)
+        let entry = try #require(try await server.store.suppression(channel: .sms, address: number))
+        #expect(entry.reason == "replied STOP.")
+        #expect(entry.source == "inbound:twilio")
+        #expect(try await server.store.suppression(channel: .whatsapp, address: number) == nil)
+        #expect(try await twilioInbound(server, from: number, body: "START") == 200)
+        #expect(try await server.store.suppression(channel: .sms, address: number) == nil)
+        #expect(try await twilioInbound(server, from: "not-a-number", body: "STOP") == 400)
+        await server.stop()
+    }
+
+    @Test("Kannel MO with the inbound token applies STOP/UNSUBSCRIBE; a wrong or missing token is 403")
+    func kannelOptOut() async throws {
+        let server = try await APITestServer(webhookFactory: Self.handlers)
+        let wrong = try await server.request("GET", "/v1/webhooks/kannel/inbound?token=nope&from=%2B628111&text=STOP", token: nil)
+        #expect(wrong.status == 403)
+        let missing = try await server.request("GET", "/v1/webhooks/kannel/inbound?from=%2B628111&text=STOP", token: nil)
+        #expect(missing.status == 403)
+        // Kannel may report the sender with a 00 international prefix.
+        let ok = try await server.request(
+            "GET", "/v1/webhooks/kannel/inbound?token=\(Self.inboundToken)&from=006281111111111&text=unsubscribe", token: nil)
+        #expect(ok.status == 200)
+        #expect(ok.text.isEmpty)
+        #expect(try await server.store.suppression(channel: .sms, address: "+6281111111111")?.source == "inbound:kannel")
+        let listed = try await server.store.suppressions(channel: .sms, after: nil, limit: 10)
+        #expect(listed.map(\.address) == ["+6281111111111"])
         await server.stop()
     }
 }

@@ -162,7 +162,7 @@ struct SQLiteToPostgresRuleTests {
         defer { folder.remove() }
         let store = try await SQLiteStore.open(path: folder.path("s.sqlite"), logger: testLogger)
         let plan = try await store.pool.read { try SQLiteToPostgresCopier.plan($0, now: 0) }
-        #expect(plan.tables.map(\.0.name) == ["messages", "deliveries", "attempts", "receipts"])
+        #expect(plan.tables.map(\.0.name) == ["messages", "deliveries", "attempts", "receipts", "suppressions", "inbound_activity"])
         #expect(plan.liveLeases == nil)
         try await store.pool.write { try $0.execute(sql: "CREATE TABLE extra (x INTEGER)") }
         await #expect(throws: CopyError.unknownTable("extra")) {

@@ -22,17 +22,21 @@ public struct SMTPEmailChannel: Channel {
     private let logger: Logger
     private let composer = MIMEComposer()
     private let qrSource: (any QRArtifactSource)?
+    private let suppressions: (any SuppressionList)?
 
     /// Creates the channel; throws when the settings are invalid (the error names the field).
     ///
     /// - Parameter qrSource: where inline QR codes come from; nil makes a `cid:qr@accolade`
     ///   reference a permanent failure (configure `channels.qr`).
+    /// - Parameter suppressions: addresses (lower-cased) that must not be mailed; checked before
+    ///   composing, a suppressed recipient's delivery ends `skipped`.
     public init(
         settings: SMTPSettings, driver: CurlMultiDriver, logger: Logger, providerName: String = "smtp",
-        qrSource: (any QRArtifactSource)? = nil
+        qrSource: (any QRArtifactSource)? = nil, suppressions: (any SuppressionList)? = nil
     ) throws(ValidationError) {
         sender = try settings.validated()
         self.qrSource = qrSource
+        self.suppressions = suppressions
         self.settings = settings
         self.driver = driver
         self.logger = logger
@@ -65,6 +69,15 @@ public struct SMTPEmailChannel: Channel {
     private func attempt(_ request: DeliveryRequest) async -> Result<DeliveryReceipt, DeliveryError> {
         guard case .email(let email) = request.content else {
             return .failure(permanent("content is not an email; route this delivery to the email channel only with email templates"))
+        }
+        if let suppressions, let address = request.recipient.email {
+            do {
+                if let entry = try await suppressions.suppression(channel: .email, address: address.lowercased()) {
+                    return .failure(DeliveryError(disposition: .suppressed, provider: "suppression-list", detail: "\(address) is suppressed: \(entry.reason)"))
+                }
+            } catch {
+                return .failure(DeliveryError(disposition: .retry(after: nil), provider: "suppression-list", detail: "cannot read the suppression list: \(error)"))
+            }
         }
         let images: [InlineImage]
         switch await inlineImages(for: email, messageID: request.messageID) {

@@ -148,15 +148,22 @@ public struct KannelProviderConfig: Sendable, Hashable, CustomStringConvertible 
     public var dlrMask: Int
     /// Key for the per-delivery DLR tokens (secret); derived from ``password`` when absent.
     public var dlrSecret: String?
+    /// The `token` Kannel's `sms-service` `get-url` must carry for inbound messages (STOP/START)
+    /// to be accepted at `/v1/webhooks/kannel/inbound` (secret). Inbound is refused without it.
+    public var inboundToken: String?
 
     /// Creates Kannel settings.
-    public init(sendsmsURL: String, username: String, password: String, from: String? = nil, dlrMask: Int = 31, dlrSecret: String? = nil) {
+    public init(
+        sendsmsURL: String, username: String, password: String, from: String? = nil, dlrMask: Int = 31, dlrSecret: String? = nil,
+        inboundToken: String? = nil
+    ) {
         self.sendsmsURL = sendsmsURL
         self.username = username
         self.password = password
         self.from = from
         self.dlrMask = dlrMask
         self.dlrSecret = dlrSecret
+        self.inboundToken = inboundToken
     }
 
     init(_ node: ConfigNode, path: String) throws(ConfigError) {
@@ -172,11 +179,17 @@ public struct KannelProviderConfig: Sendable, Hashable, CustomStringConvertible 
         if let secret = dlrSecret, secret.utf8.count < 16 {
             throw ConfigError(path: "\(path).dlr_secret", reason: "must be at least 16 characters (it keys the unguessable DLR tokens)")
         }
+        inboundToken = try node.string("inbound_token")
+        if let token = inboundToken, token.utf8.count < 16 || !token.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
+            throw ConfigError(
+                path: "\(path).inbound_token",
+                reason: "must be at least 16 letters, digits, - or _ (it goes into Kannel's get-url unescaped), e.g. from `openssl rand -hex 16`")
+        }
     }
 
     /// The settings with the password and DLR secret masked.
     public var description: String {
-        "kannel sendsms_url: \(sendsmsURL), username: \(username), password: ••••, from: \(from ?? "-"), dlr_mask: \(dlrMask)\(dlrSecret == nil ? "" : ", dlr_secret: ••••")"
+        "kannel sendsms_url: \(sendsmsURL), username: \(username), password: ••••, from: \(from ?? "-"), dlr_mask: \(dlrMask)\(dlrSecret == nil ? "" : ", dlr_secret: ••••")\(inboundToken == nil ? "" : ", inbound_token: ••••")"
     }
 }
 

@@ -119,7 +119,8 @@ enum SQLiteSchema {
 
     /// Recipients: per-channel suppression (opt-outs) and the last inbound message per address
     /// (WhatsApp's customer-service window). Keyed by (channel, address): one row per person and
-    /// channel, however often they write or opt out.
+    /// channel, however often they write or opt out. Rowid tables: the SQLite → PostgreSQL copier
+    /// pages by rowid.
     private static func v3(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -130,13 +131,13 @@ enum SQLiteSchema {
                     source     TEXT NOT NULL,
                     created_at INTEGER NOT NULL,
                     PRIMARY KEY (channel, address)
-                ) WITHOUT ROWID;
+                );
                 CREATE TABLE inbound_activity (
                     channel         TEXT NOT NULL,
                     address         TEXT NOT NULL,
                     last_inbound_at INTEGER NOT NULL,
                     PRIMARY KEY (channel, address)
-                ) WITHOUT ROWID;
+                );
                 """)
     }
 }
