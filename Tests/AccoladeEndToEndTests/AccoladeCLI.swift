@@ -16,10 +16,11 @@ final class Workspace: @unchecked Sendable {
         return URL(fileURLWithPath: exe).deletingLastPathComponent().appendingPathComponent("accolade").path
     }()
 
-    /// Creates a workspace whose email channel points at `smtpPort`.
+    /// Creates a workspace whose email channel points at `smtpPort`; `channels` adds YAML lines
+    /// under `channels:` (indented by four spaces) and `extra` top-level sections (`server:`).
     init(
         smtpPort: Int, timeout: String = "5s", maxAttempts: Int = 4, lease: String = "3s", grace: String = "2s",
-        concurrency: Int = 32, postgresURL: String? = nil
+        concurrency: Int = 32, postgresURL: String? = nil, channels: String = "", extra: String = ""
     ) throws {
         directory = try TemporaryDirectory()
         configPath = directory.url.appendingPathComponent("accolade.yml").path
@@ -38,6 +39,7 @@ final class Workspace: @unchecked Sendable {
                   connect_timeout: 2s
                   timeout: \(timeout)
                   max_connections: 8
+            \(channels)
             worker:
               concurrency: \(concurrency)
               batch_size: 64
@@ -45,6 +47,7 @@ final class Workspace: @unchecked Sendable {
               poll_interval: 50ms
               shutdown_grace: \(grace)
               retry: { max_attempts: \(maxAttempts), base_delay: 100ms, max_delay: 400ms }
+            \(extra)
             """
         try yaml.write(toFile: configPath, atomically: true, encoding: .utf8)
     }

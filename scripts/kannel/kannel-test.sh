@@ -9,7 +9,8 @@
 # Every port is picked free on 127.0.0.1; logs, PID files and the message store live in DIR
 # (a new temporary folder when omitted). fakesmsc writes each message it receives to
 # DIR/fakesmsc.log ("Got message N: <from to text …>"). Set ACCOLADE_KANNEL_MO_URL before `start`
-# to have replies (MO messages, e.g. STOP) forwarded there as GET ?from=&to=&text=.
+# to have replies (MO messages, e.g. STOP) forwarded there as GET ?from=&to=&text= (appended with
+# & when the URL has a query already); `mo DIR FROM TEXT` makes fakesmsc send one such reply.
 # Exports: ACCOLADE_KANNEL_DIR, ACCOLADE_KANNEL_SENDSMS_URL, ACCOLADE_KANNEL_USERNAME,
 # ACCOLADE_KANNEL_PASSWORD, ACCOLADE_KANNEL_ADMIN_URL, ACCOLADE_KANNEL_FAKESMSC_LOG.
 # Exit status 3 from `start` means the Kannel binaries are not installed (tests skip on it).
@@ -50,12 +51,15 @@ stop_pid() {
   rm -f "$file"
 }
 
-# Starts fakesmsc against bearerbox's SMSC port: no generated traffic (-m 0), prints what it gets.
+# Starts fakesmsc against bearerbox's SMSC port and prints what it gets. Without arguments it
+# generates no traffic (-m 0); `start_smsc FROM TEXT` has it send that one mobile-originated
+# message first (a handset replying), then keep receiving.
 start_smsc() {
-  local port
+  local port count=0 message="1 2 text x"
   port=$(cat "$dir/smsc.port")
+  if [ $# -eq 2 ]; then count=1; message="$1 $(cat "$dir/shortcode" 2>/dev/null || echo 12345) text $2"; fi
   # setsid: a terminal's Ctrl-C or the caller's process group must not take it down mid-test.
-  setsid "$fakesmsc" -H 127.0.0.1 -r "$port" -i 0.01 -m 0 "1 2 text x" >>"$dir/fakesmsc.log" 2>&1 </dev/null &
+  setsid "$fakesmsc" -H 127.0.0.1 -r "$port" -i 0.01 -m "$count" "$message" >>"$dir/fakesmsc.log" 2>&1 </dev/null &
   echo $! >"$dir/fakesmsc.pid"
   # fakesmsc connects out to bearerbox; wait until bearerbox reports the SMSC online.
   for _ in $(seq 100); do
@@ -82,7 +86,9 @@ case "${1:-}" in
     password=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
     echo "$admin_port" >"$dir/admin.port"; echo "$smsc_port" >"$dir/smsc.port"; echo "$admin_password" >"$dir/admin.password"
     if [ -n "${ACCOLADE_KANNEL_MO_URL:-}" ]; then
-      mo="get-url = \"${ACCOLADE_KANNEL_MO_URL}?from=%p&to=%P&text=%a&ts=%T\""
+      # A URL that already has a query (e.g. ?token=…) gets the parameters appended with &.
+      case "$ACCOLADE_KANNEL_MO_URL" in *\?*) sep='\&' ;; *) sep='?' ;; esac
+      mo="get-url = \"${ACCOLADE_KANNEL_MO_URL}${sep}from=%p\&to=%P\&text=%a\&ts=%T\""
     else
       mo='text = "No service specified"'
     fi
@@ -118,6 +124,14 @@ case "${1:-}" in
     dir=${2:?usage: stop-smsc DIR}
     stop_pid "$dir/fakesmsc.pid"
     ;;
+  mo)
+    # mo DIR FROM TEXT: restart the fake SMSC so it sends one MO message (e.g. STOP) from FROM.
+    dir=${2:?usage: mo DIR FROM TEXT}
+    from=${3:?usage: mo DIR FROM TEXT}
+    text=${4:?usage: mo DIR FROM TEXT}
+    stop_pid "$dir/fakesmsc.pid"
+    start_smsc "$from" "$text"
+    ;;
   start-smsc)
     dir=${2:?usage: start-smsc DIR}
     [ -f "$dir/fakesmsc.pid" ] && kill -0 "$(cat "$dir/fakesmsc.pid")" 2>/dev/null && exit 0
@@ -133,5 +147,5 @@ case "${1:-}" in
     if [ "${ACCOLADE_KANNEL_KEEP_DIR:-}" != 1 ]; then rm -rf "$dir"; fi
     ;;
   *)
-    echo "usage: $0 start [DIR] | stop DIR | stop-smsc DIR | start-smsc DIR" >&2; exit 2 ;;
+    echo "usage: $0 start [DIR] | stop DIR | stop-smsc DIR | start-smsc DIR | mo DIR FROM TEXT" >&2; exit 2 ;;
 esac

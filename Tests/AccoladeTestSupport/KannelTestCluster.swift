@@ -1,24 +1,25 @@
-import AccoladeTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// A throw-away Kannel (bearerbox + smsbox + fakesmsc) started with `scripts/kannel/kannel-test.sh`.
-final class KannelTestCluster: @unchecked Sendable {
-    static let script = TestServer.repositoryRoot.appendingPathComponent("scripts/kannel/kannel-test.sh").path
+public final class KannelTestCluster: @unchecked Sendable {
+    public static let script = TestServer.repositoryRoot.appendingPathComponent("scripts/kannel/kannel-test.sh").path
     /// The Debian binaries the script needs; the integration suite is skipped without them.
-    static let binariesPresent = ["/usr/sbin/bearerbox", "/usr/sbin/smsbox", "/usr/lib/kannel/test/fakesmsc"]
+    public static let binariesPresent = ["/usr/sbin/bearerbox", "/usr/sbin/smsbox", "/usr/lib/kannel/test/fakesmsc"]
         .allSatisfy { FileManager.default.isExecutableFile(atPath: $0) }
 
-    let directory: String
-    let sendsmsURL: String
-    let username: String
-    let password: String
-    let fakesmscLog: String
+    public let directory: String
+    public let sendsmsURL: String
+    public let username: String
+    public let password: String
+    public let fakesmscLog: String
 
-    init() throws {
-        let exports = try Self.run(["start"])
+    /// Starts a cluster; with `moURL`, mobile-originated messages (see ``sendMO(from:text:)``) are
+    /// forwarded there by an `sms-service` `get-url` as `…&from=%p&to=%P&text=%a&ts=%T`.
+    public init(moURL: String? = nil) throws {
+        let exports = try Self.run(["start"], environment: moURL.map { ["ACCOLADE_KANNEL_MO_URL": $0] } ?? [:])
         func value(_ name: String) throws -> String {
             for line in exports.split(separator: "\n") where line.hasPrefix("export \(name)=") {
                 return String(line.dropFirst("export \(name)=".count))
@@ -35,20 +36,23 @@ final class KannelTestCluster: @unchecked Sendable {
     deinit { stop() }
 
     /// Stops every process by PID and removes the directory (idempotent).
-    func stop() { _ = try? Self.run(["stop", directory]) }
+    public func stop() { _ = try? Self.run(["stop", directory]) }
     /// Stops the fake SMSC: Kannel then answers "3: Queued for later delivery".
-    func stopSMSC() throws { _ = try Self.run(["stop-smsc", directory]) }
+    public func stopSMSC() throws { _ = try Self.run(["stop-smsc", directory]) }
     /// Starts it again; queued messages flow.
-    func startSMSC() throws { _ = try Self.run(["start-smsc", directory]) }
+    public func startSMSC() throws { _ = try Self.run(["start-smsc", directory]) }
+
+    /// Has the fake SMSC send one mobile-originated message from `from` (a handset replying).
+    public func sendMO(from: String, text: String) throws { _ = try Self.run(["mo", directory, from, text]) }
 
     /// Messages fakesmsc has printed so far, in order.
-    func received() -> [FakeSMSCMessage] {
+    public func received() -> [FakeSMSCMessage] {
         guard let text = try? String(contentsOfFile: fakesmscLog, encoding: .utf8) else { return [] }
         return text.split(separator: "\n").compactMap(FakeSMSCMessage.init(logLine:))
     }
 
     /// Waits (bounded) until fakesmsc has printed at least `count` messages; returns them all.
-    func waitForMessages(_ count: Int, timeout: Duration = .seconds(20)) async throws -> [FakeSMSCMessage] {
+    public func waitForMessages(_ count: Int, timeout: Duration = .seconds(20)) async throws -> [FakeSMSCMessage] {
         let deadline = ContinuousClock.now + timeout
         while true {
             let messages = received()
@@ -62,7 +66,7 @@ final class KannelTestCluster: @unchecked Sendable {
     /// posix_spawn + waitpid rather than `Process`: the script exits at once while the daemons
     /// it started live on, and `Process.waitUntilExit()` was seen never to notice that exit when
     /// called from a test (the child stayed a zombie), hanging the suite.
-    private static func run(_ arguments: [String]) throws -> String {
+    private static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kannel-run-\(UUID().uuidString)")
         let outPath = scratch.path + ".out"
         let errPath = scratch.path + ".err"
@@ -89,7 +93,18 @@ final class KannelTestCluster: @unchecked Sendable {
         var cArgs = argv.map { strdup($0) } + [nil]
         defer { for arg in cArgs { free(arg) } }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/bash", &actions, &attributes, &cArgs, environ)
+        // The caller's environment plus `environment` (not setenv: tests run concurrently).
+        var entries: [String] = []
+        var index = 0
+        while let entry = environ[index] {
+            let text = String(cString: entry)
+            if !environment.keys.contains(where: { text.hasPrefix($0 + "=") }) { entries.append(text) }
+            index += 1
+        }
+        entries += environment.map { "\($0.key)=\($0.value)" }
+        var cEnv = entries.map { strdup($0) } + [nil]
+        defer { for entry in cEnv { free(entry) } }
+        let spawned = posix_spawn(&pid, "/bin/bash", &actions, &attributes, &cArgs, &cEnv)
         guard spawned == 0 else { throw KannelClusterError.scriptFailed(arguments.joined(separator: " "), "posix_spawn failed: \(spawned)") }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
@@ -103,11 +118,11 @@ final class KannelTestCluster: @unchecked Sendable {
     }
 }
 
-enum KannelClusterError: Error, CustomStringConvertible {
+public enum KannelClusterError: Error, CustomStringConvertible {
     case scriptFailed(String, String)
     case missingExport(String, String)
 
-    var description: String {
+    public var description: String {
         switch self {
         case .scriptFailed(let args, let stderr): "kannel-test.sh \(args) failed: \(stderr)"
         case .missingExport(let name, let out): "kannel-test.sh start printed no \(name): \(out)"
@@ -117,8 +132,9 @@ enum KannelClusterError: Error, CustomStringConvertible {
 
 /// One message as fakesmsc prints it: `Got message N: <from to text …>`, `… ucs-2 %xx…>` or,
 /// for a part of a concatenated message, `… udh %05%00%03<ref><total><seq> data %xx…>`.
-struct FakeSMSCMessage: Sendable, Hashable {
-    enum Body: Sendable, Hashable {
+public struct FakeSMSCMessage: Sendable, Hashable {
+    /// What fakesmsc printed after the addresses.
+    public enum Body: Sendable, Hashable {
         /// A single GSM message, as UTF-8 text.
         case text(String)
         /// A single UCS-2 message, UTF-16BE bytes.
@@ -128,11 +144,15 @@ struct FakeSMSCMessage: Sendable, Hashable {
         case part(ref: UInt8, total: UInt8, seq: UInt8, data: [UInt8])
     }
 
-    let from: String
-    let to: String
-    let body: Body
+    /// Sender as printed.
+    public let from: String
+    /// Receiver as printed.
+    public let to: String
+    /// The body.
+    public let body: Body
 
-    init?(logLine: Substring) {
+    /// Parses one fakesmsc log line; nil for other lines.
+    public init?(logLine: Substring) {
         guard let start = logLine.range(of: "Got message "), let open = logLine[start.upperBound...].range(of: ": <"), logLine.hasSuffix(">") else {
             return nil
         }
@@ -157,7 +177,7 @@ struct FakeSMSCMessage: Sendable, Hashable {
         }
     }
 
-    static func urlDecode(_ text: Substring) -> [UInt8] {
+    public static func urlDecode(_ text: Substring) -> [UInt8] {
         var out: [UInt8] = []
         let bytes = Array(text.utf8)
         var i = 0
@@ -175,13 +195,13 @@ struct FakeSMSCMessage: Sendable, Hashable {
         return out
     }
 
-    static func utf16BE(_ bytes: [UInt8]) -> String {
+    public static func utf16BE(_ bytes: [UInt8]) -> String {
         let units = stride(from: 0, to: bytes.count - 1, by: 2).map { UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]) }
         return String(decoding: units, as: UTF16.self)
     }
 
     /// Single messages and reassembled concatenated ones, decoded, in order of completion.
-    static func texts(_ messages: [FakeSMSCMessage], ucs2Parts: Bool = false) -> [String] {
+    public static func texts(_ messages: [FakeSMSCMessage], ucs2Parts: Bool = false) -> [String] {
         var texts: [String] = []
         var pending: [UInt8: [UInt8: [UInt8]]] = [:]
         for message in messages {
