@@ -34,6 +34,36 @@ struct SMSEncodingTests {
         #expect(analysis.segments == segments)
     }
 
+    @Test("the ASCII fast path agrees with per-scalar costs and greedy part filling")
+    func asciiFastPathMatchesTheRule() {
+        // A fixed LCG: the same 300 texts every run, mixing basic, extension (2-septet) characters and CR LF.
+        var seed: UInt64 = 0x5EED
+        let alphabet = Array("abcXYZ019 .,!?@$_\r\n[]{}~^|\\")
+        for _ in 0..<300 {
+            seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let length = Int(seed >> 33) % 420
+            var text = ""
+            for _ in 0..<length {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                text.append(alphabet[Int(seed >> 33) % alphabet.count])
+            }
+            let costs = text.unicodeScalars.map { GSM7Alphabet.septets($0) ?? 0 }
+            let units = costs.reduce(0, +)
+            var parts = units == 0 ? 0 : 1
+            if units > 160 {
+                var used = 0
+                for cost in costs {
+                    if used + cost > 153 { parts += 1; used = 0 }
+                    used += cost
+                }
+            }
+            let analysis = SMSAnalysis(text)
+            #expect(analysis.encoding == .gsm7)
+            #expect(analysis.units == units, "\(text.debugDescription)")
+            #expect(analysis.segments == parts, "\(text.debugDescription)")
+        }
+    }
+
     @Test("an escape pair is never split across parts")
     func escapePairNotSplit() {
         // Part 1 ends after 152 septets: the ESC pair of '€' would make it 154.

@@ -183,17 +183,24 @@ public struct SMSChannel: Channel {
     }
 
     private func record(_ outcome: Result<DeliveryReceipt, DeliveryError>, request: DeliveryRequest, elapsed: Duration) {
-        var metadata: Logger.Metadata = ["delivery.id": "\(request.deliveryID)", "delivery.attempt": "\(request.attempt)", "channel": "sms"]
+        func base() -> Logger.Metadata {
+            ["delivery.id": "\(request.deliveryID)", "delivery.attempt": "\(request.attempt)", "channel": "sms"]
+        }
         let label: String
         let provider: String
         switch outcome {
         case .success(let receipt):
             label = "sent"
             provider = receipt.provider
-            metadata["provider"] = "\(receipt.provider)"
-            metadata["provider.message_id"] = "\(receipt.providerMessageID ?? "")"
-            logger.debug("sms accepted", metadata: metadata)
+            // The success line is debug: skip building its metadata on the hot path otherwise.
+            if logger.logLevel <= .debug {
+                var metadata = base()
+                metadata["provider"] = "\(receipt.provider)"
+                metadata["provider.message_id"] = "\(receipt.providerMessageID ?? "")"
+                logger.debug("sms accepted", metadata: metadata)
+            }
         case .failure(let error):
+            var metadata = base()
             label = switch error.disposition {
             case .retry: "retry"
             case .rateLimited: "rate_limited"

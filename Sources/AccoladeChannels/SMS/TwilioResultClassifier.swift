@@ -23,7 +23,7 @@ public enum TwilioResultClassifier {
     public static func classify(_ result: CurlResult, provider: String, now: Date) -> Result<DeliveryReceipt, SMSProviderFailure> {
         guard result.isSuccess else { return .failure(transport(result, provider: provider)) }
         let status = result.responseCode
-        let body = try? JSONDecoder().decode(Body.self, from: Data(result.body))
+        let body = Body(result.body)
         if (200..<300).contains(status) {
             guard let sid = body?.sid, !sid.isEmpty else {
                 return .failure(failure(.retry(after: nil), provider, "\(status)", "answer \(status) without a message sid; is base_url a Twilio API?", .provider))
@@ -83,22 +83,21 @@ public enum TwilioResultClassifier {
         return printable.count > 200 ? String(printable.prefix(200)) + "…" : printable
     }
 
-    /// The fields Accolade reads from success and error bodies.
-    private struct Body: Decodable {
+    /// The fields Accolade reads from success and error bodies. Parsed with Core's JSON parser
+    /// rather than `JSONDecoder`: this runs once per SMS, and the decoder's setup dominated it.
+    private struct Body {
         var sid: String?
         var status: String?
         var code: Int?
         var message: String?
 
-        enum CodingKeys: String, CodingKey { case sid, status, code, message }
-
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            sid = try? c.decodeIfPresent(String.self, forKey: .sid)
+        init?(_ bytes: [UInt8]) {
+            guard let object = (try? JSONValue(jsonText: String(decoding: bytes, as: UTF8.self)))?.objectValue else { return nil }
+            sid = object["sid"]?.stringValue
             // Success bodies have a string `status`; error bodies an integer one.
-            status = try? c.decodeIfPresent(String.self, forKey: .status)
-            code = try? c.decodeIfPresent(Int.self, forKey: .code)
-            message = try? c.decodeIfPresent(String.self, forKey: .message)
+            status = object["status"]?.stringValue
+            if case .int(let n)? = object["code"] { code = Int(exactly: n) }
+            message = object["message"]?.stringValue
         }
     }
 }

@@ -39,6 +39,10 @@ public struct SMSAnalysis: Sendable, Hashable {
 
     /// Analyses `text` as an SMS body.
     public init(_ text: String) {
+        if let fast = Self.asciiGSM(text) {
+            self = fast
+            return
+        }
         var offending: [OffendingCharacter] = []
         // Per-character costs in septets; discarded if UCS-2 turns out to be needed.
         var costs: [Int] = []
@@ -74,6 +78,52 @@ public struct SMSAnalysis: Sendable, Hashable {
             segments = Self.count(costs: clusterCosts, single: 70, part: 67)
         }
         nonGSMCharacters = offending
+    }
+
+    /// Septets per ASCII byte (0: not in GSM 03.38), from ``GSM7Alphabet``.
+    private static let asciiCosts: [UInt8] = (0..<128).map { UInt8(GSM7Alphabet.septets(Unicode.Scalar(UInt8($0))) ?? 0) }
+
+    /// The common case without any `Character` work: an all-ASCII text that GSM-7 can carry
+    /// (each scalar is one byte, so the per-scalar costs are per byte). Nil sends the text
+    /// through the general path, which also finds the offending characters.
+    private static func asciiGSM(_ text: String) -> SMSAnalysis? {
+        var text = text
+        return text.withUTF8 { bytes -> SMSAnalysis? in
+            var units = 0
+            for byte in bytes {
+                guard byte < 0x80 else { return nil }
+                let cost = Int(asciiCosts[Int(byte)])
+                guard cost > 0 else { return nil }
+                units += cost
+            }
+            let segments: Int
+            if units == 0 {
+                segments = 0
+            } else if units <= 160 {
+                segments = 1
+            } else {
+                // Greedy part filling, as ``count(costs:single:part:)``: an escape pair never splits.
+                var parts = 1
+                var used = 0
+                for byte in bytes {
+                    let cost = Int(asciiCosts[Int(byte)])
+                    if used + cost > 153 {
+                        parts += 1
+                        used = 0
+                    }
+                    used += cost
+                }
+                segments = parts
+            }
+            return SMSAnalysis(encoding: .gsm7, units: units, segments: segments, nonGSMCharacters: [])
+        }
+    }
+
+    private init(encoding: Encoding, units: Int, segments: Int, nonGSMCharacters: [OffendingCharacter]) {
+        self.encoding = encoding
+        self.units = units
+        self.segments = segments
+        self.nonGSMCharacters = nonGSMCharacters
     }
 
     /// Greedy part filling over indivisible costs.
