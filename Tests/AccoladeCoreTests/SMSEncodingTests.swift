@@ -34,11 +34,11 @@ struct SMSEncodingTests {
         #expect(analysis.segments == segments)
     }
 
-    @Test("the ASCII fast path agrees with per-scalar costs and greedy part filling")
+    @Test("the GSM-7 fast path agrees with per-scalar costs and greedy part filling")
     func asciiFastPathMatchesTheRule() {
         // A fixed LCG: the same 300 texts every run, mixing basic, extension (2-septet) characters and CR LF.
         var seed: UInt64 = 0x5EED
-        let alphabet = Array("abcXYZ019 .,!?@$_\r\n[]{}~^|\\")
+        let alphabet = Array("abcXYZ019 .,!?@$_\r\n[]{}~^|\\€äöüÄÖÜßéñ")
         for _ in 0..<300 {
             seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             let length = Int(seed >> 33) % 420

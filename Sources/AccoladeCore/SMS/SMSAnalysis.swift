@@ -39,7 +39,7 @@ public struct SMSAnalysis: Sendable, Hashable {
 
     /// Analyses `text` as an SMS body.
     public init(_ text: String) {
-        if let fast = Self.asciiGSM(text) {
+        if let fast = Self.gsmFastPath(text) {
             self = fast
             return
         }
@@ -80,43 +80,42 @@ public struct SMSAnalysis: Sendable, Hashable {
         nonGSMCharacters = offending
     }
 
-    /// Septets per ASCII byte (0: not in GSM 03.38), from ``GSM7Alphabet``.
+    /// Septets per ASCII scalar (0: not in GSM 03.38), from ``GSM7Alphabet``.
     private static let asciiCosts: [UInt8] = (0..<128).map { UInt8(GSM7Alphabet.septets(Unicode.Scalar(UInt8($0))) ?? 0) }
 
-    /// The common case without any `Character` work: an all-ASCII text that GSM-7 can carry
-    /// (each scalar is one byte, so the per-scalar costs are per byte). Nil sends the text
-    /// through the general path, which also finds the offending characters.
-    private static func asciiGSM(_ text: String) -> SMSAnalysis? {
-        var text = text
-        return text.withUTF8 { bytes -> SMSAnalysis? in
-            var units = 0
-            for byte in bytes {
-                guard byte < 0x80 else { return nil }
-                let cost = Int(asciiCosts[Int(byte)])
-                guard cost > 0 else { return nil }
-                units += cost
-            }
-            let segments: Int
-            if units == 0 {
-                segments = 0
-            } else if units <= 160 {
-                segments = 1
-            } else {
-                // Greedy part filling, as ``count(costs:single:part:)``: an escape pair never splits.
-                var parts = 1
-                var used = 0
-                for byte in bytes {
-                    let cost = Int(asciiCosts[Int(byte)])
-                    if used + cost > 153 {
-                        parts += 1
-                        used = 0
-                    }
-                    used += cost
-                }
-                segments = parts
-            }
-            return SMSAnalysis(encoding: .gsm7, units: units, segments: segments, nonGSMCharacters: [])
+    /// The common case without any `Character` work: a text GSM-7 can carry. The general path
+    /// keeps costs per scalar too, so walking scalars gives the same units and parts. Nil sends
+    /// the text through the general path, which also finds the offending characters.
+    private static func gsmFastPath(_ text: String) -> SMSAnalysis? {
+        @inline(__always) func cost(_ scalar: Unicode.Scalar) -> Int {
+            scalar.value < 128 ? Int(asciiCosts[Int(scalar.value)]) : (GSM7Alphabet.septets(scalar) ?? 0)
         }
+        var units = 0
+        for scalar in text.unicodeScalars {
+            let c = cost(scalar)
+            guard c > 0 else { return nil }
+            units += c
+        }
+        let segments: Int
+        if units == 0 {
+            segments = 0
+        } else if units <= 160 {
+            segments = 1
+        } else {
+            // Greedy part filling, as ``count(costs:single:part:)``: an escape pair never splits.
+            var parts = 1
+            var used = 0
+            for scalar in text.unicodeScalars {
+                let c = cost(scalar)
+                if used + c > 153 {
+                    parts += 1
+                    used = 0
+                }
+                used += c
+            }
+            segments = parts
+        }
+        return SMSAnalysis(encoding: .gsm7, units: units, segments: segments, nonGSMCharacters: [])
     }
 
     private init(encoding: Encoding, units: Int, segments: Int, nonGSMCharacters: [OffendingCharacter]) {
