@@ -114,8 +114,10 @@ final class CurlDriverCore: Sendable {
         state.withLock { state in
             guard state.shutdown == nil else { return false }
             state.pending.append(submission)
+            // Only the first submission since the thread last took the queue needs to wake it:
+            // later ones ride on that wakeup (one syscall per burst instead of per transfer).
             // Under the lock so the thread cannot clean up the multi handle in between.
-            _ = curl_multi_wakeup(multi)
+            if state.pending.count == 1 { _ = curl_multi_wakeup(multi) }
             return true
         }
     }

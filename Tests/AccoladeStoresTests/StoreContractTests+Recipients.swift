@@ -46,4 +46,17 @@ struct StoreRecipientContractTests {
             #expect(try await store.lastInbound(channel: .sms, address: "+628111") == nil)
         }
     }
+
+    @Test("a claimed batch says per delivery whether its channel's address is suppressed", arguments: StoreFactory.all)
+    func claimChecksSuppressions(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            _ = try await store.enqueue([Fixtures.request(channels: [.email, .sms, .whatsapp])])
+            try await store.suppress([entry(.sms, "+6281234567890", "replied STOP"), entry(.email, "ana@example.test", "unsubscribed")])
+            let claimed = try await store.claim(owner: "w", limit: 10, now: Fixtures.t0, lease: 30)
+            let checks = Dictionary(uniqueKeysWithValues: claimed.map { ($0.delivery.channel, $0.suppression) })
+            #expect(checks[.sms] == .suppressed(entry(.sms, "+6281234567890", "replied STOP")))
+            #expect(checks[.email] == .suppressed(entry(.email, "ana@example.test", "unsubscribed")))
+            #expect(checks[.whatsapp] == .clear)
+        }
+    }
 }

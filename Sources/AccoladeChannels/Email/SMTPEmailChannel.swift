@@ -70,9 +70,9 @@ public struct SMTPEmailChannel: Channel {
         guard case .email(let email) = request.content else {
             return .failure(permanent("content is not an email; route this delivery to the email channel only with email templates"))
         }
-        if let suppressions, let address = request.recipient.email {
+        if let address = request.recipient.email {
             do {
-                if let entry = try await suppressions.suppression(channel: .email, address: address.lowercased()) {
+                if let entry = try await request.suppression.resolve(channel: .email, address: address.lowercased(), list: suppressions) {
                     return .failure(DeliveryError(disposition: .suppressed, provider: "suppression-list", detail: "\(address) is suppressed: \(entry.reason)"))
                 }
             } catch {

@@ -90,14 +90,12 @@ public struct SMSChannel: Channel {
         } catch {
             return .failure(DeliveryError(disposition: .permanent, provider: providerName, detail: error.description))
         }
-        if let suppressions {
-            do {
-                if let entry = try await suppressions.suppression(channel: .sms, address: message.to) {
-                    return .failure(DeliveryError(disposition: .suppressed, provider: "suppression-list", detail: "\(message.to) is suppressed: \(entry.reason)"))
-                }
-            } catch {
-                return .failure(DeliveryError(disposition: .retry(after: nil), provider: "suppression-list", detail: "cannot read the suppression list: \(error)"))
+        do {
+            if let entry = try await request.suppression.resolve(channel: .sms, address: message.to, list: suppressions) {
+                return .failure(DeliveryError(disposition: .suppressed, provider: "suppression-list", detail: "\(message.to) is suppressed: \(entry.reason)"))
             }
+        } catch {
+            return .failure(DeliveryError(disposition: .retry(after: nil), provider: "suppression-list", detail: "cannot read the suppression list: \(error)"))
         }
         var failures: [SMSProviderFailure] = []
         var skipped: [(name: String, retryAt: Date, reason: String)] = []

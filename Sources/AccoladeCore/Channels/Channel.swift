@@ -38,15 +38,21 @@ public struct DeliveryRequest: Sendable {
     public var content: RenderedContent
     /// When the message was accepted; email uses it for the `Date` header so retries do not change it.
     public var createdAt: Date
+    /// The suppression lookup done when the delivery was claimed, if any.
+    public var suppression: SuppressionCheck
 
     /// Creates a request.
-    public init(deliveryID: String, messageID: String, attempt: Int, recipient: Recipient, content: RenderedContent, createdAt: Date) {
+    public init(
+        deliveryID: String, messageID: String, attempt: Int, recipient: Recipient, content: RenderedContent, createdAt: Date,
+        suppression: SuppressionCheck = .unknown
+    ) {
         self.deliveryID = deliveryID
         self.messageID = messageID
         self.attempt = attempt
         self.recipient = recipient
         self.content = content
         self.createdAt = createdAt
+        self.suppression = suppression
     }
 }
 

@@ -105,11 +105,15 @@ public struct ClaimedDelivery: Sendable, Hashable {
     public var delivery: Delivery
     /// Its message.
     public var message: Message
+    /// Whether the recipient's address for this channel was suppressed at claim time (stores
+    /// look the whole batch up in one query; `unknown` makes the channel ask).
+    public var suppression: SuppressionCheck
 
     /// Creates a claimed delivery.
-    public init(delivery: Delivery, message: Message) {
+    public init(delivery: Delivery, message: Message, suppression: SuppressionCheck = .unknown) {
         self.delivery = delivery
         self.message = message
+        self.suppression = suppression
     }
 }
 

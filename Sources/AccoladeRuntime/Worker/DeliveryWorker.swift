@@ -194,7 +194,7 @@ public final class DeliveryWorker: Service, Sendable {
         }
         let request = DeliveryRequest(
             deliveryID: claimed.delivery.id, messageID: message.id, attempt: claimed.delivery.attempts + 1,
-            recipient: message.recipient, content: content, createdAt: message.createdAt)
+            recipient: message.recipient, content: content, createdAt: message.createdAt, suppression: claimed.suppression)
         do {
             return .sent(try await channel.deliver(request), startedAt: started)
         } catch {

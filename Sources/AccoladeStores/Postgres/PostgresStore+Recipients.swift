@@ -76,6 +76,29 @@ extension PostgresStore {
         ).first.map { StoreTime.date(try $0.decode(Int64.self)) }
     }
 
+    /// Looks the batch's recipients up in one query (instead of one round trip per delivery when
+    /// each is sent) and marks every delivery `clear` or `suppressed`.
+    func withSuppressionChecks(_ claimed: [ClaimedDelivery]) async throws -> [ClaimedDelivery] {
+        let addresses = Array(Set(claimed.compactMap { $0.message.recipient.suppressionAddress(for: $0.delivery.channel) }))
+        var found: [String: Suppression] = [:]
+        if !addresses.isEmpty {
+            let rows = try await rows(
+                "check suppressions",
+                "SELECT channel, address, reason, source, created_at FROM suppressions WHERE address = ANY(\(addresses)::text[])")
+            for row in rows {
+                let entry = try Self.suppression(from: row)
+                found["\(entry.channel.rawValue) \(entry.address)"] = entry
+            }
+        }
+        return claimed.map { item in
+            var item = item
+            if let address = item.message.recipient.suppressionAddress(for: item.delivery.channel) {
+                item.suppression = found["\(item.delivery.channel.rawValue) \(address)"].map(SuppressionCheck.suppressed) ?? .clear
+            }
+            return item
+        }
+    }
+
     private static func suppression(from row: PostgresRow) throws -> Suppression {
         let (channel, address, reason, source, created) = try row.decode((String, String, String, String, Int64).self)
         return Suppression(

@@ -20,13 +20,14 @@ extension SQLiteStore {
             // RETURNING gives rows in no promised order; the contract is oldest due first.
             deliveries.sort { ($0.nextAttemptAt ?? .distantPast, $0.id) < ($1.nextAttemptAt ?? .distantPast, $1.id) }
             let messages = try Self.fetchMessages(db, ids: Array(Set(deliveries.map(\.messageID))))
-            return try deliveries.map { delivery in
+            let claimed = try deliveries.map { delivery in
                 guard let message = messages[delivery.messageID] else {
                     throw SQLiteStoreError.unreadableRow(
                         table: "deliveries", id: delivery.id, column: "message_id", reason: "its message is missing")
                 }
                 return ClaimedDelivery(delivery: delivery, message: message)
             }
+            return try Self.withSuppressionChecks(claimed, db: db)
         }
         if !claimed.isEmpty {
             logger.debug("claimed deliveries", metadata: ["worker.owner": "\(owner)", "store.count": "\(claimed.count)"])

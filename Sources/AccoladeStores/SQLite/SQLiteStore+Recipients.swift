@@ -82,6 +82,27 @@ extension SQLiteStore {
         }
     }
 
+    /// Looks the batch's recipients up in one query (instead of one read per delivery when each
+    /// is sent) and marks every delivery `clear` or `suppressed`.
+    static func withSuppressionChecks(_ claimed: [ClaimedDelivery], db: Database) throws -> [ClaimedDelivery] {
+        let addresses = Set(claimed.compactMap { $0.message.recipient.suppressionAddress(for: $0.delivery.channel) })
+        var found: [String: Suppression] = [:]
+        if !addresses.isEmpty {
+            let marks = Array(repeating: "?", count: addresses.count).joined(separator: ",")
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT channel, address, reason, source, created_at FROM suppressions WHERE address IN (\(marks))",
+                arguments: StatementArguments(Array(addresses)))
+            for entry in rows.map(suppression(from:)) { found["\(entry.channel.rawValue) \(entry.address)"] = entry }
+        }
+        return claimed.map { item in
+            var item = item
+            if let address = item.message.recipient.suppressionAddress(for: item.delivery.channel) {
+                item.suppression = found["\(item.delivery.channel.rawValue) \(address)"].map(SuppressionCheck.suppressed) ?? .clear
+            }
+            return item
+        }
+    }
+
     private static func suppression(from row: Row) -> Suppression {
         Suppression(
             channel: ChannelKind(rawValue: row[0]) ?? .sms, address: row[1], reason: row[2], source: row[3],
