@@ -79,12 +79,22 @@ extension PostgresStore {
     /// Looks the batch's recipients up in one query (instead of one round trip per delivery when
     /// each is sent) and marks every delivery `clear` or `suppressed`.
     func withSuppressionChecks(_ claimed: [ClaimedDelivery]) async throws -> [ClaimedDelivery] {
-        let addresses = Array(Set(claimed.compactMap { $0.message.recipient.suppressionAddress(for: $0.delivery.channel) }))
+        // Per channel, so each lookup uses the primary key (channel, address).
+        var byChannel: [ChannelKind: Set<String>] = [:]
+        for item in claimed {
+            if let address = item.message.recipient.suppressionAddress(for: item.delivery.channel) {
+                byChannel[item.delivery.channel, default: []].insert(address)
+            }
+        }
         var found: [String: Suppression] = [:]
-        if !addresses.isEmpty {
+        for (channel, addresses) in byChannel {
+            let list = Array(addresses)
             let rows = try await rows(
                 "check suppressions",
-                "SELECT channel, address, reason, source, created_at FROM suppressions WHERE address = ANY(\(addresses)::text[])")
+                """
+                SELECT channel, address, reason, source, created_at FROM suppressions
+                WHERE channel = \(channel.rawValue) AND address = ANY(\(list)::text[])
+                """)
             for row in rows {
                 let entry = try Self.suppression(from: row)
                 found["\(entry.channel.rawValue) \(entry.address)"] = entry

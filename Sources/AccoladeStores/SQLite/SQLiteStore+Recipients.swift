@@ -85,13 +85,20 @@ extension SQLiteStore {
     /// Looks the batch's recipients up in one query (instead of one read per delivery when each
     /// is sent) and marks every delivery `clear` or `suppressed`.
     static func withSuppressionChecks(_ claimed: [ClaimedDelivery], db: Database) throws -> [ClaimedDelivery] {
-        let addresses = Set(claimed.compactMap { $0.message.recipient.suppressionAddress(for: $0.delivery.channel) })
+        // Per channel, so each lookup is a primary-key probe (channel, address) however big the list.
+        var byChannel: [ChannelKind: Set<String>] = [:]
+        for item in claimed {
+            if let address = item.message.recipient.suppressionAddress(for: item.delivery.channel) {
+                byChannel[item.delivery.channel, default: []].insert(address)
+            }
+        }
         var found: [String: Suppression] = [:]
-        if !addresses.isEmpty {
+        for (channel, addresses) in byChannel {
             let marks = Array(repeating: "?", count: addresses.count).joined(separator: ",")
             let rows = try Row.fetchAll(
-                db, sql: "SELECT channel, address, reason, source, created_at FROM suppressions WHERE address IN (\(marks))",
-                arguments: StatementArguments(Array(addresses)))
+                db,
+                sql: "SELECT channel, address, reason, source, created_at FROM suppressions WHERE channel = ? AND address IN (\(marks))",
+                arguments: StatementArguments([channel.rawValue] + Array(addresses)))
             for entry in rows.map(suppression(from:)) { found["\(entry.channel.rawValue) \(entry.address)"] = entry }
         }
         return claimed.map { item in
