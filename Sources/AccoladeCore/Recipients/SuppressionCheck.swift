@@ -33,3 +33,30 @@ extension Recipient {
         }
     }
 }
+
+extension [ClaimedDelivery] {
+    /// The distinct addresses to look up per channel for this batch (stores query each channel's
+    /// list once, by primary key).
+    public var suppressionLookups: [ChannelKind: [String]] {
+        var byChannel: [ChannelKind: Set<String>] = [:]
+        for item in self {
+            if let address = item.message.recipient.suppressionAddress(for: item.delivery.channel) {
+                byChannel[item.delivery.channel, default: []].insert(address)
+            }
+        }
+        return byChannel.mapValues { $0.sorted() }
+    }
+
+    /// The batch with every delivery that has an address marked `clear` or `suppressed`, given
+    /// the entries found for ``suppressionLookups``.
+    public func markingSuppressions(_ found: [Suppression]) -> [ClaimedDelivery] {
+        let entries = Dictionary(found.map { ("\($0.channel.rawValue) \($0.address)", $0) }) { first, _ in first }
+        return map { item in
+            var item = item
+            if let address = item.message.recipient.suppressionAddress(for: item.delivery.channel) {
+                item.suppression = entries["\(item.delivery.channel.rawValue) \(address)"].map(SuppressionCheck.suppressed) ?? .clear
+            }
+            return item
+        }
+    }
+}

@@ -80,33 +80,17 @@ extension PostgresStore {
     /// each is sent) and marks every delivery `clear` or `suppressed`.
     func withSuppressionChecks(_ claimed: [ClaimedDelivery]) async throws -> [ClaimedDelivery] {
         // Per channel, so each lookup uses the primary key (channel, address).
-        var byChannel: [ChannelKind: Set<String>] = [:]
-        for item in claimed {
-            if let address = item.message.recipient.suppressionAddress(for: item.delivery.channel) {
-                byChannel[item.delivery.channel, default: []].insert(address)
-            }
-        }
-        var found: [String: Suppression] = [:]
-        for (channel, addresses) in byChannel {
-            let list = Array(addresses)
-            let rows = try await rows(
+        var found: [Suppression] = []
+        for (channel, addresses) in claimed.suppressionLookups {
+            found += try await rows(
                 "check suppressions",
                 """
                 SELECT channel, address, reason, source, created_at FROM suppressions
-                WHERE channel = \(channel.rawValue) AND address = ANY(\(list)::text[])
-                """)
-            for row in rows {
-                let entry = try Self.suppression(from: row)
-                found["\(entry.channel.rawValue) \(entry.address)"] = entry
-            }
+                WHERE channel = \(channel.rawValue) AND address = ANY(\(addresses)::text[])
+                """
+            ).map(Self.suppression(from:))
         }
-        return claimed.map { item in
-            var item = item
-            if let address = item.message.recipient.suppressionAddress(for: item.delivery.channel) {
-                item.suppression = found["\(item.delivery.channel.rawValue) \(address)"].map(SuppressionCheck.suppressed) ?? .clear
-            }
-            return item
-        }
+        return claimed.markingSuppressions(found)
     }
 
     private static func suppression(from row: PostgresRow) throws -> Suppression {

@@ -86,28 +86,16 @@ extension SQLiteStore {
     /// is sent) and marks every delivery `clear` or `suppressed`.
     static func withSuppressionChecks(_ claimed: [ClaimedDelivery], db: Database) throws -> [ClaimedDelivery] {
         // Per channel, so each lookup is a primary-key probe (channel, address) however big the list.
-        var byChannel: [ChannelKind: Set<String>] = [:]
-        for item in claimed {
-            if let address = item.message.recipient.suppressionAddress(for: item.delivery.channel) {
-                byChannel[item.delivery.channel, default: []].insert(address)
-            }
-        }
-        var found: [String: Suppression] = [:]
-        for (channel, addresses) in byChannel {
+        var found: [Suppression] = []
+        for (channel, addresses) in claimed.suppressionLookups {
             let marks = Array(repeating: "?", count: addresses.count).joined(separator: ",")
-            let rows = try Row.fetchAll(
+            found += try Row.fetchAll(
                 db,
                 sql: "SELECT channel, address, reason, source, created_at FROM suppressions WHERE channel = ? AND address IN (\(marks))",
-                arguments: StatementArguments([channel.rawValue] + Array(addresses)))
-            for entry in rows.map(suppression(from:)) { found["\(entry.channel.rawValue) \(entry.address)"] = entry }
+                arguments: StatementArguments([channel.rawValue] + addresses)
+            ).map(suppression(from:))
         }
-        return claimed.map { item in
-            var item = item
-            if let address = item.message.recipient.suppressionAddress(for: item.delivery.channel) {
-                item.suppression = found["\(item.delivery.channel.rawValue) \(address)"].map(SuppressionCheck.suppressed) ?? .clear
-            }
-            return item
-        }
+        return claimed.markingSuppressions(found)
     }
 
     private static func suppression(from row: Row) -> Suppression {
