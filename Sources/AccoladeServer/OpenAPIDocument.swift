@@ -651,7 +651,7 @@ enum OpenAPIDocument {
                 locale: { type: string }
                 parts:
                   type: object
-                  description: "email: subject, text, html · sms: text, encoding, units, segments, ucs2_characters · whatsapp: text · qr: payload"
+                  description: "email: subject, text, html · sms: text, encoding, units, segments, ucs2_characters · whatsapp: text (null when only an approved template is mapped), template {name, language, header, body, buttons} when mapped · qr: payload"
                   properties:
                     subject: { type: string }
                     text: { type: string }

@@ -68,6 +68,7 @@ struct PreviewPage {
             guard case .sms(let sent)? = try? preview.renderUnmasked(.sms) else { return smsPanel(text, analysis: SMSAnalysis(text)) }
             return smsPanel(text, analysis: SMSAnalysis(sent))
         case .whatsapp(let text): return whatsAppPanel(text)
+        case .whatsappTemplate(let template, let text): return whatsAppPanel(text ?? template.summary)
         case .qr(let payload): return qrPanel(payload)
         }
     }

@@ -91,6 +91,7 @@ struct TemplatePreview {
             return .email(RenderedEmail(subject: redacting(email.subject), text: redacting(email.text), html: redacting(email.html)))
         case .sms(let text): return .sms(text: redacting(text))
         case .whatsapp(let text): return .whatsapp(text: redacting(text))
+        case .whatsappTemplate(let template, let text): return .whatsappTemplate(template.mapValues(redacting), text: text.map(redacting))
         case .qr(let payload): return .qr(payload: redacting(payload))
         }
     }
@@ -117,6 +118,8 @@ struct TemplatePreview {
             ]
         case .whatsapp(let text):
             parts = ["text": .string(text)]
+        case .whatsappTemplate(let template, let text):
+            parts = ["text": text.map(JSONValue.string) ?? .null, "template": template.jsonValue]
         case .qr(let payload):
             parts = ["payload": .string(payload)]
         }

@@ -6,7 +6,8 @@ extension AppContext {
     /// Provider webhook handlers by `{provider}` path segment (filled in by the channels that
     /// receive callbacks: SMS, WhatsApp).
     var webhooks: [String: any WebhookHandler] {
-        let handlers = config.channels.sms?.webhooks(store: store, logger: logger) ?? []
+        var handlers = config.channels.sms?.webhooks(store: store, logger: logger) ?? []
+        if let whatsapp = config.channels.whatsapp { handlers.append(whatsapp.webhook(store: store, logger: logger)) }
         return Dictionary(handlers.map { ($0.provider, $0) }, uniquingKeysWith: { first, _ in first })
     }
 

@@ -35,6 +35,8 @@ struct AppContext {
                 logger: logger)
             channels += try smsChannels(config, driver: d, suppressions: store, logger: logger)
             channels += qrChannels(qr, logger: logger)
+            channels += try whatsappChannels(
+                config, driver: d, store: store, qrSource: qrSource(qr, store: store, templates: templates), logger: logger)
         }
         return AppContext(
             config: config, logger: logger, store: store, templates: templates, channels: ChannelRegistry(channels),

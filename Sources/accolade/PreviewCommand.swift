@@ -103,6 +103,9 @@ struct PreviewView: Encodable {
                 segments = analysis.segments
                 ucs2Characters = analysis.nonGSMCharacters.map { String($0.character) }
             }
+        case .whatsappTemplate(let template, let body):
+            channel = "whatsapp"
+            text = [body, template.summary].compactMap { $0 }.joined(separator: "\n\n(outside the 24-hour window) ")
         case .qr(let payload):
             channel = "qr"
             // Exactly what the channel encodes: signed when channels.qr.signing_key is set.
@@ -153,7 +156,7 @@ extension RenderedContent {
         switch self {
         case .email: return "email"
         case .sms: return "sms"
-        case .whatsapp: return "whatsapp"
+        case .whatsapp, .whatsappTemplate: return "whatsapp"
         case .qr: return "qr"
         }
     }

@@ -9,7 +9,8 @@ struct TemplateReferenceTests {
         let job = try RenderJob(library: library, template: template, locale: locale, data: data, recipient: recipient)
         guard let info = library.info(template) else { Issue.record("no \(template)"); return }
         for channel in info.channels {
-            for part in TemplatePart.parts(for: channel) {
+            // A WhatsApp channel served by a template mapping alone has no part file to compare.
+            for part in TemplatePart.parts(for: channel) where job.loaded.defaultParts[part] != nil {
                 let ours = try job.render(part)
                 let reference = try job.referenceRender(part)
                 #expect(ours == reference, "\(template) \(locale ?? "-") \(part.fileName)")

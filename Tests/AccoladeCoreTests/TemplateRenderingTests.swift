@@ -243,7 +243,7 @@ struct TemplateRenderingTests {
             manifest: "description: x\nchannels: [sms, whatsapp, qr]\nwhatsapp:\n  name: reward_earned\n  language: en_US\n")
         defer { whatsapp.remove() }
         let library = try whatsapp.library()
-        #expect(library.info("t")?.channels == [.sms, .qr])
+        #expect(library.info("t")?.channels == [.sms, .whatsapp, .qr])
         #expect(library.info("t")?.manifest.whatsapp == json(#"{"name": "reward_earned", "language": "en_US"}"#))
         #expect(try library.render(template: "t", channel: .qr, locale: nil, data: json(#"{"name": "a"}"#), recipient: Recipient()) == .qr(payload: "https://x.example/a"))
 

@@ -42,7 +42,7 @@ struct PreviewPageTests {
         #expect(html.contains("A person earned a reward (voucher, cash bonus or points)"))
         #expect(html.contains(#"<code class="chip secret">reward.code</code>"#))
         #expect(html.contains(#"<code class="chip required">program</code>"#))
-        #expect(html.contains("No parts in this template for: WhatsApp, QR code."))
+        #expect(html.contains("No parts in this template for: QR code."))
         await server.stop()
     }
 

@@ -93,10 +93,22 @@ final class LoadedTemplate: Sendable {
                 throw TemplateError(.invalidFile("\(channel) is incomplete — add \(missing)"), template: template)
             }
         }
+        // An approved WhatsApp template mapping serves the channel with or without whatsapp.txt.
+        if let mapping = manifest.whatsappMapping {
+            found = ChannelKind.allCases.filter { found.contains($0) || $0 == .whatsapp }
+            if mapping.header == .image && !found.contains(.qr) {
+                throw TemplateError(
+                    .invalidFile("whatsapp.header type image sends the message's QR code — add qr.txt.mustache or use a text header"),
+                    template: template, file: "manifest.yml")
+            }
+        }
         guard let listed = manifest.channels else { return found }
+        if manifest.whatsappMapping != nil && !listed.contains(.whatsapp) {
+            throw TemplateError(
+                .invalidFile("the manifest maps a WhatsApp template but channels does not list whatsapp — add whatsapp to channels"),
+                template: template, file: "manifest.yml")
+        }
         for channel in listed where !found.contains(channel) {
-            // A WhatsApp channel may be served by an approved template mapping alone.
-            if channel == .whatsapp && manifest.whatsapp != nil { continue }
             let files = TemplatePart.parts(for: channel).map(\.fileName).joined(separator: ", ")
             throw TemplateError(
                 .invalidFile("channels lists \(channel) but \(files) is missing — add the file or remove the channel"),

@@ -6,6 +6,9 @@ public enum RenderedContent: Sendable, Hashable {
     case sms(text: String)
     /// A WhatsApp free-text body.
     case whatsapp(text: String)
+    /// An approved WhatsApp template, plus the free-text body when the template also has a
+    /// `whatsapp.txt` part (sent instead inside the 24-hour customer-service window).
+    case whatsappTemplate(WhatsAppTemplateMessage, text: String?)
     /// A QR payload (typically a redeem URL).
     case qr(payload: String)
 }

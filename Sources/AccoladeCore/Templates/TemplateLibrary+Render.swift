@@ -63,6 +63,7 @@ struct RenderJob {
     }
 
     func render(_ channel: ChannelKind) throws(TemplateError) -> RenderedContent {
+        if channel == .whatsapp, let mapping = loaded.info.manifest.whatsappMapping { return try renderWhatsApp(mapping) }
         guard loaded.info.channels.contains(channel), !(TemplatePart.parts(for: channel).contains { loaded.defaultParts[$0] == nil })
         else { throw TemplateError(.channelNotAvailable(channel), template: loaded.info.name) }
         switch channel {

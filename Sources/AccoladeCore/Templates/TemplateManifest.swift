@@ -9,7 +9,10 @@ import Yams
 ///   required: [reward.title, reward.code, reward.value, reward.expires_on]
 ///   optional: [note, manager.name]
 ///   secret: [reward.code]         # masked as •••• in previews and logs
-/// whatsapp: {}                    # accepted, reserved for the WhatsApp template mapping
+/// whatsapp:                       # the approved WhatsApp template (see WhatsAppTemplateMapping)
+///   name: reward_earned
+///   language: { default: en_US, id: id }
+///   body: [recipient.name, reward.code]
 /// ```
 /// Unknown keys are errors that name the key path (`variables.requird`), so a typo never
 /// silently drops a rule.
@@ -24,8 +27,10 @@ public struct TemplateManifest: Sendable, Hashable {
     public var optionalVariables: [String]
     /// Dotted paths whose values are masked (`••••`) wherever data is shown.
     public var secretVariables: [String]
-    /// The raw `whatsapp:` mapping, kept for the WhatsApp template channel.
+    /// The raw `whatsapp:` mapping, as written.
     public var whatsapp: JSONValue?
+    /// The `whatsapp:` mapping, validated: approved template name, language codes and parameters.
+    public var whatsappMapping: WhatsAppTemplateMapping?
     /// Line of each `required` entry, for error messages.
     var requiredLines: [String: Int] = [:]
 
@@ -86,7 +91,7 @@ public struct TemplateManifest: Sendable, Hashable {
                     }
                 }
             case "whatsapp":
-                guard value.mapping != nil else { throw fail("whatsapp must be a mapping", value.mark?.line) }
+                manifest.whatsappMapping = try WhatsAppTemplateMapping.parse(value, fail: fail)
                 manifest.whatsapp = Self.json(value)
             default:
                 throw fail("unknown key \"\(key)\" — use description, channels, variables or whatsapp", keyNode.mark?.line)

@@ -76,7 +76,9 @@ final class APITestServer: @unchecked Sendable {
         if let token { h.append(CurlHeader("Authorization", "Bearer \(token)")) }
         if json != nil { h.append(CurlHeader("Content-Type", "application/json")) }
         let request = try CurlHTTPRequest(method: method, url: base + path, headers: h, body: json.map { Array($0.utf8) } ?? body)
-        let result = await client.perform(CurlTransfer(.http(request), timeout: .seconds(30)))
+        // Generous: the whole suite runs in parallel on two cores, and pending transfers count
+        // their time in curl's connection queue too. These tests check behaviour, not latency.
+        let result = await client.perform(CurlTransfer(.http(request), timeout: .seconds(180)))
         guard result.isSuccess else { throw HTTPTestError.transport(result.curlError) }
         return HTTPResult(status: result.responseCode, headers: result.headers, body: result.body)
     }
