@@ -57,6 +57,19 @@ struct StoreRecipientContractTests {
             #expect(checks[.sms] == .suppressed(entry(.sms, "+6281234567890", "replied STOP")))
             #expect(checks[.email] == .suppressed(entry(.email, "ana@example.test", "unsubscribed")))
             #expect(checks[.whatsapp] == .clear)
+            let windows = Dictionary(uniqueKeysWithValues: claimed.map { ($0.delivery.channel, $0.lastInbound) })
+            #expect(windows[.whatsapp] == .known(nil))
+            #expect(windows[.sms] == .unknown)
+        }
+    }
+
+    @Test("a claimed WhatsApp delivery carries the recipient's last inbound time", arguments: StoreFactory.all)
+    func claimChecksInbound(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            _ = try await store.enqueue([Fixtures.request(channels: [.whatsapp])])
+            try await store.recordInbound(channel: .whatsapp, address: "+6281234567890", at: Fixtures.at(-5_000))
+            let claimed = try #require(try await store.claim(owner: "w", limit: 10, now: Fixtures.t0, lease: 30).first)
+            #expect(claimed.lastInbound == .known(Fixtures.at(-5_000)))
         }
     }
 }

@@ -106,7 +106,7 @@ public struct WhatsAppChannel: Channel {
         var lastInbound: Date?
         if text != nil, let inbound {
             // A failed read only costs the free-text option: the template is always allowed.
-            lastInbound = try? await inbound.lastInbound(channel: .whatsapp, address: to)
+            lastInbound = try? await request.lastInbound.resolve(channel: .whatsapp, address: to, log: inbound)
         }
         switch WhatsAppWindow.plan(template: template, text: text, lastInbound: lastInbound, now: clock.now()) {
         case .refuse(let reason):

@@ -40,11 +40,13 @@ public struct DeliveryRequest: Sendable {
     public var createdAt: Date
     /// The suppression lookup done when the delivery was claimed, if any.
     public var suppression: SuppressionCheck
+    /// The recipient's last inbound message, when looked up at claim time.
+    public var lastInbound: InboundCheck
 
     /// Creates a request.
     public init(
         deliveryID: String, messageID: String, attempt: Int, recipient: Recipient, content: RenderedContent, createdAt: Date,
-        suppression: SuppressionCheck = .unknown
+        suppression: SuppressionCheck = .unknown, lastInbound: InboundCheck = .unknown
     ) {
         self.deliveryID = deliveryID
         self.messageID = messageID
@@ -53,6 +55,7 @@ public struct DeliveryRequest: Sendable {
         self.content = content
         self.createdAt = createdAt
         self.suppression = suppression
+        self.lastInbound = lastInbound
     }
 }
 

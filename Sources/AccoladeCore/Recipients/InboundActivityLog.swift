@@ -34,3 +34,25 @@ public final class InMemoryInboundActivityLog: InboundActivityLog {
         times.withLock { $0["\(channel.rawValue) \(address)"] }
     }
 }
+
+/// What is known about a recipient's last inbound message when a delivery is attempted.
+///
+/// Stores look the whole claimed batch up in one query for the channels with a reply window
+/// (``windowChannels``); a request built elsewhere says `unknown` and the channel asks its log.
+public enum InboundCheck: Sendable, Hashable {
+    /// Not looked up: the channel must ask its log.
+    case unknown
+    /// Looked up when the delivery was claimed: the last inbound time, nil when they never wrote.
+    case known(Date?)
+
+    /// Channels whose sending rules depend on the last inbound message (WhatsApp's 24-hour window).
+    public static let windowChannels: Set<ChannelKind> = [.whatsapp]
+
+    /// The last inbound time, asking `log` only when nothing was looked up yet.
+    public func resolve(channel: ChannelKind, address: String, log: (any InboundActivityLog)?) async throws -> Date? {
+        switch self {
+        case .known(let time): return time
+        case .unknown: return try await log?.lastInbound(channel: channel, address: address)
+        }
+    }
+}

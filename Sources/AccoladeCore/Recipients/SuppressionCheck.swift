@@ -1,3 +1,5 @@
+import Foundation
+
 /// What is known about a delivery's recipient and the suppression list when it is attempted.
 ///
 /// Stores look suppressions up for a whole claimed batch in one query, so channels need not ask
@@ -45,6 +47,27 @@ extension [ClaimedDelivery] {
             }
         }
         return byChannel.mapValues { $0.sorted() }
+    }
+
+    /// The distinct addresses whose last inbound message to look up per channel, for the
+    /// deliveries on a channel with a reply window (``InboundCheck/windowChannels``).
+    public var inboundLookups: [ChannelKind: [String]] {
+        suppressionLookups.filter { InboundCheck.windowChannels.contains($0.key) }
+    }
+
+    /// The batch with every window-channel delivery's last inbound time filled in, given the
+    /// times found for ``inboundLookups`` (absent: never wrote).
+    public func markingInbound(_ found: [(channel: ChannelKind, address: String, at: Date)]) -> [ClaimedDelivery] {
+        let times = Dictionary(found.map { ("\($0.channel.rawValue) \($0.address)", $0.at) }) { first, _ in first }
+        return map { item in
+            var item = item
+            if InboundCheck.windowChannels.contains(item.delivery.channel),
+                let address = item.message.recipient.suppressionAddress(for: item.delivery.channel)
+            {
+                item.lastInbound = .known(times["\(item.delivery.channel.rawValue) \(address)"])
+            }
+            return item
+        }
     }
 
     /// The batch with every delivery that has an address marked `clear` or `suppressed`, given

@@ -108,12 +108,16 @@ public struct ClaimedDelivery: Sendable, Hashable {
     /// Whether the recipient's address for this channel was suppressed at claim time (stores
     /// look the whole batch up in one query; `unknown` makes the channel ask).
     public var suppression: SuppressionCheck
+    /// The recipient's last inbound message on this channel, looked up at claim time for the
+    /// channels with a reply window (`unknown` makes the channel ask).
+    public var lastInbound: InboundCheck
 
     /// Creates a claimed delivery.
-    public init(delivery: Delivery, message: Message, suppression: SuppressionCheck = .unknown) {
+    public init(delivery: Delivery, message: Message, suppression: SuppressionCheck = .unknown, lastInbound: InboundCheck = .unknown) {
         self.delivery = delivery
         self.message = message
         self.suppression = suppression
+        self.lastInbound = lastInbound
     }
 }
 

@@ -194,7 +194,8 @@ public final class DeliveryWorker: Service, Sendable {
         }
         let request = DeliveryRequest(
             deliveryID: claimed.delivery.id, messageID: message.id, attempt: claimed.delivery.attempts + 1,
-            recipient: message.recipient, content: content, createdAt: message.createdAt, suppression: claimed.suppression)
+            recipient: message.recipient, content: content, createdAt: message.createdAt, suppression: claimed.suppression,
+            lastInbound: claimed.lastInbound)
         do {
             return .sent(try await channel.deliver(request), startedAt: started)
         } catch {

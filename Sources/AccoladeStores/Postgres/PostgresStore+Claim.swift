@@ -43,7 +43,7 @@ extension PostgresStore {
             return ClaimedDelivery(delivery: delivery, message: message)
         }
         logger.debug("claimed deliveries", metadata: ["worker.owner": "\(owner)", "store.count": "\(claimed.count)"])
-        return try await withSuppressionChecks(claimed)
+        return try await withRecipientChecks(claimed)
     }
 
     /// How many columns ``PostgresRows/deliveryColumns`` names (where the message columns start in a claim row).

@@ -76,9 +76,9 @@ extension PostgresStore {
         ).first.map { StoreTime.date(try $0.decode(Int64.self)) }
     }
 
-    /// Looks the batch's recipients up in one query (instead of one round trip per delivery when
-    /// each is sent) and marks every delivery `clear` or `suppressed`.
-    func withSuppressionChecks(_ claimed: [ClaimedDelivery]) async throws -> [ClaimedDelivery] {
+    /// Looks the batch's recipients up in one query per channel (instead of round trips per
+    /// delivery when each is sent): suppressed or clear, and for window channels the last inbound time.
+    func withRecipientChecks(_ claimed: [ClaimedDelivery]) async throws -> [ClaimedDelivery] {
         // Per channel, so each lookup uses the primary key (channel, address).
         var found: [Suppression] = []
         for (channel, addresses) in claimed.suppressionLookups {
@@ -90,7 +90,20 @@ extension PostgresStore {
                 """
             ).map(Self.suppression(from:))
         }
-        return claimed.markingSuppressions(found)
+        var inbound: [(channel: ChannelKind, address: String, at: Date)] = []
+        for (channel, addresses) in claimed.inboundLookups {
+            for row in try await rows(
+                "check inbound activity",
+                """
+                SELECT address, last_inbound_at FROM inbound_activity
+                WHERE channel = \(channel.rawValue) AND address = ANY(\(addresses)::text[])
+                """)
+            {
+                let (address, at) = try row.decode((String, Int64).self)
+                inbound.append((channel, address, StoreTime.date(at)))
+            }
+        }
+        return claimed.markingSuppressions(found).markingInbound(inbound)
     }
 
     private static func suppression(from row: PostgresRow) throws -> Suppression {

@@ -27,7 +27,7 @@ extension SQLiteStore {
                 }
                 return ClaimedDelivery(delivery: delivery, message: message)
             }
-            return try Self.withSuppressionChecks(claimed, db: db)
+            return try Self.withRecipientChecks(claimed, db: db)
         }
         if !claimed.isEmpty {
             logger.debug("claimed deliveries", metadata: ["worker.owner": "\(owner)", "store.count": "\(claimed.count)"])

@@ -82,9 +82,9 @@ extension SQLiteStore {
         }
     }
 
-    /// Looks the batch's recipients up in one query (instead of one read per delivery when each
-    /// is sent) and marks every delivery `clear` or `suppressed`.
-    static func withSuppressionChecks(_ claimed: [ClaimedDelivery], db: Database) throws -> [ClaimedDelivery] {
+    /// Looks the batch's recipients up in one query per channel (instead of reads per delivery
+    /// when each is sent): suppressed or clear, and for window channels the last inbound time.
+    static func withRecipientChecks(_ claimed: [ClaimedDelivery], db: Database) throws -> [ClaimedDelivery] {
         // Per channel, so each lookup is a primary-key probe (channel, address) however big the list.
         var found: [Suppression] = []
         for (channel, addresses) in claimed.suppressionLookups {
@@ -95,7 +95,18 @@ extension SQLiteStore {
                 arguments: StatementArguments([channel.rawValue] + addresses)
             ).map(suppression(from:))
         }
-        return claimed.markingSuppressions(found)
+        var inbound: [(channel: ChannelKind, address: String, at: Date)] = []
+        for (channel, addresses) in claimed.inboundLookups {
+            let marks = Array(repeating: "?", count: addresses.count).joined(separator: ",")
+            for row in try Row.fetchAll(
+                db,
+                sql: "SELECT address, last_inbound_at FROM inbound_activity WHERE channel = ? AND address IN (\(marks))",
+                arguments: StatementArguments([channel.rawValue] + addresses))
+            {
+                inbound.append((channel, row[0], StoreTime.date(row[1] as Int64)))
+            }
+        }
+        return claimed.markingSuppressions(found).markingInbound(inbound)
     }
 
     private static func suppression(from row: Row) -> Suppression {
