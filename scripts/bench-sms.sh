@@ -4,8 +4,8 @@
 #   2. `accolade send reward-earned --csv` queues N personalised SMS (SQLite store);
 #   3. `accolade worker --drain` delivers them through the Twilio provider (libcurl multi,
 #      keep-alive) and exits when nothing is left.
-#   4. pipelined, as in production: a fresh queue, `accolade worker` already running while
-#      `send --csv` queues the same rows; timed from the first row read to the last SMS sent.
+#   4. pipelined (scripts/bench-pipelined.sh), as in production: a fresh queue, `accolade worker`
+#      already running while `send --csv` queues the same rows; timed until the last SMS is sent.
 # Prints enqueue, delivery and end-to-end rates (deliveries/s); target ≥ 5,000/s end to end.
 #
 #   scripts/bench-sms.sh [--messages N] [--concurrency N]
@@ -123,29 +123,4 @@ PY
 [ "$sent" = "$messages" ] || { echo "bench-sms: expected $messages sent, stats say $sent" >&2; exit 1; }
 
 # Pipelined: the worker runs while the rows are queued (the way a dispatcher runs).
-sed "s|$work/accolade.sqlite|$work/pipelined.sqlite|" "$work/accolade.yml" >"$work/pipelined.yml"
-"$bin" migrate --config "$work/pipelined.yml" >/dev/null
-"$bin" worker --config "$work/pipelined.yml" &
-worker_pid=$!
-count_sent() {
-  "$bin" stats --json --config "$work/pipelined.yml" | /usr/bin/python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("sent", d.get("states", {}).get("sent", 0)) if isinstance(d, dict) else d)'
-}
-t3=$(now)
-"$bin" send reward-earned --csv "$work/winners.csv" --channels sms --config "$work/pipelined.yml" >/dev/null
-t4=$(now)
-piped=0
-for _ in $(seq 1200); do  # at most 60 s
-  piped=$(count_sent)
-  [ "$piped" = "$messages" ] && break
-  sleep 0.05
-done
-t5=$(now)
-kill -TERM "$worker_pid" 2>/dev/null || true
-wait "$worker_pid" 2>/dev/null || true
-/usr/bin/python3 - "$messages" "$t3" "$t4" "$t5" "$piped" <<'PY'
-import sys
-n, t3, t4, t5, sent = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4]), sys.argv[5]
-print(f"pipelined:  {sent} sent with the worker running during send --csv: queued in {t4 - t3:.2f} s, "
-      f"last sent at {t5 - t3:.2f} s → {n / (t5 - t3):.0f} deliveries/s end to end")
-PY
-[ "$piped" = "$messages" ] || { echo "bench-sms: pipelined run sent $piped of $messages" >&2; exit 1; }
+scripts/bench-pipelined.sh "$bin" "$work/accolade.yml" "$work/winners.csv" sms "$messages"

@@ -5,7 +5,9 @@
 #   2. `accolade send reward-earned --csv --channels whatsapp` queues N personalised WhatsApp
 #      template messages (approved-template mapping in templates/reward-earned/manifest.yml);
 #   3. `accolade worker --drain` delivers them through the WhatsApp channel (window check,
-#      token bucket, libcurl multi with keep-alive) and exits when nothing is left.
+#      token bucket, libcurl multi with keep-alive) and exits when nothing is left;
+#   4. pipelined (scripts/bench-pipelined.sh): a fresh queue with `accolade worker` running
+#      while `send --csv` queues the same rows, timed until the last message is sent.
 # Prints enqueue, delivery and end-to-end rates (deliveries/s); target ≥ 5,000/s end to end.
 # channels.whatsapp.rate_per_second is raised for the sink (Meta's default is 80/s per number).
 #
@@ -120,3 +122,6 @@ print(f"end to end: {n / (t2 - t0):.0f} deliveries/s (send --csv + worker --drai
 print(f"worker: peak RSS {rss_kib / 1024:.1f} MiB, CPU {cpu:.2f} s ({cpu / n * 1e6:.0f} µs per delivery); load average {sys.argv[8].split()[0]}")
 PY
 [ "$sent" = "$messages" ] || { echo "bench-whatsapp: expected $messages sent, stats say $sent" >&2; exit 1; }
+
+# Pipelined: the worker runs while the rows are queued (the way a dispatcher runs).
+scripts/bench-pipelined.sh "$bin" "$work/accolade.yml" "$work/winners.csv" whatsapp "$messages"
