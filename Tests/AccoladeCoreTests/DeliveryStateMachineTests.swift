@@ -182,4 +182,13 @@ struct SeededRandom: RandomNumberGenerator {
         #expect(DeliveryStateMachine.applyReceipt(.delivered, to: .failed) == nil)  // failed is terminal
         #expect(DeliveryStateMachine.applyReceipt(.delivered, to: .running) == nil)
     }
+
+    @Test func lateFailureMovesOnlyAFallbackRouteOn() {
+        let now = Date(timeIntervalSince1970: 100)
+        let revive = DeliveryStateMachine.followUp(
+            afterReceipt: .failed, messageID: "m1", position: 0, channel: .whatsapp, mode: .fallback, now: now)
+        #expect(revive == .reviveSkipped(messageID: "m1", afterPosition: 0, reason: "whatsapp was sent", at: now))
+        #expect(DeliveryStateMachine.followUp(afterReceipt: .failed, messageID: "m1", position: 0, channel: .whatsapp, mode: .all, now: now) == nil)
+        #expect(DeliveryStateMachine.followUp(afterReceipt: .delivered, messageID: "m1", position: 0, channel: .sms, mode: .fallback, now: now) == nil)
+    }
 }

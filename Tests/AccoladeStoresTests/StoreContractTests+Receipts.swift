@@ -36,3 +36,49 @@ struct StoreReceiptContractTests {
         }
     }
 }
+
+/// A fallback route whose first channel was accepted, then reported failed by webhook.
+@Suite("Store contract: late failures move a fallback route on")
+struct StoreLateFailureContractTests {
+    @Test("a failed receipt revives the channels skipped because this one was sent, the next at once", arguments: StoreFactory.all)
+    func revives(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            _ = try await store.enqueue([Fixtures.request(channels: [.whatsapp, .sms, .email], mode: .fallback)])
+            let first = try #require(try await store.claim(owner: "w", limit: 10, now: Fixtures.t0, lease: 30).first)
+            #expect(first.delivery.channel == .whatsapp)
+            let skip = RouteFollowUp.skipPending(
+                messageID: first.message.id, reason: DeliveryStateMachine.fallbackSkipReason(sent: .whatsapp))
+            #expect(
+                try await store.complete([
+                    Fixtures.update(first, owner: "w", state: .sent, now: Fixtures.at(1), followUp: skip, providerMessageID: "wamid.1")
+                ]) == 1)
+            func states() async throws -> [ChannelKind: DeliveryState] {
+                Dictionary(uniqueKeysWithValues: try await store.deliveries(messageID: first.message.id).map { ($0.channel, $0.state) })
+            }
+            #expect(try await states() == [.whatsapp: .sent, .sms: .skipped, .email: .skipped])
+            let failed = Receipt(
+                deliveryID: first.delivery.id, status: "failed", provider: "whatsapp", providerEventID: "wamid.1:failed",
+                occurredAt: nil, receivedAt: Fixtures.at(2), detail: "131026 message undeliverable")
+            #expect(try await store.recordReceipt(failed, state: .failed) == .applied(.failed))
+            #expect(try await states() == [.whatsapp: .failed, .sms: .available, .email: .pending])
+            let next = try await store.claim(owner: "w", limit: 10, now: Fixtures.at(3), lease: 30)
+            #expect(next.map(\.delivery.channel) == [.sms])
+        }
+    }
+
+    @Test("in an all route a failed receipt changes only its own delivery", arguments: StoreFactory.all)
+    func allRoute(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            _ = try await store.enqueue([Fixtures.request(channels: [.whatsapp, .sms])])
+            let claimed = try await store.claim(owner: "w", limit: 10, now: Fixtures.t0, lease: 30)
+            let whatsapp = try #require(claimed.first { $0.delivery.channel == .whatsapp })
+            #expect(try await store.complete(claimed.map { Fixtures.update($0, owner: "w", state: .sent, now: Fixtures.at(1)) }) == 2)
+            let failed = Receipt(
+                deliveryID: whatsapp.delivery.id, status: "failed", provider: "whatsapp", providerEventID: "e",
+                occurredAt: nil, receivedAt: Fixtures.at(2), detail: "131026")
+            #expect(try await store.recordReceipt(failed, state: .failed) == .applied(.failed))
+            let states = try await store.deliveries(messageID: whatsapp.message.id).map(\.state)
+            #expect(Set(states) == [.failed, .sent])
+        }
+    }
+}

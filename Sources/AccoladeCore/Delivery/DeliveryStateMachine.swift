@@ -96,7 +96,7 @@ public enum DeliveryStateMachine {
             return update(
                 .sent, attempts: number, provider: receipt.provider, providerID: receipt.providerMessageID,
                 error: nil, attempt: attempt(.sent, started, receipt.provider, receipt.code, receipt.detail),
-                followUp: fallback ? .skipPending(messageID: message.id, reason: "\(delivery.channel) was sent") : nil)
+                followUp: fallback ? .skipPending(messageID: message.id, reason: fallbackSkipReason(sent: delivery.channel)) : nil)
 
         case .expired:
             let reason = "message expired before delivery"
@@ -139,6 +139,20 @@ public enum DeliveryStateMachine {
                     attempt: attempt(outcome, started, error.provider, error.code, error.detail), followUp: nil)
             }
         }
+    }
+
+    /// Why later channels of a fallback route were skipped: `channel` was sent.
+    public static func fallbackSkipReason(sent channel: ChannelKind) -> String { "\(channel) was sent" }
+
+    /// What the route does when a receipt turns a sent delivery into `failed` after the fact
+    /// (WhatsApp 131026 or a Twilio `undelivered` arrive by webhook, long after the API accepted
+    /// the message): in a fallback route the channels skipped because this one was sent take
+    /// over again, the next one at once. Nil for `all` routes and for other transitions.
+    public static func followUp(
+        afterReceipt next: DeliveryState, messageID: String, position: Int, channel: ChannelKind, mode: RouteMode, now: Date
+    ) -> RouteFollowUp? {
+        guard next == .failed, mode == .fallback else { return nil }
+        return .reviveSkipped(messageID: messageID, afterPosition: position, reason: fallbackSkipReason(sent: channel), at: now)
     }
 
     /// Applies a provider receipt monotonically: `sent < delivered < read`, `failed` terminal.

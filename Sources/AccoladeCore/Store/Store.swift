@@ -172,6 +172,10 @@ public enum RouteFollowUp: Sendable, Hashable {
     case activateNext(messageID: String, afterPosition: Int, at: Date)
     /// Fallback succeeded: every still-`pending` delivery of the message becomes `skipped` with `reason`.
     case skipPending(messageID: String, reason: String)
+    /// Fallback after all: a delivery reported sent later failed (by receipt), so the deliveries
+    /// above `afterPosition` skipped with `reason` go back to `pending`, and the lowest of them
+    /// becomes available at `at`.
+    case reviveSkipped(messageID: String, afterPosition: Int, reason: String, at: Date)
 }
 
 /// Queue depth and timing, for `--drain`, `stats` and metrics.

@@ -183,6 +183,14 @@ extension PostgresStore {
                 """, logger: logger
             ).collect()
             return !rows.isEmpty
+        case .reviveSkipped(let messageID, let afterPosition, let reason, let at):
+            try await db.query(
+                """
+                UPDATE deliveries SET state = 'pending', last_error = NULL, updated_at = \(nowMillis)
+                WHERE message_id = \(messageID) AND position > \(afterPosition) AND state = 'skipped' AND last_error = \(reason)
+                """, logger: logger)
+            return try await apply(
+                .activateNext(messageID: messageID, afterPosition: afterPosition, at: at), db: db, now: now, logger: logger)
         case .skipPending(let messageID, let reason):
             try await db.query(
                 """

@@ -10,11 +10,16 @@ extension PostgresStore {
     public func recordReceipt(_ receipt: Receipt, state: DeliveryState) async throws -> ReceiptOutcome {
         let logger = queryLogger
         return try await transaction("record a receipt") { db -> ReceiptOutcome in
-            var current: String?
-            for try await name in try await db.query(
-                "SELECT state FROM deliveries WHERE id = \(receipt.deliveryID) FOR UPDATE", logger: logger
-            ).decode(String.self) { current = name }
-            guard let currentName = current else { return .unknownDelivery }
+            var found: (state: String, messageID: String, position: Int, channel: String, mode: String)?
+            for try await row in try await db.query(
+                """
+                SELECT d.state, d.message_id, d.position, d.channel, m.route_mode
+                FROM deliveries d JOIN messages m ON m.id = d.message_id
+                WHERE d.id = \(receipt.deliveryID) FOR UPDATE OF d
+                """, logger: logger
+            ).decode((String, String, Int, String, String).self) { found = row }
+            guard let found else { return .unknownDelivery }
+            let currentName = found.state
             if let eventID = receipt.providerEventID {
                 var seen = false
                 for try await _ in try await db.query(
@@ -41,6 +46,14 @@ extension PostgresStore {
                     last_error = CASE WHEN \(failed) THEN \(receipt.detail) ELSE last_error END
                 WHERE id = \(receipt.deliveryID)
                 """, logger: logger)
+            if let channel = ChannelKind(rawValue: found.channel), let mode = RouteMode(rawValue: found.mode),
+                let followUp = DeliveryStateMachine.followUp(
+                    afterReceipt: next, messageID: found.messageID, position: found.position, channel: channel, mode: mode,
+                    now: receipt.receivedAt),
+                try await Self.apply(followUp, db: db, now: receipt.receivedAt, logger: logger)
+            {
+                try await Self.notify(db, logger: logger)
+            }
             return .applied(next)
         }
     }

@@ -109,6 +109,14 @@ extension SQLiteStore {
                         ORDER BY position LIMIT 1)
                     """
             ).execute(arguments: [StoreTime.millis(at), StoreTime.millis(now), messageID, afterPosition])
+        case .reviveSkipped(let messageID, let afterPosition, let reason, let at):
+            try db.cachedStatement(
+                sql: """
+                    UPDATE deliveries SET state = 'pending', last_error = NULL, updated_at = ?
+                    WHERE message_id = ? AND position > ? AND state = 'skipped' AND last_error = ?
+                    """
+            ).execute(arguments: [StoreTime.millis(now), messageID, afterPosition, reason])
+            try apply(.activateNext(messageID: messageID, afterPosition: afterPosition, at: at), db: db, now: now)
         case .skipPending(let messageID, let reason):
             try db.cachedStatement(
                 sql: """

@@ -7,9 +7,15 @@ extension SQLiteStore {
     public func recordReceipt(_ receipt: Receipt, state: DeliveryState) async throws -> ReceiptOutcome {
         try await pool.write { db in
             guard
-                let currentName = try String.fetchOne(
-                    db.cachedStatement(sql: "SELECT state FROM deliveries WHERE id = ?"), arguments: [receipt.deliveryID])
+                let row = try Row.fetchOne(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT d.state, d.message_id, d.position, d.channel, m.route_mode
+                            FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE d.id = ?
+                            """),
+                    arguments: [receipt.deliveryID])
             else { return .unknownDelivery }
+            let currentName: String = row[0]
             if let eventID = receipt.providerEventID,
                 try Bool.fetchOne(
                     db.cachedStatement(sql: "SELECT 1 FROM receipts WHERE delivery_id = ? AND provider_event_id = ?"),
@@ -38,6 +44,12 @@ extension SQLiteStore {
             ).execute(arguments: [
                 next.rawValue, StoreTime.millis(receipt.receivedAt), next.rawValue, receipt.detail, receipt.deliveryID,
             ])
+            if let channel = ChannelKind(rawValue: row[3]), let mode = RouteMode(rawValue: row[4]),
+                let followUp = DeliveryStateMachine.followUp(
+                    afterReceipt: next, messageID: row[1], position: row[2], channel: channel, mode: mode, now: receipt.receivedAt)
+            {
+                try Self.apply(followUp, db: db, now: receipt.receivedAt)
+            }
             return .applied(next)
         }
     }
