@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the dispatcher on embedded SQLite (`accolade serve`: the HTTP API and a
-# delivery worker), delivering email to a local SMTP
-# stand-in (no provider credentials needed). Messages that "arrive" are kept in var/mail/.
+# delivery worker), delivering through local stand-ins (no provider credentials needed): email to
+# an SMTP server (messages kept in var/mail/), SMS to a Twilio API stand-in and WhatsApp to a
+# Graph API stand-in (requests they accepted logged in var/sms.jsonl and var/whatsapp.jsonl).
 #   scripts/run.sh   # build, start the stand-in, queue a sample reward, serve on 127.0.0.1:8080 (Ctrl-C stops)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,14 +15,29 @@ mkdir -p var/mail
 # Local SMTP stand-in on 127.0.0.1:2525 (aiosmtpd), keeping every message as var/mail/N.eml + N.json.
 /usr/bin/python3 scripts/test-servers/smtp_capture.py --dir var/mail --port 2525 > var/smtp-standin.port &
 smtp_pid=$!
-trap 'kill $smtp_pid 2>/dev/null || true' EXIT
+pids="$smtp_pid"
+trap 'kill $pids 2>/dev/null || true' EXIT
 for _ in $(seq 50); do [ -s var/smtp-standin.port ] && break; sleep 0.1; done
 kill -0 $smtp_pid 2>/dev/null || { echo "run: the SMTP stand-in could not start on 127.0.0.1:2525 (port in use?)" >&2; exit 1; }
 echo "run: SMTP stand-in listening on 127.0.0.1:2525, messages land in var/mail/" >&2
 
+# Twilio-compatible stand-in on 127.0.0.1:2526 and Graph API stand-in on 127.0.0.1:2527; both check
+# every request against the providers' official API shapes (see config/accolade.yml for real ones).
+/usr/bin/python3 scripts/test-servers/twilio_standin.py --port 2526 --account-sid AC00000000000000000000000000000000 \
+  --auth-token standin-auth-token --out var/sms.jsonl > var/twilio-standin.port &
+pids="$pids $!"
+/usr/bin/python3 scripts/test-servers/whatsapp_standin.py --port 2527 --phone-number-id 106540352242922 \
+  --token standin-access-token --out var/whatsapp.jsonl > var/whatsapp-standin.port &
+pids="$pids $!"
+for f in var/twilio-standin.port var/whatsapp-standin.port; do
+  for _ in $(seq 50); do [ -s "$f" ] && break; sleep 0.1; done
+  [ -s "$f" ] || { echo "run: a provider stand-in could not start (ports 2526/2527 in use?)" >&2; exit 1; }
+done
+echo "run: Twilio stand-in on 127.0.0.1:2526 (var/sms.jsonl), WhatsApp stand-in on 127.0.0.1:2527 (var/whatsapp.jsonl)" >&2
+
 export SMTP_STARTTLS=never
 $bin templates check > /dev/null
-id=$($bin send reward-earned --to ana@example.com --name "Ana Putri" --locale id \
+id=$($bin send reward-earned --to ana@example.com --to +6281234567890 --to whatsapp:+6281234567890 --name "Ana Putri" --locale id \
   --data '{"program":"Kudos Awards","reward":{"voucher":{"amount":50000,"currency":"IDR"},"code":"RW-7Q2K","expires_on":"2026-12-31"},"note":"Twelve new accounts in October. Thank you!"}')
 echo "run: queued sample message $id (see: $bin status $id; $bin log $id)" >&2
 port=${ACCOLADE_PORT:-8080}
@@ -29,6 +45,7 @@ cat >&2 <<EOF
 run: starting the HTTP API and a worker on http://127.0.0.1:$port (Ctrl-C stops both gracefully). Try:
   curl -sS http://127.0.0.1:$port/v1/messages -H 'Content-Type: application/json' \\
     -d '{"template":"reward-earned","to":{"email":"budi@example.com","locale":"id"},"data":{"program":"Kudos Awards","reward":{"points":1200,"code":"PT-1200","expires_on":"2026-12-31"}}}'
+  SMS and WhatsApp go to the stand-ins: add "phone":"+6281234567890" or "whatsapp":"+6281234567890" to "to".
   and open http://127.0.0.1:$port/v1/templates/reward-earned/preview?locale=id in a browser.
 EOF
 $bin serve --listen "127.0.0.1:$port"
