@@ -8,6 +8,20 @@ import Testing
 /// What only the SQLite backend promises: the file, its reopening, several connections at once.
 @Suite("SQLite store")
 struct SQLiteStoreTests {
+    @Test("a worker on the same store object is woken by an enqueue instead of waiting for its poll")
+    func sameProcessSignals() async throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let store = try SQLiteStore(path: folder.path("accolade.sqlite"), logger: testLogger)
+        try await store.migrate()
+        let signals = try #require(store.workSignals())
+        var iterator = signals.makeAsyncIterator()
+        _ = try await store.enqueue([Fixtures.request()])
+        // The stream buffers the signal, so this returns at once rather than hanging.
+        #expect(await iterator.next() != nil)
+        try store.close()
+    }
+
     @Test("a closed and reopened file still holds messages, deliveries and attempts")
     func durability() async throws {
         let folder = TemporaryFolder()

@@ -85,6 +85,8 @@ extension SQLiteStore {
             }
             return stale
         }
+        // A fallback activation made a delivery due; retries come due by time and are polled.
+        if updates.contains(where: { if case .activateNext? = $0.followUp { true } else { false } }) { signals.signal() }
         for u in stale {
             logger.warning(
                 "ignored an outcome reported after the lease was lost",

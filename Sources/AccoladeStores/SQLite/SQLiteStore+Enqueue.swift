@@ -55,6 +55,7 @@ extension SQLiteStore {
             return results
         }
         StoreLog.enqueued(logger, requests: requests.count, results: results)
+        if results.contains(where: { if case .created = $0 { true } else { false } }) { signals.signal() }
         return results
     }
 }

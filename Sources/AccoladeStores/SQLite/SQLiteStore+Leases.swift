@@ -26,6 +26,7 @@ extension SQLiteStore {
             return db.changesCount
         }
         logger.debug("released deliveries", metadata: ["worker.owner": "\(owner)", "store.count": "\(count)"])
+        if count > 0 { signals.signal() }
         return count
     }
 
@@ -86,6 +87,7 @@ extension SQLiteStore {
             return rescued
         }
         StoreLog.rescued(logger, rescued)
+        if !rescued.isEmpty { signals.signal() }
         return rescued.count
     }
 
@@ -112,6 +114,7 @@ extension SQLiteStore {
         if !requeued.isEmpty {
             logger.info("requeued failed deliveries", metadata: ["store.count": "\(requeued.count)"])
         }
+        if !requeued.isEmpty { signals.signal() }
         return requeued
     }
 

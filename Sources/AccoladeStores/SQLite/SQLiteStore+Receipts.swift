@@ -5,7 +5,7 @@ import GRDB
 extension SQLiteStore {
     /// Records a provider status event and advances the delivery monotonically, in one transaction.
     public func recordReceipt(_ receipt: Receipt, state: DeliveryState) async throws -> ReceiptOutcome {
-        try await pool.write { db in
+        let outcome = try await pool.write { db -> ReceiptOutcome in
             guard
                 let row = try Row.fetchOne(
                     db.cachedStatement(
@@ -52,6 +52,9 @@ extension SQLiteStore {
             }
             return .applied(next)
         }
+        // A late failure may have moved a fallback route on.
+        if outcome == .applied(.failed) { signals.signal() }
+        return outcome
     }
 
     /// The delivery a provider knows by this message id.

@@ -31,6 +31,12 @@ public final class SQLiteStore: Store {
     public let durability: Durability
     let pool: DatabasePool
     let logger: Logger
+    /// Wakes this process's workers when this process makes work due.
+    let signals = WorkSignalHub()
+
+    /// Signals after every commit of this store object that makes work due, so a worker in the
+    /// same process (`accolade serve`) claims at once; workers in other processes poll.
+    public func workSignals() -> AsyncStream<Void>? { signals.subscribe() }
 
     /// Opens (creating if needed, with its parent folders) the database file at `path`.
     ///
