@@ -132,27 +132,6 @@ public struct SMTPEmailChannel: Channel {
     }
 
     private func record(_ outcome: Result<DeliveryReceipt, DeliveryError>, request: DeliveryRequest, elapsed: Duration) {
-        let label: String
-        var metadata: Logger.Metadata = ["delivery.id": "\(request.deliveryID)", "delivery.attempt": "\(request.attempt)", "channel": "email", "provider": "\(providerName)"]
-        switch outcome {
-        case .success(let receipt):
-            label = "sent"
-            metadata["smtp.code"] = "\(receipt.code ?? "")"
-            logger.debug("email accepted", metadata: metadata)
-        case .failure(let error):
-            label = switch error.disposition {
-            case .retry: "retry"
-            case .rateLimited: "rate_limited"
-            case .permanent: "failed"
-            case .suppressed: "suppressed"
-            }
-            metadata["smtp.code"] = "\(error.code ?? "")"
-            metadata["error.detail"] = "\(error.detail)"
-            logger.notice("email attempt failed", metadata: metadata)
-        }
-        let dimensions = [("channel", "email"), ("provider", providerName), ("outcome", label)]
-        Counter(label: "accolade_deliveries_total", dimensions: dimensions).increment()
-        Metrics.Timer(label: "accolade_delivery_attempt_duration_seconds", dimensions: [("channel", "email"), ("provider", providerName)])
-            .recordNanoseconds(elapsed.nanoseconds)
+        DeliveryAttemptRecorder(channel: .email, logger: logger).record(outcome, request: request, elapsed: elapsed, provider: providerName)
     }
 }

@@ -62,22 +62,6 @@ public struct QRChannel: Channel {
     }
 
     private func record(_ outcome: Result<DeliveryReceipt, DeliveryError>, request: DeliveryRequest, elapsed: Duration) {
-        var metadata: Logger.Metadata = [
-            "delivery.id": "\(request.deliveryID)", "delivery.attempt": "\(request.attempt)", "channel": "qr", "provider": "\(providerName)",
-        ]
-        let label: String
-        switch outcome {
-        case .success(let receipt):
-            label = "sent"
-            metadata["qr.url"] = "\(receipt.providerMessageID ?? "")"
-            logger.debug("QR code stored", metadata: metadata)
-        case .failure(let error):
-            label = error.disposition == .permanent ? "failed" : "retry"
-            metadata["error.detail"] = "\(error.detail)"
-            logger.notice("QR attempt failed", metadata: metadata)
-        }
-        Counter(label: "accolade_deliveries_total", dimensions: [("channel", "qr"), ("provider", providerName), ("outcome", label)]).increment()
-        Metrics.Timer(label: "accolade_delivery_attempt_duration_seconds", dimensions: [("channel", "qr"), ("provider", providerName)])
-            .recordNanoseconds(elapsed.nanoseconds)
+        DeliveryAttemptRecorder(channel: .qr, logger: logger).record(outcome, request: request, elapsed: elapsed, provider: providerName)
     }
 }

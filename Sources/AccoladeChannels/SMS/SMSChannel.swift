@@ -181,38 +181,6 @@ public struct SMSChannel: Channel {
     }
 
     private func record(_ outcome: Result<DeliveryReceipt, DeliveryError>, request: DeliveryRequest, elapsed: Duration) {
-        func base() -> Logger.Metadata {
-            ["delivery.id": "\(request.deliveryID)", "delivery.attempt": "\(request.attempt)", "channel": "sms"]
-        }
-        let label: String
-        let provider: String
-        switch outcome {
-        case .success(let receipt):
-            label = "sent"
-            provider = receipt.provider
-            // The success line is debug: skip building its metadata on the hot path otherwise.
-            if logger.logLevel <= .debug {
-                var metadata = base()
-                metadata["provider"] = "\(receipt.provider)"
-                metadata["provider.message_id"] = "\(receipt.providerMessageID ?? "")"
-                logger.debug("sms accepted", metadata: metadata)
-            }
-        case .failure(let error):
-            var metadata = base()
-            label = switch error.disposition {
-            case .retry: "retry"
-            case .rateLimited: "rate_limited"
-            case .permanent: "failed"
-            case .suppressed: "suppressed"
-            }
-            provider = error.provider
-            metadata["provider"] = "\(error.provider)"
-            metadata["error.code"] = "\(error.code ?? "")"
-            metadata["error.detail"] = "\(error.detail)"
-            logger.notice("sms attempt failed", metadata: metadata)
-        }
-        Counter(label: "accolade_deliveries_total", dimensions: [("channel", "sms"), ("provider", provider), ("outcome", label)]).increment()
-        Metrics.Timer(label: "accolade_delivery_attempt_duration_seconds", dimensions: [("channel", "sms"), ("provider", provider)])
-            .recordNanoseconds(elapsed.nanoseconds)
+        DeliveryAttemptRecorder(channel: .sms, logger: logger).record(outcome, request: request, elapsed: elapsed)
     }
 }

@@ -266,27 +266,7 @@ public struct WhatsAppChannel: Channel {
     }
 
     private func record(_ outcome: Result<DeliveryReceipt, DeliveryError>, request: DeliveryRequest, elapsed: Duration) {
-        var metadata: Logger.Metadata = ["delivery.id": "\(request.deliveryID)", "delivery.attempt": "\(request.attempt)", "channel": "whatsapp"]
-        let label: String
-        switch outcome {
-        case .success(let receipt):
-            label = "sent"
-            metadata["provider.message_id"] = "\(receipt.providerMessageID ?? "")"
-            logger.debug("whatsapp accepted", metadata: metadata)
-        case .failure(let error):
-            label = switch error.disposition {
-            case .retry: "retry"
-            case .rateLimited: "rate_limited"
-            case .permanent: "failed"
-            case .suppressed: "suppressed"
-            }
-            metadata["error.code"] = "\(error.code ?? "")"
-            metadata["error.detail"] = "\(error.detail)"
-            logger.notice("whatsapp attempt failed", metadata: metadata)
-        }
-        Counter(label: "accolade_deliveries_total", dimensions: [("channel", "whatsapp"), ("provider", providerName), ("outcome", label)]).increment()
-        Metrics.Timer(label: "accolade_delivery_attempt_duration_seconds", dimensions: [("channel", "whatsapp"), ("provider", providerName)])
-            .recordNanoseconds(elapsed.nanoseconds)
+        DeliveryAttemptRecorder(channel: .whatsapp, logger: logger).record(outcome, request: request, elapsed: elapsed, provider: providerName)
     }
 }
 
