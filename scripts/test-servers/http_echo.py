@@ -7,12 +7,11 @@ Prints the bound port on the first line of stdout, then serves until SIGTERM/SIG
 Every request is answered with JSON {"method", "path", "headers": {lower-name: value}, "body"}.
 The path picks the status: /status/NNN answers NNN. Responses carry `X-Echo: yes`.
 """
-import argparse
 import json
-import signal
 import sys
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from standin_support import parser, serve
 
 
 class Echo(BaseHTTPRequestHandler):
@@ -44,20 +43,9 @@ class Echo(BaseHTTPRequestHandler):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0)
-    args = parser.parse_args()
-    server = ThreadingHTTPServer((args.host, args.port), Echo)
-    server.daemon_threads = True
-    print(server.server_address[1], flush=True)
-
-    def stop(*_):
-        threading.Thread(target=server.shutdown).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    server.serve_forever()
+    parser_ = parser()
+    args = parser_.parse_args()
+    serve(Echo, args.host, args.port)
     sys.exit(0)
 
 

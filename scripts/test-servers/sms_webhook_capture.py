@@ -7,11 +7,11 @@ Prints the bound port on the first line of stdout, then serves until SIGTERM/SIG
 is appended to FILE as one JSON line {"method", "path", "query": {name: [values]}, "body"} and
 flushed before the reply (200 "ok"), so a test that sees the reply or polls the file sees the line.
 """
-import argparse
 import json
-import signal
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+
+from standin_support import parser, serve
 from urllib.parse import parse_qs, urlsplit
 
 lock = threading.Lock()
@@ -49,22 +49,11 @@ class Capture(BaseHTTPRequestHandler):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--out", required=True)
-    args = parser.parse_args()
+    parser_ = parser()
+    parser_.add_argument("--out", required=True)
+    args = parser_.parse_args()
     Capture.out = args.out
-    server = ThreadingHTTPServer((args.host, args.port), Capture)
-    server.daemon_threads = True
-    print(server.server_address[1], flush=True)
-
-    def stop(*_):
-        threading.Thread(target=server.shutdown).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    server.serve_forever()
+    serve(Capture, args.host, args.port)
 
 
 if __name__ == "__main__":

@@ -25,16 +25,14 @@ or at run time GET /_control?fail_status=429&fail_count=2&retry_after=3 (count 0
 GET /_stats answers {"requests": n, "created": n}. Every Messages request is appended to --out as
 a JSON line {"path", "auth_ok", "content_type", "form": {name: [values]}, "status", "code"}.
 """
-import argparse
 import base64
 import json
 import re
 import secrets
-import signal
-import threading
 from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from standin_support import JSONHandler, ScriptedFailures, parser, serve
 
 # Field names of the official CreateMessageRequest (twilio_api_v2010.json), names only.
 ALLOWED_FIELDS = {
@@ -54,41 +52,19 @@ MAGIC = {
 }
 
 
-class State:
+class State(ScriptedFailures):
     def __init__(self, args):
-        self.lock = threading.Lock()
+        super().__init__(args.fail_status, args.fail_count, args.retry_after)
         self.sid = args.account_sid
         self.token = args.auth_token
         self.out = args.out
         self.require_callback = args.require_status_callback
-        self.fail_status = args.fail_status
-        self.fail_count = args.fail_count
-        self.retry_after = args.retry_after
-        self.requests = 0
         self.created = 0
 
-    def take_failure(self):
-        with self.lock:
-            self.requests += 1
-            if self.fail_count > 0 and self.fail_status:
-                self.fail_count -= 1
-                return self.fail_status, self.retry_after
-            return None, None
 
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(JSONHandler):
     state = None
 
-    def reply(self, status, payload, headers=None):
-        body = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
 
     def error(self, status, code, message, headers=None):
         self.reply(status, {"code": code, "message": message,
@@ -202,33 +178,20 @@ class Handler(BaseHTTPRequestHandler):
         })
         return 201, None
 
-    def log_message(self, *args):
-        pass
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--account-sid", required=True)
-    parser.add_argument("--auth-token", required=True)
-    parser.add_argument("--out")
-    parser.add_argument("--fail-status", type=int, default=0)
-    parser.add_argument("--fail-count", type=int, default=0)
-    parser.add_argument("--retry-after", default=None)
-    parser.add_argument("--require-status-callback", action="store_true")
-    args = parser.parse_args()
+    parser_ = parser()
+    parser_.add_argument("--account-sid", required=True)
+    parser_.add_argument("--auth-token", required=True)
+    parser_.add_argument("--out")
+    parser_.add_argument("--fail-status", type=int, default=0)
+    parser_.add_argument("--fail-count", type=int, default=0)
+    parser_.add_argument("--retry-after", default=None)
+    parser_.add_argument("--require-status-callback", action="store_true")
+    args = parser_.parse_args()
     Handler.state = State(args)
-    server = ThreadingHTTPServer((args.host, args.port), Handler)
-    server.daemon_threads = True
-    print(server.server_address[1], flush=True)
-
-    def stop(*_):
-        threading.Thread(target=server.shutdown).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    server.serve_forever()
+    serve(Handler, args.host, args.port)
 
 
 if __name__ == "__main__":

@@ -38,14 +38,12 @@ Scripted answers:
 GET /_stats answers {"requests": n, "accepted": n, "uploads": n}. Every request is appended to
 --out as a JSON line {"path", "auth_ok", "content_type", "body", "status", "code"}.
 """
-import argparse
 import json
 import re
 import secrets
-import signal
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from standin_support import JSONHandler, ScriptedFailures, parser, serve
 
 # code → (HTTP status, type, message): the statuses Meta uses (190 → 401 is the one safe mapping;
 # throttling codes come back as 400 or 429 depending on the source, so clients must not key on it).
@@ -200,48 +198,27 @@ def check_message(m):
     return check_template(m["template"])
 
 
-class State:
+class State(ScriptedFailures):
     def __init__(self, args):
-        self.lock = threading.Lock()
+        super().__init__(args.fail_code, args.fail_count, args.retry_after)
         self.version = args.version
         self.pnid = args.phone_number_id
         self.token = args.token
         self.out = args.out
-        self.fail_code = args.fail_code
-        self.fail_count = args.fail_count
-        self.retry_after = args.retry_after
         self.window_closed = set(n.lstrip("+") for n in args.window_closed)
         self.templates = {}
         for spec in args.template:
             name, lang, header, body, urls = spec.split(":")
             self.templates[(name, lang)] = {"header": header or None, "body": int(body),
                                             "url": sorted(int(u) for u in urls.split(",") if u)}
-        self.requests = 0
         self.accepted = 0
         self.uploads = 0
 
-    def take_failure(self):
-        with self.lock:
-            self.requests += 1
-            if self.fail_count > 0 and self.fail_code:
-                self.fail_count -= 1
-                return self.fail_code, self.retry_after
-            return None, None
 
-
-class Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
+class Handler(JSONHandler):
     state = None
+    content_type = "application/json; charset=UTF-8"
 
-    def reply(self, status, payload, headers=None):
-        body = json.dumps(payload).encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "application/json; charset=UTF-8")
-        self.send_header("Content-Length", str(len(body)))
-        for k, v in (headers or {}).items():
-            self.send_header(k, v)
-        self.end_headers()
-        self.wfile.write(body)
 
     def error(self, code, message=None, headers=None):
         status, etype, default = ERRORS.get(code, (400, "OAuthException", "(#%d) error" % code))
@@ -258,7 +235,7 @@ class Handler(BaseHTTPRequestHandler):
             q = parse_qs(parts.query)
             with st.lock:
                 if "fail_code" in q:
-                    st.fail_code = int(q["fail_code"][0])
+                    st.fail_status = int(q["fail_code"][0])
                 if "fail_count" in q:
                     st.fail_count = int(q["fail_count"][0])
                 if "retry_after" in q:
@@ -362,35 +339,22 @@ class Handler(BaseHTTPRequestHandler):
         self.reply(200, {"messaging_product": "whatsapp", "contacts": [{"input": body["to"], "wa_id": to}], "messages": [message]})
         return 200, None
 
-    def log_message(self, *args):
-        pass
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0)
-    parser.add_argument("--version", default="v23.0")
-    parser.add_argument("--phone-number-id", required=True)
-    parser.add_argument("--token", required=True)
-    parser.add_argument("--out")
-    parser.add_argument("--fail-code", type=int, default=0)
-    parser.add_argument("--fail-count", type=int, default=0)
-    parser.add_argument("--retry-after", default=None)
-    parser.add_argument("--window-closed", action="append", default=[])
-    parser.add_argument("--template", action="append", default=[])
-    args = parser.parse_args()
+    parser_ = parser()
+    parser_.add_argument("--version", default="v23.0")
+    parser_.add_argument("--phone-number-id", required=True)
+    parser_.add_argument("--token", required=True)
+    parser_.add_argument("--out")
+    parser_.add_argument("--fail-code", type=int, default=0)
+    parser_.add_argument("--fail-count", type=int, default=0)
+    parser_.add_argument("--retry-after", default=None)
+    parser_.add_argument("--window-closed", action="append", default=[])
+    parser_.add_argument("--template", action="append", default=[])
+    args = parser_.parse_args()
     Handler.state = State(args)
-    server = ThreadingHTTPServer((args.host, args.port), Handler)
-    server.daemon_threads = True
-    print(server.server_address[1], flush=True)
-
-    def stop(*_):
-        threading.Thread(target=server.shutdown).start()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    server.serve_forever()
+    serve(Handler, args.host, args.port)
 
 
 if __name__ == "__main__":

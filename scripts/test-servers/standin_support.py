@@ -1,0 +1,68 @@
+"""What every loopback test server here shares: argument parsing of --host/--port, printing the
+bound port on the first stdout line (tests and scripts read it), a JSON reply helper, scripted
+failures, and a clean stop on SIGTERM/SIGINT."""
+import argparse
+import json
+import signal
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+
+def parser(description=None):
+    """An argument parser with --host (default 127.0.0.1) and --port (default 0: a free one)."""
+    p = argparse.ArgumentParser(description=description)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=0)
+    return p
+
+
+def serve(handler, host, port):
+    """Serves `handler` until SIGTERM/SIGINT; prints the bound port first."""
+    server = ThreadingHTTPServer((host, port), handler)
+    server.daemon_threads = True
+    print(server.server_address[1], flush=True)
+
+    def stop(*_):
+        threading.Thread(target=server.shutdown).start()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    server.serve_forever()
+
+
+class ScriptedFailures:
+    """Answer the next `count` requests with `status` (and Retry-After), then succeed; counts requests."""
+
+    def __init__(self, status, count, retry_after):
+        self.lock = threading.Lock()
+        self.fail_status = status
+        self.fail_count = count
+        self.retry_after = retry_after
+        self.requests = 0
+
+    def take_failure(self):
+        with self.lock:
+            self.requests += 1
+            if self.fail_count > 0 and self.fail_status:
+                self.fail_count -= 1
+                return self.fail_status, self.retry_after
+            return None, None
+
+
+class JSONHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 keep-alive handler with a JSON reply helper and no access log on stderr."""
+    protocol_version = "HTTP/1.1"
+    content_type = "application/json; charset=utf-8"
+
+    def reply(self, status, payload, headers=None):
+        body = json.dumps(payload).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", self.content_type)
+        self.send_header("Content-Length", str(len(body)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
