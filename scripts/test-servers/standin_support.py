@@ -40,6 +40,16 @@ class ScriptedFailures:
         self.retry_after = retry_after
         self.requests = 0
 
+    def control(self, query, status_name="fail_status"):
+        """Applies GET /_control?{status_name}=…&fail_count=…&retry_after=… (parsed query)."""
+        with self.lock:
+            if status_name in query:
+                self.fail_status = int(query[status_name][0])
+            if "fail_count" in query:
+                self.fail_count = int(query["fail_count"][0])
+            if "retry_after" in query:
+                self.retry_after = query["retry_after"][0]
+
     def take_failure(self):
         with self.lock:
             self.requests += 1

@@ -75,14 +75,7 @@ class Handler(JSONHandler):
         parts = urlsplit(self.path)
         st = self.state
         if parts.path == "/_control":
-            q = parse_qs(parts.query)
-            with st.lock:
-                if "fail_status" in q:
-                    st.fail_status = int(q["fail_status"][0])
-                if "fail_count" in q:
-                    st.fail_count = int(q["fail_count"][0])
-                if "retry_after" in q:
-                    st.retry_after = q["retry_after"][0]
+            st.control(parse_qs(parts.query), "fail_status")
             self.reply(200, {"ok": True})
         elif parts.path == "/_stats":
             with st.lock:

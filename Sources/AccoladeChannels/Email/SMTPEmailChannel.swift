@@ -59,11 +59,7 @@ public struct SMTPEmailChannel: Channel {
 
     /// Composes and sends one message; see ``SMTPResultClassifier`` for how failures are classified.
     public func deliver(_ request: DeliveryRequest) async throws(DeliveryError) -> DeliveryReceipt {
-        let started = ContinuousClock.now
-        let outcome = await attempt(request)
-        let elapsed = ContinuousClock.now - started
-        record(outcome, request: request, elapsed: elapsed)
-        return try outcome.get()
+        try await DeliveryAttemptRecorder(channel: .email, logger: logger).measure(request, provider: providerName) { await attempt(request) }
     }
 
     private func attempt(_ request: DeliveryRequest) async -> Result<DeliveryReceipt, DeliveryError> {
@@ -129,9 +125,5 @@ public struct SMTPEmailChannel: Channel {
 
     private func permanent(_ detail: String) -> DeliveryError {
         DeliveryError(disposition: .permanent, provider: providerName, code: nil, detail: detail)
-    }
-
-    private func record(_ outcome: Result<DeliveryReceipt, DeliveryError>, request: DeliveryRequest, elapsed: Duration) {
-        DeliveryAttemptRecorder(channel: .email, logger: logger).record(outcome, request: request, elapsed: elapsed, provider: providerName)
     }
 }

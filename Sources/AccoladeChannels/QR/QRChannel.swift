@@ -38,10 +38,7 @@ public struct QRChannel: Channel {
 
     /// Draws and stores the code; a payload too large for the level fails permanently, naming the limit.
     public func deliver(_ request: DeliveryRequest) async throws(DeliveryError) -> DeliveryReceipt {
-        let started = ContinuousClock.now
-        let outcome = attempt(request)
-        record(outcome, request: request, elapsed: ContinuousClock.now - started)
-        return try outcome.get()
+        try await DeliveryAttemptRecorder(channel: .qr, logger: logger).measure(request, provider: providerName) { attempt(request) }
     }
 
     private func attempt(_ request: DeliveryRequest) -> Result<DeliveryReceipt, DeliveryError> {
@@ -59,9 +56,5 @@ public struct QRChannel: Channel {
             return .failure(DeliveryError(
                 disposition: error.isTransient ? .retry(after: nil) : .permanent, provider: providerName, detail: error.description))
         }
-    }
-
-    private func record(_ outcome: Result<DeliveryReceipt, DeliveryError>, request: DeliveryRequest, elapsed: Duration) {
-        DeliveryAttemptRecorder(channel: .qr, logger: logger).record(outcome, request: request, elapsed: elapsed, provider: providerName)
     }
 }

@@ -77,10 +77,7 @@ public struct SMSChannel: Channel {
 
     /// Makes one delivery attempt through the providers in order.
     public func deliver(_ request: DeliveryRequest) async throws(DeliveryError) -> DeliveryReceipt {
-        let started = ContinuousClock.now
-        let outcome = await attempt(request)
-        record(outcome, request: request, elapsed: ContinuousClock.now - started)
-        return try outcome.get()
+        try await DeliveryAttemptRecorder(channel: .sms, logger: logger).measure(request) { await attempt(request) }
     }
 
     private func attempt(_ request: DeliveryRequest) async -> Result<DeliveryReceipt, DeliveryError> {
@@ -178,9 +175,5 @@ public struct SMSChannel: Channel {
         let disposition: DeliveryDisposition = throttled && transient.allSatisfy({ if case .rateLimited = $0.error.disposition { true } else { false } })
             ? .rateLimited(after: after) : .retry(after: after)
         return DeliveryError(disposition: disposition, provider: provider, code: last?.code, detail: detail)
-    }
-
-    private func record(_ outcome: Result<DeliveryReceipt, DeliveryError>, request: DeliveryRequest, elapsed: Duration) {
-        DeliveryAttemptRecorder(channel: .sms, logger: logger).record(outcome, request: request, elapsed: elapsed)
     }
 }

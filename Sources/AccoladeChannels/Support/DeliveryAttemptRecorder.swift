@@ -10,6 +10,16 @@ struct DeliveryAttemptRecorder: Sendable {
     let channel: ChannelKind
     let logger: Logger
 
+    /// Times `attempt`, records its outcome and returns it (every channel's `deliver`).
+    func measure(
+        _ request: DeliveryRequest, provider: String? = nil, _ attempt: () async -> Result<DeliveryReceipt, DeliveryError>
+    ) async throws(DeliveryError) -> DeliveryReceipt {
+        let started = ContinuousClock.now
+        let outcome = await attempt()
+        record(outcome, request: request, elapsed: ContinuousClock.now - started, provider: provider)
+        return try outcome.get()
+    }
+
     /// Records `outcome`; `provider` defaults to the one the receipt or error names.
     func record(
         _ outcome: Result<DeliveryReceipt, DeliveryError>, request: DeliveryRequest, elapsed: Duration, provider: String? = nil

@@ -80,10 +80,7 @@ public struct WhatsAppChannel: Channel {
 
     /// Makes one delivery attempt.
     public func deliver(_ request: DeliveryRequest) async throws(DeliveryError) -> DeliveryReceipt {
-        let started = ContinuousClock.now
-        let outcome = await attempt(request)
-        record(outcome, request: request, elapsed: ContinuousClock.now - started)
-        return try outcome.get()
+        try await DeliveryAttemptRecorder(channel: .whatsapp, logger: logger).measure(request, provider: providerName) { await attempt(request) }
     }
 
     private func attempt(_ request: DeliveryRequest) async -> Result<DeliveryReceipt, DeliveryError> {
@@ -265,9 +262,6 @@ public struct WhatsAppChannel: Channel {
             .http(request), connectTimeout: .milliseconds(Int(config.connectTimeout * 1000)), timeout: .milliseconds(Int(config.timeout * 1000))))
     }
 
-    private func record(_ outcome: Result<DeliveryReceipt, DeliveryError>, request: DeliveryRequest, elapsed: Duration) {
-        DeliveryAttemptRecorder(channel: .whatsapp, logger: logger).record(outcome, request: request, elapsed: elapsed, provider: providerName)
-    }
 }
 
 /// Uploaded media ids by message, so retries and repeated sends of one message upload once.
