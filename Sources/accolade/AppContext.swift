@@ -28,15 +28,13 @@ struct AppContext {
             // One transfer thread serves every libcurl channel; its pool is sized for the largest.
             let d = CurlMultiDriver(configuration: curlConfiguration(config.channels), logger: logger)
             driver = d
-            // One QR drawing function for the QR channel and for email's inline cid:qr@accolade image.
+            // One QR drawing function for the QR channel, email's inline cid:qr@accolade image and WhatsApp's image header.
             let qr = try qrArtifacts(config)
-            channels += try emailChannels(
-                config.channels, driver: d, qrSource: qrSource(qr, store: store, templates: templates), suppressions: store,
-                logger: logger)
+            let stored = qrSource(qr, store: store, templates: templates)
+            channels += try emailChannels(config.channels, driver: d, qrSource: stored, suppressions: store, logger: logger)
             channels += try smsChannels(config, driver: d, suppressions: store, logger: logger)
             channels += qrChannels(qr, logger: logger)
-            channels += try whatsappChannels(
-                config, driver: d, store: store, qrSource: qrSource(qr, store: store, templates: templates), logger: logger)
+            channels += try whatsappChannels(config, driver: d, store: store, qrSource: stored, logger: logger)
         }
         return AppContext(
             config: config, logger: logger, store: store, templates: templates, channels: ChannelRegistry(channels),

@@ -15,10 +15,23 @@ struct SQLiteStoreTests {
         let store = try SQLiteStore(path: folder.path("accolade.sqlite"), logger: testLogger)
         try await store.migrate()
         let signals = try #require(store.workSignals())
-        var iterator = signals.makeAsyncIterator()
         _ = try await store.enqueue([Fixtures.request()])
-        // The stream buffers the signal, so this returns at once rather than hanging.
-        #expect(await iterator.next() != nil)
+        // The stream buffers the signal. Race it against a deadline so a missing signal fails
+        // the test instead of hanging it.
+        let woken = await withTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                var iterator = signals.makeAsyncIterator()
+                return await iterator.next() != nil
+            }
+            group.addTask {
+                try? await Task.sleep(for: .seconds(10))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        #expect(woken)
         try store.close()
     }
 

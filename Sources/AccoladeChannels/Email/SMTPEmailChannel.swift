@@ -66,15 +66,7 @@ public struct SMTPEmailChannel: Channel {
         guard case .email(let email) = request.content else {
             return .failure(permanent("content is not an email; route this delivery to the email channel only with email templates"))
         }
-        if let address = request.recipient.email {
-            do {
-                if let entry = try await request.suppression.resolve(channel: .email, address: address.lowercased(), list: suppressions) {
-                    return .failure(DeliveryError(disposition: .suppressed, provider: "suppression-list", detail: "\(address) is suppressed: \(entry.reason)"))
-                }
-            } catch {
-                return .failure(DeliveryError(disposition: .retry(after: nil), provider: "suppression-list", detail: "cannot read the suppression list: \(error)"))
-            }
-        }
+        if let blocked = await request.suppressionFailure(on: .email, list: suppressions) { return .failure(blocked) }
         let images: [InlineImage]
         switch await inlineImages(for: email, messageID: request.messageID) {
         case .success(let found): images = found

@@ -87,13 +87,7 @@ public struct SMSChannel: Channel {
         } catch {
             return .failure(DeliveryError(disposition: .permanent, provider: providerName, detail: error.description))
         }
-        do {
-            if let entry = try await request.suppression.resolve(channel: .sms, address: message.to, list: suppressions) {
-                return .failure(DeliveryError(disposition: .suppressed, provider: "suppression-list", detail: "\(message.to) is suppressed: \(entry.reason)"))
-            }
-        } catch {
-            return .failure(DeliveryError(disposition: .retry(after: nil), provider: "suppression-list", detail: "cannot read the suppression list: \(error)"))
-        }
+        if let blocked = await request.suppressionFailure(on: .sms, list: suppressions) { return .failure(blocked) }
         var failures: [SMSProviderFailure] = []
         var skipped: [(name: String, retryAt: Date, reason: String)] = []
         for (provider, gate) in slots {

@@ -2,36 +2,6 @@ import AccoladeCore
 import Foundation
 import Logging
 
-/// Records what an SMS provider reports about a delivery: shared by the Twilio and Kannel webhooks.
-struct SMSReceiptRecorder: Sendable {
-    let store: any Store
-    let clock: any WallClock
-    let logger: Logger
-
-    /// Finds the delivery, records the event and answers the provider. Unknown deliveries are
-    /// answered 200 too (logged): a provider retrying a callback we can never apply helps nobody.
-    func record(_ event: SMSReceiptEvent, provider: String) async throws -> WebhookResponse {
-        let deliveryID: String?
-        switch event.reference {
-        case .deliveryID(let id): deliveryID = id
-        case .providerMessageID(let id): deliveryID = try await store.deliveryID(providerMessageID: id)
-        }
-        guard let deliveryID else {
-            logger.warning("receipt for an unknown message", metadata: ["webhook.provider": "\(provider)"])
-            return .ok()
-        }
-        let receipt = Receipt(
-            deliveryID: deliveryID, status: event.state.rawValue, provider: provider,
-            providerEventID: event.deduplicationKey, occurredAt: event.occurredAt, receivedAt: clock.now(),
-            detail: event.detail)
-        let outcome = try await store.recordReceipt(receipt, state: event.state)
-        logger.debug(
-            "receipt recorded",
-            metadata: ["delivery.id": "\(deliveryID)", "receipt.status": "\(event.rawStatus)", "receipt.outcome": "\(outcome)"])
-        return .ok()
-    }
-}
-
 /// Twilio's callbacks, accepted only with a valid `X-Twilio-Signature` for one of the configured
 /// Twilio accounts: `POST /v1/webhooks/twilio/status` (message status) and
 /// `POST /v1/webhooks/twilio/inbound` (the number's incoming-message webhook: STOP/START).
@@ -39,8 +9,8 @@ public struct TwilioWebhook: WebhookHandler {
     /// `twilio`.
     public let provider = "twilio"
     private let authTokens: [String]
-    private let recorder: SMSReceiptRecorder
-    private let optOuts: SMSOptOutRecorder
+    private let recorder: ReceiptRecorder
+    private let optOuts: OptOutRecorder
 
     /// An empty TwiML document: acknowledge an inbound message without replying (Twilio itself
     /// answers the standard opt-out keywords on long codes and toll-free numbers).
@@ -49,8 +19,8 @@ public struct TwilioWebhook: WebhookHandler {
     /// Creates the handler for the configured Twilio providers' auth tokens.
     public init(authTokens: [String], store: any Store, clock: any WallClock = SystemWallClock(), logger: Logger) {
         self.authTokens = authTokens
-        self.recorder = SMSReceiptRecorder(store: store, clock: clock, logger: logger)
-        self.optOuts = SMSOptOutRecorder(suppressions: store, clock: clock, logger: logger)
+        self.recorder = ReceiptRecorder(store: store, clock: clock, logger: logger)
+        self.optOuts = OptOutRecorder(channel: .sms, suppressions: store, clock: clock, logger: logger)
     }
 
     /// Verifies the signature over the public URL and form fields, then records the status or
@@ -91,8 +61,8 @@ public struct KannelWebhook: WebhookHandler {
     public let provider = "kannel"
     private let tokens: [KannelDLRToken]
     private let inboundTokens: [String]
-    private let recorder: SMSReceiptRecorder
-    private let optOuts: SMSOptOutRecorder
+    private let recorder: ReceiptRecorder
+    private let optOuts: OptOutRecorder
 
     /// Creates the handler for the configured Kannel providers' DLR token keys and inbound tokens.
     public init(
@@ -101,8 +71,8 @@ public struct KannelWebhook: WebhookHandler {
     ) {
         self.tokens = tokens
         self.inboundTokens = inboundTokens
-        self.recorder = SMSReceiptRecorder(store: store, clock: clock, logger: logger)
-        self.optOuts = SMSOptOutRecorder(suppressions: store, clock: clock, logger: logger)
+        self.recorder = ReceiptRecorder(store: store, clock: clock, logger: logger)
+        self.optOuts = OptOutRecorder(channel: .sms, suppressions: store, clock: clock, logger: logger)
     }
 
     /// Verifies the token, then records the report or applies the inbound keyword.

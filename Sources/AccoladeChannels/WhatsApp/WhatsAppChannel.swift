@@ -50,6 +50,8 @@ public struct WhatsAppChannel: Channel {
     private let logger: Logger
     private let mediaCache: WhatsAppMediaCache
     private let headers: [CurlHeader]
+    private let messagesURL: String
+    private let mediaURL: String
 
     /// Creates the channel.
     ///
@@ -72,6 +74,8 @@ public struct WhatsAppChannel: Channel {
         self.logger = logger
         throttle = WhatsAppThrottle(ratePerSecond: config.ratePerSecond, now: clock.now())
         mediaCache = WhatsAppMediaCache(capacity: settings.mediaCacheCapacity)
+        messagesURL = config.messagesURL
+        mediaURL = config.mediaURL
         headers = [
             CurlHeader("Authorization", "Bearer \(config.accessToken)"), CurlHeader("Content-Type", "application/json"),
             CurlHeader("Accept", "application/json"),
@@ -92,14 +96,7 @@ public struct WhatsAppChannel: Channel {
         } catch {
             return .failure(DeliveryError(disposition: .permanent, provider: providerName, detail: error.description))
         }
-        do {
-            // Usually looked up with the whole claimed batch; asked here only when it was not.
-            if let entry = try await request.suppression.resolve(channel: .whatsapp, address: to, list: suppressions) {
-                return .failure(DeliveryError(disposition: .suppressed, provider: "suppression-list", detail: "\(to) is suppressed: \(entry.reason)"))
-            }
-        } catch {
-            return .failure(DeliveryError(disposition: .retry(after: nil), provider: "suppression-list", detail: "cannot read the suppression list: \(error)"))
-        }
+        if let blocked = await request.suppressionFailure(on: .whatsapp, list: suppressions) { return .failure(blocked) }
         var lastInbound: Date?
         if text != nil, let inbound {
             // A failed read only costs the free-text option: the template is always allowed.
@@ -140,7 +137,7 @@ public struct WhatsAppChannel: Channel {
         case .refuse(let reason):
             return .failure(DeliveryError(disposition: .permanent, provider: providerName, detail: reason))
         }
-        let result = await post(config.messagesURL, headers: headers, body: WhatsAppRequestBuilder.bytes(body))
+        let result = await post(messagesURL, headers: headers, body: WhatsAppRequestBuilder.bytes(body))
         switch WhatsAppResultClassifier.classifySend(result, now: clock.now(), pairDelay: settings.pairDelay) {
         case .success(let accepted):
             let kind = if case .text = plan { "text" } else { "template" }
@@ -235,7 +232,7 @@ public struct WhatsAppChannel: Channel {
         let boundary = "accolade-" + artifact.token.prefix(24).filter { $0.isLetter || $0.isNumber }
         let (body, contentType) = WhatsAppRequestBuilder.mediaUpload(png: artifact.png, boundary: boundary)
         let uploadHeaders = [CurlHeader("Authorization", "Bearer \(config.accessToken)"), CurlHeader("Content-Type", contentType)]
-        let result = await post(config.mediaURL, headers: uploadHeaders, body: body)
+        let result = await post(mediaURL, headers: uploadHeaders, body: body)
         switch WhatsAppResultClassifier.classifyUpload(result, now: clock.now()) {
         case .success(let id):
             mediaCache.put(messageID, id)

@@ -102,12 +102,8 @@ public enum WhatsAppResultClassifier {
     /// Classifies a Graph error envelope `{"error":{"message","type","code","error_data":{"details"},"fbtrace_id"}}`.
     static func classifyError(_ result: CurlResult, body: JSONValue?, now: Date, pairDelay: Duration) -> WhatsAppFailure {
         let error = body?["error"]
-        let code: Int? = switch error?["code"] {
-        case .int(let i)?: Int(i)
-        case .string(let s)?: Int(s)
-        case .double(let d)?: Int(d)
-        default: nil
-        }
+        // intValue, not Int(_:): a code such as 1e20 in a remote answer must not trap.
+        let code = error?["code"]?.intValue
         let status = result.responseCode
         var text = shorten(error?["message"]?.stringValue ?? result.bodyText)
         if let details = error?["error_data"]?["details"]?.stringValue, !details.isEmpty { text += " (\(shorten(details)))" }
@@ -192,9 +188,6 @@ public enum WhatsAppResultClassifier {
         }
     }
 
-    /// Printable and at most 200 characters: provider text goes to logs and the delivery log.
-    static func shorten(_ text: String) -> String {
-        let printable = String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
-        return printable.count > 200 ? String(printable.prefix(200)) + "…" : printable
-    }
+    /// Printable and at most 200 characters (the same rule as Twilio's answers).
+    static func shorten(_ text: String) -> String { TwilioResultClassifier.shorten(text) }
 }

@@ -78,18 +78,11 @@ public struct WhatsAppWebhook: WebhookHandler {
 
     private func record(_ status: WhatsAppWebhookPayload.Status) async throws {
         guard let state = status.state else { return }
-        guard let deliveryID = try await store.deliveryID(providerMessageID: status.wamid) else {
-            logger.warning("WhatsApp status for an unknown message", metadata: ["webhook.provider": "whatsapp", "receipt.status": "\(status.status)"])
-            return
-        }
         let detail = status.errorCode.map { code in "\(code)" + (status.errorText.map { ": \($0)" } ?? "") }
-        let receipt = Receipt(
-            deliveryID: deliveryID, status: state.rawValue, provider: provider, providerEventID: status.deduplicationKey,
-            occurredAt: status.occurredAt, receivedAt: clock.now(), detail: detail)
-        let outcome = try await store.recordReceipt(receipt, state: state)
-        logger.debug(
-            "receipt recorded",
-            metadata: ["delivery.id": "\(deliveryID)", "receipt.status": "\(status.status)", "receipt.outcome": "\(outcome)"])
+        let event = SMSReceiptEvent(
+            source: provider, reference: .providerMessageID(status.wamid), state: state, rawStatus: status.status,
+            detail: detail ?? "", occurredAt: status.occurredAt)
+        _ = try await ReceiptRecorder(store: store, clock: clock, logger: logger).record(event, provider: provider)
     }
 
     private func record(_ message: WhatsAppWebhookPayload.Inbound) async throws {
@@ -97,17 +90,7 @@ public struct WhatsAppWebhook: WebhookHandler {
         // Meta's clock may run ahead of ours; a window never opens in the future.
         try await store.recordInbound(channel: .whatsapp, address: message.from, at: min(message.occurredAt ?? now, now))
         guard let text = message.text else { return }
-        switch SMSOptOut.action(for: text) {
-        case .optOut?:
-            try await store.suppress([Suppression(
-                channel: .whatsapp, address: message.from, reason: "replied \(text.trimmingCharacters(in: .whitespacesAndNewlines).uppercased())",
-                source: "inbound:whatsapp", createdAt: now)])
-            logger.info("WhatsApp user opted out", metadata: ["channel": "whatsapp"])
-        case .optIn?:
-            try await store.unsuppress(channel: .whatsapp, address: message.from)
-            logger.info("WhatsApp user opted back in", metadata: ["channel": "whatsapp"])
-        case .help?, nil:
-            break
-        }
+        try await OptOutRecorder(channel: .whatsapp, suppressions: store, clock: clock, logger: logger)
+            .apply(SMSInboundMessage(from: message.from, body: text), provider: provider)
     }
 }

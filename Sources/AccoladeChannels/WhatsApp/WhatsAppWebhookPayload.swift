@@ -31,9 +31,6 @@ public struct WhatsAppWebhookPayload: Sendable, Hashable {
             self.errorCode = errorCode
             self.errorText = errorText
         }
-
-        /// Same status of the same message twice ⇒ same key: Meta redelivers when our answer was lost.
-        public var deduplicationKey: String { "whatsapp:\(wamid):\(status)" }
     }
 
     /// One message a user wrote to the business number.

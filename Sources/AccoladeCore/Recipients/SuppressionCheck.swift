@@ -24,14 +24,36 @@ public enum SuppressionCheck: Sendable, Hashable {
 }
 
 extension Recipient {
-    /// The address suppression entries use for `channel`: the E.164 number for SMS and WhatsApp,
-    /// the lower-cased email address for email; nil for channels without one (QR).
-    public func suppressionAddress(for channel: ChannelKind) -> String? {
+    /// The recipient's address on `channel` as given: the E.164 number for SMS and WhatsApp, the
+    /// email address for email; nil for channels without one (QR).
+    public func address(for channel: ChannelKind) -> String? {
         switch channel {
         case .sms: phone
         case .whatsapp: whatsapp
-        case .email: email?.lowercased()
+        case .email: email
         case .qr: nil
+        }
+    }
+
+    /// The address suppression entries use for `channel`: ``address(for:)``, email lower-cased.
+    public func suppressionAddress(for channel: ChannelKind) -> String? {
+        channel == .email ? email?.lowercased() : address(for: channel)
+    }
+}
+
+extension DeliveryRequest {
+    /// Why this delivery must not reach a provider on `channel`: `suppressed` (ends `skipped`
+    /// with the reason) when the recipient's address is on the list, a retry when the list cannot
+    /// be read; nil when it may go. Uses the claim-time lookup, asking `list` only without one.
+    public func suppressionFailure(on channel: ChannelKind, list: (any SuppressionList)?) async -> DeliveryError? {
+        guard let key = recipient.suppressionAddress(for: channel) else { return nil }
+        do {
+            guard let entry = try await suppression.resolve(channel: channel, address: key, list: list) else { return nil }
+            let shown = recipient.address(for: channel) ?? key
+            return DeliveryError(disposition: .suppressed, provider: "suppression-list", detail: "\(shown) is suppressed: \(entry.reason)")
+        } catch {
+            return DeliveryError(
+                disposition: .retry(after: nil), provider: "suppression-list", detail: "cannot read the suppression list: \(error)")
         }
     }
 }
@@ -49,14 +71,8 @@ extension [ClaimedDelivery] {
         return byChannel.mapValues { $0.sorted() }
     }
 
-    /// The distinct addresses whose last inbound message to look up per channel, for the
-    /// deliveries on a channel with a reply window (``InboundCheck/windowChannels``).
-    public var inboundLookups: [ChannelKind: [String]] {
-        suppressionLookups.filter { InboundCheck.windowChannels.contains($0.key) }
-    }
-
     /// The batch with every window-channel delivery's last inbound time filled in, given the
-    /// times found for ``inboundLookups`` (absent: never wrote).
+    /// times found for the window channels' ``suppressionLookups`` (absent: never wrote).
     public func markingInbound(_ found: [(channel: ChannelKind, address: String, at: Date)]) -> [ClaimedDelivery] {
         let times = Dictionary(found.map { ("\($0.channel.rawValue) \($0.address)", $0.at) }) { first, _ in first }
         return map { item in

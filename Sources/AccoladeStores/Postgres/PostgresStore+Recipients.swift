@@ -80,8 +80,9 @@ extension PostgresStore {
     /// delivery when each is sent): suppressed or clear, and for window channels the last inbound time.
     func withRecipientChecks(_ claimed: [ClaimedDelivery]) async throws -> [ClaimedDelivery] {
         // Per channel, so each lookup uses the primary key (channel, address).
+        let lookups = claimed.suppressionLookups
         var found: [Suppression] = []
-        for (channel, addresses) in claimed.suppressionLookups {
+        for (channel, addresses) in lookups {
             found += try await rows(
                 "check suppressions",
                 """
@@ -91,7 +92,7 @@ extension PostgresStore {
             ).map(Self.suppression(from:))
         }
         var inbound: [(channel: ChannelKind, address: String, at: Date)] = []
-        for (channel, addresses) in claimed.inboundLookups {
+        for (channel, addresses) in lookups where InboundCheck.windowChannels.contains(channel) {
             for row in try await rows(
                 "check inbound activity",
                 """

@@ -86,8 +86,9 @@ extension SQLiteStore {
     /// when each is sent): suppressed or clear, and for window channels the last inbound time.
     static func withRecipientChecks(_ claimed: [ClaimedDelivery], db: Database) throws -> [ClaimedDelivery] {
         // Per channel, so each lookup is a primary-key probe (channel, address) however big the list.
+        let lookups = claimed.suppressionLookups
         var found: [Suppression] = []
-        for (channel, addresses) in claimed.suppressionLookups {
+        for (channel, addresses) in lookups {
             let marks = Array(repeating: "?", count: addresses.count).joined(separator: ",")
             found += try Row.fetchAll(
                 db,
@@ -96,7 +97,7 @@ extension SQLiteStore {
             ).map(suppression(from:))
         }
         var inbound: [(channel: ChannelKind, address: String, at: Date)] = []
-        for (channel, addresses) in claimed.inboundLookups {
+        for (channel, addresses) in lookups where InboundCheck.windowChannels.contains(channel) {
             let marks = Array(repeating: "?", count: addresses.count).joined(separator: ",")
             for row in try Row.fetchAll(
                 db,
