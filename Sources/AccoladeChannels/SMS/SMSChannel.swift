@@ -146,7 +146,7 @@ public struct SMSChannel: Channel {
         let transient = failures.filter {
             switch $0.error.disposition {
             case .retry, .rateLimited: true
-            case .permanent, .suppressed: false
+            case .permanent, .suppressed, .misconfigured: false
             }
         }
         if transient.isEmpty && skipped.isEmpty {

@@ -60,6 +60,7 @@ struct DeliveryAttemptRecorder: Sendable {
         case .rateLimited: "rate_limited"
         case .permanent: "failed"
         case .suppressed: "suppressed"
+        case .misconfigured: "paused"
         }
     }
 }

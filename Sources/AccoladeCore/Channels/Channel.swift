@@ -89,6 +89,12 @@ public enum DeliveryDisposition: Sendable, Hashable {
     case permanent
     /// The recipient opted out: end the delivery as `skipped`.
     case suppressed
+    /// The provider itself is misconfigured — its TLS certificate is rejected, our credentials are
+    /// refused, STARTTLS is required but not offered — so every delivery through it would fail the
+    /// same way until an operator fixes the configuration key `key` (e.g.
+    /// `channels.email.smtp.ca_file`). The worker pauses the channel and probes it with backoff;
+    /// the delivery stays queued, uses up no attempt and does not move a fallback route on.
+    case misconfigured(key: String)
 }
 
 /// A failed delivery attempt, classified.

@@ -121,6 +121,14 @@ public enum DeliveryStateMachine {
                 return update(
                     .skipped, attempts: number, provider: error.provider, error: "suppressed: \(error.detail)",
                     attempt: attempt(.skipped, started, error.provider, error.code, error.detail), followUp: moveOn)
+            case .misconfigured(let key):
+                // Not this delivery's fault: it waits, queued, for the channel to be fixed, and the
+                // wait uses up no attempt (the worker pauses the channel and sets the probe time).
+                let detail = "\(error.description) (fix \(key); the channel is paused and probed until it works)"
+                return update(
+                    .retryable, attempts: delivery.attempts, next: now.addingTimeInterval(policy.baseDelay),
+                    provider: error.provider, error: detail,
+                    attempt: attempt(.paused, started, error.provider, error.code, error.detail), followUp: nil)
             case .retry(let after), .rateLimited(let after):
                 let outcome: AttemptOutcome = {
                     if case .rateLimited = error.disposition { return .rateLimited }

@@ -14,6 +14,9 @@ public enum AttemptOutcome: String, Sendable, Hashable, Codable, CaseIterable {
     case skipped
     /// The worker's lease ran out before it reported (killed worker); rescued for another try.
     case leaseExpired = "lease_expired"
+    /// The provider is misconfigured (rejected certificate, refused credentials): the delivery
+    /// stays queued while the channel is paused; the attempt is not counted.
+    case paused
 }
 
 /// One try of a delivery: append-only history for "what happened to this message?".
