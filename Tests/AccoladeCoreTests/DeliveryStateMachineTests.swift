@@ -177,7 +177,7 @@ struct SeededRandom: RandomNumberGenerator {
         #expect(DeliveryStateMachine.applyReceipt(.read, to: .sent) == .read)  // read without delivered
         #expect(DeliveryStateMachine.applyReceipt(.delivered, to: .read) == nil)  // out of order
         #expect(DeliveryStateMachine.applyReceipt(.delivered, to: .delivered) == nil)  // duplicate
-        #expect(DeliveryStateMachine.applyReceipt(.failed, to: .delivered) == .failed)
+        #expect(DeliveryStateMachine.applyReceipt(.failed, to: .delivered) == nil)  // arrived: a replayed failure changes nothing
         #expect(DeliveryStateMachine.applyReceipt(.failed, to: .read) == nil)
         #expect(DeliveryStateMachine.applyReceipt(.delivered, to: .failed) == nil)  // failed is terminal
         #expect(DeliveryStateMachine.applyReceipt(.delivered, to: .running) == nil)
@@ -187,7 +187,7 @@ struct SeededRandom: RandomNumberGenerator {
         let now = Date(timeIntervalSince1970: 100)
         let revive = DeliveryStateMachine.followUp(
             afterReceipt: .failed, messageID: "m1", position: 0, channel: .whatsapp, mode: .fallback, now: now)
-        #expect(revive == .reviveSkipped(messageID: "m1", afterPosition: 0, reason: "whatsapp was sent", at: now))
+        #expect(revive == .reviveSkipped(messageID: "m1", afterPosition: 0, at: now))
         #expect(DeliveryStateMachine.followUp(afterReceipt: .failed, messageID: "m1", position: 0, channel: .whatsapp, mode: .all, now: now) == nil)
         #expect(DeliveryStateMachine.followUp(afterReceipt: .delivered, messageID: "m1", position: 0, channel: .sms, mode: .fallback, now: now) == nil)
     }

@@ -85,15 +85,22 @@ class ForwardingStore: Store, @unchecked Sendable {
     func workSignals() -> AsyncStream<Void>? { nil }
     func migrate() async throws { try await base.migrate() }
     func enqueue(_ requests: [EnqueueRequest]) async throws -> [EnqueueResult] { try await base.enqueue(requests) }
-    func claim(owner: String, limit: Int, now: Date, lease: TimeInterval) async throws -> [ClaimedDelivery] {
-        try await base.claim(owner: owner, limit: limit, now: now, lease: lease)
+    func claim(owner: String, limit: Int, now: Date, lease: TimeInterval, channels: Set<ChannelKind>?) async throws -> [ClaimedDelivery] {
+        try await base.claim(owner: owner, limit: limit, now: now, lease: lease, channels: channels)
     }
+    func extendLeases(owner: String, deliveryIDs: [String], now: Date, lease: TimeInterval) async throws -> Int {
+        try await base.extendLeases(owner: owner, deliveryIDs: deliveryIDs, now: now, lease: lease)
+    }
+    func fault(of error: any Error) -> StoreFault { base.fault(of: error) }
+    func recordPause(_ pause: ProviderPause) async throws { try await base.recordPause(pause) }
+    func clearPause(channel: ChannelKind) async throws { try await base.clearPause(channel: channel) }
+    func providerPauses() async throws -> [ProviderPause] { try await base.providerPauses() }
     func complete(_ updates: [DeliveryUpdate]) async throws -> Int { try await base.complete(updates) }
     func release(owner: String, deliveryIDs: [String], now: Date) async throws -> Int {
         try await base.release(owner: owner, deliveryIDs: deliveryIDs, now: now)
     }
-    func rescueExpiredLeases(now: Date, maxAttempts: Int) async throws -> Int {
-        try await base.rescueExpiredLeases(now: now, maxAttempts: maxAttempts)
+    func rescueExpiredLeases(now: Date, maxAttempts: Int, sparing: String?) async throws -> Int {
+        try await base.rescueExpiredLeases(now: now, maxAttempts: maxAttempts, sparing: sparing)
     }
     func requeueFailed(deliveryIDs: [String]?, now: Date) async throws -> [String] {
         try await base.requeueFailed(deliveryIDs: deliveryIDs, now: now)

@@ -5,7 +5,7 @@ import Testing
 @testable import AccoladeStores
 
 /// Claims from another *process* on the same file: Debian's Python runs the store's own claim
-/// statement (``SQLiteStore/claimSQL``) in `BEGIN IMMEDIATE` transactions while this process
+/// statement (``SQLiteStore/claimSQL(filtered:)``) in `BEGIN IMMEDIATE` transactions while this process
 /// claims through the store, and no delivery may come out twice.
 @Suite("SQLite store across processes", .enabled(if: FileManager.default.isExecutableFile(atPath: python)))
 struct SQLiteCrossProcessTests {
@@ -19,7 +19,7 @@ struct SQLiteCrossProcessTests {
         for _ in 0..<4 { _ = try await store.enqueue((0..<500).map { _ in Fixtures.request() }) }
 
         let nowMillis = 1_760_000_001_123  // Fixtures.at(1000)
-        async let pythonIDs = runPython(path: path, sql: SQLiteStore.claimSQL, now: nowMillis, output: folder.path("python.txt"))
+        async let pythonIDs = runPython(path: path, sql: SQLiteStore.claimSQL(filtered: false), now: nowMillis, output: folder.path("python.txt"))
         // Start competing once the other process has claimed its first batch, so the two really
         // overlap (Python takes ~50 ms to start). Bounded: at most 10 s.
         let started = ContinuousClock.now

@@ -58,7 +58,7 @@ struct SQLiteStoreTests {
         let replay = try await reopened.enqueue([Fixtures.request(key: "k", channels: [.email, .sms])])
         #expect(replay.first?.isReplayed == true)
         let migrations = try await reopened.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["v1", "v2", "v3"])
+        #expect(migrations == ["v1", "v2", "v3", "v5"])
         let mode = try await reopened.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let sync = try await reopened.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") }
@@ -124,14 +124,15 @@ struct SQLiteStoreTests {
         #expect(ids.count == 2001 && Set(ids).count == 2001)
     }
 
-    @Test("the claim query walks the due index instead of sorting")
-    func claimPlan() async throws {
+    @Test("the claim query walks the due index instead of sorting, with or without a channel filter", arguments: [false, true])
+    func claimPlan(filtered: Bool) async throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }
         let store = try SQLiteStore(path: folder.path("db.sqlite"), logger: testLogger)
         try await store.migrate()
         let plan = try await store.pool.read { db in
-            try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteStore.claimSQL, arguments: ["w", 1, 1, 1, 10])
+            let arguments: StatementArguments = filtered ? ["w", 1, 1, 1, 10, #"["email"]"#] : ["w", 1, 1, 1, 10]
+            return try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + SQLiteStore.claimSQL(filtered: filtered), arguments: arguments)
                 .map { $0["detail"] as String }
         }
         #expect(plan.contains { $0.contains("deliveries_due") })

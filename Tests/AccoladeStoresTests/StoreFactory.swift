@@ -35,13 +35,15 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
     }
 
     /// A fresh database on the test server for each test (so tests run in parallel and advisory
-    /// locks never cross tests), dropped afterwards; nil when no server is configured.
+    /// locks never cross tests), dropped afterwards; nil when no server is configured. Leases
+    /// follow the callers' fixed clock so the contract tests can step time; the server's clock
+    /// is tested on its own (`PostgresStoreTests`).
     static let postgres: StoreFactory? = PostgresTestServer.shared.map { server in
         StoreFactory(name: "postgres") {
             let database = try await server.createDatabase()
             do {
                 let store = try await PostgresStore.open(
-                    url: server.url(database: database), logger: testLogger, maximumConnections: 6)
+                    url: server.url(database: database), logger: testLogger, maximumConnections: 6, leaseClock: .caller)
                 return Handle(store: store) {
                     await store.close()
                     await server.dropDatabase(database)

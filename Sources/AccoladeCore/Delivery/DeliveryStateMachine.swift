@@ -17,27 +17,12 @@ public enum AttemptResult: Sendable, Hashable {
 /// Stores persist what this type decides; workers feed it attempt results. See ``DeliveryState``
 /// for the diagram. Keeping it pure lets every transition be unit-tested without a database.
 public enum DeliveryStateMachine {
-    /// Whether `from → to` is a legal transition.
+    /// Whether `from → to` is a legal transition: some ``DeliveryTransition`` allows it, and a
+    /// receipt only ever moves forwards (``applyReceipt(_:to:)``).
     public static func canTransition(from: DeliveryState, to: DeliveryState) -> Bool {
-        switch (from, to) {
-        case (.pending, .available), (.pending, .skipped), (.pending, .cancelled):
-            return true
-        case (.scheduled, .available), (.scheduled, .running), (.scheduled, .skipped), (.scheduled, .cancelled):
-            return true
-        case (.available, .running), (.available, .skipped), (.available, .cancelled):
-            return true
-        case (.running, .sent), (.running, .retryable), (.running, .failed), (.running, .skipped),
-            (.running, .available):  // released on shutdown or rescued after a lost lease
-            return true
-        case (.retryable, .available), (.retryable, .running), (.retryable, .skipped), (.retryable, .cancelled),
-            (.retryable, .failed):  // rescued with no attempts left
-            return true
-        case (.failed, .available):  // operator retry
-            return true
-        case (.sent, .delivered), (.sent, .read), (.sent, .failed), (.delivered, .read), (.delivered, .failed):
-            return receiptRank(to) > receiptRank(from) || to == .failed
-        default:
-            return false
+        DeliveryTransition.allCases.contains { transition in
+            guard transition.sources.contains(from), transition.targets.contains(to) else { return false }
+            return transition != .receipt || applyReceipt(to, to: from) == to
         }
     }
 
@@ -103,7 +88,7 @@ public enum DeliveryStateMachine {
             return update(
                 .skipped, attempts: delivery.attempts, provider: nil, error: reason,
                 attempt: attempt(.skipped, now, "worker", nil, reason),
-                followUp: fallback ? .skipPending(messageID: message.id, reason: reason) : nil)
+                followUp: fallback ? .skipPending(messageID: message.id, reason: reason, cause: .expired) : nil)
 
         case .unrenderable(let reason, let started):
             let detail = "cannot render: \(reason)"
@@ -152,6 +137,63 @@ public enum DeliveryStateMachine {
     /// Why later channels of a fallback route were skipped: `channel` was sent.
     public static func fallbackSkipReason(sent channel: ChannelKind) -> String { "\(channel) was sent" }
 
+    /// A `running` delivery whose lease ran out before its owner reported, as the lease sweeper reads it.
+    public struct ExpiredLease: Sendable, Hashable {
+        /// The delivery.
+        public var deliveryID: String
+        /// Its message.
+        public var messageID: String
+        /// Its position in the route.
+        public var position: Int
+        /// Attempts counted before this claim.
+        public var attempts: Int
+        /// The worker that held the lease.
+        public var owner: String
+        /// When the lease ran out (store clock).
+        public var leaseExpiresAt: Date
+        /// When it was claimed (its last change).
+        public var claimedAt: Date
+        /// The message's route mode.
+        public var mode: RouteMode
+
+        /// Creates a record.
+        public init(
+            deliveryID: String, messageID: String, position: Int, attempts: Int, owner: String, leaseExpiresAt: Date,
+            claimedAt: Date, mode: RouteMode
+        ) {
+            self.deliveryID = deliveryID
+            self.messageID = messageID
+            self.position = position
+            self.attempts = attempts
+            self.owner = owner
+            self.leaseExpiresAt = leaseExpiresAt
+            self.claimedAt = claimedAt
+            self.mode = mode
+        }
+    }
+
+    /// Decides what a rescued lease becomes: the lost claim counts one attempt (its owner may
+    /// have reached the provider) logged as `lease_expired` by `rescuer`; with attempts left the
+    /// delivery is due again at `now`, otherwise it is `failed` and a fallback route moves on.
+    /// The update applies only while the delivery is still `running` under the old owner, so a
+    /// late outcome of that owner and the rescue can never both apply.
+    public static func rescue(_ lease: ExpiredLease, maxAttempts: Int, now: Date) -> DeliveryUpdate {
+        let number = lease.attempts + 1
+        let failed = number >= maxAttempts
+        var detail = "lease of \(lease.owner) expired at \(ISOTime.format(lease.leaseExpiresAt)) before it reported; "
+            + "the provider may have received this attempt"
+        if failed { detail += "; no attempts left (max \(maxAttempts))" }
+        return DeliveryUpdate(
+            deliveryID: lease.deliveryID, leaseOwner: lease.owner, state: failed ? .failed : .available, attempts: number,
+            nextAttemptAt: failed ? nil : now, provider: nil, providerMessageID: nil, lastError: detail,
+            attempt: Attempt(
+                deliveryID: lease.deliveryID, number: number, startedAt: lease.claimedAt, finishedAt: now, provider: "rescuer",
+                outcome: .leaseExpired, code: nil, detail: detail),
+            followUp: failed && lease.mode == .fallback
+                ? .activateNext(messageID: lease.messageID, afterPosition: lease.position, at: now) : nil,
+            now: now)
+    }
+
     /// What the route does when a receipt turns a sent delivery into `failed` after the fact
     /// (WhatsApp 131026 or a Twilio `undelivered` arrive by webhook, long after the API accepted
     /// the message): in a fallback route the channels skipped because this one was sent take
@@ -160,15 +202,19 @@ public enum DeliveryStateMachine {
         afterReceipt next: DeliveryState, messageID: String, position: Int, channel: ChannelKind, mode: RouteMode, now: Date
     ) -> RouteFollowUp? {
         guard next == .failed, mode == .fallback else { return nil }
-        return .reviveSkipped(messageID: messageID, afterPosition: position, reason: fallbackSkipReason(sent: channel), at: now)
+        return .reviveSkipped(messageID: messageID, afterPosition: position, at: now)
     }
 
-    /// Applies a provider receipt monotonically: `sent < delivered < read`, `failed` terminal.
+    /// Applies a provider receipt monotonically: `sent < delivered < read`, and `failed` only
+    /// while the delivery is merely `sent`.
     ///
-    /// Returns the new state, or `nil` when the receipt is stale or a duplicate and changes nothing.
+    /// A `failed` after `delivered` or `read` is a replayed or reordered callback (Twilio's
+    /// signatures carry no timestamp): the message did arrive, so it changes nothing (the store
+    /// keeps it as history). Returns the new state, or `nil` when the receipt is stale or a
+    /// duplicate and changes nothing.
     public static func applyReceipt(_ receipt: DeliveryState, to current: DeliveryState) -> DeliveryState? {
-        guard current == .sent || current == .delivered || current == .read else { return nil }
-        if receipt == .failed { return current == .read ? nil : .failed }
+        guard DeliveryTransition.receipt.sources.contains(current) else { return nil }
+        if receipt == .failed { return current == .sent ? .failed : nil }
         return receiptRank(receipt) > receiptRank(current) ? receipt : nil
     }
 

@@ -6,7 +6,7 @@ import Foundation
 /// only the concurrency control a shared queue needs: leases, compare-and-set on the lease owner,
 /// unique idempotency keys. Every method that changes more than one row does so in one transaction.
 /// A store is also the shared ``SuppressionList`` and ``InboundActivityLog`` of every process on it.
-public protocol Store: SuppressionList, InboundActivityLog {
+public protocol Store: SuppressionList, InboundActivityLog, ProviderPauseBoard {
     /// Applies pending schema migrations (idempotent).
     func migrate() async throws
 
@@ -18,9 +18,17 @@ public protocol Store: SuppressionList, InboundActivityLog {
     func enqueue(_ requests: [EnqueueRequest]) async throws -> [EnqueueResult]
 
     /// Claims up to `limit` due deliveries (claimable state, `next_attempt_at <= now`, oldest due
-    /// first), marks them `running` under a lease for `owner` until `now + lease`, and returns
-    /// them with their messages. No delivery is ever returned to two claimers at once.
-    func claim(owner: String, limit: Int, now: Date, lease: TimeInterval) async throws -> [ClaimedDelivery]
+    /// first) of the given `channels` (all when nil: a worker claims only what it can deliver),
+    /// marks them `running` under a lease for `owner` until the store's clock plus `lease`, and
+    /// returns them with their messages. No delivery is ever returned to two claimers at once.
+    func claim(owner: String, limit: Int, now: Date, lease: TimeInterval, channels: Set<ChannelKind>?) async throws
+        -> [ClaimedDelivery]
+
+    /// Extends `owner`'s leases on these `running` deliveries to the store's clock plus `lease`,
+    /// in one statement (the worker's heartbeat). Returns how many it still held; a delivery
+    /// rescued by another worker is not extended.
+    @discardableResult
+    func extendLeases(owner: String, deliveryIDs: [String], now: Date, lease: TimeInterval) async throws -> Int
 
     /// Writes a batch of attempt outcomes in one transaction. An update applies only while the
     /// delivery is still `running` under `update.leaseOwner`; returns how many applied.
@@ -32,11 +40,13 @@ public protocol Store: SuppressionList, InboundActivityLog {
     @discardableResult
     func release(owner: String, deliveryIDs: [String], now: Date) async throws -> Int
 
-    /// Makes `running` deliveries whose lease expired before `now` claimable again, counting the
-    /// lost attempt (the dead worker may have sent it) and logging a `lease_expired` attempt.
-    /// A delivery out of attempts (`maxAttempts`) becomes `failed`. Returns how many were rescued.
+    /// Makes `running` deliveries whose lease expired (by the store's clock) claimable again as
+    /// ``DeliveryStateMachine/rescue(_:maxAttempts:now:)`` decides, counting the lost attempt
+    /// (the dead worker may have sent it) and logging a `lease_expired` attempt. Leases held by
+    /// `sparing` (the sweeping worker itself, which knows its claims are alive) are left alone.
+    /// Returns how many were rescued.
     @discardableResult
-    func rescueExpiredLeases(now: Date, maxAttempts: Int) async throws -> Int
+    func rescueExpiredLeases(now: Date, maxAttempts: Int, sparing: String?) async throws -> Int
 
     /// Puts `failed` deliveries back to `available` now (all of them when `deliveryIDs` is nil),
     /// resetting their attempt count. Returns the ids requeued.
@@ -68,11 +78,38 @@ public protocol Store: SuppressionList, InboundActivityLog {
     /// fallback), so idle workers claim at once instead of at their next poll. `nil` when the
     /// store cannot tell; workers then rely on polling alone.
     func workSignals() -> AsyncStream<Void>?
+
+    /// Whether a failed call may succeed if retried (busy, locked, connection lost, server
+    /// restarting) or needs an operator (schema missing, disk full, authentication refused).
+    func fault(of error: any Error) -> StoreFault
 }
 
 extension Store {
     /// Stores without notifications: workers poll.
     public func workSignals() -> AsyncStream<Void>? { nil }
+
+    /// Stores that cannot tell treat every failure as transient.
+    public func fault(of error: any Error) -> StoreFault { .transient }
+
+    /// Claims due deliveries of every channel.
+    public func claim(owner: String, limit: Int, now: Date, lease: TimeInterval) async throws -> [ClaimedDelivery] {
+        try await claim(owner: owner, limit: limit, now: now, lease: lease, channels: nil)
+    }
+
+    /// Rescues every expired lease, whoever held it (tools and tests; workers spare their own).
+    @discardableResult
+    public func rescueExpiredLeases(now: Date, maxAttempts: Int) async throws -> Int {
+        try await rescueExpiredLeases(now: now, maxAttempts: maxAttempts, sparing: nil)
+    }
+}
+
+/// How a failed store call should be treated.
+public enum StoreFault: Sendable, Hashable {
+    /// Retry with backoff: the store is busy or away and will answer again.
+    case transient
+    /// Retrying alone will not help; `advice` says what an operator must do. Workers still retry
+    /// (slowly), so they resume by themselves once it is fixed.
+    case permanent(advice: String)
 }
 
 /// A message and its planned deliveries, ready to store.
@@ -170,12 +207,13 @@ public struct DeliveryUpdate: Sendable, Hashable {
 public enum RouteFollowUp: Sendable, Hashable {
     /// Fallback: make the `pending` delivery with the lowest position above `afterPosition` available at `at`.
     case activateNext(messageID: String, afterPosition: Int, at: Date)
-    /// Fallback succeeded: every still-`pending` delivery of the message becomes `skipped` with `reason`.
-    case skipPending(messageID: String, reason: String)
+    /// Fallback is done: every still-`pending` delivery of the message becomes `skipped` with
+    /// `reason` (for people) and `cause` (for the store: revival matches it).
+    case skipPending(messageID: String, reason: String, cause: SkipCause = .fallbackSent)
     /// Fallback after all: a delivery reported sent later failed (by receipt), so the deliveries
-    /// above `afterPosition` skipped with `reason` go back to `pending`, and the lowest of them
-    /// becomes available at `at`.
-    case reviveSkipped(messageID: String, afterPosition: Int, reason: String, at: Date)
+    /// above `afterPosition` skipped because of that send (``SkipCause/fallbackSent``) go back to
+    /// `pending`, and the lowest of them becomes available at `at`.
+    case reviveSkipped(messageID: String, afterPosition: Int, at: Date)
 }
 
 /// Queue depth and timing, for `--drain`, `stats` and metrics.

@@ -28,8 +28,10 @@ public struct CopyTable: Sendable, Hashable {
         CopyTable(name: "inbound_activity", identity: ["channel", "address"]),
     ]
 
-    /// SQLite tables that are bookkeeping of the SQLite store itself, never copied.
-    static let sqliteInternal: Set<String> = ["grdb_migrations"]
+    /// SQLite tables never copied: the SQLite store's own bookkeeping, and `provider_pauses`,
+    /// the live state of the workers that used the file (the new store's workers find out for
+    /// themselves at their first attempt).
+    static let sqliteInternal: Set<String> = ["grdb_migrations", "provider_pauses"]
 }
 
 /// What the copier did with one table.

@@ -19,7 +19,7 @@ enum PostgresSchema {
     }
 
     /// Every migration, in order.
-    static let migrations: [(name: String, statements: [String])] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4)]
+    static let migrations: [(name: String, statements: [String])] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v6", v6)]
 
     static let createMigrationsTable = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -167,6 +167,25 @@ enum PostgresSchema {
             address         TEXT COLLATE "C" NOT NULL,
             last_inbound_at BIGINT NOT NULL,
             PRIMARY KEY (channel, address)
+        )
+        """,
+    ]
+
+    /// Fault tolerance, as SQLite's `v5`: a structured skip cause (revival matches it; existing
+    /// fallback skips backfilled from their text) and the board of paused channels. (`v5` belongs
+    /// to the receipts work.)
+    private static let v6: [String] = [
+        "ALTER TABLE deliveries ADD COLUMN skip_cause TEXT",
+        "UPDATE deliveries SET skip_cause = 'fallback_sent' WHERE state = 'skipped' AND last_error LIKE '% was sent'",
+        """
+        CREATE TABLE provider_pauses (
+            channel       TEXT PRIMARY KEY,
+            provider      TEXT NOT NULL,
+            config_key    TEXT NOT NULL,
+            reason        TEXT NOT NULL,
+            since         BIGINT NOT NULL,
+            next_probe_at BIGINT NOT NULL,
+            owner         TEXT NOT NULL
         )
         """,
     ]

@@ -11,19 +11,28 @@ extension PostgresStore {
     /// messages (immutable once stored). The `MATERIALIZED` CTE runs the locking `LIMIT` exactly
     /// once; `id = ANY(ARRAY(…))` makes the update fetch those rows by primary key whatever the
     /// table's statistics say (a join with the CTE hash-joined the whole table: ~10 ms at 20,000 rows).
-    public func claim(owner: String, limit: Int, now: Date, lease: TimeInterval) async throws -> [ClaimedDelivery] {
+    public func claim(owner: String, limit: Int, now: Date, lease: TimeInterval, channels: Set<ChannelKind>?) async throws
+        -> [ClaimedDelivery]
+    {
         guard limit > 0 else { return [] }
+        // A filter naming every channel filters nothing: keep the plain statement.
+        let only = channels.flatMap { $0.isSuperset(of: ChannelKind.allCases) ? nil : $0.map(\.rawValue).sorted() }
+        if let only, only.isEmpty { return [] }
         let nowMillis = StoreTime.millis(now)
-        let expires = StoreTime.millis(now.addingTimeInterval(lease))
+        let leaseMillis = Int64((lease * 1000).rounded())
+        // Every channel when unfiltered: one statement shape, and the filter costs nothing next to the lock.
+        let kinds = only ?? ChannelKind.allCases.map(\.rawValue)
         let claimSQL: PostgresQuery = """
             WITH due AS MATERIALIZED (
                 SELECT id FROM deliveries
-                WHERE state IN ('available', 'scheduled', 'retryable') AND next_attempt_at <= \(nowMillis)
+                WHERE state IN (\(unescaped: DeliveryTransition.sqlList(DeliveryTransition.claim.sources)))
+                    AND next_attempt_at <= \(nowMillis) AND channel = ANY(\(kinds))
                 ORDER BY next_attempt_at, id LIMIT \(limit)
                 FOR UPDATE SKIP LOCKED),
             claimed AS (
                 UPDATE deliveries d
-                SET state = 'running', lease_owner = \(owner), lease_expires_at = \(expires), updated_at = \(nowMillis)
+                SET state = 'running', lease_owner = \(owner),
+                    lease_expires_at = \(unescaped: leaseClockSQL(now)) + \(leaseMillis), updated_at = \(nowMillis)
                 WHERE d.id = ANY(ARRAY(SELECT id FROM due))
                 RETURNING \(unescaped: PostgresRows.qualifiedDeliveryColumns))
             SELECT claimed.*, \(unescaped: Self.qualifiedMessageColumns)
@@ -66,40 +75,17 @@ extension PostgresStore {
     @discardableResult
     public func complete(_ updates: [DeliveryUpdate]) async throws -> Int {
         guard !updates.isEmpty else { return 0 }
-        var seen = Set<[String]>()
-        let candidates = updates.enumerated().filter { seen.insert([$0.element.deliveryID, $0.element.leaseOwner]).inserted }
-        let records = try PostgresRows.records(
-            candidates.map { i, u in
-                [
-                    "ord": .int(Int64(i)), "id": .string(u.deliveryID), "lease_owner": .string(u.leaseOwner),
-                    "state": .string(u.state.rawValue), "attempts": .int(Int64(u.attempts)),
-                    "next_attempt_at": PostgresRows.millis(u.nextAttemptAt), "provider": PostgresRows.text(u.provider),
-                    "provider_message_id": PostgresRows.text(u.providerMessageID),
-                    "last_error": PostgresRows.text(u.lastError), "updated_at": PostgresRows.millis(u.now),
-                ]
-            }, field: "delivery updates")
-        let ids = Array(Set(updates.map(\.deliveryID)))
-        // `d.id = ANY(ids)` lets the planner fetch the few target rows by primary key instead of
-        // joining the whole table with a function it cannot estimate.
-        let updateSQL: PostgresQuery = """
-            UPDATE deliveries d
-            SET state = u.state, attempts = u.attempts, next_attempt_at = u.next_attempt_at, lease_owner = NULL,
-                lease_expires_at = NULL, provider = COALESCE(u.provider, d.provider),
-                provider_message_id = COALESCE(u.provider_message_id, d.provider_message_id),
-                last_error = u.last_error, updated_at = u.updated_at
-            FROM json_to_recordset(\(records)::json) AS u(
-                ord int, id text, lease_owner text, state text, attempts int, next_attempt_at bigint, provider text,
-                provider_message_id text, last_error text, updated_at bigint)
-            WHERE d.id = ANY(\(ids)) AND d.id = u.id AND d.state = 'running' AND d.lease_owner = u.lease_owner
-            RETURNING u.ord
-            """
+        let (records, candidates) = try Self.outcomeRecords(updates)
+        let updateSQL = Self.outcomeUpdate(records: records, ids: Array(Set(updates.map(\.deliveryID))))
         let applied: Set<Int>
         if updates.allSatisfy({ $0.followUp == nil }) {
             let attempts = try PostgresRows.records(
                 candidates.compactMap { i, u in u.attempt.map { PostgresRows.record($0, ord: i) } }, field: "attempts")
             applied = try await completeInOneStatement(updateSQL, attempts: attempts)
         } else {
-            applied = try await completeWithFollowUps(updateSQL, updates: updates)
+            applied = try await transaction("complete deliveries") { db in
+                try await Self.apply(updates, updateSQL: updateSQL, db: db, logger: self.queryLogger)
+            }
         }
         for (i, u) in updates.enumerated() where !applied.contains(i) {
             logger.warning(
@@ -110,6 +96,47 @@ extension PostgresStore {
                 ])
         }
         return applied.count
+    }
+
+    /// The JSON records of updates for ``outcomeUpdate(records:ids:)``, one per (delivery, owner)
+    /// pair (the first wins), with `ord` their index in `updates`.
+    static func outcomeRecords(_ updates: [DeliveryUpdate]) throws -> (records: String, candidates: [(Int, DeliveryUpdate)]) {
+        var seen = Set<[String]>()
+        let candidates = updates.enumerated().filter { seen.insert([$0.element.deliveryID, $0.element.leaseOwner]).inserted }
+            .map { ($0.offset, $0.element) }
+        let records = try PostgresRows.records(
+            candidates.map { i, u in
+                [
+                    "ord": .int(Int64(i)), "id": .string(u.deliveryID), "lease_owner": .string(u.leaseOwner),
+                    "state": .string(u.state.rawValue), "attempts": .int(Int64(u.attempts)),
+                    "next_attempt_at": PostgresRows.millis(u.nextAttemptAt), "provider": PostgresRows.text(u.provider),
+                    "provider_message_id": PostgresRows.text(u.providerMessageID),
+                    "last_error": PostgresRows.text(u.lastError), "updated_at": PostgresRows.millis(u.now),
+                ]
+            }, field: "delivery updates")
+        return (records, candidates)
+    }
+
+    /// One `UPDATE … FROM json_to_recordset` applying every update whose delivery is still
+    /// `running` under its `lease_owner`, returning the `ord` of those that applied.
+    ///
+    /// `d.id = ANY(ids)` lets the planner fetch the few target rows by primary key instead of
+    /// joining the whole table with a function it cannot estimate.
+    static func outcomeUpdate(records: String, ids: [String]) -> PostgresQuery {
+        """
+        UPDATE deliveries d
+        SET state = u.state, attempts = u.attempts, next_attempt_at = u.next_attempt_at, lease_owner = NULL,
+            lease_expires_at = NULL, provider = COALESCE(u.provider, d.provider),
+            provider_message_id = COALESCE(u.provider_message_id, d.provider_message_id),
+            last_error = u.last_error, updated_at = u.updated_at
+        FROM json_to_recordset(\(records)::json) AS u(
+            ord int, id text, lease_owner text, state text, attempts int, next_attempt_at bigint, provider text,
+            provider_message_id text, last_error text, updated_at bigint)
+        WHERE d.id = ANY(\(ids)) AND d.id = u.id
+            AND d.state IN (\(unescaped: DeliveryTransition.sqlList(DeliveryTransition.complete.sources)))
+            AND d.lease_owner = u.lease_owner
+        RETURNING u.ord
+        """
     }
 
     /// The update plus the attempts of the rows it changed, as one statement; returns the applied `ord`s.
@@ -131,25 +158,26 @@ extension PostgresStore {
         return Set(try await rows("complete deliveries", PostgresQuery(unsafeSQL: sql, binds: binds)).map { try $0.decode(Int.self) })
     }
 
-    /// The transactional path for batches with route follow-ups (fallback routes).
-    private func completeWithFollowUps(_ updateSQL: PostgresQuery, updates: [DeliveryUpdate]) async throws -> Set<Int> {
-        try await transaction("complete deliveries") { db -> Set<Int> in
-            var applied = Set<Int>()
-            for try await ord in try await db.query(updateSQL, logger: self.queryLogger).decode(Int.self) {
-                applied.insert(ord)
-            }
-            let done = updates.indices.filter { applied.contains($0) }
-            let attempts = done.compactMap { updates[$0].attempt }
-            try await Self.insertAttempts(attempts, db: db, logger: self.queryLogger)
-            var woke = false
-            for i in done {
-                if let followUp = updates[i].followUp {
-                    woke = try await Self.apply(followUp, db: db, now: updates[i].now, logger: self.queryLogger) || woke
-                }
-            }
-            if woke { try await Self.notify(db, logger: self.queryLogger) }
-            return applied
+    /// Applies `updateSQL` (built from `updates`) with the attempts and follow-ups of the rows it
+    /// changed, inside the caller's transaction: outcomes with fallback follow-ups, and rescues.
+    /// Returns the indexes in `updates` that applied.
+    static func apply(
+        _ updates: [DeliveryUpdate], updateSQL: PostgresQuery, db: PostgresConnection, logger: Logger
+    ) async throws -> Set<Int> {
+        var applied = Set<Int>()
+        for try await ord in try await db.query(updateSQL, logger: logger).decode(Int.self) {
+            applied.insert(ord)
         }
+        let done = updates.indices.filter { applied.contains($0) }
+        try await insertAttempts(done.compactMap { updates[$0].attempt }, db: db, logger: logger)
+        var woke = false
+        for i in done {
+            if let followUp = updates[i].followUp {
+                woke = try await apply(followUp, db: db, now: updates[i].now, logger: logger) || woke
+            }
+        }
+        if woke { try await notify(db, logger: logger) }
+        return applied
     }
 
     /// Appends attempts in the given order, in one statement.
@@ -177,26 +205,30 @@ extension PostgresStore {
                 UPDATE deliveries SET state = 'available', next_attempt_at = \(StoreTime.millis(at)), updated_at = \(nowMillis)
                 WHERE id = (
                     SELECT id FROM deliveries
-                    WHERE message_id = \(messageID) AND position > \(afterPosition) AND state = 'pending'
+                    WHERE message_id = \(messageID) AND position > \(afterPosition)
+                        AND state IN (\(unescaped: DeliveryTransition.sqlList(DeliveryTransition.activate.sources)))
                     ORDER BY position LIMIT 1)
                 RETURNING id
                 """, logger: logger
             ).collect()
             return !rows.isEmpty
-        case .reviveSkipped(let messageID, let afterPosition, let reason, let at):
+        case .reviveSkipped(let messageID, let afterPosition, let at):
             try await db.query(
                 """
-                UPDATE deliveries SET state = 'pending', last_error = NULL, updated_at = \(nowMillis)
-                WHERE message_id = \(messageID) AND position > \(afterPosition) AND state = 'skipped' AND last_error = \(reason)
+                UPDATE deliveries SET state = 'pending', last_error = NULL, skip_cause = NULL, updated_at = \(nowMillis)
+                WHERE message_id = \(messageID) AND position > \(afterPosition)
+                    AND state IN (\(unescaped: DeliveryTransition.sqlList(DeliveryTransition.revive.sources)))
+                    AND skip_cause = \(SkipCause.fallbackSent.rawValue)
                 """, logger: logger)
             return try await apply(
                 .activateNext(messageID: messageID, afterPosition: afterPosition, at: at), db: db, now: now, logger: logger)
-        case .skipPending(let messageID, let reason):
+        case .skipPending(let messageID, let reason, let cause):
             try await db.query(
                 """
                 UPDATE deliveries SET state = 'skipped', next_attempt_at = NULL, last_error = \(reason),
-                    updated_at = \(nowMillis)
-                WHERE message_id = \(messageID) AND state = 'pending'
+                    skip_cause = \(cause.rawValue), updated_at = \(nowMillis)
+                WHERE message_id = \(messageID)
+                    AND state IN (\(unescaped: DeliveryTransition.sqlList(DeliveryTransition.skipPending.sources)))
                 """, logger: logger)
             return false
         }

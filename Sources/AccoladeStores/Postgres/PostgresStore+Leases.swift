@@ -16,7 +16,9 @@ extension PostgresStore {
                 UPDATE deliveries
                 SET state = 'available', lease_owner = NULL, lease_expires_at = NULL,
                     next_attempt_at = COALESCE(next_attempt_at, \(nowMillis)), updated_at = \(nowMillis)
-                WHERE id = ANY(\(deliveryIDs)) AND state = 'running' AND lease_owner = \(owner)
+                WHERE id = ANY(\(deliveryIDs))
+                    AND state IN (\(unescaped: DeliveryTransition.sqlList(DeliveryTransition.release.sources)))
+                    AND lease_owner = \(owner)
                 RETURNING id
                 """, logger: self.queryLogger
             ).collect().count
@@ -27,24 +29,37 @@ extension PostgresStore {
         return count
     }
 
-    /// Rescues every `running` delivery whose lease ran out before `now` and returns how many.
+    /// Extends `owner`'s leases on these deliveries to the lease clock (the server's, see
+    /// ``LeaseClock``) plus `lease`, in one statement. `updated_at` stays the claim time.
+    @discardableResult
+    public func extendLeases(owner: String, deliveryIDs: [String], now: Date, lease: TimeInterval) async throws -> Int {
+        guard !deliveryIDs.isEmpty else { return 0 }
+        let leaseMillis = Int64((lease * 1000).rounded())
+        return try await rows(
+            "extend leases",
+            """
+            UPDATE deliveries SET lease_expires_at = \(unescaped: leaseClockSQL(now)) + \(leaseMillis)
+            WHERE id = ANY(\(deliveryIDs)) AND state = 'running' AND lease_owner = \(owner)
+            RETURNING 1
+            """
+        ).count
+    }
+
+    /// Rescues every `running` delivery whose lease ran out by the lease clock (except
+    /// `sparing`'s) and returns how many.
     ///
     /// Only one sweeper works at a time: the transaction first takes a transaction-scoped advisory
     /// lock with `pg_try_advisory_xact_lock`, and a worker that does not get it returns 0 at once
     /// (another is sweeping). Rows a late worker is completing right now are skipped (`SKIP
     /// LOCKED`): its outcome wins, and the next sweep sees whatever is left.
-    ///
-    /// Each rescued delivery counts one attempt (the dead worker may have reached the provider)
-    /// recorded as a `lease_expired` attempt by `rescuer`, started when the delivery was claimed.
-    /// With attempts left it becomes `available` at `now`; otherwise `failed`, and in a `fallback`
-    /// route the next pending channel is activated, as a permanent failure would.
+    /// ``DeliveryStateMachine/rescue(_:maxAttempts:now:)`` decides each row, applied like an
+    /// outcome of the old owner (guarded by owner).
     ///
     /// Afterwards it refreshes the queue tables' planner statistics when they are stale
     /// (``refreshStatisticsIfStale()``).
     @discardableResult
-    public func rescueExpiredLeases(now: Date, maxAttempts: Int) async throws -> Int {
-        let nowMillis = StoreTime.millis(now)
-        let rescued = try await transaction("rescue expired leases") { db -> [(id: String, owner: String, failed: Bool)] in
+    public func rescueExpiredLeases(now: Date, maxAttempts: Int, sparing: String?) async throws -> Int {
+        let rescued = try await transaction("rescue expired leases") { db -> [DeliveryUpdate] in
             let locked = try await db.query(
                 "SELECT pg_try_advisory_xact_lock(\(PostgresSchema.LockKey.rescue))", logger: self.queryLogger
             ).collect().first?.decode(Bool.self) ?? false
@@ -54,59 +69,29 @@ extension PostgresStore {
                 SELECT d.id, d.message_id, d.position, d.attempts, d.lease_owner, d.lease_expires_at, d.updated_at,
                        m.route_mode
                 FROM deliveries d JOIN messages m ON m.id = d.message_id
-                WHERE d.state = 'running' AND d.lease_expires_at < \(nowMillis)
+                WHERE d.state = 'running' AND d.lease_expires_at < \(unescaped: self.leaseClockSQL(now))
+                    AND d.lease_owner IS DISTINCT FROM \(sparing)
                 ORDER BY d.lease_expires_at, d.id
                 FOR UPDATE OF d SKIP LOCKED
                 """, logger: self.queryLogger
             ).collect()
             guard !expired.isEmpty else { return [] }
-
-            var records: [[String: JSONValue]] = []
-            var attempts: [Attempt] = []
-            var moveOn: [RouteFollowUp] = []
-            var rescued: [(id: String, owner: String, failed: Bool)] = []
-            for row in expired {
-                let (id, messageID, position, previous, leaseOwner, leaseExpires, updatedAt, routeMode) = try row.decode(
+            let decisions = try expired.map { row in
+                let (id, messageID, position, attempts, owner, leaseExpires, updatedAt, mode) = try row.decode(
                     (String, String, Int, Int, String?, Int64?, Int64, String).self)
-                let number = previous + 1
-                let owner = leaseOwner ?? "unknown"
-                let leaseExpiry = StoreTime.date(leaseExpires ?? nowMillis)
-                let failed = number >= maxAttempts
-                var detail = "lease of \(owner) expired at \(leaseExpiry.formatted(.iso8601)) before it reported; "
-                    + "the provider may have received this attempt"
-                if failed { detail += "; no attempts left (max \(maxAttempts))" }
-                records.append([
-                    "id": .string(id),
-                    "state": .string(failed ? DeliveryState.failed.rawValue : DeliveryState.available.rawValue),
-                    "attempts": .int(Int64(number)), "next_attempt_at": failed ? .null : .int(nowMillis),
-                    "last_error": .string(detail),
-                ])
-                attempts.append(
-                    Attempt(
-                        deliveryID: id, number: number, startedAt: StoreTime.date(updatedAt), finishedAt: now,
-                        provider: "rescuer", outcome: .leaseExpired, code: nil, detail: detail))
-                if failed && routeMode == RouteMode.fallback.rawValue {
-                    moveOn.append(.activateNext(messageID: messageID, afterPosition: position, at: now))
-                }
-                rescued.append((id, owner, failed))
+                return DeliveryStateMachine.rescue(
+                    .init(
+                        deliveryID: id, messageID: messageID, position: position, attempts: attempts, owner: owner ?? "",
+                        leaseExpiresAt: StoreTime.date(leaseExpires ?? StoreTime.millis(now)), claimedAt: StoreTime.date(updatedAt),
+                        mode: RouteMode(rawValue: mode) ?? .all),
+                    maxAttempts: maxAttempts, now: now)
             }
-            let json = try PostgresRows.records(records, field: "rescued deliveries")
-            let ids = rescued.map(\.id)
-            try await db.query(
-                """
-                UPDATE deliveries d
-                SET state = r.state, attempts = r.attempts, next_attempt_at = r.next_attempt_at, lease_owner = NULL,
-                    lease_expires_at = NULL, last_error = r.last_error, updated_at = \(nowMillis)
-                FROM json_to_recordset(\(json)::json) AS r(
-                    id text, state text, attempts int, next_attempt_at bigint, last_error text)
-                WHERE d.id = ANY(\(ids)) AND d.id = r.id AND d.state = 'running'
-                """, logger: self.queryLogger)
-            try await Self.insertAttempts(attempts, db: db, logger: self.queryLogger)
-            for followUp in moveOn {
-                _ = try await Self.apply(followUp, db: db, now: now, logger: self.queryLogger)
-            }
-            try await Self.notify(db, logger: self.queryLogger)
-            return rescued
+            let (records, _) = try Self.outcomeRecords(decisions)
+            let update = Self.outcomeUpdate(records: records, ids: decisions.map(\.deliveryID))
+            let applied = try await Self.apply(decisions, updateSQL: update, db: db, logger: self.queryLogger)
+            // Rescued deliveries are claimable again: wake idle workers.
+            if !applied.isEmpty { try await Self.notify(db, logger: self.queryLogger) }
+            return decisions.indices.filter { applied.contains($0) }.map { decisions[$0] }
         }
         StoreLog.rescued(logger, rescued)
         // The sweeper is the store's periodic housekeeper; stale statistics only slow claims down,
@@ -129,7 +114,7 @@ extension PostgresStore {
                 UPDATE deliveries
                 SET state = 'available', attempts = 0, next_attempt_at = $1, lease_owner = NULL,
                     lease_expires_at = NULL, last_error = NULL, updated_at = $1
-                WHERE state = 'failed'
+                WHERE state IN (\(DeliveryTransition.sqlList(DeliveryTransition.requeue.sources)))
                 """
             var binds = PostgresBindings()
             binds.append(nowMillis)

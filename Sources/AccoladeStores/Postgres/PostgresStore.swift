@@ -17,6 +17,18 @@ public final class PostgresStore: Store {
     /// The `LISTEN`/`NOTIFY` channel signalled when deliveries become claimable.
     public static let wakeUpChannel = "accolade_deliveries"
 
+    /// Whose clock lease expiries are set and compared with.
+    public enum LeaseClock: Sendable, Hashable {
+        /// The database server's (`clock_timestamp()`): workers on machines with skewed clocks
+        /// can neither steal live claims nor keep dead ones. The default.
+        case database
+        /// The `now` each call passes: for tests that drive time with a fixed clock.
+        case caller
+    }
+
+    /// Whose clock leases use.
+    public let leaseClock: LeaseClock
+
     /// The connection target, without its password in any printed form (see ``PostgresStoreURL/redacted``).
     public let url: PostgresStoreURL
     let client: PostgresClient
@@ -31,9 +43,10 @@ public final class PostgresStore: Store {
     /// Call ``migrate()`` before anything else, or use ``open(url:logger:maximumConnections:)``.
     /// - Parameter maximumConnections: pool size; each connection is one server backend.
     /// - Throws: ``PostgresStoreError/invalidURL(part:reason:)``.
-    public init(url: String, logger: Logger, maximumConnections: Int = 20) throws {
+    public init(url: String, logger: Logger, maximumConnections: Int = 20, leaseClock: LeaseClock = .database) throws {
         let parsed = try PostgresStoreURL(url)
         self.url = parsed
+        self.leaseClock = leaseClock
         self.logger = logger
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
@@ -56,8 +69,10 @@ public final class PostgresStore: Store {
 
     /// Connects and applies pending migrations: what `accolade serve`, `worker` and the read-only
     /// commands call at start. Closes the pool again when migrating fails.
-    public static func open(url: String, logger: Logger, maximumConnections: Int = 20) async throws -> PostgresStore {
-        let store = try PostgresStore(url: url, logger: logger, maximumConnections: maximumConnections)
+    public static func open(
+        url: String, logger: Logger, maximumConnections: Int = 20, leaseClock: LeaseClock = .database
+    ) async throws -> PostgresStore {
+        let store = try PostgresStore(url: url, logger: logger, maximumConnections: maximumConnections, leaseClock: leaseClock)
         do {
             try await store.checkConnection()
             try await store.migrate()
@@ -124,7 +139,7 @@ public final class PostgresStore: Store {
             try? await connection.close()
         } catch {
             let wrapped = PostgresStoreError.wrap(error, operation: "connect", endpoint: url.endpoint)
-            if case PostgresStoreError.queryFailed(_, let reason) = wrapped {
+            if case PostgresStoreError.queryFailed(_, let reason, _) = wrapped {
                 throw PostgresStoreError.cannotConnect(endpoint: url.endpoint, reason: reason)
             }
             throw wrapped
@@ -153,6 +168,15 @@ public final class PostgresStore: Store {
         }
     }
 
+    /// The lease clock in milliseconds as an SQL expression: the server's clock, or the
+    /// caller's `now` as a literal (a number we make, never input).
+    func leaseClockSQL(_ now: Date) -> String {
+        switch leaseClock {
+        case .database: "(extract(epoch from clock_timestamp()) * 1000)::bigint"
+        case .caller: "\(StoreTime.millis(now))::bigint"
+        }
+    }
+
     /// Signals idle workers when this transaction commits (PostgreSQL holds NOTIFY until then).
     static func notify(_ db: PostgresConnection, logger: Logger) async throws {
         try await db.query(PostgresQuery(unsafeSQL: "NOTIFY \(wakeUpChannel)"), logger: logger)
@@ -176,5 +200,12 @@ extension PostgresStore {
         guard exists else { return [] }
         return try await rows("read applied migrations", "SELECT version FROM schema_migrations ORDER BY version")
             .map { try $0.decode(String.self) }
+    }
+}
+
+extension PostgresStore {
+    /// See ``PostgresStoreError/fault``; driver errors that were not wrapped count as transient.
+    public func fault(of error: any Error) -> StoreFault {
+        (error as? PostgresStoreError)?.fault ?? .transient
     }
 }

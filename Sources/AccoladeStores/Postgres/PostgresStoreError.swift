@@ -1,3 +1,4 @@
+import AccoladeCore
 import PostgresNIO
 
 /// A failure of the PostgreSQL store; the description says what to do next and never includes a
@@ -7,8 +8,8 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
     case invalidURL(part: String, reason: String)
     /// The server could not be reached or refused us (connection, authentication, TLS).
     case cannotConnect(endpoint: String, reason: String)
-    /// A statement failed on the server or on the way to it.
-    case queryFailed(operation: String, reason: String)
+    /// A statement failed on the server (with its SQLSTATE) or on the way to it.
+    case queryFailed(operation: String, reason: String, sqlState: String? = nil)
     /// A stored row holds a value this version cannot read (edited by hand, or written by a newer version).
     case unreadableRow(table: String, id: String, column: String, reason: String)
     /// A value could not be written, e.g. message data containing a NaN.
@@ -25,7 +26,7 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
         case .cannotConnect(let endpoint, let reason):
             return "cannot connect to PostgreSQL at \(endpoint): \(reason). "
                 + "Check that the server runs and accepts TCP connections there, and the user, password and database."
-        case .queryFailed(let operation, let reason):
+        case .queryFailed(let operation, let reason, _):
             return "PostgreSQL store failed to \(operation): \(reason). "
                 + "If the server restarted, retry; otherwise check the server log."
         case .unreadableRow(let table, let id, let column, let reason):
@@ -37,6 +38,28 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
         case .schemaTooNew(let applied, let known):
             return "the database has migrations \(applied.filter { !known.contains($0) }.joined(separator: ", ")) "
                 + "this Accolade does not know (it knows \(known.joined(separator: ", "))). Upgrade Accolade."
+        }
+    }
+
+    /// Whether retrying may help. Lost connections, a restarting server (57P01–57P03), too many
+    /// connections, out of memory, serialisation failures and deadlocks pass; refused
+    /// credentials, a missing database, schema or privilege and a full disk need an operator.
+    var fault: StoreFault {
+        switch self {
+        case .cannotConnect(_, let reason) where reason.contains("SQLSTATE 28") || reason.contains("SQLSTATE 3D000"):
+            return .permanent(advice: description)
+        case .queryFailed(_, _, let state?):
+            switch state {
+            case "53100": return .permanent(advice: "the database server's disk is full: free space there. \(description)")
+            case "42P01", "42703", "3F000": return .permanent(advice: "the schema is missing or old: run `accolade migrate`. \(description)")
+            case "42501": return .permanent(advice: "the database user lacks a privilege: grant it. \(description)")
+            case "25006": return .permanent(advice: "the database is read-only (a standby?): point store.postgres at the primary. \(description)")
+            default: return state.hasPrefix("28") || state == "3D000" ? .permanent(advice: description) : .transient
+            }
+        case .schemaTooNew, .invalidURL:
+            return .permanent(advice: description)
+        default:
+            return .transient
         }
     }
 
@@ -62,7 +85,7 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
             if let code = info[.sqlState], code.hasPrefix("28") || code == "3D000" {
                 return PostgresStoreError.cannotConnect(endpoint: endpoint, reason: reason)
             }
-            return PostgresStoreError.queryFailed(operation: operation, reason: reason)
+            return PostgresStoreError.queryFailed(operation: operation, reason: reason, sqlState: info[.sqlState])
         }
         let underlying = psql.underlying.map { ": \($0)" } ?? ""
         switch psql.code {

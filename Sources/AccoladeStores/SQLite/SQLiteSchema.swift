@@ -11,6 +11,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
         migrator.registerMigration("v3", migrate: v3)
+        migrator.registerMigration("v5", migrate: v5)
         return migrator
     }
 
@@ -137,6 +138,27 @@ enum SQLiteSchema {
                     address         TEXT NOT NULL,
                     last_inbound_at INTEGER NOT NULL,
                     PRIMARY KEY (channel, address)
+                );
+                """)
+    }
+
+    /// Fault tolerance: a structured skip cause (fallback revival matches it, never the
+    /// human-readable `last_error`; existing fallback skips are backfilled from their text), and
+    /// the board of channels paused because their provider is misconfigured. (`v4` belongs to the
+    /// receipts work: pending receipts.)
+    private static func v5(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE deliveries ADD COLUMN skip_cause TEXT;
+                UPDATE deliveries SET skip_cause = 'fallback_sent' WHERE state = 'skipped' AND last_error LIKE '% was sent';
+                CREATE TABLE provider_pauses (
+                    channel       TEXT PRIMARY KEY NOT NULL,
+                    provider      TEXT NOT NULL,
+                    config_key    TEXT NOT NULL,
+                    reason        TEXT NOT NULL,
+                    since         INTEGER NOT NULL,
+                    next_probe_at INTEGER NOT NULL,
+                    owner         TEXT NOT NULL
                 );
                 """)
     }

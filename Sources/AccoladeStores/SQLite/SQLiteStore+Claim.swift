@@ -8,14 +8,28 @@ extension SQLiteStore {
     ///
     /// The write lock is held for the whole statement, so two claimers (tasks, pools or
     /// processes) can never select the same row: the second sees the first's `running` rows.
-    public func claim(owner: String, limit: Int, now: Date, lease: TimeInterval) async throws -> [ClaimedDelivery] {
+    public func claim(owner: String, limit: Int, now: Date, lease: TimeInterval, channels: Set<ChannelKind>?) async throws
+        -> [ClaimedDelivery]
+    {
         guard limit > 0 else { return [] }
+        // A filter naming every channel filters nothing: keep the plain statement.
+        let only = channels.flatMap { $0.isSuperset(of: ChannelKind.allCases) ? nil : $0 }
+        if let only, only.isEmpty { return [] }
         let nowMillis = StoreTime.millis(now)
         let expires = StoreTime.millis(now.addingTimeInterval(lease))
         let claimed = try await pool.write { db -> [ClaimedDelivery] in
-            let statement = try db.cachedStatement(sql: Self.claimSQL)
-            var deliveries = try Row.fetchAll(statement, arguments: [owner, expires, nowMillis, nowMillis, limit])
-                .map(SQLiteRows.delivery)
+            var deliveries: [Delivery]
+            if let only {
+                let kinds = try Self.jsonArray(only.map(\.rawValue).sorted())
+                deliveries = try Row.fetchAll(
+                    db.cachedStatement(sql: Self.claimSQL(filtered: true)),
+                    arguments: [owner, expires, nowMillis, nowMillis, limit, kinds]
+                ).map(SQLiteRows.delivery)
+            } else {
+                deliveries = try Row.fetchAll(
+                    db.cachedStatement(sql: Self.claimSQL(filtered: false)), arguments: [owner, expires, nowMillis, nowMillis, limit]
+                ).map(SQLiteRows.delivery)
+            }
             guard !deliveries.isEmpty else { return [] }
             // RETURNING gives rows in no promised order; the contract is oldest due first.
             deliveries.sort { ($0.nextAttemptAt ?? .distantPast, $0.id) < ($1.nextAttemptAt ?? .distantPast, $1.id) }
@@ -35,21 +49,26 @@ extension SQLiteStore {
         return claimed
     }
 
-    /// Marks up to `?5` deliveries due by `?4` as running under owner `?1` until `?2` at `?3`.
+    /// Marks up to `?5` deliveries due by `?4` (of the channels in the JSON array `?6` when
+    /// `filtered`) as running under owner `?1` until `?2` at `?3`.
     ///
     /// `INDEXED BY deliveries_due` pins the partial index of claimable rows, already ordered by
-    /// due time, so the statement reads `limit` index entries however many rows are due. Left to
-    /// itself the planner picks `deliveries_state_updated` and sorts every due row (measured: 6 ms
-    /// instead of 0.2 ms with 20,000 due). SQLite fails the statement rather than ignore the hint,
-    /// and the hint is usable only because the state list is spelled exactly as in the index.
-    static let claimSQL = """
+    /// due time, so the statement reads `limit` index entries however many rows are due (a channel
+    /// filter reads past the rows of other channels). Left to itself the planner picks
+    /// `deliveries_state_updated` and sorts every due row (measured: 6 ms instead of 0.2 ms with
+    /// 20,000 due). SQLite fails the statement rather than ignore the hint, and the hint is usable
+    /// only because the state list is spelled exactly as in the index.
+    static func claimSQL(filtered: Bool) -> String {
+        """
         UPDATE deliveries SET state = 'running', lease_owner = ?1, lease_expires_at = ?2, updated_at = ?3
         WHERE id IN (
             SELECT id FROM deliveries INDEXED BY deliveries_due
-            WHERE state IN ('available', 'scheduled', 'retryable') AND next_attempt_at <= ?4
+            WHERE state IN (\(DeliveryTransition.sqlList(DeliveryTransition.claim.sources))) AND next_attempt_at <= ?4
+            \(filtered ? "AND channel IN (SELECT value FROM json_each(?6))" : "")
             ORDER BY next_attempt_at LIMIT ?5)
         RETURNING \(SQLiteRows.deliveryColumns)
         """
+    }
 
     /// Writes the batch in one transaction; each row changes only under the caller's lease.
     ///
@@ -59,32 +78,7 @@ extension SQLiteStore {
     @discardableResult
     public func complete(_ updates: [DeliveryUpdate]) async throws -> Int {
         guard !updates.isEmpty else { return 0 }
-        let updateSQL = """
-            UPDATE deliveries
-            SET state = ?, attempts = ?, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL,
-                provider = COALESCE(?, provider), provider_message_id = COALESCE(?, provider_message_id),
-                last_error = ?, updated_at = ?
-            WHERE id = ? AND state = 'running' AND lease_owner = ?
-            """
-        let insertAttemptSQL = "INSERT INTO attempts (\(SQLiteRows.attemptColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        let stale = try await pool.write { db -> [DeliveryUpdate] in
-            let update = try db.cachedStatement(sql: updateSQL)
-            let insertAttempt = try db.cachedStatement(sql: insertAttemptSQL)
-            var stale: [DeliveryUpdate] = []
-            for u in updates {
-                try update.execute(arguments: [
-                    u.state.rawValue, u.attempts, StoreTime.millis(u.nextAttemptAt), u.provider, u.providerMessageID,
-                    u.lastError, StoreTime.millis(u.now), u.deliveryID, u.leaseOwner,
-                ])
-                guard db.changesCount == 1 else {
-                    stale.append(u)
-                    continue
-                }
-                if let attempt = u.attempt { try insertAttempt.execute(arguments: SQLiteRows.arguments(for: attempt)) }
-                if let followUp = u.followUp { try Self.apply(followUp, db: db, now: u.now) }
-            }
-            return stale
-        }
+        let stale = try await pool.write { db in try Self.apply(updates, db: db) }
         // A fallback activation made a delivery due; retries come due by time and are polled.
         if updates.contains(where: { if case .activateNext? = $0.followUp { true } else { false } }) { signals.signal() }
         for u in stale {
@@ -98,6 +92,36 @@ extension SQLiteStore {
         return updates.count - stale.count
     }
 
+    /// Applies updates of `running` deliveries inside the caller's transaction (outcomes and
+    /// rescues alike), each only while its delivery is still `running` under `update.leaseOwner`;
+    /// returns the updates that no longer applied.
+    static func apply(_ updates: [DeliveryUpdate], db: Database) throws -> [DeliveryUpdate] {
+        let update = try db.cachedStatement(
+            sql: """
+                UPDATE deliveries
+                SET state = ?, attempts = ?, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL,
+                    provider = COALESCE(?, provider), provider_message_id = COALESCE(?, provider_message_id),
+                    last_error = ?, updated_at = ?
+                WHERE id = ? AND state IN (\(DeliveryTransition.sqlList(DeliveryTransition.complete.sources))) AND lease_owner = ?
+                """)
+        let insertAttempt = try db.cachedStatement(
+            sql: "INSERT INTO attempts (\(SQLiteRows.attemptColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+        var stale: [DeliveryUpdate] = []
+        for u in updates {
+            try update.execute(arguments: [
+                u.state.rawValue, u.attempts, StoreTime.millis(u.nextAttemptAt), u.provider, u.providerMessageID,
+                u.lastError, StoreTime.millis(u.now), u.deliveryID, u.leaseOwner,
+            ])
+            guard db.changesCount == 1 else {
+                stale.append(u)
+                continue
+            }
+            if let attempt = u.attempt { try insertAttempt.execute(arguments: SQLiteRows.arguments(for: attempt)) }
+            if let followUp = u.followUp { try apply(followUp, db: db, now: u.now) }
+        }
+        return stale
+    }
+
     /// Applies a route follow-up inside the caller's transaction.
     static func apply(_ followUp: RouteFollowUp, db: Database, now: Date) throws {
         switch followUp {
@@ -107,25 +131,26 @@ extension SQLiteStore {
                     UPDATE deliveries SET state = 'available', next_attempt_at = ?, updated_at = ?
                     WHERE id = (
                         SELECT id FROM deliveries
-                        WHERE message_id = ? AND position > ? AND state = 'pending'
+                        WHERE message_id = ? AND position > ? AND state IN (\(DeliveryTransition.sqlList(DeliveryTransition.activate.sources)))
                         ORDER BY position LIMIT 1)
                     """
             ).execute(arguments: [StoreTime.millis(at), StoreTime.millis(now), messageID, afterPosition])
-        case .reviveSkipped(let messageID, let afterPosition, let reason, let at):
+        case .reviveSkipped(let messageID, let afterPosition, let at):
             try db.cachedStatement(
                 sql: """
-                    UPDATE deliveries SET state = 'pending', last_error = NULL, updated_at = ?
-                    WHERE message_id = ? AND position > ? AND state = 'skipped' AND last_error = ?
+                    UPDATE deliveries SET state = 'pending', last_error = NULL, skip_cause = NULL, updated_at = ?
+                    WHERE message_id = ? AND position > ? AND state IN (\(DeliveryTransition.sqlList(DeliveryTransition.revive.sources)))
+                        AND skip_cause = '\(SkipCause.fallbackSent.rawValue)'
                     """
-            ).execute(arguments: [StoreTime.millis(now), messageID, afterPosition, reason])
+            ).execute(arguments: [StoreTime.millis(now), messageID, afterPosition])
             try apply(.activateNext(messageID: messageID, afterPosition: afterPosition, at: at), db: db, now: now)
-        case .skipPending(let messageID, let reason):
+        case .skipPending(let messageID, let reason, let cause):
             try db.cachedStatement(
                 sql: """
-                    UPDATE deliveries SET state = 'skipped', next_attempt_at = NULL, last_error = ?, updated_at = ?
-                    WHERE message_id = ? AND +state = 'pending'  -- by message, not by scanning every pending row
-                    """
-            ).execute(arguments: [reason, StoreTime.millis(now), messageID])
+                    UPDATE deliveries SET state = 'skipped', next_attempt_at = NULL, last_error = ?, skip_cause = ?, updated_at = ?
+                    WHERE message_id = ? AND +state IN (\(DeliveryTransition.sqlList(DeliveryTransition.skipPending.sources)))
+                    """  // `+state`: by message, not by scanning every pending row
+            ).execute(arguments: [reason, cause.rawValue, StoreTime.millis(now), messageID])
         }
     }
 }

@@ -20,7 +20,8 @@ extension SQLiteStore {
                     UPDATE deliveries
                     SET state = 'available', lease_owner = NULL, lease_expires_at = NULL,
                         next_attempt_at = COALESCE(next_attempt_at, ?1), updated_at = ?1
-                    WHERE id IN (SELECT value FROM json_each(?2)) AND +state = 'running' AND lease_owner = ?3
+                    WHERE id IN (SELECT value FROM json_each(?2))
+                        AND +state IN (\(DeliveryTransition.sqlList(DeliveryTransition.release.sources))) AND lease_owner = ?3
                     """
             ).execute(arguments: [StoreTime.millis(now), ids, owner])
             return db.changesCount
@@ -30,61 +31,51 @@ extension SQLiteStore {
         return count
     }
 
-    /// Rescues every `running` delivery whose lease ran out before `now` and returns how many.
+    /// Extends `owner`'s leases on these deliveries to `now + lease` in one statement.
     ///
-    /// Each counts one attempt (the dead worker may have reached the provider) recorded as a
-    /// `lease_expired` attempt by `rescuer`, started when the delivery was claimed. With attempts
-    /// left it becomes `available` at `now`; otherwise `failed`, and in a `fallback` route the next
-    /// pending channel is activated, as a permanent failure would.
+    /// On SQLite every process shares the machine's clock, so the caller's `now` is the store's.
+    /// `updated_at` stays the claim time: a rescue logs the lost attempt as starting then.
     @discardableResult
-    public func rescueExpiredLeases(now: Date, maxAttempts: Int) async throws -> Int {
+    public func extendLeases(owner: String, deliveryIDs: [String], now: Date, lease: TimeInterval) async throws -> Int {
+        guard !deliveryIDs.isEmpty else { return 0 }
+        let ids = try Self.jsonArray(deliveryIDs)
+        let expires = StoreTime.millis(now.addingTimeInterval(lease))
+        return try await pool.write { db -> Int in
+            try db.cachedStatement(
+                sql: """
+                    UPDATE deliveries SET lease_expires_at = ?1
+                    WHERE id IN (SELECT value FROM json_each(?2)) AND +state = 'running' AND lease_owner = ?3
+                    """
+            ).execute(arguments: [expires, ids, owner])
+            return db.changesCount
+        }
+    }
+
+    /// Rescues every `running` delivery whose lease ran out before `now` (except `sparing`'s)
+    /// and returns how many: ``DeliveryStateMachine/rescue(_:maxAttempts:now:)`` decides each,
+    /// applied like an outcome of the old owner, so a late outcome and the rescue never both apply.
+    @discardableResult
+    public func rescueExpiredLeases(now: Date, maxAttempts: Int, sparing: String?) async throws -> Int {
         let nowMillis = StoreTime.millis(now)
-        let rescued = try await pool.write { db -> [(id: String, owner: String, failed: Bool)] in
+        let rescued = try await pool.write { db -> [DeliveryUpdate] in
             let expired = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
                         SELECT d.id, d.message_id, d.position, d.attempts, d.lease_owner, d.lease_expires_at,
                                d.updated_at, m.route_mode
                         FROM deliveries d INDEXED BY deliveries_lease JOIN messages m ON m.id = d.message_id
-                        WHERE d.state = 'running' AND d.lease_expires_at < ?
-                        """), arguments: [nowMillis])
-            let update = try db.cachedStatement(
-                sql: """
-                    UPDATE deliveries
-                    SET state = ?, attempts = ?, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL,
-                        last_error = ?, updated_at = ?
-                    WHERE id = ? AND state = 'running'
-                    """)
-            let insertAttempt = try db.cachedStatement(
-                sql: "INSERT INTO attempts (\(SQLiteRows.attemptColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-            var rescued: [(id: String, owner: String, failed: Bool)] = []
-            for row in expired {
-                let id: String = row[0]
-                let messageID: String = row[1]
-                let position: Int = row[2]
-                let attempts = (row[3] as Int) + 1
-                let owner: String = row[4] ?? "unknown"
-                let leaseExpiry = StoreTime.date(row[5] as Int64? ?? nowMillis)
-                let claimedAt = StoreTime.date(row[6] as Int64)
-                let fallback = (row[7] as String) == RouteMode.fallback.rawValue
-                let failed = attempts >= maxAttempts
-                var detail = "lease of \(owner) expired at \(leaseExpiry.formatted(.iso8601)) before it reported; "
-                    + "the provider may have received this attempt"
-                if failed { detail += "; no attempts left (max \(maxAttempts))" }
-                try update.execute(arguments: [
-                    failed ? DeliveryState.failed.rawValue : DeliveryState.available.rawValue, attempts,
-                    failed ? nil : nowMillis, detail, nowMillis, id,
-                ])
-                let attempt = Attempt(
-                    deliveryID: id, number: attempts, startedAt: claimedAt, finishedAt: now, provider: "rescuer",
-                    outcome: .leaseExpired, code: nil, detail: detail)
-                try insertAttempt.execute(arguments: SQLiteRows.arguments(for: attempt))
-                if failed && fallback {
-                    try Self.apply(.activateNext(messageID: messageID, afterPosition: position, at: now), db: db, now: now)
-                }
-                rescued.append((id, owner, failed))
+                        WHERE d.state = 'running' AND d.lease_expires_at < ? AND d.lease_owner IS NOT ?
+                        """), arguments: [nowMillis, sparing])
+            let decisions = expired.map { row in
+                DeliveryStateMachine.rescue(
+                    .init(
+                        deliveryID: row[0], messageID: row[1], position: row[2], attempts: row[3], owner: row[4] ?? "",
+                        leaseExpiresAt: StoreTime.date(row[5] as Int64? ?? nowMillis), claimedAt: StoreTime.date(row[6] as Int64),
+                        mode: RouteMode(rawValue: row[7]) ?? .all),
+                    maxAttempts: maxAttempts, now: now)
             }
-            return rescued
+            let stale = Set(try Self.apply(decisions, db: db).map(\.deliveryID))
+            return decisions.filter { !stale.contains($0.deliveryID) }
         }
         StoreLog.rescued(logger, rescued)
         if !rescued.isEmpty { signals.signal() }
@@ -99,7 +90,7 @@ extension SQLiteStore {
             UPDATE deliveries
             SET state = 'available', attempts = 0, next_attempt_at = ?1, lease_owner = NULL, lease_expires_at = NULL,
                 last_error = NULL, updated_at = ?1
-            WHERE +state = 'failed'
+            WHERE +state IN (\(DeliveryTransition.sqlList(DeliveryTransition.requeue.sources)))
             """
         let ids = try deliveryIDs.map { try Self.jsonArray($0) }
         let requeued = try await pool.write { db -> [String] in

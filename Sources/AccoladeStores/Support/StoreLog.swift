@@ -14,11 +14,14 @@ enum StoreLog {
     }
 
     /// One warning per rescued lease: a worker died or stalled past its lease.
-    static func rescued(_ logger: Logger, _ rescued: [(id: String, owner: String, failed: Bool)]) {
+    static func rescued(_ logger: Logger, _ rescued: [DeliveryUpdate]) {
         for r in rescued {
             logger.warning(
                 "rescued a delivery whose lease expired",
-                metadata: ["delivery.id": "\(r.id)", "worker.owner": "\(r.owner)", "delivery.failed": "\(r.failed)"])
+                metadata: [
+                    "delivery.id": "\(r.deliveryID)", "worker.owner": "\(r.leaseOwner)",
+                    "delivery.failed": "\(r.state == .failed)",
+                ])
         }
     }
 }
