@@ -99,7 +99,9 @@ public struct WorkerConfig: Sendable, Hashable {
     public var concurrency: Int
     /// Deliveries claimed per store transaction.
     public var batchSize: Int
-    /// How long a claim is held before another worker may rescue it, seconds.
+    /// How long a claim is held before another worker may rescue it, seconds. Live workers
+    /// extend their leases every lease/3 (heartbeat), so this bounds how soon a killed worker's
+    /// claims come back, not how long a delivery may take.
     public var lease: TimeInterval
     /// How often an idle worker looks for due work, seconds.
     public var pollInterval: TimeInterval
@@ -110,7 +112,7 @@ public struct WorkerConfig: Sendable, Hashable {
 
     /// Creates worker settings.
     public init(
-        concurrency: Int = 64, batchSize: Int = 256, lease: TimeInterval = 120, pollInterval: TimeInterval = 0.25,
+        concurrency: Int = 64, batchSize: Int = 256, lease: TimeInterval = 30, pollInterval: TimeInterval = 0.25,
         shutdownGrace: TimeInterval = 10, retry: RetryPolicy = RetryPolicy()
     ) {
         self.concurrency = concurrency
@@ -124,7 +126,7 @@ public struct WorkerConfig: Sendable, Hashable {
     init(_ node: ConfigNode) throws(ConfigError) {
         concurrency = try node.int("concurrency", in: 1...4096) ?? 64
         batchSize = try node.int("batch_size", in: 1...10_000) ?? 256
-        lease = try node.duration("lease") ?? 120
+        lease = try node.duration("lease") ?? 30
         pollInterval = try node.duration("poll_interval") ?? 0.25
         shutdownGrace = try node.duration("shutdown_grace") ?? 10
         let r = try node.child("retry")
@@ -134,6 +136,10 @@ public struct WorkerConfig: Sendable, Hashable {
             maxDelay: try r.duration("max_delay") ?? 3600)
         try r.rejectUnknownKeys()
         try node.rejectUnknownKeys()
+        if lease < 3 {
+            // Heartbeats every lease/3 need a few round trips of slack.
+            throw ConfigError(path: "worker.lease", reason: "must be at least 3s")
+        }
         if retry.maxDelay < retry.baseDelay {
             throw ConfigError(path: "worker.retry.max_delay", reason: "must not be shorter than base_delay")
         }

@@ -6,17 +6,27 @@ import ServiceLifecycle
 
 /// Claims due deliveries in batches, delivers them concurrently and writes outcomes in batches.
 ///
-/// One loop owns all bookkeeping (in-flight set, pending outcomes, claim pacing); deliveries run in
-/// their own tasks and report back through an event stream, so the loop never waits on a slow
-/// provider. On graceful shutdown it stops claiming, lets in-flight deliveries finish within the
-/// grace period and returns the rest to the queue.
+/// One loop owns all bookkeeping (in-flight set, pending outcomes, claim pacing, the store link,
+/// paused channels); deliveries run in their own tasks and report back through an event stream,
+/// so the loop never waits on a slow provider. On graceful shutdown it stops claiming, lets
+/// in-flight deliveries finish within the grace period and returns the rest to the queue.
+///
+/// **Store faults never stop it.** Every store call that fails is retried with capped backoff for
+/// as long as the store is away (``StoreLink``); finished outcomes stay in memory until written
+/// (never dropped, never resent while the worker lives), nothing new is claimed while any are
+/// unwritten, and a reconnecting worker writes its outcomes and heartbeats before it claims.
+/// Leases of in-flight deliveries are extended every lease/3 (heartbeat), and this worker rescues
+/// other workers' expired leases only after a whole lease of unbroken contact with the store.
+///
+/// **Misconfigured providers pause their channel** (``ChannelPauses``): its deliveries stay queued
+/// without using up attempts, and one of them probes the provider with capped backoff.
 public final class DeliveryWorker: Service, Sendable {
-    private let store: any Store
-    private let renderer: any MessageRenderer
-    private let channels: ChannelRegistry
-    private let settings: WorkerSettings
-    private let clock: any WallClock
-    private let logger: Logger
+    let store: any Store
+    let renderer: any MessageRenderer
+    let channels: ChannelRegistry
+    let settings: WorkerSettings
+    let clock: any WallClock
+    let logger: Logger
 
     /// Outcomes older than this are written even if the batch is not full.
     static let flushAge: TimeInterval = 0.05
@@ -37,10 +47,31 @@ public final class DeliveryWorker: Service, Sendable {
     }
 
     enum Event: Sendable {
-        case finished(DeliveryUpdate)
+        case finished(Finished)
         case tick
         case workAvailable
         case stop
+    }
+
+    /// A delivery's outcome as the loop needs it.
+    struct Finished: Sendable {
+        /// What to write.
+        var update: DeliveryUpdate
+        /// The delivery's channel.
+        var channel: ChannelKind
+        /// How the attempt went, for pauses.
+        var kind: Kind
+
+        enum Kind: Sendable {
+            /// The provider accepted it.
+            case sent
+            /// The provider is misconfigured: pause the channel.
+            case misconfigured(DeliveryError, key: String)
+            /// The provider answered with an ordinary failure.
+            case failed
+            /// No provider was asked (expired, unrenderable, channel missing).
+            case notAttempted
+        }
     }
 
     /// Runs until graceful shutdown (or, with `drain`, until the queue is empty).
@@ -63,163 +94,108 @@ public final class DeliveryWorker: Service, Sendable {
             ticker.cancel()
             listener?.cancel()
         }
-        try await withGracefulShutdownHandler {
-            try await loop(events: events, continuation: continuation)
+        await withGracefulShutdownHandler {
+            await loop(events: events, continuation: continuation)
         } onGracefulShutdown: {
             continuation.yield(.stop)
         }
     }
 
-    private func loop(events: AsyncStream<Event>, continuation: AsyncStream<Event>.Continuation) async throws {
+    private func loop(events: AsyncStream<Event>, continuation: AsyncStream<Event>.Continuation) async {
         var state = WorkerLoopState(settings: settings, now: clock.now())
         var iterator = events.makeAsyncIterator()
-        logger.info("worker started", metadata: ["concurrency": "\(settings.concurrency)", "drain": "\(settings.drain)"])
+        logger.info(
+            "worker started",
+            metadata: [
+                "concurrency": "\(settings.concurrency)", "drain": "\(settings.drain)",
+                "channels": "\(channels.kinds.map(\.rawValue).joined(separator: ","))",
+            ])
 
         while true {
-            var now = clock.now()
-            if !state.stopping {
-                if now >= state.nextRescueAt {
-                    await rescue(now: now)
-                    state.nextRescueAt = now.addingTimeInterval(state.rescueInterval)
-                }
-                while state.wantsClaim(now: now) {
-                    try await flush(&state)
-                    let limit = min(settings.batchSize, settings.concurrency - state.inFlight.count)
-                    let claimed = try await claim(limit: limit, now: now)
+            let now = clock.now()
+            if state.link.mayCall(now: now) {
+                let step = await storeStep(&state, now: now) { claimed in
                     for item in claimed {
-                        state.inFlight.insert(item.delivery.id)
                         Task { continuation.yield(.finished(await self.process(item))) }
                     }
-                    state.claimed(count: claimed.count, limit: limit, now: now)
                 }
+                if step == .exit { break }
             }
-            if state.inFlight.isEmpty {
-                try await flush(&state)
-                if state.stopping { break }
-                if settings.drain, state.lastClaimWasShort, try await queueIsDrained(now: now) { break }
-            } else if state.stopping, now >= state.graceDeadline {
-                try await flush(&state)
-                let left = Array(state.inFlight)
-                let released = try await store.release(owner: settings.owner, deliveryIDs: left, now: now)
-                logger.warning("grace period over; returned unfinished deliveries to the queue", metadata: ["released": "\(released)"])
-                break
-            }
-
             guard let event = await iterator.next() else { break }
-            now = clock.now()
-            switch event {
-            case .finished(let update):
-                state.inFlight.remove(update.deliveryID)
-                state.add(update, now: now)
-            case .tick:
-                break
-            case .workAvailable:
-                state.nextClaimAt = min(state.nextClaimAt, now)
-            case .stop:
-                if !state.stopping {
-                    state.stopping = true
-                    state.graceDeadline = now.addingTimeInterval(settings.shutdownGrace)
-                    logger.info("shutting down: no new claims", metadata: ["in_flight": "\(state.inFlight.count)"])
-                }
-            }
-            if state.shouldFlush(now: now) { try await flush(&state) }
+            handle(event, state: &state, now: clock.now())
+        }
+        if !state.pending.isEmpty {
+            logger.error(
+                "stopped with outcomes the store never took; their leases will expire and another worker retries them",
+                metadata: ["count": "\(state.pending.count)"])
         }
         logger.info("worker stopped")
     }
 
-    private func claim(limit: Int, now: Date) async throws -> [ClaimedDelivery] {
-        let claimed = try await store.claim(owner: settings.owner, limit: limit, now: now, lease: settings.lease)
-        if !claimed.isEmpty { Counter(label: "accolade_claimed_total").increment(by: claimed.count) }
-        return claimed
-    }
-
-    private func flush(_ state: inout WorkerLoopState) async throws {
-        guard !state.pending.isEmpty else { return }
-        let batch = state.pending
-        do {
-            try await store.complete(batch)
-            state.pending.removeAll(keepingCapacity: true)
-        } catch {
-            // Keep the outcomes and try again on the next flush: dropping them would resend.
-            logger.error("cannot write delivery outcomes; will retry", metadata: ["error": "\(error)", "count": "\(batch.count)"])
-            throw error
+    /// Applies one event to the loop's bookkeeping (no I/O).
+    private func handle(_ event: Event, state: inout WorkerLoopState, now: Date) {
+        switch event {
+        case .finished(var finished):
+            state.inFlight.remove(finished.update.deliveryID)
+            notePause(finished, state: &state, now: now)
+            if case .misconfigured = finished.kind, let probeAt = state.pauses.nextProbe(finished.channel) {
+                finished.update.nextAttemptAt = probeAt
+            }
+            state.add(finished.update, now: now)
+        case .tick:
+            break
+        case .workAvailable:
+            state.nextClaimAt = min(state.nextClaimAt, now)
+        case .stop:
+            if !state.stopping {
+                state.stopping = true
+                state.graceDeadline = now.addingTimeInterval(settings.shutdownGrace)
+                logger.info("shutting down: no new claims", metadata: ["in_flight": "\(state.inFlight.count)"])
+            }
         }
     }
 
-    private func rescue(now: Date) async {
-        do {
-            let rescued = try await store.rescueExpiredLeases(now: now, maxAttempts: settings.retry.maxAttempts)
-            if rescued > 0 { logger.warning("rescued deliveries whose lease expired", metadata: ["count": "\(rescued)"]) }
-        } catch {
-            logger.error("lease rescue failed", metadata: ["error": "\(error)"])
+    /// Updates paused channels from a finished delivery and logs what changed.
+    private func notePause(_ finished: Finished, state: inout WorkerLoopState, now: Date) {
+        let id = finished.update.deliveryID
+        let change: ChannelPauses.Change
+        switch finished.kind {
+        case .misconfigured(let error, let key):
+            change = state.pauses.misconfigured(
+                finished.channel, deliveryID: id, provider: error.provider, key: key, reason: error.description, now: now)
+        case .sent:
+            change = state.pauses.answered(finished.channel, deliveryID: id, sent: true, now: now)
+        case .failed:
+            change = state.pauses.answered(finished.channel, deliveryID: id, sent: false, now: now)
+        case .notAttempted:
+            state.pauses.probeReturned(deliveryID: id)
+            change = .unchanged
         }
-    }
-
-    private func queueIsDrained(now: Date) async throws -> Bool {
-        let snapshot = try await store.snapshot(now: now)
-        return snapshot.count(.available) + snapshot.count(.retryable) + snapshot.count(.running) == 0
-    }
-
-    /// Renders and delivers one claimed delivery, returning the outcome to write.
-    func process(_ claimed: ClaimedDelivery) async -> DeliveryUpdate {
-        let delivery = claimed.delivery
-        let message = claimed.message
-        let started = clock.now()
-        let result: AttemptResult
-        if let expires = message.expiresAt, expires <= started {
-            result = .expired
-        } else if let channel = channels[delivery.channel] {
-            result = await attempt(claimed, channel: channel, started: started)
-        } else {
-            result = .failed(
-                DeliveryError(disposition: .permanent, provider: "worker", detail: "channel \(delivery.channel) is not configured on this worker"),
-                startedAt: started)
-        }
-        var rng = SystemRandomNumberGenerator()
-        let update = DeliveryStateMachine.decide(
-            claimed, result: result, owner: settings.owner, policy: settings.retry, now: clock.now(), using: &rng)
-        record(update, channel: delivery.channel, started: started)
-        return update
-    }
-
-    private func attempt(_ claimed: ClaimedDelivery, channel: any Channel, started: Date) async -> AttemptResult {
-        let message = claimed.message
-        let content: RenderedContent
-        do {
-            content = try renderer.renderContent(
-                template: message.template, channel: claimed.delivery.channel, locale: message.locale,
-                data: message.data, recipient: message.recipient)
-        } catch {
-            return .unrenderable("\(error)", startedAt: started)
-        }
-        let request = DeliveryRequest(
-            deliveryID: claimed.delivery.id, messageID: message.id, attempt: claimed.delivery.attempts + 1,
-            recipient: message.recipient, content: content, createdAt: message.createdAt, suppression: claimed.suppression,
-            lastInbound: claimed.lastInbound)
-        do {
-            return .sent(try await channel.deliver(request), startedAt: started)
-        } catch {
-            return .failed(error, startedAt: started)
-        }
-    }
-
-    private func record(_ update: DeliveryUpdate, channel: ChannelKind, started: Date) {
-        let outcome = update.state.rawValue
-        Counter(label: "accolade_delivery_outcomes_total", dimensions: [("channel", channel.rawValue), ("outcome", outcome)]).increment()
-        // Built only when the line is logged: at thousands of deliveries a second the metadata
-        // strings cost more than the log call itself.
-        func metadata(error: Bool) -> Logger.Metadata {
-            var m: Logger.Metadata = [
-                "delivery.id": "\(update.deliveryID)", "channel": "\(channel)", "outcome": "\(outcome)",
-                "attempt": "\(update.attempts)", "duration_ms": "\(Int(update.now.timeIntervalSince(started) * 1000))",
-            ]
-            if error { m["error"] = "\(update.lastError ?? "")" }
-            return m
-        }
-        switch update.state {
-        case .sent: logger.debug("delivery sent", metadata: metadata(error: false))
-        case .retryable: logger.notice("delivery will be retried", metadata: metadata(error: true))
-        default: logger.warning("delivery ended without sending", metadata: metadata(error: true))
+        let channel = finished.channel
+        switch change {
+        case .paused(let pause):
+            logger.critical(
+                "channel paused: its provider is misconfigured; deliveries stay queued until a probe gets through",
+                metadata: [
+                    "channel": "\(channel)", "provider": "\(pause.provider)", "config.key": "\(pause.configKey)",
+                    "error": "\(pause.reason)", "next_probe_s": "\(Int(pause.wait))",
+                ])
+            Gauge(label: "accolade_channel_paused", dimensions: [("channel", channel.rawValue)]).record(1)
+            state.boardChanges.insert(channel)
+        case .probeFailed(let pause):
+            logger.error(
+                "channel still paused: the probe failed the same way",
+                metadata: [
+                    "channel": "\(channel)", "provider": "\(pause.provider)", "config.key": "\(pause.configKey)",
+                    "error": "\(pause.reason)", "next_probe_s": "\(Int(pause.wait))",
+                ])
+            state.boardChanges.insert(channel)
+        case .resumed(let after):
+            logger.notice("channel resumed: its provider works again", metadata: ["channel": "\(channel)", "paused_s": "\(Int(after))"])
+            Gauge(label: "accolade_channel_paused", dimensions: [("channel", channel.rawValue)]).record(0)
+            state.boardChanges.insert(channel)
+        case .unchanged:
+            break
         }
     }
 }

@@ -14,26 +14,39 @@ struct WorkerLoopState {
     var nextClaimAt: Date
     /// Next lease-rescue sweep.
     var nextRescueAt: Date
+    /// Next lease heartbeat (also right after the store comes back: see ``StoreLink``).
+    var nextHeartbeatAt: Date
     /// Whether the last claim returned fewer than it asked for (queue momentarily empty).
     var lastClaimWasShort = false
     /// Shutdown requested.
     var stopping = false
     /// In-flight deliveries not finished by then are released.
     var graceDeadline = Date.distantFuture
+    /// With the store away at shutdown, the worker gives up writing after this.
+    var finalDeadline: Date { graceDeadline.addingTimeInterval(settings.shutdownGrace) }
+    /// The connection to the store: backoff after failures, unbroken contact for rescues.
+    var link: StoreLink
+    /// Channels paused because their provider is misconfigured.
+    var pauses: ChannelPauses
+    /// Channels whose pause changed since the store's board last heard of it.
+    var boardChanges: Set<ChannelKind> = []
 
     init(settings: WorkerSettings, now: Date) {
         self.settings = settings
         self.nextClaimAt = now
         self.nextRescueAt = now
+        self.nextHeartbeatAt = now.addingTimeInterval(settings.lease / 3)
+        self.link = StoreLink(settings: .init(lease: settings.lease))
+        self.pauses = ChannelPauses(settings: settings.pauseProbes)
     }
 
     /// Sweep for expired leases a few times per lease period (at most every 5 s, at least every 250 ms).
     var rescueInterval: TimeInterval { min(5, max(0.25, settings.lease / 4)) }
 
-    /// Claim when at least half the concurrency is free (keeps batches large) and the queue was not
-    /// found empty a moment ago.
+    /// Claim when at least half the concurrency is free (keeps batches large), the queue was not
+    /// found empty a moment ago and the store answers.
     func wantsClaim(now: Date) -> Bool {
-        guard !stopping, now >= nextClaimAt else { return false }
+        guard !stopping, !link.isAway, now >= nextClaimAt else { return false }
         let free = settings.concurrency - inFlight.count
         return free > 0 && (inFlight.count <= settings.concurrency / 2 || free >= settings.batchSize)
     }

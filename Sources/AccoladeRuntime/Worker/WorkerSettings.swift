@@ -20,6 +20,8 @@ public struct WorkerSettings: Sendable, Hashable {
     /// Exit once nothing is available, retryable or running (waiting for retries and for other
     /// workers' leases to be rescued); `scheduled` future sends and `pending` fallbacks do not count.
     public var drain: Bool
+    /// When paused channels are probed (5 s doubling to 5 min; tests shorten it).
+    var pauseProbes = ChannelPauses.Settings()
 
     /// Builds settings from the `worker` configuration section.
     public init(config: WorkerConfig, owner: String = WorkerSettings.defaultOwner(), drain: Bool = false) {
