@@ -43,10 +43,11 @@ struct WorkerLoopState {
     /// Sweep for expired leases a few times per lease period (at most every 5 s, at least every 250 ms).
     var rescueInterval: TimeInterval { min(5, max(0.25, settings.lease / 4)) }
 
-    /// Claim when at least half the concurrency is free (keeps batches large), the queue was not
-    /// found empty a moment ago and the store answers.
+    /// Claim when at least half the concurrency is free (keeps batches large) and the queue was
+    /// not found empty a moment ago. (After a store failure the loop only gets here once the
+    /// backoff allows a call and outcomes and heartbeat went through: see the worker's store step.)
     func wantsClaim(now: Date) -> Bool {
-        guard !stopping, !link.isAway, now >= nextClaimAt else { return false }
+        guard !stopping, now >= nextClaimAt else { return false }
         let free = settings.concurrency - inFlight.count
         return free > 0 && (inFlight.count <= settings.concurrency / 2 || free >= settings.batchSize)
     }
