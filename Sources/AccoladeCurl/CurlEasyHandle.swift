@@ -70,6 +70,7 @@ final class CurlEasyHandle {
             return me.receiveHeader(UnsafeRawBufferPointer(start: buffer, count: size * count))
         })
         set(ccurl_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, me))
+        if let caFile = transfer.caFile { set(ccurl_easy_setopt_string(handle, CURLOPT_CAINFO, caFile)) }
 
         switch transfer.operation {
         case .smtp(let send): prepareSMTP(send, me: me, set: set)

@@ -78,14 +78,17 @@ public struct CurlResult: Sendable {
         public static let recvError = 56
         /// `CURLE_SSL_CERTPROBLEM`.
         public static let sslCertProblem = 58
-        /// `CURLE_PEER_FAILED_VERIFICATION`.
+        /// `CURLE_PEER_FAILED_VERIFICATION`: the server's certificate is untrusted, expired or for
+        /// another host name (libcurl 7.88 with OpenSSL 3 answers 60 for all three).
         public static let peerFailedVerification = 60
         /// `CURLE_USE_SSL_FAILED`: TLS required but the server does not offer STARTTLS.
         public static let useSSLFailed = 64
         /// `CURLE_LOGIN_DENIED`.
         public static let loginDenied = 67
-        /// `CURLE_SSL_CACERT_BADFILE`.
+        /// `CURLE_SSL_CACERT_BADFILE`: the CA file (`CURLOPT_CAINFO`) is missing, unreadable or not PEM.
         public static let sslCACertBadFile = 77
+        /// `CURLE_SSL_ISSUER_ERROR`.
+        public static let sslIssuerError = 83
         /// `CURLE_HTTP2_STREAM`.
         public static let http2Stream = 92
     }

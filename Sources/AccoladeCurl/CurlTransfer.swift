@@ -17,12 +17,16 @@ public struct CurlTransfer: Sendable {
     public var connectTimeout: Duration
     /// Time allowed for the whole transfer, connection included.
     public var timeout: Duration
+    /// A PEM file of CA certificates to trust for the server's TLS certificate (libcurl
+    /// `CURLOPT_CAINFO`), e.g. a private CA of an internal relay; nil keeps libcurl's default bundle.
+    public var caFile: String?
 
     /// Creates a transfer.
-    public init(_ operation: Operation, connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(60)) {
+    public init(_ operation: Operation, connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(60), caFile: String? = nil) {
         self.operation = operation
         self.connectTimeout = connectTimeout
         self.timeout = timeout
+        self.caFile = caFile
     }
 }
 

@@ -21,7 +21,7 @@ extension AppContext {
             url: email.url, starttls: email.starttls,
             username: email.username, password: email.password, from: email.from,
             connectTimeout: .milliseconds(Int(email.connectTimeout * 1000)),
-            timeout: .milliseconds(Int(email.timeout * 1000)), maxConnections: email.maxConnections)
+            timeout: .milliseconds(Int(email.timeout * 1000)), maxConnections: email.maxConnections, caFile: email.caFile)
         do {
             return [try SMTPEmailChannel(settings: settings, driver: driver, logger: logger, qrSource: qrSource, suppressions: suppressions)]
         } catch {

@@ -130,6 +130,54 @@ struct SMSChannelTests {
         #expect(mixed?.disposition == .retry(after: nil))
     }
 
+    @Test func misconfiguredProvidersFailOverAndOnlyAllMisconfiguredIsMisconfigured() async {
+        let refused = ScriptedProvider.fail("a", .misconfigured(key: "channels.sms.providers[0].auth_token"), scope: .provider, code: "20003")
+        func run(_ b: Result<DeliveryReceipt, SMSProviderFailure>) async -> Result<DeliveryReceipt, DeliveryError> {
+            let sms = channel([.init(ScriptedProvider("a", script: [refused])), .init(ScriptedProvider("b", script: [b]))])
+            do { return .success(try await sms.deliver(SMSFixtures.request())) } catch { return .failure(error) }
+        }
+        // The next provider takes the message.
+        let sent = await run(.success(DeliveryReceipt(provider: "b", providerMessageID: "b-id", code: "201")))
+        #expect((try? sent.get())?.provider == "b")
+        // The next provider is down for now: retry (a provider may recover on its own).
+        guard case .failure(let down) = await run(ScriptedProvider.fail("b", .retry(after: .seconds(5)), scope: .provider)) else { return }
+        #expect(down.disposition == .retry(after: .seconds(5)))
+        // The next provider cannot route this number: the message waits for a's fix rather than failing.
+        guard case .failure(let route) = await run(ScriptedProvider.fail("b", .permanent, scope: .route, code: "21612")) else { return }
+        #expect(route.disposition == .misconfigured(key: "channels.sms.providers[0].auth_token") && route.provider == "a" && route.code == "20003")
+        // Both misconfigured: every key to fix, in provider order.
+        guard case .failure(let both) = await run(ScriptedProvider.fail("b", .misconfigured(key: "channels.sms.providers[1].ca_file"), scope: .provider, code: "curl:60"))
+        else { return }
+        #expect(both.disposition == .misconfigured(key: "channels.sms.providers[0].auth_token, channels.sms.providers[1].ca_file"))
+        // A message problem still ends the attempt at once.
+        guard case .failure(let invalid) = await run(ScriptedProvider.fail("b", .permanent, scope: .message, code: "21211")) else { return }
+        #expect(invalid.disposition == .permanent && invalid.code == "21211")
+    }
+
+    @Test func aPausedProviderIsSkippedUntilItsProbe() async throws {
+        let clock = ManualClock()
+        let refused = ScriptedProvider.fail("gateway", .misconfigured(key: "channels.sms.providers[0].password"), scope: .provider, code: "403")
+        let gateway = ScriptedProvider("gateway", script: [refused, refused])
+        let backup = ScriptedProvider("backup", then: ScriptedProvider.fail("backup", .retry(after: nil), scope: .provider))
+        let sms = channel([.init(gateway), .init(backup)], clock: clock, breaker: .init(failureThreshold: 100))
+        // Backup down too: retry, not misconfigured (the backup may come back without anyone's help).
+        for _ in 0..<3 { await #expect(throws: DeliveryError.self) { try await sms.deliver(SMSFixtures.request()) } }
+        #expect(gateway.sent.count == 1 && backup.sent.count == 3)
+        do {
+            _ = try await sms.deliver(SMSFixtures.request())
+        } catch {
+            #expect(error.disposition == .retry(after: nil))
+            #expect(error.detail.contains("gateway: skipped (paused: fix channels.sms.providers[0].password until"))
+        }
+        // The probe after 30 s is refused again; after 60 more the fixed gateway takes traffic back.
+        clock.advance(30)
+        await #expect(throws: DeliveryError.self) { try await sms.deliver(SMSFixtures.request()) }
+        #expect(gateway.sent.count == 2)
+        clock.advance(60)
+        #expect(try await sms.deliver(SMSFixtures.request()).provider == "gateway")
+        #expect(sms.pausedProviders.isEmpty)
+    }
+
     @Test func circuitOpensFailsOverWhileOpenAndClosesAfterAGoodProbe() async throws {
         let clock = ManualClock()
         let down = ScriptedProvider("gateway", script: Array(repeating: ScriptedProvider.fail("gateway", .retry(after: nil), scope: .provider), count: 3))

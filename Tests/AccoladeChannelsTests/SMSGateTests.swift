@@ -86,7 +86,7 @@ struct SMSGateTests {
         let gate = SMSProviderGate(breaker: .init(failureThreshold: 1, openDuration: 10), ratePerSecond: 1, now: t0)
         #expect(gate.admit(now: t0, maxWait: 0) == .go(wait: 0, probe: false))
         let failure = SMSProviderFailure(.init(disposition: .retry(after: nil), provider: "p", detail: "x"), scope: .provider)
-        #expect(gate.record(.failure(failure), now: t0))
+        #expect(gate.record(.failure(failure), now: t0) == .circuitOpened)
         // Breaker due a probe at t0+10, but no token before t0+11 with maxWait 0: skip, probe slot kept.
         gate.record(.failure(SMSProviderFailure(.init(disposition: .rateLimited(after: .seconds(20)), provider: "p", detail: "429"), scope: .provider)), now: t0)
         guard case .skip = gate.admit(now: t0 + 10, maxWait: 0) else {
@@ -97,5 +97,51 @@ struct SMSGateTests {
         #expect(gate.admit(now: t0 + 21, maxWait: 0) == .go(wait: 0, probe: true))
         gate.record(.success(()), now: t0 + 21)
         #expect(gate.breakerState == .closed(failures: 0))
+    }
+
+    @Test func pauseWaitsProbesOnceAndDoublesUpToTheCap() {
+        var pause = ProviderPause(settings: .init(initialDuration: 30, maxDuration: 100))
+        let p1 = pause.decide(now: t0); #expect(p1 == .allow)
+        let p2 = pause.recordMisconfigured(key: "k", now: t0); #expect(p2)
+        #expect(pause.state == .paused(until: t0 + 30, pauses: 1, key: "k"))
+        // Deliveries in flight when it paused report too: nothing changes.
+        let p3 = pause.recordMisconfigured(key: "k", now: t0 + 1); #expect(!p3)
+        let p4 = pause.decide(now: t0 + 29); #expect(p4 == .reject(retryAt: t0 + 30, key: "k"))
+        let p5 = pause.decide(now: t0 + 30); #expect(p5 == .probe)
+        let p6 = pause.decide(now: t0 + 31); #expect(p6 == .reject(retryAt: t0 + 60, key: "k"))
+        let p7 = pause.recordMisconfigured(key: "k", now: t0 + 31); #expect(!p7)
+        #expect(pause.state == .paused(until: t0 + 91, pauses: 2, key: "k"))
+        let p8 = pause.decide(now: t0 + 91); #expect(p8 == .probe)
+        pause.recordMisconfigured(key: "k", now: t0 + 91)
+        #expect(pause.state == .paused(until: t0 + 191, pauses: 3, key: "k"))  // 120 capped at 100
+        // A probe that meets an outage proves nothing: same wait again, not longer.
+        let p9 = pause.decide(now: t0 + 191); #expect(p9 == .probe)
+        pause.recordInconclusive(now: t0 + 191)
+        #expect(pause.state == .paused(until: t0 + 291, pauses: 3, key: "k"))
+        // A probe that never reports is replaced after one pause length.
+        let p10 = pause.decide(now: t0 + 291); #expect(p10 == .probe)
+        let p11 = pause.decide(now: t0 + 391); #expect(p11 == .probe)
+        let p12 = pause.recordWorking(); #expect(p12)
+        #expect(pause.state == .active && pause.pausedKey == nil)
+        let p13 = pause.recordWorking(); #expect(!p13)
+    }
+
+    @Test func gatePausesOnMisconfigurationWithoutChargingTheBreaker() {
+        let gate = SMSProviderGate(breaker: .init(failureThreshold: 1, openDuration: 10), ratePerSecond: nil, now: t0, pause: .init(initialDuration: 30))
+        let refused = SMSProviderFailure(.init(disposition: .misconfigured(key: "channels.sms.providers[0].auth_token"), provider: "p", code: "20003", detail: "x"), scope: .provider)
+        #expect(gate.record(.failure(refused), now: t0) == .paused(key: "channels.sms.providers[0].auth_token"))
+        #expect(gate.breakerState == .closed(failures: 0))
+        #expect(gate.admit(now: t0 + 5, maxWait: 0) == .paused(retryAt: t0 + 30, key: "channels.sms.providers[0].auth_token"))
+        #expect(gate.pausedKey == "channels.sms.providers[0].auth_token")
+        // The probe meets a 500: inconclusive for the pause, a failure for the breaker.
+        #expect(gate.admit(now: t0 + 30, maxWait: 0) == .go(wait: 0, probe: true))
+        let down = SMSProviderFailure(.init(disposition: .retry(after: nil), provider: "p", detail: "500"), scope: .provider)
+        #expect(gate.record(.failure(down), now: t0 + 30) == .circuitOpened)
+        #expect(gate.pauseState == .paused(until: t0 + 60, pauses: 1, key: "channels.sms.providers[0].auth_token"))
+        // A refusal about the message itself proves the credentials work: the pause ends.
+        #expect(gate.admit(now: t0 + 60, maxWait: 0) == .go(wait: 0, probe: true))
+        let badNumber = SMSProviderFailure(.init(disposition: .permanent, provider: "p", code: "21211", detail: "x"), scope: .message)
+        #expect(gate.record(.failure(badNumber), now: t0 + 60) == .resumed)
+        #expect(gate.pauseState == .active && gate.breakerState == .closed(failures: 0))
     }
 }

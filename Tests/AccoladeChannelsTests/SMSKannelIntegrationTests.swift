@@ -130,7 +130,7 @@ final class SMSKannelIntegrationTests {
             Issue.record("wrong password accepted")
             return
         }
-        #expect(failure.error.code == "403" && failure.error.disposition == .permanent && failure.scope == .provider)
+        #expect(failure.error.code == "403" && failure.error.disposition == .misconfigured(key: "channels.sms.providers[gateway].password") && failure.scope == .provider)
         #expect(!failure.error.description.contains("nope"))
     }
 }

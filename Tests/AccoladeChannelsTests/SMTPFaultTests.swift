@@ -86,7 +86,9 @@ import Testing
         await driver.shutdown()
     }
 
-    @Test func requiredStartTLSNotOfferedIsPermanentConfiguration() async throws {
+    /// A relay that stops offering STARTTLS would fail every email the same way: the channel pauses
+    /// (`.misconfigured`) naming `smtp.starttls`, the queue is not burnt.
+    @Test func requiredStartTLSNotOfferedPausesTheChannel() async throws {
         let server = try TestServer.python("smtp_scripted.py")
         defer { server.stop() }
         let driver = CurlMultiDriver()
@@ -94,7 +96,7 @@ import Testing
         settings.starttls = .required
         let channel = try SMTPEmailChannel(settings: settings, driver: driver, logger: SMTPFixtures.logger)
         let error = try #require(await failure(channel))
-        #expect(error.disposition == .permanent)
+        #expect(error.disposition == .misconfigured(key: "channels.email.smtp.starttls"))
         #expect(error.code == "curl:64")
         #expect(error.detail.contains("STARTTLS"))
         await driver.shutdown()

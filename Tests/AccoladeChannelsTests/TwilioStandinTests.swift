@@ -92,8 +92,8 @@ import Testing
             Issue.record("bad credentials accepted")
             return
         }
-        #expect(auth.error.code == "20003" && auth.error.disposition == .permanent && auth.scope == .provider)
-        #expect(auth.error.detail.contains("check account_sid and auth_token"))
+        #expect(auth.error.code == "20003" && auth.error.disposition == .misconfigured(key: "channels.sms.providers[twilio].auth_token") && auth.scope == .provider)
+        #expect(auth.error.detail.contains("check channels.sms.providers[twilio].account_sid and channels.sms.providers[twilio].auth_token"))
         #expect(!auth.error.description.contains("wrong"))
     }
 

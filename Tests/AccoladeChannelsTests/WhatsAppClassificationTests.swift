@@ -34,10 +34,14 @@ struct WhatsAppClassificationTests {
         (100, .permanent, .none),
         (131008, .permanent, .none),
         (131009, .permanent, .none),
-        (190, .retry(after: .seconds(60)), .alertToken),
+        (190, .misconfigured(key: "channels.whatsapp.access_token"), .alertToken),
         (131000, .retry(after: nil), .none),
         (368, .rateLimited(after: .seconds(900)), .alertAccount),
-        (10, .permanent, .none),
+        (10, .misconfigured(key: "channels.whatsapp.access_token"), .none),
+        (0, .misconfigured(key: "channels.whatsapp.access_token"), .none),
+        (3, .misconfigured(key: "channels.whatsapp.access_token"), .none),
+        (200, .misconfigured(key: "channels.whatsapp.access_token"), .none),
+        (299, .misconfigured(key: "channels.whatsapp.access_token"), .none),
     ])
     func table(code: Int, disposition: DeliveryDisposition, action: WhatsAppFailure.Action) throws {
         for status in [400, 429, 500] {
@@ -53,6 +57,37 @@ struct WhatsAppClassificationTests {
         #expect(try #require(Self.classify(100)).error.detail.contains("configuration error"))
         let f = try #require(Self.classify(131026))
         #expect(f.error.detail.contains("fbtrace_id Atrace") && f.error.detail.contains("more"))
+    }
+
+    /// A refused token or a rejected certificate will fail every send the same way: the worker
+    /// pauses the channel (`.misconfigured`) naming the key to fix.
+    @Test func configurationFaultsNameTheKey() throws {
+        func send(_ result: CurlResult) -> WhatsAppFailure? {
+            guard case .failure(let f) = WhatsAppResultClassifier.classifySend(result, now: Self.now) else { return nil }
+            return f
+        }
+        let token = try #require(Self.classify(190, status: 401))
+        #expect(token.error.detail.contains("renew channels.whatsapp.access_token"))
+        let bare401 = try #require(send(CurlResult(curlCode: 0, responseCode: 401, body: Array("Unauthorized".utf8))))
+        #expect(bare401.error.disposition == .misconfigured(key: "channels.whatsapp.access_token") && bare401.action == .alertToken)
+        let cases: [(Int, String, String)] = [
+            (60, "SSL certificate problem: self-signed certificate", "channels.whatsapp.ca_file"),
+            (60, "SSL certificate problem: certificate has expired", "channels.whatsapp.ca_file"),
+            (60, "SSL: no alternative certificate subject name matches target host name '127.0.0.1'", "channels.whatsapp.api_base"),
+            (77, "error setting certificate file: ca.pem", "channels.whatsapp.ca_file"),
+        ]
+        for (curl, text, key) in cases {
+            let f = try #require(send(CurlResult(curlCode: curl, curlError: text)))
+            #expect(f.error.disposition == .misconfigured(key: key), "\(text)")
+            #expect(f.error.code == "curl:\(curl)" && f.error.detail.contains(text))
+            guard case .failure(let upload) = WhatsAppResultClassifier.classifyUpload(CurlResult(curlCode: curl, curlError: text), now: Self.now) else {
+                Issue.record("upload accepted")
+                continue
+            }
+            #expect(upload.error.disposition == .misconfigured(key: key))
+        }
+        // A 403 without a Graph envelope (a proxy) keeps its classification.
+        #expect(try #require(send(CurlResult(curlCode: 0, responseCode: 403))).error.disposition == .permanent)
     }
 
     @Test func retryAfterIsHonouredForThrottling() throws {

@@ -141,7 +141,7 @@ struct WhatsAppStandinTests {
     func configurationErrors() async throws {
         let rig = try Rig(["--template", "reward_voucher:en_US:image:5:0"])
         let badToken = try #require(await Self.failure(try rig.channel(token: "wrong"), Self.request(.whatsappTemplate(Self.voucher, text: nil))))
-        #expect(badToken.code == "190" && badToken.disposition == .retry(after: .seconds(60)) && !badToken.description.contains("wrong"))
+        #expect(badToken.code == "190" && badToken.disposition == .misconfigured(key: "channels.whatsapp.access_token") && !badToken.description.contains("wrong"))
         let channel = try rig.channel()
         var unknown = Self.voucher
         unknown.name = "no_such_template"
@@ -166,7 +166,7 @@ struct WhatsAppStandinTests {
         (100, .permanent),
         (131008, .permanent),
         (131009, .permanent),
-        (190, .retry(after: .seconds(60))),
+        (190, .misconfigured(key: "channels.whatsapp.access_token")),
     ])
     func errorClasses(code: Int, disposition: DeliveryDisposition) async throws {
         let rig = try Rig()

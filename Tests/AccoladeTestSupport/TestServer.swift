@@ -17,10 +17,13 @@ public final class TestServer: @unchecked Sendable {
     public let process: Process
     /// The loopback port the server listens on.
     public let port: Int
+    /// The server's stdout after the port line (Python servers only).
+    private let output: Pipe?
 
-    private init(process: Process, port: Int) {
+    private init(process: Process, port: Int, output: Pipe? = nil) {
         self.process = process
         self.port = port
+        self.output = output
     }
 
     deinit { stop() }
@@ -39,7 +42,17 @@ public final class TestServer: @unchecked Sendable {
             process.waitUntilExit()
             throw TestServerError.noPort(script)
         }
-        return TestServer(process: process, port: port)
+        return TestServer(process: process, port: port, output: stdout)
+    }
+
+    /// Sends `signal` to the server (e.g. SIGHUP: `smtp_tls.py` reloads its certificate).
+    public func send(_ signal: Int32) {
+        kill(process.processIdentifier, signal)
+    }
+
+    /// The next line the server prints after its port (e.g. `reloaded`), or nil after `timeout`.
+    public func nextLine(timeout: Duration = .seconds(10)) -> String? {
+        output.flatMap { Self.readLine(from: $0.fileHandleForReading.fileDescriptor, timeout: timeout) }
     }
 
     /// Starts a program that takes its port on the command line (`{port}` in `arguments` is

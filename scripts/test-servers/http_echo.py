@@ -45,7 +45,7 @@ class Echo(BaseHTTPRequestHandler):
 def main():
     parser_ = parser()
     args = parser_.parse_args()
-    serve(Echo, args.host, args.port)
+    serve(Echo, args.host, args.port, args.tls_cert, args.tls_key)
     sys.exit(0)
 
 

@@ -53,7 +53,7 @@ def main():
     parser_.add_argument("--out", required=True)
     args = parser_.parse_args()
     Capture.out = args.out
-    serve(Capture, args.host, args.port)
+    serve(Capture, args.host, args.port, args.tls_cert, args.tls_key)
 
 
 if __name__ == "__main__":

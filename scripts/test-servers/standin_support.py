@@ -1,24 +1,51 @@
-"""What every loopback test server here shares: argument parsing of --host/--port, printing the
-bound port on the first stdout line (tests and scripts read it), a JSON reply helper, scripted
-failures, and a clean stop on SIGTERM/SIGINT."""
+"""What every loopback test server here shares: argument parsing of --host/--port (and
+--tls-cert/--tls-key for HTTPS), printing the bound port on the first stdout line (tests and
+scripts read it), a JSON reply helper, scripted failures, and a clean stop on SIGTERM/SIGINT."""
 import argparse
 import json
 import signal
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
 def parser(description=None):
-    """An argument parser with --host (default 127.0.0.1) and --port (default 0: a free one)."""
+    """An argument parser with --host (default 127.0.0.1), --port (default 0: a free one) and
+    --tls-cert/--tls-key (PEM files, e.g. from make_test_certs.sh: serve HTTPS instead of HTTP)."""
     p = argparse.ArgumentParser(description=description)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0)
+    p.add_argument("--tls-cert")
+    p.add_argument("--tls-key")
     return p
 
 
-def serve(handler, host, port):
-    """Serves `handler` until SIGTERM/SIGINT; prints the bound port first."""
-    server = ThreadingHTTPServer((host, port), handler)
+class TLSServer(ThreadingHTTPServer):
+    """HTTPS: the TLS handshake runs in the request's thread, so a client that never finishes
+    it (or refuses the certificate) cannot hold up the accept loop."""
+    context = None
+
+    def get_request(self):
+        sock, address = super().get_request()
+        return self.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False), address
+
+    def finish_request(self, request, client_address):
+        try:
+            request.do_handshake()
+        except (ssl.SSLError, OSError):
+            return  # e.g. the client rejected our certificate: nothing to serve
+        super().finish_request(request, client_address)
+
+
+def serve(handler, host, port, tls_cert=None, tls_key=None):
+    """Serves `handler` until SIGTERM/SIGINT (over TLS when given a certificate and key); prints
+    the bound port first."""
+    if tls_cert:
+        server = TLSServer((host, port), handler)
+        server.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        server.context.load_cert_chain(tls_cert, tls_key)
+    else:
+        server = ThreadingHTTPServer((host, port), handler)
     server.daemon_threads = True
     print(server.server_address[1], flush=True)
 

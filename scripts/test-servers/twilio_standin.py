@@ -4,6 +4,7 @@
 Usage: /usr/bin/python3 twilio_standin.py --account-sid AC… --auth-token TOKEN [--out FILE]
                                           [--fail-status 500 --fail-count N [--retry-after S]]
                                           [--require-status-callback]
+                                          [--tls-cert CERT --tls-key KEY]   (HTTPS; see make_test_certs.sh)
 
 Prints the bound port on the first stdout line, then serves until SIGTERM/SIGINT.
 
@@ -184,7 +185,7 @@ def main():
     parser_.add_argument("--require-status-callback", action="store_true")
     args = parser_.parse_args()
     Handler.state = State(args)
-    serve(Handler, args.host, args.port)
+    serve(Handler, args.host, args.port, args.tls_cert, args.tls_key)
 
 
 if __name__ == "__main__":

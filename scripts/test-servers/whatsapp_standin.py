@@ -4,6 +4,7 @@
 Usage: /usr/bin/python3 whatsapp_standin.py --phone-number-id 106540352242922 --token TOKEN
                                             [--version v23.0] [--out FILE]
                                             [--fail-code 130429 --fail-count N [--retry-after S]]
+                                            [--tls-cert CERT --tls-key KEY]   (HTTPS; see make_test_certs.sh)
 
 Prints the bound port on the first stdout line, then serves until SIGTERM/SIGINT.
 
@@ -347,7 +348,7 @@ def main():
     parser_.add_argument("--template", action="append", default=[])
     args = parser_.parse_args()
     Handler.state = State(args)
-    serve(Handler, args.host, args.port)
+    serve(Handler, args.host, args.port, args.tls_cert, args.tls_key)
 
 
 if __name__ == "__main__":

@@ -95,7 +95,7 @@ public struct SMTPEmailChannel: Channel {
         } catch {
             return .failure(permanent(error.description))
         }
-        let result = await driver.perform(CurlTransfer(.smtp(send), connectTimeout: settings.connectTimeout, timeout: settings.timeout))
+        let result = await driver.perform(CurlTransfer(.smtp(send), connectTimeout: settings.connectTimeout, timeout: settings.timeout, caFile: settings.caFile))
         return SMTPResultClassifier.classify(result, provider: providerName)
     }
 

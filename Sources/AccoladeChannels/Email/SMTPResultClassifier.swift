@@ -6,12 +6,28 @@ import AccoladeCurl
 /// Order (libcurl has no SMTP-specific codes): a successful transfer is a receipt; otherwise a
 /// 4xx/5xx reply code decides; otherwise the CURLcode does. `code` is the reply code as a
 /// string, or `curl:NN` when the server never replied with an error.
+///
+/// Faults of the relay's configuration rather than of one message are `.misconfigured(key:)`
+/// naming the key to fix, so the worker pauses the channel instead of failing the queue:
+///
+/// | answer | key |
+/// |---|---|
+/// | 535, curl 67 (credentials refused) | `smtp.password` |
+/// | 530 authentication required | `smtp.username` (`smtp.starttls` when the reply asks for STARTTLS) |
+/// | 534, 538 (mechanism needs encryption) | `smtp.starttls` |
+/// | curl 64 (STARTTLS required, not offered) | `smtp.starttls` |
+/// | curl 60 untrusted or expired certificate, 58, 77, 83 | `smtp.ca_file` |
+/// | curl 60 certificate for another host name | `smtp.url` |
+///
+/// Other 4xx, connection errors and timeouts retry; other 5xx fail the delivery.
 public enum SMTPResultClassifier {
     /// Longest detail kept from a server reply.
     static let maxDetail = 200
 
-    /// Classifies `result` for `provider`.
-    public static func classify(_ result: CurlResult, provider: String) -> Result<DeliveryReceipt, DeliveryError> {
+    /// Classifies `result` for `provider`, naming keys under `keys` (default `channels.email.smtp`).
+    public static func classify(
+        _ result: CurlResult, provider: String, keys: ProviderConfigKeys = .smtp
+    ) -> Result<DeliveryReceipt, DeliveryError> {
         let reply = result.lastReplyLine.map(shorten)
         if result.isSuccess {
             return .success(DeliveryReceipt(
@@ -21,13 +37,20 @@ public enum SMTPResultClassifier {
         }
         let code = result.responseCode
         let replyDetail = reply ?? "\(code)"
+        func misconfigured(_ name: String, _ code: String, _ detail: String) -> Result<DeliveryReceipt, DeliveryError> {
+            .failure(DeliveryError(disposition: .misconfigured(key: keys.key(name)), provider: provider, code: code, detail: detail))
+        }
         switch code {
         case 400..<500:
             return .failure(DeliveryError(disposition: .retry(after: nil), provider: provider, code: "\(code)", detail: replyDetail))
-        case 530, 535:
-            return .failure(DeliveryError(
-                disposition: .permanent, provider: provider, code: "\(code)",
-                detail: "SMTP authentication failed; check smtp.username and smtp.password (\(replyDetail))"))
+        case 535:
+            return misconfigured("password", "\(code)", "the server refused the credentials; check \(keys.key("username")) and \(keys.key("password")) (\(replyDetail))")
+        case 530 where replyDetail.uppercased().contains("TLS"):
+            return misconfigured("starttls", "\(code)", "the server requires STARTTLS first; set \(keys.key("starttls")) to required (\(replyDetail))")
+        case 530:
+            return misconfigured("username", "\(code)", "the server requires authentication; set \(keys.key("username")) and \(keys.key("password")) (\(replyDetail))")
+        case 534, 538:
+            return misconfigured("starttls", "\(code)", "the server accepts these credentials only over TLS; set \(keys.key("starttls")) to required or use smtps:// (\(replyDetail))")
         case 500..<600:
             return .failure(DeliveryError(disposition: .permanent, provider: provider, code: "\(code)", detail: replyDetail))
         default:
@@ -35,18 +58,16 @@ public enum SMTPResultClassifier {
         }
         let curlCode = "curl:\(result.curlCode)"
         let curlDetail = shorten(result.curlError.isEmpty ? "curl error \(result.curlCode)" : result.curlError)
+        if let fault = TLSConfigurationFault.classify(result, keys: keys, shorten: shorten) {
+            return .failure(DeliveryError(disposition: .misconfigured(key: fault.key), provider: provider, code: curlCode, detail: fault.detail))
+        }
         switch result.curlCode {
         case CurlResult.Code.loginDenied:
-            return .failure(DeliveryError(
-                disposition: .permanent, provider: provider, code: curlCode,
-                detail: "SMTP login denied; check smtp.username and smtp.password"))
+            return misconfigured("password", curlCode, "SMTP login denied (\(curlDetail)); check \(keys.key("username")) and \(keys.key("password")), and that the server offers AUTH (many offer it only after STARTTLS)")
         case CurlResult.Code.useSSLFailed:
-            return .failure(DeliveryError(
-                disposition: .permanent, provider: provider, code: curlCode,
-                detail: "server does not offer STARTTLS but smtp.starttls is required; enable TLS on the server or use smtps://"))
+            return misconfigured("starttls", curlCode, "the server does not offer STARTTLS but \(keys.key("starttls")) is required; enable TLS on the server or use smtps:// in \(keys.url)")
         case CurlResult.Code.unsupportedProtocol, CurlResult.Code.urlMalformed, CurlResult.Code.badFunctionArgument,
-             CurlResult.Code.unknownOption, CurlResult.Code.sslCertProblem, CurlResult.Code.peerFailedVerification,
-             CurlResult.Code.sslCACertBadFile:
+             CurlResult.Code.unknownOption:
             return .failure(DeliveryError(
                 disposition: .permanent, provider: provider, code: curlCode, detail: "SMTP configuration error: \(curlDetail)"))
         default:

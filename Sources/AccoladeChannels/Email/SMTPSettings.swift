@@ -25,11 +25,14 @@ public struct SMTPSettings: Sendable, Hashable, CustomStringConvertible {
     public var timeout: Duration
     /// Connections to this server at most; give it to the driver as `maxConnectionsPerHost`.
     public var maxConnections: Int
+    /// A PEM file of CA certificates trusted for the server's certificate (a private CA), in
+    /// addition to the system's; nil trusts the system's only.
+    public var caFile: String?
 
     /// Creates settings; call ``validated()`` before use.
     public init(
         url: String, starttls: StartTLS = .required, username: String? = nil, password: String? = nil, from: String,
-        connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(60), maxConnections: Int = 8
+        connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(60), maxConnections: Int = 8, caFile: String? = nil
     ) {
         self.url = url
         self.starttls = starttls
@@ -39,6 +42,7 @@ public struct SMTPSettings: Sendable, Hashable, CustomStringConvertible {
         self.connectTimeout = connectTimeout
         self.timeout = timeout
         self.maxConnections = maxConnections
+        self.caFile = caFile
     }
 
     /// Checks every field and returns the parsed sender; errors name the `smtp.*` field to fix.
@@ -46,7 +50,7 @@ public struct SMTPSettings: Sendable, Hashable, CustomStringConvertible {
         if EmailAddress.containsLineBreakOrNUL(url) || !(url.hasPrefix("smtp://") || url.hasPrefix("smtps://")) || url.count < 9 {
             throw ValidationError(field: "smtp.url", reason: "must look like smtp://host:587 or smtps://host:465")
         }
-        for (field, value) in [("smtp.username", username), ("smtp.password", password)] {
+        for (field, value) in [("smtp.username", username), ("smtp.password", password), ("smtp.ca_file", caFile)] {
             if let value, EmailAddress.containsLineBreakOrNUL(value) {
                 throw ValidationError(field: field, reason: "contains a line break or NUL")
             }
@@ -75,7 +79,7 @@ public struct SMTPSettings: Sendable, Hashable, CustomStringConvertible {
         let user = username.map { " username=\($0)" } ?? ""
         let secret = password == nil ? "" : " password=****"
         return "SMTPSettings(url=\(url) starttls=\(starttls.rawValue)\(user)\(secret) from=\(from) "
-            + "connectTimeout=\(connectTimeout) timeout=\(timeout) maxConnections=\(maxConnections))"
+            + "connectTimeout=\(connectTimeout) timeout=\(timeout) maxConnections=\(maxConnections)\(caFile.map { " caFile=\($0)" } ?? ""))"
     }
 }
 

@@ -9,15 +9,19 @@ import Foundation
 /// |---|---|---|
 /// | 202 `0: Accepted for delivery`, `Sent.` | receipt, `accepted` | – |
 /// | 202 `3: Queued for later delivery` | receipt, `queued` (stored by Kannel, not an error) | – |
-/// | 403 `Authorization failed for sendsms` | permanent (configuration) | provider |
+/// | 403 `Authorization failed for sendsms` | misconfigured (`password`) | provider |
+/// | TLS certificate rejected (curl 60, 58, 77, 83) | misconfigured (`ca_file`, or `sendsms_url` for a host-name mismatch) | provider |
 /// | 403 `Not routable. Do not try again.` | permanent | route |
 /// | 400 `… misformed, rejected`, sender missing, white/black-listed | permanent | route |
 /// | 503 `Temporal failure, try again later.` | rate-limited | provider |
 /// | 500 `Sending failed.`, other 5xx, connection errors | retry | provider |
 public enum KannelResultClassifier {
-    /// Classifies `result` from provider `provider`.
-    public static func classify(_ result: CurlResult, provider: String, now: Date) -> Result<DeliveryReceipt, SMSProviderFailure> {
-        guard result.isSuccess else { return .failure(TwilioResultClassifier.transport(result, provider: provider)) }
+    /// Classifies `result` from provider `provider`; `keys` (default by name) names the keys to fix.
+    public static func classify(
+        _ result: CurlResult, provider: String, now: Date, keys: ProviderConfigKeys? = nil
+    ) -> Result<DeliveryReceipt, SMSProviderFailure> {
+        let keys = keys ?? .sms(named: provider, urlName: "sendsms_url")
+        guard result.isSuccess else { return .failure(TwilioResultClassifier.transport(result, provider: provider, keys: keys)) }
         let status = result.responseCode
         let body = TwilioResultClassifier.shorten(result.bodyText.trimmingCharacters(in: .whitespacesAndNewlines))
         let code = "\(status)"
@@ -31,7 +35,9 @@ public enum KannelResultClassifier {
             }
             return .success(DeliveryReceipt(provider: provider, code: code, detail: body.isEmpty ? "accepted" : body))
         case 403 where body.lowercased().hasPrefix("authorization failed"):
-            return fail(.permanent, "Kannel refused the sendsms credentials; check username and password and the sendsms-user group (\(body))", .provider)
+            return fail(
+                .misconfigured(key: keys.key("password")),
+                "Kannel refused the sendsms credentials; check \(keys.key("username")) and \(keys.key("password")) against the sendsms-user group (\(body))", .provider)
         case 400..<500:
             return fail(.permanent, body.isEmpty ? "HTTP \(status)" : body, .route)
         case 503:

@@ -18,12 +18,19 @@ public struct KannelSMSProvider: SMSProvider {
     private let connectTimeout: Duration
     private let timeout: Duration
     private let clock: any WallClock
+    private let caFile: String?
+    /// Where this provider's settings live, named by misconfiguration errors.
+    public let configKeys: ProviderConfigKeys
 
-    /// Creates the provider; `publicURL` is `server.public_url`.
+    /// Creates the provider; `publicURL` is `server.public_url`, `caFile` the entry's `ca_file`,
+    /// `configKeys` (default: by name) where misconfiguration errors point.
     public init(
         name: String, config: KannelProviderConfig, publicURL: String, driver: CurlMultiDriver,
-        connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(30), clock: any WallClock = SystemWallClock()
+        connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(30), clock: any WallClock = SystemWallClock(),
+        caFile: String? = nil, configKeys: ProviderConfigKeys? = nil
     ) {
+        self.caFile = caFile
+        self.configKeys = configKeys ?? .sms(named: name, urlName: "sendsms_url")
         self.name = name
         self.config = config
         self.driver = driver
@@ -72,7 +79,7 @@ public struct KannelSMSProvider: SMSProvider {
             return .failure(SMSProviderFailure(
                 DeliveryError(disposition: .permanent, provider: name, detail: "cannot build the Kannel request: \(error)"), scope: .provider))
         }
-        let result = await driver.perform(CurlTransfer(.http(request), connectTimeout: connectTimeout, timeout: timeout))
-        return KannelResultClassifier.classify(result, provider: name, now: clock.now())
+        let result = await driver.perform(CurlTransfer(.http(request), connectTimeout: connectTimeout, timeout: timeout, caFile: caFile))
+        return KannelResultClassifier.classify(result, provider: name, now: clock.now(), keys: configKeys)
     }
 }

@@ -10,14 +10,18 @@ extension SMSChannel {
         config: SMSChannelConfig, publicURL: String, driver: CurlMultiDriver, suppressions: (any SuppressionList)? = nil,
         clock: any WallClock = SystemWallClock(), logger: Logger
     ) -> SMSChannel {
-        let slots = config.providers.map { entry -> ProviderSlot in
+        let slots = config.providers.enumerated().map { index, entry -> ProviderSlot in
             let connect = Duration.milliseconds(Int(entry.connectTimeout * 1000))
             let timeout = Duration.milliseconds(Int(entry.timeout * 1000))
             let provider: any SMSProvider = switch entry.kind {
             case .kannel(let kannel):
-                KannelSMSProvider(name: entry.name, config: kannel, publicURL: publicURL, driver: driver, connectTimeout: connect, timeout: timeout, clock: clock)
+                KannelSMSProvider(
+                    name: entry.name, config: kannel, publicURL: publicURL, driver: driver, connectTimeout: connect, timeout: timeout, clock: clock,
+                    caFile: entry.caFile, configKeys: .kannel(index: index))
             case .twilio(let twilio):
-                TwilioSMSProvider(name: entry.name, config: twilio, publicURL: publicURL, driver: driver, connectTimeout: connect, timeout: timeout, clock: clock)
+                TwilioSMSProvider(
+                    name: entry.name, config: twilio, publicURL: publicURL, driver: driver, connectTimeout: connect, timeout: timeout, clock: clock,
+                    caFile: entry.caFile, configKeys: .twilio(index: index))
             }
             return ProviderSlot(provider, ratePerSecond: entry.ratePerSecond)
         }

@@ -7,11 +7,14 @@ import Metrics
 /// per provider, and a suppression list checked before any provider is called.
 ///
 /// Per attempt: validate number and size → suppressed? (`skipped`) → for each provider in
-/// order whose circuit is closed (or due a probe) and whose bucket has a token: send. A message
-/// problem (invalid number, opted out) ends the attempt at once; a provider problem (down, 5xx,
-/// throttling, bad credentials) or a route problem (not routable there) moves on to the next
-/// provider. When every provider failed or was skipped the worker gets one combined error: retry
-/// or rate-limited while any provider may recover, permanent when all refused for good.
+/// order that is not paused, whose circuit is closed (or due a probe) and whose bucket has a
+/// token: send. A message problem (invalid number, opted out) ends the attempt at once; a provider
+/// problem (down, 5xx, throttling) or a route problem (not routable there) moves on to the next
+/// provider. A misconfigured provider (credentials refused, certificate rejected) is paused —
+/// 30 s doubling to 5 min, then probed — and the next provider takes over. When every provider
+/// failed or was skipped the worker gets one combined error: retry or rate-limited while any
+/// provider may recover, misconfigured when only providers waiting for a configuration fix could
+/// take the message, permanent when all refused for good.
 public struct SMSChannel: Channel {
     /// Tuning shared by every provider of the channel.
     public struct Settings: Sendable, Hashable {
@@ -21,12 +24,17 @@ public struct SMSChannel: Channel {
         public var breaker: CircuitBreaker.Settings
         /// Longest a delivery waits for a rate-limit token before trying the next provider.
         public var maxRateWait: TimeInterval
+        /// How long a misconfigured provider is left alone before a probe.
+        public var pause: ProviderPause.Settings
 
         /// Creates settings.
-        public init(maxSegments: Int = 6, breaker: CircuitBreaker.Settings = .init(), maxRateWait: TimeInterval = 1) {
+        public init(
+            maxSegments: Int = 6, breaker: CircuitBreaker.Settings = .init(), maxRateWait: TimeInterval = 1, pause: ProviderPause.Settings = .init()
+        ) {
             self.maxSegments = maxSegments
             self.breaker = breaker
             self.maxRateWait = maxRateWait
+            self.pause = pause
         }
     }
 
@@ -62,7 +70,7 @@ public struct SMSChannel: Channel {
     ) {
         precondition(!providers.isEmpty, "an SMS channel needs at least one provider")
         let now = clock.now()
-        slots = providers.map { ($0.provider, SMSProviderGate(breaker: settings.breaker, ratePerSecond: $0.ratePerSecond, now: now)) }
+        slots = providers.map { ($0.provider, SMSProviderGate(breaker: settings.breaker, ratePerSecond: $0.ratePerSecond, now: now, pause: settings.pause)) }
         providerName = providers.map(\.provider.name).joined(separator: ",")
         self.settings = settings
         self.suppressions = suppressions
@@ -73,6 +81,11 @@ public struct SMSChannel: Channel {
     /// The gate of a provider, by name (status output and tests).
     public func gate(named name: String) -> SMSProviderGate? {
         slots.first { $0.provider.name == name }?.gate
+    }
+
+    /// Providers paused because their configuration is refused, with the key to fix (status output).
+    public var pausedProviders: [(name: String, key: String)] {
+        slots.compactMap { slot in slot.gate.pausedKey.map { (slot.provider.name, $0) } }
     }
 
     /// Makes one delivery attempt through the providers in order.
@@ -89,26 +102,26 @@ public struct SMSChannel: Channel {
         }
         if let blocked = await request.suppressionFailure(on: .sms, list: suppressions) { return .failure(blocked) }
         var failures: [SMSProviderFailure] = []
-        var skipped: [(name: String, retryAt: Date, reason: String)] = []
+        var skipped: [SkippedProvider] = []
         for (provider, gate) in slots {
             switch gate.admit(now: clock.now(), maxWait: settings.maxRateWait) {
             case .skip(let retryAt, let reason):
-                skipped.append((provider.name, retryAt, reason))
+                skipped.append(SkippedProvider(name: provider.name, retryAt: retryAt, reason: reason))
+                continue
+            case .paused(let retryAt, let key):
+                skipped.append(SkippedProvider(name: provider.name, retryAt: retryAt, reason: "paused: fix \(key)", misconfiguredKey: key))
                 continue
             case .go(let wait, let probe):
                 if wait > 0 { try? await clock.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up)))) }
-                if probe { logger.info("probing SMS provider after its circuit opened", metadata: ["provider": "\(provider.name)"]) }
+                if probe { logger.info("probing SMS provider after a pause or an open circuit", metadata: ["provider": "\(provider.name)"]) }
             }
             let result = await provider.send(message)
             switch result {
             case .success(let receipt):
-                gate.record(.success(()), now: clock.now())
+                report(gate.record(.success(()), now: clock.now()), provider: provider.name, error: nil)
                 return .success(receipt)
             case .failure(let failure):
-                if gate.record(.failure(failure), now: clock.now()) {
-                    logger.warning("SMS provider circuit opened", metadata: ["provider": "\(provider.name)", "error.detail": "\(failure.error.description)"])
-                    Counter(label: "accolade_sms_circuit_opened_total", dimensions: [("provider", provider.name)]).increment()
-                }
+                report(gate.record(.failure(failure), now: clock.now()), provider: provider.name, error: failure.error)
                 if failure.scope == .message {
                     if failure.error.disposition == .suppressed, let suppressions {
                         let reason = "\(provider.name) \(failure.error.code ?? ""): \(failure.error.detail)"
@@ -133,27 +146,70 @@ public struct SMSChannel: Channel {
         return .failure(Self.combine(failures: failures, skipped: skipped, now: clock.now(), channel: providerName))
     }
 
+    /// Logs and counts what an answer changed in a provider's gate.
+    private func report(_ event: SMSProviderGate.Event, provider: String, error: DeliveryError?) {
+        let metadata: Logger.Metadata = ["provider": "\(provider)", "error.detail": "\(error?.description ?? "")"]
+        switch event {
+        case .none:
+            break
+        case .circuitOpened:
+            logger.warning("SMS provider circuit opened", metadata: metadata)
+            Counter(label: "accolade_sms_circuit_opened_total", dimensions: [("provider", provider)]).increment()
+        case .paused(let key):
+            // Once per pause, not per delivery: the other providers carry the traffic meanwhile.
+            logger.critical(
+                "SMS provider paused: its configuration is refused; fix \(key) — other providers take its messages, it is probed until it works",
+                metadata: metadata.merging(["config.key": "\(key)"]) { $1 })
+            Counter(label: "accolade_sms_provider_paused_total", dimensions: [("provider", provider)]).increment()
+        case .resumed:
+            logger.notice("SMS provider works again; pause ended", metadata: ["provider": "\(provider)"])
+        }
+    }
+
+    /// A provider the attempt did not call.
+    struct SkippedProvider: Sendable {
+        var name: String
+        var retryAt: Date
+        var reason: String
+        /// Set when the provider is paused for a configuration fault: the key to fix.
+        var misconfiguredKey: String? = nil
+    }
+
     /// One error for the worker when no provider accepted the message.
-    static func combine(
-        failures: [SMSProviderFailure], skipped: [(name: String, retryAt: Date, reason: String)], now: Date, channel: String
-    ) -> DeliveryError {
+    ///
+    /// Transient trouble anywhere (a failure to retry, a circuit open, a rate limit) means retry.
+    /// Otherwise, when a misconfigured provider (failed or paused) is among them, the message waits
+    /// for that fix: `.misconfigured` naming every key to fix, never a permanent failure, since
+    /// the provider would take it once fixed. Only when every provider refused for good is it permanent.
+    static func combine(failures: [SMSProviderFailure], skipped: [SkippedProvider], now: Date, channel: String) -> DeliveryError {
         var parts = failures.map(\.error.description)
         parts += skipped.map { "\($0.name): skipped (\($0.reason) until \(ISO8601DateFormatter().string(from: $0.retryAt)))" }
         let detail = "no provider accepted the message: " + parts.joined(separator: "; ")
         let last = failures.last?.error
         let provider = last?.provider ?? skipped.last?.name ?? channel
-        let earliestSkip = skipped.map { max(0, $0.retryAt.timeIntervalSince(now)) }.min().map { Duration.milliseconds(Int($0 * 1000)) }
+        let waiting = skipped.filter { $0.misconfiguredKey == nil }
+        let earliestSkip = waiting.map { max(0, $0.retryAt.timeIntervalSince(now)) }.min().map { Duration.milliseconds(Int($0 * 1000)) }
+        var misconfiguredKeys: [String] = []
+        for key in failures.compactMap(\.error.misconfiguredKey) + skipped.compactMap(\.misconfiguredKey) where !misconfiguredKeys.contains(key) {
+            misconfiguredKeys.append(key)
+        }
         let transient = failures.filter {
             switch $0.error.disposition {
             case .retry, .rateLimited: true
             case .permanent, .suppressed, .misconfigured: false
             }
         }
-        if transient.isEmpty && skipped.isEmpty {
+        if transient.isEmpty && waiting.isEmpty {
+            if !misconfiguredKeys.isEmpty {
+                let misconfigured = failures.last { $0.error.misconfiguredKey != nil }?.error
+                let name = misconfigured?.provider ?? skipped.last { $0.misconfiguredKey != nil }?.name ?? provider
+                return DeliveryError(
+                    disposition: .misconfigured(key: misconfiguredKeys.joined(separator: ", ")), provider: name, code: misconfigured?.code, detail: detail)
+            }
             return DeliveryError(disposition: .permanent, provider: provider, code: last?.code, detail: detail)
         }
         var afters: [Duration] = earliestSkip.map { [$0] } ?? []
-        var throttled = skipped.contains { $0.reason == "rate limit" }
+        var throttled = waiting.contains { $0.reason == "rate limit" }
         for failure in transient {
             switch failure.error.disposition {
             case .rateLimited(let after):

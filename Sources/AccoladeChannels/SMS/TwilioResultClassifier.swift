@@ -9,7 +9,10 @@ import Foundation
 /// | 2xx with `sid` | receipt (`SM…`, status) | – |
 /// | 429 / 20429, 503 | rate-limited, after `Retry-After` | provider |
 /// | 30001 queue overflow | rate-limited | provider |
-/// | 401 / 20003, 404 / 20404, From/account problems (21212, 21606, 21659, 21660) | permanent (configuration) | provider |
+/// | 401 / 20003 credentials refused | misconfigured (`auth_token`) | provider |
+/// | 20404 account unknown / 404 without a Twilio code | misconfigured (`account_sid` / `base_url`) | provider |
+/// | TLS certificate rejected (curl 60, 58, 77, 83) | misconfigured (`ca_file`, or `base_url` for a host-name mismatch) | provider |
+/// | From problems (21212, 21606, 21659, 21660) | permanent | provider |
 /// | 21610 opted out | suppressed | message |
 /// | 21211, 21614, 21617, 30004–30007 and other 4xx | permanent | message |
 /// | 21408, 21612 no route from this sender | permanent | route |
@@ -18,10 +21,16 @@ import Foundation
 ///
 /// A 5xx or a timeout may still have sent the SMS (Twilio has no idempotency key), so failing
 /// over after one can, rarely, deliver twice; a 429 was never processed (Twilio says so).
+/// A misconfigured provider fails every message the same way: the channel pauses it and fails
+/// over; `keys` names the configuration key to fix.
 public enum TwilioResultClassifier {
-    /// Classifies `result` from provider `provider` at `now` (for HTTP-date `Retry-After`).
-    public static func classify(_ result: CurlResult, provider: String, now: Date) -> Result<DeliveryReceipt, SMSProviderFailure> {
-        guard result.isSuccess else { return .failure(transport(result, provider: provider)) }
+    /// Classifies `result` from provider `provider` at `now` (for HTTP-date `Retry-After`); `keys`
+    /// defaults to ``ProviderConfigKeys/sms(named:urlName:)``.
+    public static func classify(
+        _ result: CurlResult, provider: String, now: Date, keys: ProviderConfigKeys? = nil
+    ) -> Result<DeliveryReceipt, SMSProviderFailure> {
+        let keys = keys ?? .sms(named: provider, urlName: "base_url")
+        guard result.isSuccess else { return .failure(transport(result, provider: provider, keys: keys)) }
         let status = result.responseCode
         let body = Body(result.body)
         if (200..<300).contains(status) {
@@ -42,9 +51,17 @@ public enum TwilioResultClassifier {
         case (_, "30001"):
             return .failure(failure(.rateLimited(after: retryAfter), provider, label, detail, .provider))
         case (401, _), (_, "20003"):
-            return .failure(failure(.permanent, provider, label, "Twilio rejected the credentials; check account_sid and auth_token (\(detail))", .provider))
-        case (_, "20404"), (404, nil):
-            return .failure(failure(.permanent, provider, label, "Twilio does not know this account or path; check account_sid and base_url (\(detail))", .provider))
+            return .failure(failure(
+                .misconfigured(key: keys.key("auth_token")), provider, label,
+                "Twilio refused the credentials; check \(keys.key("account_sid")) and \(keys.key("auth_token")) (\(detail))", .provider))
+        case (_, "20404"):
+            return .failure(failure(
+                .misconfigured(key: keys.key("account_sid")), provider, label,
+                "Twilio does not know this account; check \(keys.key("account_sid")) (\(detail))", .provider))
+        case (404, nil):
+            return .failure(failure(
+                .misconfigured(key: keys.url), provider, label,
+                "no Twilio API at this address (404 without a Twilio error); check \(keys.url) (\(detail))", .provider))
         case (_, "21212"), (_, "21606"), (_, "21659"), (_, "21660"):
             return .failure(failure(.permanent, provider, label, "sender problem; check from / messaging_service_sid (\(detail))", .provider))
         case (_, "21610"):
@@ -60,13 +77,15 @@ public enum TwilioResultClassifier {
         }
     }
 
-    /// A failed transfer: nothing usable came back.
-    static func transport(_ result: CurlResult, provider: String) -> SMSProviderFailure {
+    /// A failed transfer: nothing usable came back (shared by the Kannel classifier).
+    static func transport(_ result: CurlResult, provider: String, keys: ProviderConfigKeys) -> SMSProviderFailure {
         let code = "curl:\(result.curlCode)"
         let detail = shorten(result.curlError.isEmpty ? "curl error \(result.curlCode)" : result.curlError)
+        if let fault = TLSConfigurationFault.classify(result, keys: keys, shorten: shorten) {
+            return failure(.misconfigured(key: fault.key), provider, code, fault.detail, .provider)
+        }
         switch result.curlCode {
-        case CurlResult.Code.unsupportedProtocol, CurlResult.Code.urlMalformed, CurlResult.Code.sslCertProblem,
-            CurlResult.Code.peerFailedVerification, CurlResult.Code.sslCACertBadFile:
+        case CurlResult.Code.unsupportedProtocol, CurlResult.Code.urlMalformed:
             return failure(.permanent, provider, code, "configuration error: \(detail)", .provider)
         default:
             return failure(.retry(after: nil), provider, code, detail, .provider)

@@ -14,14 +14,21 @@ public struct TwilioSMSProvider: SMSProvider {
     private let connectTimeout: Duration
     private let timeout: Duration
     private let clock: any WallClock
+    private let caFile: String?
+    /// Where this provider's settings live, named by misconfiguration errors.
+    public let configKeys: ProviderConfigKeys
     private let endpoint: String
 
     /// Creates the provider. `publicURL` is `server.public_url`; status callbacks go to
-    /// `{publicURL}/v1/webhooks/twilio/status` when `config.statusCallbacks` is on.
+    /// `{publicURL}/v1/webhooks/twilio/status` when `config.statusCallbacks` is on. `caFile` is the
+    /// entry's `ca_file`; `configKeys` (default: by name) is where misconfiguration errors point.
     public init(
         name: String, config: TwilioProviderConfig, publicURL: String, driver: CurlMultiDriver,
-        connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(30), clock: any WallClock = SystemWallClock()
+        connectTimeout: Duration = .seconds(10), timeout: Duration = .seconds(30), clock: any WallClock = SystemWallClock(),
+        caFile: String? = nil, configKeys: ProviderConfigKeys? = nil
     ) {
+        self.caFile = caFile
+        self.configKeys = configKeys ?? .sms(named: name, urlName: "base_url")
         self.name = name
         self.config = config
         self.driver = driver
@@ -63,7 +70,7 @@ public struct TwilioSMSProvider: SMSProvider {
             return .failure(SMSProviderFailure(
                 DeliveryError(disposition: .permanent, provider: name, detail: "cannot build the Twilio request: \(error)"), scope: .provider))
         }
-        let result = await driver.perform(CurlTransfer(.http(request), connectTimeout: connectTimeout, timeout: timeout))
-        return TwilioResultClassifier.classify(result, provider: name, now: clock.now())
+        let result = await driver.perform(CurlTransfer(.http(request), connectTimeout: connectTimeout, timeout: timeout, caFile: caFile))
+        return TwilioResultClassifier.classify(result, provider: name, now: clock.now(), keys: configKeys)
     }
 }

@@ -13,7 +13,8 @@ import Synchronization
 /// `whatsapp.txt` part, else the approved template) → token bucket → one POST over the shared
 /// ``CurlMultiDriver``. The answer is classified by `error.code` (``WhatsAppResultClassifier``):
 /// throttling slows the whole channel, a pair rate limit holds that recipient only, 131047 on
-/// free text resends at once as the template, 131050 suppresses the number, 190 alerts.
+/// free text resends at once as the template, 131050 suppresses the number, 190 alerts; a refused
+/// token or a rejected TLS certificate is `.misconfigured`, so the worker pauses the channel.
 public struct WhatsAppChannel: Channel {
     /// Tuning.
     public struct Settings: Sendable, Hashable {
@@ -207,7 +208,7 @@ public struct WhatsAppChannel: Channel {
                 }
             }
         case .alertToken:
-            logger.critical("WhatsApp access token expired or invalid; renew channels.whatsapp.access_token — deliveries retry meanwhile", metadata: metadata)
+            logger.critical("WhatsApp access token expired or invalid; renew channels.whatsapp.access_token — the channel pauses until it works", metadata: metadata)
             Counter(label: "accolade_whatsapp_token_errors_total").increment()
         }
         return failure.error
@@ -256,7 +257,8 @@ public struct WhatsAppChannel: Channel {
             return CurlResult(curlCode: CurlResult.Code.urlMalformed, curlError: "cannot build the request: \(error)")
         }
         return await driver.perform(CurlTransfer(
-            .http(request), connectTimeout: .milliseconds(Int(config.connectTimeout * 1000)), timeout: .milliseconds(Int(config.timeout * 1000))))
+            .http(request), connectTimeout: .milliseconds(Int(config.connectTimeout * 1000)), timeout: .milliseconds(Int(config.timeout * 1000)),
+            caFile: config.caFile))
     }
 
 }

@@ -47,9 +47,10 @@ public struct WhatsAppFailure: Error, Sendable, Hashable, CustomStringConvertibl
 /// | 131056 pair rate limit | retry after the pair delay | delay this recipient only |
 /// | 131049 per-user marketing cap | retry after 6 h | – |
 /// | 1, 2, 131000, 131016, 131057 | retry with backoff | – |
-/// | 190 token expired/invalid | retry after 60 s | alert in the log |
+/// | 190 token expired/invalid, HTTP 401 without a Graph error | misconfigured (`access_token`) | alert in the log |
+/// | 0, 3, 10, 200–299 auth/permission | misconfigured (`access_token`) | – |
+/// | TLS certificate rejected (curl 60, 58, 77, 83) | misconfigured (`ca_file`, or `api_base` for a host-name mismatch) | – |
 /// | 368, 131031 account restricted | rate-limited, 15 min | alert, pause the channel |
-/// | 0, 3, 10, 200–299 auth/permission | permanent (configuration) | – |
 /// | 100, 131008, 131009, 132000, 132001, 132012, 132015, 132016 | permanent (configuration or payload) | – |
 /// | 131026 undeliverable | permanent (a `fallback` route moves on) | – |
 /// | 131047 outside the 24-hour window | permanent | resend as template |
@@ -69,9 +70,9 @@ public enum WhatsAppResultClassifier {
 
     /// Classifies the answer to `POST /{version}/{phone_number_id}/messages`.
     public static func classifySend(
-        _ result: CurlResult, now: Date, pairDelay: Duration = .seconds(6)
+        _ result: CurlResult, now: Date, pairDelay: Duration = .seconds(6), keys: ProviderConfigKeys = .whatsapp
     ) -> Result<Accepted, WhatsAppFailure> {
-        guard result.isSuccess else { return .failure(transport(result)) }
+        guard result.isSuccess else { return .failure(transport(result, keys: keys)) }
         let body = try? JSONValue(jsonText: result.bodyText)
         if (200..<300).contains(result.responseCode), body?["error"] == nil {
             guard case .array(let messages)? = body?["messages"], let id = messages.first?["id"]?.stringValue, !id.isEmpty else {
@@ -81,12 +82,12 @@ public enum WhatsAppResultClassifier {
             }
             return .success(Accepted(wamid: id, status: messages.first?["message_status"]?.stringValue))
         }
-        return .failure(classifyError(result, body: body, now: now, pairDelay: pairDelay))
+        return .failure(classifyError(result, body: body, now: now, pairDelay: pairDelay, keys: keys))
     }
 
     /// Classifies the answer to `POST /{version}/{phone_number_id}/media`: the media id or a failure.
-    public static func classifyUpload(_ result: CurlResult, now: Date) -> Result<String, WhatsAppFailure> {
-        guard result.isSuccess else { return .failure(transport(result)) }
+    public static func classifyUpload(_ result: CurlResult, now: Date, keys: ProviderConfigKeys = .whatsapp) -> Result<String, WhatsAppFailure> {
+        guard result.isSuccess else { return .failure(transport(result, keys: keys)) }
         let body = try? JSONValue(jsonText: result.bodyText)
         if (200..<300).contains(result.responseCode), body?["error"] == nil {
             guard let id = body?["id"]?.stringValue, !id.isEmpty else {
@@ -96,11 +97,13 @@ public enum WhatsAppResultClassifier {
             }
             return .success(id)
         }
-        return .failure(classifyError(result, body: body, now: now, pairDelay: .seconds(6)))
+        return .failure(classifyError(result, body: body, now: now, pairDelay: .seconds(6), keys: keys))
     }
 
     /// Classifies a Graph error envelope `{"error":{"message","type","code","error_data":{"details"},"fbtrace_id"}}`.
-    static func classifyError(_ result: CurlResult, body: JSONValue?, now: Date, pairDelay: Duration) -> WhatsAppFailure {
+    static func classifyError(
+        _ result: CurlResult, body: JSONValue?, now: Date, pairDelay: Duration, keys: ProviderConfigKeys = .whatsapp
+    ) -> WhatsAppFailure {
         let error = body?["error"]
         // intValue, not Int(_:): a code such as 1e20 in a remote answer must not trap.
         let code = error?["code"]?.intValue
@@ -111,7 +114,13 @@ public enum WhatsAppResultClassifier {
         if text.isEmpty { text = "HTTP \(status)" }
         let retryAfter = RetryAfter.parse(result.header("Retry-After"), now: now).map { Duration.milliseconds(Int($0 * 1000)) }
         guard let code else {
-            // No Graph envelope: a proxy or an outage answered.
+            // No Graph envelope: a proxy or an outage answered. 401 is the one status Meta's
+            // errors map to safely (190, a refused token).
+            if status == 401 {
+                return WhatsAppFailure(DeliveryError(
+                    disposition: .misconfigured(key: keys.key("access_token")), provider: provider, code: "\(status)",
+                    detail: "HTTP 401 without a Graph error: the access token was refused — renew \(keys.key("access_token")): \(text)"), action: .alertToken)
+            }
             let d: DeliveryDisposition = status == 429 ? .rateLimited(after: retryAfter ?? .seconds(1)) : (status >= 500 || status == 408) ? .retry(after: retryAfter) : .permanent
             let action: WhatsAppFailure.Action = status == 429 ? .throttleChannel : .none
             return WhatsAppFailure(DeliveryError(disposition: d, provider: provider, code: "\(status)", detail: "HTTP \(status) without a Graph error: \(text)"), action: action)
@@ -131,11 +140,15 @@ public enum WhatsAppResultClassifier {
         case 1, 2, 131000, 131016, 131057:
             return fail(.retry(after: retryAfter), "\(meaning(code)): \(text)")
         case 190:
-            return fail(.retry(after: .seconds(60)), "the access token expired or is invalid — renew channels.whatsapp.access_token (a system-user token does not expire): \(text)", .alertToken)
+            return fail(
+                .misconfigured(key: keys.key("access_token")),
+                "the access token expired or is invalid — renew \(keys.key("access_token")) (a system-user token does not expire): \(text)", .alertToken)
         case 368, 131031:
             return fail(.rateLimited(after: .seconds(900)), "the WhatsApp Business Account is restricted or locked — check Business Manager; the channel pauses: \(text)", .alertAccount)
         case 0, 3, 10, 200...299:
-            return fail(.permanent, "configuration error: the access token lacks permission (whatsapp_business_messaging) or the app is not set up for this number — fix channels.whatsapp.access_token / phone_number_id: \(text)")
+            return fail(
+                .misconfigured(key: keys.key("access_token")),
+                "the access token lacks permission (whatsapp_business_messaging) or the app is not set up for this number — fix \(keys.key("access_token")) / \(keys.key("phone_number_id")): \(text)")
         case 100, 131008, 131009:
             return fail(.permanent, "configuration error: Meta refused a parameter (\(meaning(code))) — check channels.whatsapp.phone_number_id and the template's whatsapp: mapping: \(text)")
         case 132000:
@@ -176,13 +189,15 @@ public enum WhatsAppResultClassifier {
     }
 
     /// A failed transfer: nothing usable came back.
-    static func transport(_ result: CurlResult) -> WhatsAppFailure {
+    static func transport(_ result: CurlResult, keys: ProviderConfigKeys = .whatsapp) -> WhatsAppFailure {
         let code = "curl:\(result.curlCode)"
         let detail = shorten(result.curlError.isEmpty ? "curl error \(result.curlCode)" : result.curlError)
+        if let fault = TLSConfigurationFault.classify(result, keys: keys, shorten: shorten) {
+            return WhatsAppFailure(DeliveryError(disposition: .misconfigured(key: fault.key), provider: provider, code: code, detail: fault.detail))
+        }
         switch result.curlCode {
-        case CurlResult.Code.unsupportedProtocol, CurlResult.Code.urlMalformed, CurlResult.Code.sslCertProblem,
-            CurlResult.Code.peerFailedVerification, CurlResult.Code.sslCACertBadFile:
-            return WhatsAppFailure(DeliveryError(disposition: .permanent, provider: provider, code: code, detail: "configuration error (check channels.whatsapp.api_base): \(detail)"))
+        case CurlResult.Code.unsupportedProtocol, CurlResult.Code.urlMalformed:
+            return WhatsAppFailure(DeliveryError(disposition: .permanent, provider: provider, code: code, detail: "configuration error (check \(keys.url)): \(detail)"))
         default:
             return WhatsAppFailure(DeliveryError(disposition: .retry(after: nil), provider: provider, code: code, detail: detail))
         }

@@ -28,7 +28,7 @@ public final class ConfigNode {
         self.mapping = out
     }
 
-    private func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+    func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
     /// A nested mapping (empty when absent).
     public func child(_ key: String) throws(ConfigError) -> ConfigNode {

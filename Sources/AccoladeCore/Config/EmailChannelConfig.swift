@@ -30,6 +30,9 @@ public struct EmailChannelConfig: Sendable, Hashable, CustomStringConvertible {
     public var timeout: TimeInterval
     /// Most simultaneous SMTP connections.
     public var maxConnections: Int
+    /// `smtp.ca_file`: a PEM file of CA certificates trusted for the relay's certificate (a
+    /// private CA), in addition to the system's; checked at load.
+    public var caFile: String?
 
     init(_ node: ConfigNode) throws(ConfigError) {
         from = try node.requiredString("from")
@@ -45,6 +48,7 @@ public struct EmailChannelConfig: Sendable, Hashable, CustomStringConvertible {
         connectTimeout = try smtp.duration("connect_timeout") ?? 10
         timeout = try smtp.duration("timeout") ?? 60
         maxConnections = try smtp.int("max_connections", in: 1...1024) ?? 16
+        caFile = try smtp.caFile("ca_file")
         try smtp.rejectUnknownKeys()
         try node.rejectUnknownKeys()
     }

@@ -84,14 +84,21 @@ public struct SMSProviderConfig: Sendable, Hashable, CustomStringConvertible {
     public var connectTimeout: TimeInterval
     /// Time allowed for one whole request, seconds.
     public var timeout: TimeInterval
+    /// `ca_file`: a PEM file of CA certificates trusted for an `https://` gateway (a private CA),
+    /// in addition to the system's; checked at load.
+    public var caFile: String?
 
     /// Creates a provider entry.
-    public init(name: String, kind: Kind, ratePerSecond: Double? = nil, connectTimeout: TimeInterval = 10, timeout: TimeInterval = 30) {
+    public init(
+        name: String, kind: Kind, ratePerSecond: Double? = nil, connectTimeout: TimeInterval = 10, timeout: TimeInterval = 30,
+        caFile: String? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.ratePerSecond = ratePerSecond
         self.connectTimeout = connectTimeout
         self.timeout = timeout
+        self.caFile = caFile
     }
 
     init(_ node: ConfigNode, path: String) throws(ConfigError) {
@@ -117,6 +124,7 @@ public struct SMSProviderConfig: Sendable, Hashable, CustomStringConvertible {
         guard connectTimeout > 0, timeout > 0 else {
             throw ConfigError(path: "\(path).timeout", reason: "timeouts must be positive durations like 10s")
         }
+        caFile = try node.caFile("ca_file")
         switch type {
         case .kannel: kind = .kannel(try KannelProviderConfig(node, path: path))
         case .twilio: kind = .twilio(try TwilioProviderConfig(node, path: path))

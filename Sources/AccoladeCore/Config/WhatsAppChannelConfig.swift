@@ -50,13 +50,16 @@ public struct WhatsAppChannelConfig: Sendable, Hashable, CustomStringConvertible
     public var connectTimeout: TimeInterval
     /// Time allowed for one whole request, seconds.
     public var timeout: TimeInterval
+    /// `ca_file`: a PEM file of CA certificates trusted for ``apiBase`` (a private CA, e.g. of an
+    /// internal proxy), in addition to the system's; checked at load.
+    public var caFile: String?
 
     /// Creates a WhatsApp section.
     public init(
         apiBase: String = WhatsAppChannelConfig.defaultAPIBase, apiVersion: String = WhatsAppChannelConfig.defaultAPIVersion,
         phoneNumberID: String, accessToken: String, appSecret: String? = nil, verifyToken: String? = nil,
         ratePerSecond: Double = WhatsAppChannelConfig.defaultRatePerSecond, media: MediaMode = .link,
-        connectTimeout: TimeInterval = 10, timeout: TimeInterval = 30
+        connectTimeout: TimeInterval = 10, timeout: TimeInterval = 30, caFile: String? = nil
     ) {
         self.apiBase = apiBase
         self.apiVersion = apiVersion
@@ -68,6 +71,7 @@ public struct WhatsAppChannelConfig: Sendable, Hashable, CustomStringConvertible
         self.media = media
         self.connectTimeout = connectTimeout
         self.timeout = timeout
+        self.caFile = caFile
     }
 
     init(_ node: ConfigNode) throws(ConfigError) {
@@ -107,6 +111,7 @@ public struct WhatsAppChannelConfig: Sendable, Hashable, CustomStringConvertible
         guard connectTimeout > 0, timeout > 0 else {
             throw ConfigError(path: "\(path).timeout", reason: "timeouts must be positive durations like 10s")
         }
+        caFile = try node.caFile("ca_file")
         try node.rejectUnknownKeys()
     }
 
