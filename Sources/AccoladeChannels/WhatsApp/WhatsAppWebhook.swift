@@ -5,7 +5,7 @@ import Logging
 /// `/v1/webhooks/whatsapp`: Meta's subscription handshake (GET) and signed notifications (POST).
 ///
 /// - GET answers `hub.challenge` when `hub.mode` is `subscribe` and `hub.verify_token` equals
-///   `channels.whatsapp.verify_token` (compared in constant time), else 403.
+///   `channels.whatsapp.verify_token` (compared through `SecretComparison`), else 403.
 /// - POST checks `X-Hub-Signature-256` over the raw body first and refuses (403) a missing or
 ///   wrong signature before parsing anything. Then `statuses[]` become receipts, deduplicated on
 ///   (wamid, status) and applied monotonically by the store (sent < delivered < read, failed
@@ -48,7 +48,7 @@ public struct WhatsAppWebhook: WebhookHandler {
             throw WebhookRejection(status: 403, reason: "channels.whatsapp.verify_token is not set; set it to the token entered in the Meta app's webhook settings")
         }
         guard request.queryValue("hub.mode") == "subscribe",
-            TwilioSignature.constantTimeEquals(request.queryValue("hub.verify_token") ?? "", verifyToken)
+            SecretComparison.matches(request.queryValue("hub.verify_token") ?? "", verifyToken)
         else {
             throw WebhookRejection(status: 403, reason: "hub.mode is not subscribe or hub.verify_token does not match channels.whatsapp.verify_token")
         }
