@@ -57,6 +57,14 @@ struct AppContext {
         }
     }
 
+    /// Worker settings from the `worker` section (or `worker` given), with the receipt
+    /// housekeeping from `webhooks`.
+    func workerSettings(_ worker: WorkerConfig? = nil, drain: Bool) -> WorkerSettings {
+        var settings = WorkerSettings(config: worker ?? config.worker, drain: drain)
+        settings.unmatchedReceiptTTL = config.webhooks.unmatchedReceiptTTL
+        return settings
+    }
+
     func dispatcher() -> Dispatcher {
         Dispatcher(store: store, renderer: templates, channels: channels, clock: clock, logger: logger)
     }

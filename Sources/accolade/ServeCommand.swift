@@ -70,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
                 if !noWorker {
                     let worker = DeliveryWorker(
                         store: context.store, renderer: context.templates, channels: context.channels,
-                        settings: WorkerSettings(config: context.config.worker, drain: false), clock: context.clock,
+                        settings: context.workerSettings(drain: false), clock: context.clock,
                         logger: context.logger)
                     services.append(.init(service: worker))
                 }

@@ -103,5 +103,18 @@ import Testing
         let c = try AccoladeConfig.load(path: path, environment: [:])
         #expect(c.channels.email != nil)
         #expect(c.store == .sqlite(path: "var/accolade.sqlite"))
+        #expect(c.webhooks.unmatchedReceiptTTL == 7 * 86_400)
+    }
+
+    @Test func unmatchedReceiptTTL() throws {
+        #expect(try AccoladeConfig.parse(yaml: "webhooks:\n  unmatched_receipt_ttl: 2d\n", environment: [:]).webhooks.unmatchedReceiptTTL == 172_800)
+        for bad in ["soon", "1m"] {
+            do {
+                _ = try AccoladeConfig.parse(yaml: "webhooks:\n  unmatched_receipt_ttl: \(bad)\n", environment: [:])
+                Issue.record("accepted \(bad)")
+            } catch {
+                #expect(error.path == "webhooks.unmatched_receipt_ttl")
+            }
+        }
     }
 }

@@ -8,8 +8,9 @@ import Logging
 ///   `channels.whatsapp.verify_token` (compared through `SecretComparison`), else 403.
 /// - POST checks `X-Hub-Signature-256` over the raw body first and refuses (403) a missing or
 ///   wrong signature before parsing anything. Then `statuses[]` become receipts, deduplicated on
-///   (wamid, status) and applied monotonically by the store (sent < delivered < read, failed
-///   terminal), and `messages[]` open the user's 24-hour window and handle STOP/START keywords.
+///   (wamid, status) and applied monotonically by the store (sent < delivered < read; failed only
+///   from sent; held until the outcome carrying the wamid is written when they arrive first),
+///   and `messages[]` open the user's 24-hour window and handle STOP/START keywords.
 ///
 /// Recording is a few indexed writes, done before answering: a 200 promises Meta the event is
 /// stored (Meta retries non-200 answers for about a day, so a store outage loses nothing).

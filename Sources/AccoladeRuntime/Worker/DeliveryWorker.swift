@@ -80,6 +80,7 @@ public final class DeliveryWorker: Service, Sendable {
             if !state.stopping {
                 if now >= state.nextRescueAt {
                     await rescue(now: now)
+                    await sweepUnmatchedReceipts(now: now)
                     state.nextRescueAt = now.addingTimeInterval(state.rescueInterval)
                 }
                 while state.wantsClaim(now: now) {
@@ -152,6 +153,16 @@ public final class DeliveryWorker: Service, Sendable {
             if rescued > 0 { logger.warning("rescued deliveries whose lease expired", metadata: ["count": "\(rescued)"]) }
         } catch {
             logger.error("lease rescue failed", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Receipt housekeeping, on the rescue schedule: apply held receipts whose outcome is written,
+    /// purge those older than `webhooks.unmatched_receipt_ttl`. A failure waits for the next round.
+    private func sweepUnmatchedReceipts(now: Date) async {
+        do {
+            try await store.sweepUnmatchedReceipts(now: now, receivedBefore: now.addingTimeInterval(-settings.unmatchedReceiptTTL))
+        } catch {
+            logger.error("unmatched receipt sweep failed", metadata: ["error": "\(error)"])
         }
     }
 

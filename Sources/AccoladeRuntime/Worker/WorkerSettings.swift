@@ -20,6 +20,9 @@ public struct WorkerSettings: Sendable, Hashable {
     /// Exit once nothing is available, retryable or running (waiting for retries and for other
     /// workers' leases to be rescued); `scheduled` future sends and `pending` fallbacks do not count.
     public var drain: Bool
+    /// How long receipts that match no delivery are kept before the periodic sweep purges them,
+    /// seconds (`webhooks.unmatched_receipt_ttl`).
+    public var unmatchedReceiptTTL: TimeInterval = WebhooksConfig.defaultUnmatchedReceiptTTL
 
     /// Builds settings from the `worker` configuration section.
     public init(config: WorkerConfig, owner: String = WorkerSettings.defaultOwner(), drain: Bool = false) {

@@ -63,6 +63,10 @@ extension PostgresStore {
     /// Without follow-ups (every `all` route, and most fallback outcomes) the update and the
     /// attempt rows go in one statement with data-modifying CTEs: one round trip instead of four
     /// (BEGIN, UPDATE, INSERT, COMMIT), and one statement is one transaction all the same.
+    ///
+    /// Receipts held for these outcomes (they arrived first) are applied in the same transaction.
+    /// The one-statement path checks for them first, in the statement itself: when any is held
+    /// it changes nothing and the batch takes the transactional path, which applies them.
     @discardableResult
     public func complete(_ updates: [DeliveryUpdate]) async throws -> Int {
         guard !updates.isEmpty else { return 0 }
@@ -80,8 +84,10 @@ extension PostgresStore {
             }, field: "delivery updates")
         let ids = Array(Set(updates.map(\.deliveryID)))
         // `d.id = ANY(ids)` lets the planner fetch the few target rows by primary key instead of
-        // joining the whole table with a function it cannot estimate.
-        let updateSQL: PostgresQuery = """
+        // joining the whole table with a function it cannot estimate. `guardClause` lets the
+        // one-statement path add its held-receipt guard.
+        func updateSQL(_ guardClause: String = "") -> PostgresQuery {
+            """
             UPDATE deliveries d
             SET state = u.state, attempts = u.attempts, next_attempt_at = u.next_attempt_at, lease_owner = NULL,
                 lease_expires_at = NULL, provider = COALESCE(u.provider, d.provider),
@@ -90,18 +96,24 @@ extension PostgresStore {
             FROM json_to_recordset(\(records)::json) AS u(
                 ord int, id text, lease_owner text, state text, attempts int, next_attempt_at bigint, provider text,
                 provider_message_id text, last_error text, updated_at bigint)
-            WHERE d.id = ANY(\(ids)) AND d.id = u.id AND d.state = 'running' AND d.lease_owner = u.lease_owner
+            WHERE d.id = ANY(\(ids)) AND d.id = u.id AND d.state = 'running' AND d.lease_owner = u.lease_owner\(unescaped: guardClause)
             RETURNING u.ord
             """
-        let applied: Set<Int>
+        }
+        // The outcomes that may have receipts held for them.
+        let written = candidates.map(\.element).filter(\.state.isFinal)
+        var applied: Set<Int>?
         if updates.allSatisfy({ $0.followUp == nil }) {
             let attempts = try PostgresRows.records(
                 candidates.compactMap { i, u in u.attempt.map { PostgresRows.record($0, ord: i) } }, field: "attempts")
-            applied = try await completeInOneStatement(updateSQL, attempts: attempts)
-        } else {
-            applied = try await completeWithFollowUps(updateSQL, updates: updates)
+            applied = try await completeInOneStatement(
+                updateSQL(" AND NOT EXISTS (SELECT 1 FROM held)"), attempts: attempts, heldFor: written.map(\.deliveryID), providerIDs: written.compactMap(\.providerMessageID))
         }
-        for (i, u) in updates.enumerated() where !applied.contains(i) {
+        if applied == nil {
+            applied = try await completeInTransaction(updateSQL(), updates: updates)
+        }
+        let done = applied ?? []
+        for (i, u) in updates.enumerated() where !done.contains(i) {
             logger.warning(
                 "ignored an outcome reported after the lease was lost",
                 metadata: [
@@ -109,30 +121,51 @@ extension PostgresStore {
                     "delivery.state": "\(u.state.rawValue)",
                 ])
         }
-        return applied.count
+        return done.count
     }
 
-    /// The update plus the attempts of the rows it changed, as one statement; returns the applied `ord`s.
-    private func completeInOneStatement(_ updateSQL: PostgresQuery, attempts: String) async throws -> Set<Int> {
-        // Splice the update into a CTE; its binds come first, the attempts' JSON is the next one.
+    /// The update plus the attempts of the rows it changed, as one statement; returns the applied
+    /// `ord`s, or nil — having changed nothing — when receipts are held for any of `heldFor`
+    /// (delivery ids) or `providerIDs`. `updateSQL` must carry the guard on the `held` CTE.
+    ///
+    /// The held check is a `MATERIALIZED` CTE read once that guards the `UPDATE`, so the common
+    /// case stays one round trip. It probes the held table's indexes once per id from `unnest`:
+    /// written as `col = ANY(ids) LIMIT 1`, the planner expects an early match and scans the
+    /// whole table instead (measured with 40,000 held rows and 256 ids: 10 ms scanning, 0.3 ms probing).
+    private func completeInOneStatement(
+        _ updateSQL: PostgresQuery, attempts: String, heldFor ids: [String], providerIDs: [String]
+    ) async throws -> Set<Int>? {
+        // Splice the update into a CTE; its binds come first, then the attempts' JSON and the held look-up's ids.
         var binds = updateSQL.binds
         binds.append(attempts)
+        let attemptsBind = binds.count
+        binds.append(ids)
+        binds.append(providerIDs)
         let sql = """
-            WITH updated AS (\(updateSQL.sql)),
+            WITH held AS MATERIALIZED (
+                SELECT 1 FROM unnest($\(attemptsBind + 1)::text[]) AS x(id)
+                WHERE EXISTS (SELECT 1 FROM unmatched_receipts h WHERE h.delivery_id = x.id)
+                UNION ALL
+                SELECT 1 FROM unnest($\(attemptsBind + 2)::text[]) AS x(id)
+                WHERE EXISTS (SELECT 1 FROM unmatched_receipts h WHERE h.provider_message_id = x.id)
+                LIMIT 1),
+            updated AS (\(updateSQL.sql)),
             logged AS (
                 INSERT INTO attempts (\(PostgresRows.attemptColumns))
                 SELECT \(PostgresRows.attemptColumns)
-                FROM json_to_recordset($\(binds.count)::json) AS a(\(PostgresRows.attemptRecordType))
+                FROM json_to_recordset($\(attemptsBind)::json) AS a(\(PostgresRows.attemptRecordType))
                 WHERE a.ord IN (SELECT ord FROM updated)
                 ORDER BY a.ord
                 RETURNING 1)
-            SELECT ord FROM updated
+            SELECT ord FROM updated UNION ALL SELECT -1 FROM held
             """
-        return Set(try await rows("complete deliveries", PostgresQuery(unsafeSQL: sql, binds: binds)).map { try $0.decode(Int.self) })
+        let ords = try await rows("complete deliveries", PostgresQuery(unsafeSQL: sql, binds: binds)).map { try $0.decode(Int.self) }
+        return ords.contains(-1) ? nil : Set(ords)
     }
 
-    /// The transactional path for batches with route follow-ups (fallback routes).
-    private func completeWithFollowUps(_ updateSQL: PostgresQuery, updates: [DeliveryUpdate]) async throws -> Set<Int> {
+    /// The transactional path: batches with route follow-ups (fallback routes), and batches with
+    /// receipts held for their outcomes.
+    private func completeInTransaction(_ updateSQL: PostgresQuery, updates: [DeliveryUpdate]) async throws -> Set<Int> {
         try await transaction("complete deliveries") { db -> Set<Int> in
             var applied = Set<Int>()
             for try await ord in try await db.query(updateSQL, logger: self.queryLogger).decode(Int.self) {
@@ -148,6 +181,9 @@ extension PostgresStore {
                 }
             }
             if woke { try await Self.notify(db, logger: self.queryLogger) }
+            // After the follow-ups, so a held failure revives what a `sent` outcome just skipped.
+            let written = done.map { updates[$0] }.filter(\.state.isFinal).map { (deliveryID: $0.deliveryID, providerMessageID: $0.providerMessageID) }
+            _ = try await Self.applyHeldReceipts(for: written, db: db, logger: self.queryLogger, log: self.logger)
             return applied
         }
     }

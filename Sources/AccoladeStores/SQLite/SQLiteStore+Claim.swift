@@ -67,10 +67,12 @@ extension SQLiteStore {
             WHERE id = ? AND state = 'running' AND lease_owner = ?
             """
         let insertAttemptSQL = "INSERT INTO attempts (\(SQLiteRows.attemptColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-        let stale = try await pool.write { db -> [DeliveryUpdate] in
+        let logger = self.logger
+        let (stale, revived) = try await pool.write { db -> ([DeliveryUpdate], Bool) in
             let update = try db.cachedStatement(sql: updateSQL)
             let insertAttempt = try db.cachedStatement(sql: insertAttemptSQL)
             var stale: [DeliveryUpdate] = []
+            var written: [(deliveryID: String, providerMessageID: String?)] = []
             for u in updates {
                 try update.execute(arguments: [
                     u.state.rawValue, u.attempts, StoreTime.millis(u.nextAttemptAt), u.provider, u.providerMessageID,
@@ -82,11 +84,16 @@ extension SQLiteStore {
                 }
                 if let attempt = u.attempt { try insertAttempt.execute(arguments: SQLiteRows.arguments(for: attempt)) }
                 if let followUp = u.followUp { try Self.apply(followUp, db: db, now: u.now) }
+                if u.state.isFinal { written.append((u.deliveryID, u.providerMessageID)) }
             }
-            return stale
+            // Receipts that arrived before these outcomes: applied now, in the same transaction.
+            guard !written.isEmpty, try Self.hasUnmatchedReceipts(db) else { return (stale, false) }
+            let held = try Self.applyHeldReceipts(for: written, db: db, logger: logger)
+            return (stale, held.contains(.applied(.failed)))
         }
-        // A fallback activation made a delivery due; retries come due by time and are polled.
-        if updates.contains(where: { if case .activateNext? = $0.followUp { true } else { false } }) { signals.signal() }
+        // A fallback activation (or a held failure reviving one) made a delivery due; retries come
+        // due by time and are polled.
+        if revived || updates.contains(where: { if case .activateNext? = $0.followUp { true } else { false } }) { signals.signal() }
         for u in stale {
             logger.warning(
                 "ignored an outcome reported after the lease was lost",
