@@ -90,6 +90,10 @@ public struct KannelWebhook: WebhookHandler {
             }
             throw WebhookRejection(status: lastError.status, reason: lastError.reason)
         case "inbound":
+            guard !inboundTokens.isEmpty else {
+                throw WebhookRejection(
+                    status: 404, reason: "no inbound route: no Kannel provider has channels.sms.providers[].inbound_token set")
+            }
             let token = request.queryValue("token") ?? ""
             guard SecretComparison.matchesAny(token, of: inboundTokens) else {
                 throw WebhookRejection(
