@@ -36,6 +36,12 @@ done
 echo "run: Twilio stand-in on 127.0.0.1:2526 (var/sms.jsonl), WhatsApp stand-in on 127.0.0.1:2527 (var/whatsapp.jsonl)" >&2
 
 export SMTP_STARTTLS=never
+# The stand-ins' credentials and webhook secrets (config/accolade.yml ships no fallbacks for secrets).
+# Set unconditionally: the stand-ins started above accept exactly these.
+export TWILIO_AUTH_TOKEN=standin-auth-token
+export WHATSAPP_TOKEN=standin-access-token
+export WHATSAPP_APP_SECRET=standin-app-secret
+export WHATSAPP_VERIFY_TOKEN=standin-verify-token
 $bin templates check > /dev/null
 id=$($bin send reward-earned --to ana@example.com --to +6281234567890 --to whatsapp:+6281234567890 --name "Ana Putri" --locale id \
   --data '{"program":"Kudos Awards","reward":{"voucher":{"amount":50000,"currency":"IDR"},"code":"RW-7Q2K","expires_on":"2026-12-31"},"note":"Twelve new accounts in October. Thank you!"}')

@@ -4,10 +4,16 @@ import Foundation
 
 extension AppContext {
     /// Provider webhook handlers by `{provider}` path segment (filled in by the channels that
-    /// receive callbacks: SMS, WhatsApp).
-    var webhooks: [String: any WebhookHandler] {
+    /// receive callbacks: SMS, WhatsApp), logging once each route left off because its secret is
+    /// not set. A provider without a handler answers 404 like any unknown route.
+    func webhookHandlers() -> [String: any WebhookHandler] {
+        for gap in config.channels.webhookGaps {
+            logger.notice("\(gap)", metadata: ["config.key": "\(gap.key)"])
+        }
         var handlers = config.channels.sms?.webhooks(store: store, logger: logger) ?? []
-        if let whatsapp = config.channels.whatsapp { handlers.append(whatsapp.webhook(store: store, logger: logger)) }
+        if let whatsapp = config.channels.whatsapp, let handler = whatsapp.webhook(store: store, logger: logger) {
+            handlers.append(handler)
+        }
         return Dictionary(handlers.map { ($0.provider, $0) }, uniquingKeysWith: { first, _ in first })
     }
 

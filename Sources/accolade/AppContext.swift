@@ -35,10 +35,16 @@ struct AppContext {
             channels += try smsChannels(config, driver: d, suppressions: store, logger: logger)
             channels += qrChannels(qr, logger: logger)
             channels += try whatsappChannels(config, driver: d, store: store, qrSource: stored, logger: logger)
+            // Once per process that would deliver: which provider is off and which variable to set.
+            for entry in config.channels.disabledProviders {
+                logger.warning("\(entry)", metadata: ["config.key": "\(entry.key)", "channel": "\(entry.channel)"])
+            }
         }
+        var disabled: [ChannelKind: String] = [:]
+        for kind in ChannelKind.allCases { disabled[kind] = config.channels.disabledReason(kind) }
         return AppContext(
-            config: config, logger: logger, store: store, templates: templates, channels: ChannelRegistry(channels),
-            driver: driver)
+            config: config, logger: logger, store: store, templates: templates,
+            channels: ChannelRegistry(channels, disabled: disabled), driver: driver)
     }
 
     /// Opens the configured store and applies pending migrations.
@@ -55,6 +61,14 @@ struct AppContext {
                 throw CommandFailure(message: "store.postgres: \(error)")
             }
         }
+    }
+
+    /// Worker settings from the `worker` section (or `worker` given), with the receipt
+    /// housekeeping from `webhooks`.
+    func workerSettings(_ worker: WorkerConfig? = nil, drain: Bool) -> WorkerSettings {
+        var settings = WorkerSettings(config: worker ?? config.worker, drain: drain)
+        settings.unmatchedReceiptTTL = config.webhooks.unmatchedReceiptTTL
+        return settings
     }
 
     func dispatcher() -> Dispatcher {

@@ -54,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
                     .init(
                         config: server, store: context.store, dispatcher: context.dispatcher(),
                         templates: context.templates, channels: context.channels.kinds,
-                        webhooks: context.webhooks, qrImage: context.qrImageLookup, qrPreview: context.qrPreview, metrics: metrics,
+                        webhooks: context.webhookHandlers(), qrImage: context.qrImageLookup, qrPreview: context.qrPreview, metrics: metrics,
                         clock: context.clock, logger: context.logger))
                 let logger = context.logger
                 let host = server.host.contains(":") ? "[\(server.host)]" : server.host
@@ -70,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
                 if !noWorker {
                     let worker = DeliveryWorker(
                         store: context.store, renderer: context.templates, channels: context.channels,
-                        settings: WorkerSettings(config: context.config.worker, drain: false), clock: context.clock,
+                        settings: context.workerSettings(drain: false), clock: context.clock,
                         logger: context.logger)
                     services.append(.init(service: worker))
                 }

@@ -38,7 +38,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 }
                 let worker = DeliveryWorker(
                     store: context.store, renderer: context.templates, channels: context.channels,
-                    settings: WorkerSettings(config: config, drain: drain), clock: context.clock, logger: context.logger)
+                    settings: context.workerSettings(config, drain: drain), clock: context.clock, logger: context.logger)
                 let group = ServiceGroup(
                     configuration: .init(
                         services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],

@@ -71,7 +71,8 @@ struct SMSConfigTests {
         #expect(error(kannel + kannel.replacingOccurrences(of: "    providers:\n", with: ""))?.path == "channels.sms.providers[1].name")
         #expect(error("    providers:\n      - name: gw\n        type: smpp\n")?.path == "channels.sms.providers[0].type")
         #expect(error("    providers:\n      - name: gw\n        type: kannel\n        sendsms_url: ftp://x\n")?.path == "channels.sms.providers[0].sendsms_url")
-        #expect(error("    providers:\n      - name: gw\n        type: kannel\n        sendsms_url: http://x/s\n        username: u\n")?.path == "channels.sms.providers[0].password")
+        #expect(error("    providers:\n      - name: gw\n        type: kannel\n        sendsms_url: http://x/s\n        username: u\n        dlr_secret: short\n        password: p\n")?.path == "channels.sms.providers[0].dlr_secret")
+        #expect(error("    providers:\n      - name: gw\n        type: kannel\n        sendsms_url: http://x/s\n        username: u\n        inbound_token: short\n        password: p\n")?.path == "channels.sms.providers[0].inbound_token")
         let twilio = "    providers:\n      - name: tw\n        type: twilio\n        account_sid: \(Self.sid)\n        auth_token: t\n"
         #expect(error(twilio)?.path == "channels.sms.providers[0].from")
         #expect(error(twilio + "        from: x\n        messaging_service_sid: MG\(String(repeating: "a", count: 32))\n")?.path == "channels.sms.providers[0].messaging_service_sid")
@@ -79,5 +80,39 @@ struct SMSConfigTests {
         #expect(error(twilio + "        from: x\n        base_url: api.twilio.com\n")?.path == "channels.sms.providers[0].base_url")
         #expect(error("    providers: twilio\n")?.path == "channels.sms.providers")
         #expect(error("    providers:\n      - name: bad name\n        type: kannel\n")?.path == "channels.sms.providers[0].name")
+    }
+
+    /// Empty sending credentials disable the provider rather than stop start-up: the rest of its
+    /// entry is still checked, and the warning names the key and the unset variable.
+    @Test func emptyCredentialsDisableTheProvider() throws {
+        let yaml = """
+                providers:
+                  - name: gateway
+                    type: kannel
+                    sendsms_url: http://127.0.0.1:13013/cgi-bin/sendsms
+                    username: tester
+                    password: ${KANNEL_PASSWORD}
+                  - name: backup
+                    type: twilio
+                    account_sid: \(Self.sid)
+                    auth_token: ${TWILIO_AUTH_TOKEN}
+                    from: "+15005550006"
+            """
+        let config = try AccoladeConfig.parse(yaml: "channels:\n  sms:\n" + yaml, environment: ["KANNEL_PASSWORD": "kannel-secret"])
+        let sms = try #require(config.channels.sms)
+        #expect(sms.providers.map(\.name) == ["gateway"])
+        #expect(config.channels.disabledProviders == [
+            DisabledProvider(channel: .sms, provider: "backup", key: "channels.sms.providers[1].auth_token", variables: ["TWILIO_AUTH_TOKEN"])
+        ])
+        // Neither set: the channel is absent, and a send to it says why.
+        let none = try AccoladeConfig.parse(yaml: "channels:\n  sms:\n" + yaml, environment: [:])
+        #expect(none.channels.sms == nil)
+        #expect(none.channels.disabledProviders.map(\.key) == ["channels.sms.providers[0].password", "channels.sms.providers[1].auth_token"])
+        let reason = try #require(none.channels.disabledReason(.sms))
+        #expect(reason.contains("set KANNEL_PASSWORD") && reason.contains("set TWILIO_AUTH_TOKEN"))
+        // A disabled entry is still validated: a typo stops start-up as before.
+        #expect(error(yaml + "\n        frm: x\n")?.path == "channels.sms.providers[1].frm")
+        // A Kannel provider without inbound_token has no inbound route, said once by key.
+        #expect(config.channels.webhookGaps.map(\.key) == ["channels.sms.providers[0].inbound_token"])
     }
 }

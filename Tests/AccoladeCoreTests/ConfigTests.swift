@@ -103,5 +103,40 @@ import Testing
         let c = try AccoladeConfig.load(path: path, environment: [:])
         #expect(c.channels.email != nil)
         #expect(c.store == .sqlite(path: "var/accolade.sqlite"))
+        #expect(c.webhooks.unmatchedReceiptTTL == 7 * 86_400)
+    }
+
+    /// The shipped file has no fallback for any secret: without the environment, the providers
+    /// that need one are disabled (naming the variable) rather than using a public value.
+    @Test func shippedConfigurationHasNoPublicSecrets() throws {
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../config/accolade.yml").path
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        for secret in ["standin-auth-token", "standin-app-secret", "standin-verify-token", "standin-access-token"] {
+            #expect(!text.contains(secret), "config/accolade.yml still carries \(secret)")
+        }
+        let bare = try AccoladeConfig.load(path: path, environment: [:])
+        #expect(bare.channels.sms == nil && bare.channels.whatsapp == nil)
+        #expect(bare.channels.disabledProviders.map(\.variables) == [["TWILIO_AUTH_TOKEN"], ["WHATSAPP_TOKEN"]])
+        let env = [
+            "TWILIO_AUTH_TOKEN": "standin-auth-token", "WHATSAPP_TOKEN": "standin-access-token",
+            "WHATSAPP_APP_SECRET": "standin-app-secret", "WHATSAPP_VERIFY_TOKEN": "standin-verify-token",
+        ]
+        let full = try AccoladeConfig.load(path: path, environment: env)
+        #expect(full.channels.sms?.providers.count == 1 && full.channels.whatsapp != nil)
+        #expect(full.channels.disabledProviders.isEmpty && full.channels.webhookGaps.isEmpty)
+        let noWebhooks = try AccoladeConfig.load(path: path, environment: env.filter { $0.key == "WHATSAPP_TOKEN" || $0.key == "TWILIO_AUTH_TOKEN" })
+        #expect(noWebhooks.channels.webhookGaps.map(\.key) == ["channels.whatsapp.app_secret", "channels.whatsapp.verify_token"])
+    }
+
+    @Test func unmatchedReceiptTTL() throws {
+        #expect(try AccoladeConfig.parse(yaml: "webhooks:\n  unmatched_receipt_ttl: 2d\n", environment: [:]).webhooks.unmatchedReceiptTTL == 172_800)
+        for bad in ["soon", "1m"] {
+            do {
+                _ = try AccoladeConfig.parse(yaml: "webhooks:\n  unmatched_receipt_ttl: \(bad)\n", environment: [:])
+                Issue.record("accepted \(bad)")
+            } catch {
+                #expect(error.path == "webhooks.unmatched_receipt_ttl")
+            }
+        }
     }
 }

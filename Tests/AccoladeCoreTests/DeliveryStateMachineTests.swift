@@ -159,10 +159,66 @@ struct SeededRandom: RandomNumberGenerator {
         #expect(DeliveryStateMachine.applyReceipt(.read, to: .sent) == .read)  // read without delivered
         #expect(DeliveryStateMachine.applyReceipt(.delivered, to: .read) == nil)  // out of order
         #expect(DeliveryStateMachine.applyReceipt(.delivered, to: .delivered) == nil)  // duplicate
+        #expect(DeliveryStateMachine.applyReceipt(.failed, to: .sent) == .failed)
         #expect(DeliveryStateMachine.applyReceipt(.failed, to: .delivered) == nil)  // arrived: a replayed failure changes nothing
         #expect(DeliveryStateMachine.applyReceipt(.failed, to: .read) == nil)
         #expect(DeliveryStateMachine.applyReceipt(.delivered, to: .failed) == nil)  // failed is terminal
-        #expect(DeliveryStateMachine.applyReceipt(.delivered, to: .running) == nil)
+        #expect(DeliveryStateMachine.applyReceipt(.delivered, to: .running) == nil)  // held, not applied
+    }
+
+    /// Every receipt state against every delivery state: the whole table, written out.
+    @Test func receiptDecisionTable() {
+        let receipts: [DeliveryState] = [.sent, .delivered, .read, .failed]
+        let expected: [DeliveryState: [ReceiptDecision]] = [
+            // receipt:  sent,              delivered,              read,              failed
+            .pending: [.hold, .hold, .hold, .hold],
+            .scheduled: [.hold, .hold, .hold, .hold],
+            .available: [.hold, .hold, .hold, .hold],
+            .running: [.hold, .hold, .hold, .hold],
+            .retryable: [.hold, .hold, .hold, .hold],
+            .sent: [.history, .advance(.delivered), .advance(.read), .advance(.failed)],
+            .delivered: [.history, .history, .advance(.read), .history],
+            .read: [.history, .history, .history, .history],
+            .failed: [.history, .history, .history, .history],
+            .cancelled: [.history, .history, .history, .history],
+            .skipped: [.history, .history, .history, .history],
+        ]
+        #expect(Set(expected.keys) == Set(DeliveryState.allCases))
+        for (current, row) in expected {
+            for (receipt, decision) in zip(receipts, row) {
+                #expect(DeliveryStateMachine.receiptDecision(receipt, current: current) == decision, "\(receipt) on \(current)")
+                // An advance is always a legal transition; the reverse never happens.
+                if case .advance(let next) = decision {
+                    #expect(DeliveryStateMachine.canTransition(from: current, to: next))
+                }
+            }
+        }
+    }
+
+    /// Applying any sequence of receipts, in any order, never moves a delivery backwards: a
+    /// later state is never followed by an earlier one, and `failed` never follows `delivered`/`read`.
+    @Test func anyReceiptSequenceIsMonotonic() {
+        let receipts: [DeliveryState] = [.sent, .delivered, .read, .failed]
+        func rank(_ s: DeliveryState) -> Int { [.sent: 1, .delivered: 2, .read: 3][s] ?? 0 }
+        var sequences: [[DeliveryState]] = [[]]
+        for _ in 0..<4 { sequences = sequences.flatMap { seq in receipts.map { seq + [$0] } } }  // 256 sequences of 4
+        for sequence in sequences {
+            var state = DeliveryState.sent
+            var history = [state]
+            for receipt in sequence {
+                if let next = DeliveryStateMachine.applyReceipt(receipt, to: state) { state = next }
+                history.append(state)
+            }
+            for (a, b) in zip(history, history.dropFirst()) {
+                if b == .failed { #expect(a == .sent || a == .failed, "\(sequence)") }
+                if a == .failed { #expect(b == .failed, "\(sequence)") }
+                if a != .failed && b != .failed { #expect(rank(b) >= rank(a), "\(sequence)") }
+            }
+            // The same sequence applied twice changes nothing the second time (duplicates are no-ops).
+            let settled = state
+            for receipt in sequence { if let next = DeliveryStateMachine.applyReceipt(receipt, to: state) { state = next } }
+            #expect(state == settled, "\(sequence)")
+        }
     }
 
     @Test func lateFailureMovesOnlyAFallbackRouteOn() {

@@ -109,8 +109,9 @@ class ForwardingStore: Store, @unchecked Sendable {
     func deliveries(messageID: String) async throws -> [Delivery] { try await base.deliveries(messageID: messageID) }
     func attempts(messageID: String) async throws -> [Attempt] { try await base.attempts(messageID: messageID) }
     func receipts(messageID: String) async throws -> [Receipt] { try await base.receipts(messageID: messageID) }
-    func recordReceipt(_ receipt: Receipt, state: DeliveryState) async throws -> ReceiptOutcome {
-        try await base.recordReceipt(receipt, state: state)
+    func recordReceipt(_ report: ReceiptReport) async throws -> ReceiptOutcome { try await base.recordReceipt(report) }
+    func sweepUnmatchedReceipts(now: Date, receivedBefore cutoff: Date) async throws -> UnmatchedReceiptSweep {
+        try await base.sweepUnmatchedReceipts(now: now, receivedBefore: cutoff)
     }
     func deliveryID(providerMessageID: String) async throws -> String? {
         try await base.deliveryID(providerMessageID: providerMessageID)

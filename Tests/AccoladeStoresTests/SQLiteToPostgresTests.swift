@@ -37,7 +37,8 @@ struct SQLiteToPostgresTests {
     }
 
     /// 30 messages (some with two channels in fallback), half delivered, some failed with
-    /// attempts, two with receipts; returns the message ids.
+    /// attempts, two with receipts, two receipts held (one for an unknown provider id, one for a
+    /// retryable delivery); returns the message ids.
     func populate(_ store: SQLiteStore) async throws -> [String] {
         var requests: [EnqueueRequest] = []
         for i in 0..<30 {
@@ -61,6 +62,12 @@ struct SQLiteToPostgresTests {
                     arguments: [c.delivery.id, StoreTime.millis(Fixtures.at(30))])
             }
         }
+        for reference in [ReceiptReport.Reference.providerMessageID("SM-early"), .deliveryID(claimed[0].delivery.id)] {
+            let report = ReceiptReport(
+                reference: reference, state: .delivered, provider: "twilio", providerEventID: "e", occurredAt: nil,
+                receivedAt: Fixtures.at(40), detail: nil)
+            #expect(try await store.recordReceipt(report) == .held)
+        }
         return requests.map(\.message.id)
     }
 
@@ -74,6 +81,7 @@ struct SQLiteToPostgresTests {
             #expect(byTable["messages"]?.source == 30 && byTable["messages"]?.copied == 30)
             #expect(byTable["deliveries"]?.source == 40 && byTable["deliveries"]?.target == 40)
             #expect(byTable["attempts"]?.copied == 20 && byTable["receipts"]?.copied == 2)
+            #expect(byTable["unmatched_receipts"]?.copied == 2)
 
             for id in ids {
                 #expect(try await pair.postgres.message(id: id) == pair.sqlite.message(id: id))
@@ -99,6 +107,11 @@ struct SQLiteToPostgresTests {
             #expect(!claimed.isEmpty)
             let updates = claimed.map { Fixtures.update($0, owner: "pg", state: .sent, now: Fixtures.at(200_001)) }
             #expect(try await pair.postgres.complete(updates) == claimed.count)
+            // The receipt held for the retryable delivery was applied by its outcome; the other still waits.
+            let held = try await pair.postgres.rows("held receipts", "SELECT COUNT(*)::bigint FROM unmatched_receipts")
+                .first?.decode(Int64.self)
+            #expect(held == 1)
+            #expect(try await pair.postgres.snapshot(now: Fixtures.at(200_002)).count(.delivered) == 1)
             let maxID = try await pair.postgres.rows("max attempt id", "SELECT MAX(id)::bigint, COUNT(*)::bigint FROM attempts")
                 .first?.decode((Int64, Int64).self)
             #expect(maxID?.0 == maxID?.1)  // 1…n without gaps or clashes: the sequence moved past the copied ids
@@ -162,7 +175,7 @@ struct SQLiteToPostgresRuleTests {
         defer { folder.remove() }
         let store = try await SQLiteStore.open(path: folder.path("s.sqlite"), logger: testLogger)
         let plan = try await store.pool.read { try SQLiteToPostgresCopier.plan($0, now: 0) }
-        #expect(plan.tables.map(\.0.name) == ["messages", "deliveries", "attempts", "receipts", "suppressions", "inbound_activity"])
+        #expect(plan.tables.map(\.0.name) == ["messages", "deliveries", "attempts", "receipts", "suppressions", "inbound_activity", "unmatched_receipts"])
         #expect(plan.liveLeases == nil)
         try await store.pool.write { try $0.execute(sql: "CREATE TABLE extra (x INTEGER)") }
         await #expect(throws: CopyError.unknownTable("extra")) {

@@ -11,7 +11,7 @@ struct StoreReceiptContractTests {
             receivedAt: Fixtures.at(offset), detail: status == "failed" ? "30003 unreachable handset" : nil)
     }
 
-    @Test("receipts advance sent → delivered → read, ignore repeats and stale ones, keep history", arguments: StoreFactory.all)
+    @Test("receipts advance sent → delivered → read, ignore repeats, stale ones and late failures, keep history", arguments: StoreFactory.all)
     func monotonic(factory: StoreFactory) async throws {
         try await factory.withStore { store in
             _ = try await store.enqueue([Fixtures.request()])
@@ -27,7 +27,7 @@ struct StoreReceiptContractTests {
             #expect(try await store.recordReceipt(receipt(id, "delivered", event: "e1", at: 3), state: .delivered) == .duplicate)
             #expect(try await store.recordReceipt(receipt(id, "sent", event: "e0", at: 4), state: .sent) == .recorded)
             #expect(try await store.deliveries(messageID: c.message.id).first?.state == .delivered)
-            // A failure after delivery (replayed or reordered callback) is history only.
+            // A failure never overrides delivered (a replayed or reordered callback): history only.
             #expect(try await store.recordReceipt(receipt(id, "failed", event: "e2", at: 5), state: .failed) == .recorded)
             let delivery = try #require(try await store.deliveries(messageID: c.message.id).first)
             #expect(delivery.state == .delivered)

@@ -1,3 +1,4 @@
+import AccoladeCore
 import Crypto
 import Foundation
 
@@ -36,10 +37,7 @@ public struct QRSigner: Sendable {
         guard let (body, signature) = Self.split(signed) else { return nil }
         guard let given = Data(base64URLEncoded: signature) else { return nil }
         let valid = HMAC<SHA256>.authenticationCode(for: Data(body.utf8), using: key)
-        // Compare the truncated MAC in constant time (no early exit on the first differing byte).
-        var difference: UInt8 = 0
-        for (a, b) in zip(Array(valid.prefix(16)), Array(given)) { difference |= a ^ b }
-        return difference == 0 && given.count == 16 ? body : nil
+        return SecretComparison.matches(given, Array(valid.prefix(16))) ? body : nil
     }
 
     private func mac(_ body: String) -> String {

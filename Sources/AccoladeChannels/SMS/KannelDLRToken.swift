@@ -1,3 +1,4 @@
+import AccoladeCore
 import Crypto
 import Foundation
 
@@ -28,7 +29,7 @@ public struct KannelDLRToken: Sendable {
         guard token.utf8.count <= 200, let dot = token.lastIndex(of: ".") else { return nil }
         let id = String(token[..<dot])
         guard !id.isEmpty else { return nil }
-        return TwilioSignature.constantTimeEquals(mac(id), String(token[token.index(after: dot)...])) ? id : nil
+        return SecretComparison.matches(String(token[token.index(after: dot)...]), mac(id)) ? id : nil
     }
 
     private func mac(_ id: String) -> String {

@@ -4,8 +4,9 @@ import Foundation
 /// A provider's status report for one SMS (Twilio status callback, Kannel DLR), normalised.
 ///
 /// The webhook routes parse requests into this value; the store finds the delivery by
-/// ``reference``, applies ``state`` with `DeliveryStateMachine.applyReceipt` (monotonic:
-/// sent < delivered, failed terminal) and drops repeats by ``deduplicationKey``.
+/// ``reference`` (holding the report until the outcome is written when it arrives first),
+/// applies ``state`` as `DeliveryStateMachine.receiptDecision` says (monotonic: sent < delivered
+/// < read; failed only from sent) and drops repeats by ``deduplicationKey``.
 public struct SMSReceiptEvent: Sendable, Hashable {
     /// How the report names the delivery.
     public enum Reference: Sendable, Hashable {

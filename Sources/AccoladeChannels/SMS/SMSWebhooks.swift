@@ -90,8 +90,12 @@ public struct KannelWebhook: WebhookHandler {
             }
             throw WebhookRejection(status: lastError.status, reason: lastError.reason)
         case "inbound":
+            guard !inboundTokens.isEmpty else {
+                throw WebhookRejection(
+                    status: 404, reason: "no inbound route: no Kannel provider has channels.sms.providers[].inbound_token set")
+            }
             let token = request.queryValue("token") ?? ""
-            guard inboundTokens.contains(where: { TwilioSignature.constantTimeEquals($0, token) }) else {
+            guard SecretComparison.matchesAny(token, of: inboundTokens) else {
                 throw WebhookRejection(
                     status: 403, reason: "token is missing or not a configured inbound_token (set channels.sms.providers[].inbound_token and put it in the get-url)")
             }

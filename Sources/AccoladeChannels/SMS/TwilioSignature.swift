@@ -1,3 +1,4 @@
+import AccoladeCore
 import Crypto
 import Foundation
 
@@ -40,13 +41,13 @@ public enum TwilioSignature {
         if let hash = queryValue("bodySHA256", in: url) {
             guard let rawBody else { return false }
             let digest = SHA256.hash(data: rawBody).map { String(format: "%02x", $0) }.joined()
-            bodyOK = constantTimeEquals(digest, hash.lowercased())
+            bodyOK = SecretComparison.matches(hash.lowercased(), digest)
             parameters = []
         }
         var matched = false
         for candidate in [withDefaultPort(url), withoutPort(url)] {
             // Both are always computed, so timing does not reveal which form matched.
-            if constantTimeEquals(compute(url: candidate, parameters: parameters, authToken: authToken), signature) { matched = true }
+            if SecretComparison.matches(signature, compute(url: candidate, parameters: parameters, authToken: authToken)) { matched = true }
         }
         return bodyOK && matched
     }
@@ -95,16 +96,5 @@ public enum TwilioSignature {
 
     private static func byteOrder(_ a: String, _ b: String) -> Bool {
         a.utf8.lexicographicallyPrecedes(b.utf8)
-    }
-
-    /// Compares without an early exit, so the time taken does not reveal a matching prefix.
-    static func constantTimeEquals(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8)
-        let y = Array(b.utf8)
-        var diff = UInt8(truncatingIfNeeded: x.count ^ y.count)
-        for i in 0..<max(x.count, y.count) {
-            diff |= (i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0)
-        }
-        return diff == 0
     }
 }

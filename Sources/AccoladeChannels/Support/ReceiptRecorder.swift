@@ -8,26 +8,37 @@ struct ReceiptRecorder: Sendable {
     let clock: any WallClock
     let logger: Logger
 
-    /// Finds the delivery, records the event and answers the provider. Unknown deliveries are
-    /// answered 200 too (logged): a provider retrying a callback we can never apply helps nobody.
+    /// Hands the event to the store and answers the provider 200 once it is durable, whatever the
+    /// store did with it: applied, kept as history, held until the outcome carrying its provider
+    /// message id is written (a callback may beat the worker's batched write), or a repeat.
     func record(_ event: SMSReceiptEvent, provider: String) async throws -> WebhookResponse {
-        let deliveryID: String?
+        let reference: ReceiptReport.Reference = switch event.reference {
+        case .deliveryID(let id): .deliveryID(id)
+        case .providerMessageID(let id): .providerMessageID(id)
+        }
+        let report = ReceiptReport(
+            reference: reference, state: event.state, provider: provider, providerEventID: event.deduplicationKey,
+            occurredAt: event.occurredAt, receivedAt: clock.now(), detail: event.detail)
+        let outcome = try await store.recordReceipt(report)
+        var metadata: Logger.Metadata = [
+            "webhook.provider": "\(provider)", "receipt.status": "\(event.rawStatus)", "receipt.outcome": "\(outcome)",
+        ]
         switch event.reference {
-        case .deliveryID(let id): deliveryID = id
-        case .providerMessageID(let id): deliveryID = try await store.deliveryID(providerMessageID: id)
+        case .deliveryID(let id): metadata["delivery.id"] = "\(id)"
+        case .providerMessageID(let id): metadata["receipt.provider_message_id"] = "\(id)"
         }
-        guard let deliveryID else {
-            logger.warning("receipt for an unknown message", metadata: ["webhook.provider": "\(provider)"])
-            return .ok()
+        switch outcome {
+        case .unknownDelivery:
+            // Only a verified token names a delivery id, so the delivery was deleted since.
+            logger.warning("receipt for a delivery that no longer exists", metadata: metadata)
+        case .recorded where event.state == .failed:
+            // A replayed or reordered callback: the delivery already arrived (or ended); keep the report only.
+            logger.notice("failed receipt kept as history only: the delivery had already advanced", metadata: metadata)
+        case .held:
+            logger.debug("receipt held until the delivery's outcome is written", metadata: metadata)
+        default:
+            logger.debug("receipt recorded", metadata: metadata)
         }
-        let receipt = Receipt(
-            deliveryID: deliveryID, status: event.state.rawValue, provider: provider,
-            providerEventID: event.deduplicationKey, occurredAt: event.occurredAt, receivedAt: clock.now(),
-            detail: event.detail)
-        let outcome = try await store.recordReceipt(receipt, state: event.state)
-        logger.debug(
-            "receipt recorded",
-            metadata: ["delivery.id": "\(deliveryID)", "receipt.status": "\(event.rawStatus)", "receipt.outcome": "\(outcome)"])
         return .ok()
     }
 }

@@ -18,8 +18,10 @@ extension WhatsAppChannel {
 }
 
 extension WhatsAppChannelConfig {
-    /// The webhook handler for `/v1/webhooks/whatsapp` (handshake and signed status/inbound POSTs).
-    public func webhook(store: any Store, clock: any WallClock = SystemWallClock(), logger: Logger) -> any WebhookHandler {
-        WhatsAppWebhook(appSecret: appSecret, verifyToken: verifyToken, store: store, clock: clock, logger: logger)
+    /// The webhook handler for `/v1/webhooks/whatsapp` (handshake and signed status/inbound
+    /// POSTs), or nil without `app_secret`: nothing could be verified, so there is no route.
+    public func webhook(store: any Store, clock: any WallClock = SystemWallClock(), logger: Logger) -> (any WebhookHandler)? {
+        guard let appSecret, !appSecret.isEmpty else { return nil }
+        return WhatsAppWebhook(appSecret: appSecret, verifyToken: verifyToken, store: store, clock: clock, logger: logger)
     }
 }

@@ -1,3 +1,4 @@
+import AccoladeCore
 import Crypto
 import Foundation
 
@@ -13,13 +14,13 @@ public enum WhatsAppSignature {
         return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
     }
 
-    /// Whether `header` (the `X-Hub-Signature-256` value) signs `body` with `appSecret`; the
-    /// comparison takes the same time wherever the first difference is.
+    /// Whether `header` (the `X-Hub-Signature-256` value) signs `body` with `appSecret`, compared
+    /// through ``SecretComparison`` (the time taken does not reveal where the first difference is).
     public static func isValid(header: String?, body: [UInt8], appSecret: String) -> Bool {
         guard let header, !appSecret.isEmpty else { return false }
         let given = header.trimmingCharacters(in: .whitespaces)
         guard given.count > 7, given.prefix(7).lowercased() == "sha256=" else { return false }
         let expected = Self.header(body: body, appSecret: appSecret)
-        return TwilioSignature.constantTimeEquals(expected, "sha256=" + given.dropFirst(7).lowercased())
+        return SecretComparison.matches("sha256=" + given.dropFirst(7).lowercased(), expected)
     }
 }

@@ -5,11 +5,13 @@ import Logging
 /// `/v1/webhooks/whatsapp`: Meta's subscription handshake (GET) and signed notifications (POST).
 ///
 /// - GET answers `hub.challenge` when `hub.mode` is `subscribe` and `hub.verify_token` equals
-///   `channels.whatsapp.verify_token` (compared in constant time), else 403.
+///   `channels.whatsapp.verify_token` (compared through `SecretComparison`), else 403; without a
+///   configured `verify_token` there is no handshake route (404).
 /// - POST checks `X-Hub-Signature-256` over the raw body first and refuses (403) a missing or
 ///   wrong signature before parsing anything. Then `statuses[]` become receipts, deduplicated on
-///   (wamid, status) and applied monotonically by the store (sent < delivered < read, failed
-///   terminal), and `messages[]` open the user's 24-hour window and handle STOP/START keywords.
+///   (wamid, status) and applied monotonically by the store (sent < delivered < read; failed only
+///   from sent; held until the outcome carrying the wamid is written when they arrive first),
+///   and `messages[]` open the user's 24-hour window and handle STOP/START keywords.
 ///
 /// Recording is a few indexed writes, done before answering: a 200 promises Meta the event is
 /// stored (Meta retries non-200 answers for about a day, so a store outage loses nothing).
@@ -45,10 +47,11 @@ public struct WhatsAppWebhook: WebhookHandler {
 
     private func handshake(_ request: WebhookRequest) throws -> WebhookResponse {
         guard let verifyToken, !verifyToken.isEmpty else {
-            throw WebhookRejection(status: 403, reason: "channels.whatsapp.verify_token is not set; set it to the token entered in the Meta app's webhook settings")
+            throw WebhookRejection(
+                status: 404, reason: "no handshake route: channels.whatsapp.verify_token is not set (set it to the token entered in the Meta app's webhook settings)")
         }
         guard request.queryValue("hub.mode") == "subscribe",
-            TwilioSignature.constantTimeEquals(request.queryValue("hub.verify_token") ?? "", verifyToken)
+            SecretComparison.matches(request.queryValue("hub.verify_token") ?? "", verifyToken)
         else {
             throw WebhookRejection(status: 403, reason: "hub.mode is not subscribe or hub.verify_token does not match channels.whatsapp.verify_token")
         }

@@ -16,6 +16,8 @@ public struct AccoladeConfig: Sendable {
     public var worker: WorkerConfig
     /// The HTTP API (`accolade serve`).
     public var server: ServerConfig
+    /// Provider callbacks (receipt housekeeping).
+    public var webhooks: WebhooksConfig
     /// `trace` … `critical`; default `info`.
     public var logLevel: String
 
@@ -47,6 +49,7 @@ public struct AccoladeConfig: Sendable {
             channels: try ChannelsConfig(root.child("channels")),
             worker: try WorkerConfig(root.child("worker")),
             server: try ServerConfig(root.child("server")),
+            webhooks: try WebhooksConfig(root.child("webhooks")),
             logLevel: try root.string("log_level") ?? "info")
         try root.rejectUnknownKeys()
         return config

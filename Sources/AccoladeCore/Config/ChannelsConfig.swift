@@ -10,20 +10,41 @@ public struct ChannelsConfig: Sendable {
     public var qr: QRChannelConfig?
     /// WhatsApp through Meta's Business Cloud API, when configured.
     public var whatsapp: WhatsAppChannelConfig?
+    /// Configured providers left out because a credential is empty (an unset environment
+    /// variable). A channel whose every provider is here is absent above.
+    public var disabledProviders: [DisabledProvider]
 
     /// Creates a channels section.
-    public init(email: EmailChannelConfig?, sms: SMSChannelConfig? = nil, qr: QRChannelConfig? = nil, whatsapp: WhatsAppChannelConfig? = nil) {
+    public init(
+        email: EmailChannelConfig?, sms: SMSChannelConfig? = nil, qr: QRChannelConfig? = nil, whatsapp: WhatsAppChannelConfig? = nil,
+        disabledProviders: [DisabledProvider] = []
+    ) {
         self.email = email
         self.sms = sms
         self.qr = qr
         self.whatsapp = whatsapp
+        self.disabledProviders = disabledProviders
     }
 
     init(_ node: ConfigNode) throws(ConfigError) {
-        self.email = try node.optionalChild("email").map { n throws(ConfigError) in try EmailChannelConfig(n) }
-        self.sms = try node.optionalChild("sms").map { n throws(ConfigError) in try SMSChannelConfig(n) }
+        var disabled: [DisabledProvider] = []
+        let email = try node.optionalChild("email").map { n throws(ConfigError) in try EmailChannelConfig(n) }
+        let sms = try node.optionalChild("sms").map { n throws(ConfigError) in try SMSChannelConfig(n) }
         self.qr = try node.optionalChild("qr").map { n throws(ConfigError) in try QRChannelConfig(n) }
-        self.whatsapp = try node.optionalChild("whatsapp").map { n throws(ConfigError) in try WhatsAppChannelConfig(n) }
+        let whatsapp = try node.optionalChild("whatsapp").map { n throws(ConfigError) in try WhatsAppChannelConfig(n) }
         try node.rejectUnknownKeys()
+        if let missing = email?.missingCredential { disabled.append(missing) }
+        self.email = email?.missingCredential == nil ? email : nil
+        disabled += sms?.disabledProviders ?? []
+        self.sms = sms?.providers.isEmpty == false ? sms : nil
+        if let missing = whatsapp?.missingCredential { disabled.append(missing) }
+        self.whatsapp = whatsapp?.missingCredential == nil ? whatsapp : nil
+        self.disabledProviders = disabled
+    }
+
+    /// Why `kind` has no provider here, when it was configured but every provider is disabled.
+    public func disabledReason(_ kind: ChannelKind) -> String? {
+        let entries = disabledProviders.filter { $0.channel == kind }
+        return entries.isEmpty ? nil : entries.map(\.description).joined(separator: "; ")
     }
 }

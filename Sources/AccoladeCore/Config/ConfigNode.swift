@@ -74,6 +74,24 @@ public final class ConfigNode {
         return value.isEmpty ? nil : value
     }
 
+    /// The environment variables that the value of `key` reads (`${NAME}`, `${NAME:-…}`) and that
+    /// are unset or empty, in order; empty when the key is absent or reads none. Lets a message
+    /// about a missing credential name the variable to set rather than only the key.
+    public func unsetVariables(_ key: String) -> [String] {
+        guard let raw = mapping[key]?.scalar?.string else { return [] }
+        var names: [String] = []
+        var rest = Substring(raw)
+        while let start = rest.range(of: "${"), let end = rest[start.upperBound...].firstIndex(of: "}") {
+            let name = String(rest[start.upperBound..<end].prefix { $0 != ":" })
+            if environment[name, default: ""].isEmpty, !names.contains(name) { names.append(name) }
+            rest = rest[rest.index(after: end)...]
+        }
+        return names
+    }
+
+    /// The full key path of `key` under this node (`channels.sms.providers[0].auth_token`).
+    public func path(of key: String) -> String { keyPath(key) }
+
     /// A required string.
     public func requiredString(_ key: String) throws(ConfigError) -> String {
         guard let v = try string(key) else { throw ConfigError(path: keyPath(key), reason: "is required") }

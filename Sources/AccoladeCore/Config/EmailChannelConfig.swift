@@ -33,6 +33,9 @@ public struct EmailChannelConfig: Sendable, Hashable, CustomStringConvertible {
     /// `smtp.ca_file`: a PEM file of CA certificates trusted for the relay's certificate (a
     /// private CA), in addition to the system's; checked at load.
     public var caFile: String?
+    /// Set when `username` is given but `password` is empty: the channel is then disabled rather
+    /// than failing every delivery at AUTH.
+    var missingCredential: DisabledProvider?
 
     init(_ node: ConfigNode) throws(ConfigError) {
         from = try node.requiredString("from")
@@ -45,6 +48,10 @@ public struct EmailChannelConfig: Sendable, Hashable, CustomStringConvertible {
         starttls = try smtp.choice("starttls", as: StartTLSPolicy.self) ?? .opportunistic
         username = try smtp.string("username")
         password = try smtp.string("password")
+        if username != nil {
+            missingCredential = DisabledProvider.firstMissing(
+                [("password", password)], node: smtp, channel: .email, provider: "smtp")
+        }
         connectTimeout = try smtp.duration("connect_timeout") ?? 10
         timeout = try smtp.duration("timeout") ?? 60
         maxConnections = try smtp.int("max_connections", in: 1...1024) ?? 16

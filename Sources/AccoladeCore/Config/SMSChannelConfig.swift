@@ -24,13 +24,17 @@ import Yams
 public struct SMSChannelConfig: Sendable, Hashable, CustomStringConvertible {
     /// Longest render accepted at `send` time, in segments.
     public var maxSegments: Int
-    /// The gateways in failover order: the first healthy one takes each message.
+    /// The gateways in failover order: the first healthy one takes each message. Providers whose
+    /// credentials are empty are not here but in ``disabledProviders``.
     public var providers: [SMSProviderConfig]
+    /// Listed providers left out because a credential is empty (an unset environment variable).
+    public var disabledProviders: [DisabledProvider]
 
     /// Creates an SMS section.
-    public init(maxSegments: Int = 6, providers: [SMSProviderConfig] = []) {
+    public init(maxSegments: Int = 6, providers: [SMSProviderConfig] = [], disabledProviders: [DisabledProvider] = []) {
         self.maxSegments = maxSegments
         self.providers = providers
+        self.disabledProviders = disabledProviders
     }
 
     init(_ node: ConfigNode) throws(ConfigError) {
@@ -42,14 +46,20 @@ public struct SMSChannelConfig: Sendable, Hashable, CustomStringConvertible {
                 reason: "list at least one provider (type: kannel or twilio); remove channels.sms to turn SMS off")
         }
         var providers: [SMSProviderConfig] = []
+        var disabled: [DisabledProvider] = []
         for (index, item) in items.enumerated() {
             let provider = try SMSProviderConfig(item, path: "channels.sms.providers[\(index)]")
-            if providers.contains(where: { $0.name == provider.name }) {
+            if providers.contains(where: { $0.name == provider.name }) || disabled.contains(where: { $0.provider == provider.name }) {
                 throw ConfigError(path: "channels.sms.providers[\(index)].name", reason: "\"\(provider.name)\" is used twice; give each provider its own name")
             }
-            providers.append(provider)
+            if let missing = provider.missingCredential {
+                disabled.append(missing)
+            } else {
+                providers.append(provider)
+            }
         }
         self.providers = providers
+        self.disabledProviders = disabled
         try node.rejectUnknownKeys()
     }
 
@@ -87,6 +97,10 @@ public struct SMSProviderConfig: Sendable, Hashable, CustomStringConvertible {
     /// `ca_file`: a PEM file of CA certificates trusted for an `https://` gateway (a private CA),
     /// in addition to the system's; checked at load.
     public var caFile: String?
+    /// Where the entry sits in the configuration (`channels.sms.providers[0]`), for messages.
+    var configPath: String
+    /// Set when a credential the provider sends with is empty: the provider is then disabled.
+    var missingCredential: DisabledProvider?
 
     /// Creates a provider entry.
     public init(
@@ -99,6 +113,8 @@ public struct SMSProviderConfig: Sendable, Hashable, CustomStringConvertible {
         self.connectTimeout = connectTimeout
         self.timeout = timeout
         self.caFile = caFile
+        self.configPath = "channels.sms.providers (\(name))"
+        self.missingCredential = nil
     }
 
     init(_ node: ConfigNode, path: String) throws(ConfigError) {
@@ -130,6 +146,12 @@ public struct SMSProviderConfig: Sendable, Hashable, CustomStringConvertible {
         case .twilio: kind = .twilio(try TwilioProviderConfig(node, path: path))
         }
         try node.rejectUnknownKeys()
+        configPath = path
+        let credentials: [(key: String, value: String?)] = switch kind {
+        case .kannel(let k): [("username", k.username), ("password", k.password)]
+        case .twilio(let t): [("account_sid", t.accountSID), ("auth_token", t.authToken)]
+        }
+        missingCredential = DisabledProvider.firstMissing(credentials, node: node, channel: .sms, provider: name)
     }
 
     /// The entry with secrets masked.
@@ -179,8 +201,9 @@ public struct KannelProviderConfig: Sendable, Hashable, CustomStringConvertible 
         guard sendsmsURL.hasPrefix("http://") || sendsmsURL.hasPrefix("https://"), !sendsmsURL.contains("?") else {
             throw ConfigError(path: "\(path).sendsms_url", reason: "must be an http:// or https:// URL without a query, e.g. http://127.0.0.1:13013/cgi-bin/sendsms")
         }
-        username = try node.requiredString("username")
-        password = try node.requiredString("password")
+        // Empty credentials disable the provider (see SMSProviderConfig.missingCredential).
+        username = try node.string("username") ?? ""
+        password = try node.string("password") ?? ""
         from = try node.string("from")
         dlrMask = try node.int("dlr_mask", in: 0...63) ?? 31
         dlrSecret = try node.string("dlr_secret")
@@ -233,11 +256,12 @@ public struct TwilioProviderConfig: Sendable, Hashable, CustomStringConvertible 
     }
 
     init(_ node: ConfigNode, path: String) throws(ConfigError) {
-        accountSID = try node.requiredString("account_sid")
-        guard Self.isSID(accountSID, prefix: "AC") else {
+        // Empty credentials disable the provider (see SMSProviderConfig.missingCredential).
+        accountSID = try node.string("account_sid") ?? ""
+        guard accountSID.isEmpty || Self.isSID(accountSID, prefix: "AC") else {
             throw ConfigError(path: "\(path).account_sid", reason: "must be AC followed by 32 hex digits (Twilio console → Account Info)")
         }
-        authToken = try node.requiredString("auth_token")
+        authToken = try node.string("auth_token") ?? ""
         from = try node.string("from")
         messagingServiceSID = try node.string("messaging_service_sid")
         switch (from, messagingServiceSID) {

@@ -53,6 +53,11 @@ public struct WhatsAppChannelConfig: Sendable, Hashable, CustomStringConvertible
     /// `ca_file`: a PEM file of CA certificates trusted for ``apiBase`` (a private CA, e.g. of an
     /// internal proxy), in addition to the system's; checked at load.
     public var caFile: String?
+    /// Set when `access_token` is empty: the channel is then disabled (see ``ChannelsConfig/disabledProviders``).
+    var missingCredential: DisabledProvider?
+
+    /// Webhook secrets shorter than this are refused: they key signatures anyone could otherwise guess.
+    public static let minimumSecretBytes = 16
 
     /// Creates a WhatsApp section.
     public init(
@@ -72,6 +77,7 @@ public struct WhatsAppChannelConfig: Sendable, Hashable, CustomStringConvertible
         self.connectTimeout = connectTimeout
         self.timeout = timeout
         self.caFile = caFile
+        self.missingCredential = nil
     }
 
     init(_ node: ConfigNode) throws(ConfigError) {
@@ -94,9 +100,18 @@ public struct WhatsAppChannelConfig: Sendable, Hashable, CustomStringConvertible
                 path: "\(path).phone_number_id",
                 reason: "must be the numeric phone number ID from WhatsApp Manager → API Setup (digits only, not the phone number itself); quote it in YAML")
         }
-        accessToken = try node.requiredString("access_token")
+        accessToken = try node.string("access_token") ?? ""
+        missingCredential = DisabledProvider.firstMissing(
+            [("access_token", accessToken)], node: node, channel: .whatsapp, provider: "whatsapp")
         appSecret = try node.string("app_secret")
         verifyToken = try node.string("verify_token")
+        for (key, value) in [("app_secret", appSecret), ("verify_token", verifyToken)] {
+            if let value, value.utf8.count < Self.minimumSecretBytes {
+                throw ConfigError(
+                    path: "\(path).\(key)",
+                    reason: "must be at least \(Self.minimumSecretBytes) bytes (it authenticates webhooks; a short one can be guessed), e.g. from `openssl rand -hex 16`; leave it unset to turn that webhook off")
+            }
+        }
         if let rate = try node.string("rate_per_second") {
             guard let value = Double(rate), value > 0, value <= 1_000_000 else {
                 throw ConfigError(path: "\(path).rate_per_second", reason: "must be a positive number of messages per second, got \"\(rate)\"")

@@ -205,17 +205,32 @@ public enum DeliveryStateMachine {
         return .reviveSkipped(messageID: messageID, afterPosition: position, at: now)
     }
 
-    /// Applies a provider receipt monotonically: `sent < delivered < read`, and `failed` only
-    /// while the delivery is merely `sent`.
+    /// What a store does with a provider receipt (`sent`, `delivered`, `read` or `failed`) for a
+    /// delivery now in `current`, after dropping exact repeats of a recorded event.
     ///
-    /// A `failed` after `delivered` or `read` is a replayed or reordered callback (Twilio's
-    /// signatures carry no timestamp): the message did arrive, so it changes nothing (the store
-    /// keeps it as history). Returns the new state, or `nil` when the receipt is stale or a
-    /// duplicate and changes nothing.
+    /// Receipts are monotonic for every provider: `sent < delivered < read`, and `failed` moves only
+    /// a `sent` delivery — it never overrides `delivered`/`read` (a replayed or reordered callback
+    /// must not undo a delivery, nor in a fallback route send the reward again elsewhere), and a
+    /// `failed` delivery stays failed. Whatever does not advance the state is kept as history. A
+    /// receipt that beats the delivery's outcome (the worker writes outcomes in batches) is held
+    /// and decided again when the outcome is written.
+    public static func receiptDecision(_ receipt: DeliveryState, current: DeliveryState) -> ReceiptDecision {
+        switch current {
+        case .pending, .scheduled, .available, .running, .retryable:
+            return .hold
+        case .failed, .cancelled, .skipped:
+            return .history
+        case .sent, .delivered, .read:
+            if receipt == .failed { return current == .sent ? .advance(.failed) : .history }
+            return receiptRank(receipt) > receiptRank(current) ? .advance(receipt) : .history
+        }
+    }
+
+    /// The state a receipt moves a delivery in `current` to, or `nil` when it changes nothing
+    /// (stale, out of order, a repeat, or the outcome not written yet). See ``receiptDecision(_:current:)``.
     public static func applyReceipt(_ receipt: DeliveryState, to current: DeliveryState) -> DeliveryState? {
-        guard DeliveryTransition.receipt.sources.contains(current) else { return nil }
-        if receipt == .failed { return current == .sent ? .failed : nil }
-        return receiptRank(receipt) > receiptRank(current) ? receipt : nil
+        if case .advance(let next) = receiptDecision(receipt, current: current) { return next }
+        return nil
     }
 
     private static func receiptRank(_ state: DeliveryState) -> Int {
@@ -226,4 +241,14 @@ public enum DeliveryStateMachine {
         default: return 0
         }
     }
+}
+
+/// What ``DeliveryStateMachine/receiptDecision(_:current:)`` tells a store to do with a receipt.
+public enum ReceiptDecision: Sendable, Hashable {
+    /// Record it and move the delivery to this state.
+    case advance(DeliveryState)
+    /// Record it as history only: the delivery already says as much or more, or ended otherwise.
+    case history
+    /// Keep it aside: the delivery's outcome is not written yet; decide again when it is.
+    case hold
 }

@@ -1,4 +1,4 @@
-/// What ``Store/recordReceipt(_:state:)`` did with a provider status event.
+/// What ``Store/recordReceipt(_:)`` did with a provider status event.
 public enum ReceiptOutcome: Sendable, Hashable {
     /// Recorded, and the delivery moved to this state.
     case applied(DeliveryState)
@@ -6,6 +6,10 @@ public enum ReceiptOutcome: Sendable, Hashable {
     case recorded
     /// The same event (delivery and provider event id) was recorded before: nothing changed.
     case duplicate
-    /// No such delivery: nothing recorded.
+    /// Stored aside: no delivery carries its provider message id yet, or its delivery's outcome is
+    /// not written yet. It is applied when that outcome is written (or purged after
+    /// `webhooks.unmatched_receipt_ttl` if it never is).
+    case held
+    /// No delivery has this id (a report naming Accolade's delivery id directly): nothing recorded.
     case unknownDelivery
 }

@@ -60,11 +60,21 @@ public protocol Store: SuppressionList, InboundActivityLog, ProviderPauseBoard {
     func attempts(messageID: String) async throws -> [Attempt]
     /// Provider status events of the message's deliveries, oldest first.
     func receipts(messageID: String) async throws -> [Receipt]
-    /// Records a provider status event (one transaction) and advances the delivery with
-    /// ``DeliveryStateMachine/applyReceipt(_:to:)``: `sent < delivered < read`, `failed` terminal,
-    /// stale reports kept as history only. A repeat of a recorded event (same delivery and
+    /// Records a provider status event in one transaction, as
+    /// ``DeliveryStateMachine/receiptDecision(_:current:)`` decides: advance the delivery
+    /// (`sent < delivered < read`; `failed` only from `sent`) or keep it as history only. A repeat
+    /// of an event already recorded or held (same delivery or provider message id, same
     /// `providerEventID`) changes nothing.
-    func recordReceipt(_ receipt: Receipt, state: DeliveryState) async throws -> ReceiptOutcome
+    ///
+    /// A report whose provider message id no delivery carries yet, or whose delivery has no
+    /// written outcome yet, is held (``ReceiptOutcome/held``) and applied inside the
+    /// ``complete(_:)`` transaction that writes the outcome carrying it. Nothing is dropped.
+    func recordReceipt(_ report: ReceiptReport) async throws -> ReceiptOutcome
+    /// Housekeeping for held receipts, called periodically by workers: applies those whose
+    /// outcome has been written since (a report that raced the outcome's commit), and deletes
+    /// those received before `cutoff` that still match nothing (`webhooks.unmatched_receipt_ttl`).
+    @discardableResult
+    func sweepUnmatchedReceipts(now: Date, receivedBefore cutoff: Date) async throws -> UnmatchedReceiptSweep
     /// The delivery a provider knows by this message id (Twilio `MessageSid`, WhatsApp `wamid`).
     func deliveryID(providerMessageID: String) async throws -> String?
     /// Messages matching `query`, newest first, at most `query.limit`.
@@ -88,6 +98,14 @@ extension Store {
     /// Stores without notifications: workers poll.
     public func workSignals() -> AsyncStream<Void>? { nil }
 
+    /// Records a status event for a known delivery id (see ``recordReceipt(_:)``).
+    public func recordReceipt(_ receipt: Receipt, state: DeliveryState) async throws -> ReceiptOutcome {
+        try await recordReceipt(
+            ReceiptReport(
+                reference: .deliveryID(receipt.deliveryID), state: state, provider: receipt.provider,
+                providerEventID: receipt.providerEventID, occurredAt: receipt.occurredAt, receivedAt: receipt.receivedAt,
+                detail: receipt.detail))
+    }
     /// Stores that cannot tell treat every failure as transient.
     public func fault(of error: any Error) -> StoreFault { .transient }
 

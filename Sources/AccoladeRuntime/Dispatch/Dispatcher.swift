@@ -33,6 +33,9 @@ public struct Dispatcher: Sendable {
         let locale = request.locale ?? request.recipient.locale
         for kind in route.channels {
             guard let channel = channels[kind] else {
+                if let reason = channels.disabledReason(kind) {
+                    throw ValidationError(field: "channels", reason: "channel \(kind) cannot send: \(reason)")
+                }
                 throw ValidationError(field: "channels", reason: "channel \(kind) is not configured (add channels.\(kind) to the configuration)")
             }
             try channel.validate(recipient: request.recipient)
@@ -142,9 +145,11 @@ public struct Dispatcher: Sendable {
         let reachable = channels.kinds.filter { templateChannels.contains($0) && SendValidation.hasAddress(request.recipient, for: $0) }
         guard !reachable.isEmpty else {
             let configured = channels.kinds.map(\.rawValue).joined(separator: ", ")
+            let disabled = SendRequest.defaultOrder.compactMap { channels.disabledReason($0) }
             throw ValidationError(
                 field: "to",
-                reason: "no configured channel can reach this recipient with template \"\(request.template)\" (configured: \(configured.isEmpty ? "none" : configured)); give an address for one of them")
+                reason: "no configured channel can reach this recipient with template \"\(request.template)\" (configured: \(configured.isEmpty ? "none" : configured)); give an address for one of them"
+                    + disabled.map { "; \($0)" }.joined())
         }
         return Route(channels: reachable, mode: mode)
     }

@@ -55,6 +55,18 @@ extension DeliveryWorker {
             state.nextRescueAt = now.addingTimeInterval(state.rescueInterval)
         }
 
+        if now >= state.nextReceiptSweepAt {
+            // Held receipts whose outcome is written are applied; those older than
+            // `webhooks.unmatched_receipt_ttl` are purged.
+            let ttl = settings.unmatchedReceiptTTL
+            guard
+                await call("receipt sweep", &state.link, {
+                    try await self.store.sweepUnmatchedReceipts(now: now, receivedBefore: now.addingTimeInterval(-ttl))
+                }) != nil
+            else { return .proceed }
+            state.nextReceiptSweepAt = now.addingTimeInterval(state.rescueInterval)
+        }
+
         for channel in state.pauses.dueProbes(now: now) {
             guard let probe = await claim(&state, limit: 1, channels: [channel], now: now) else { return .proceed }
             if let item = probe.first {

@@ -14,6 +14,8 @@ struct WorkerLoopState {
     var nextClaimAt: Date
     /// Next lease-rescue sweep.
     var nextRescueAt: Date
+    /// Next sweep of held receipts (on the rescue schedule, whatever the contact).
+    var nextReceiptSweepAt: Date
     /// Next lease heartbeat (also right after the store comes back: see ``StoreLink``).
     var nextHeartbeatAt: Date
     /// Whether the last claim returned fewer than it asked for (queue momentarily empty).
@@ -35,6 +37,7 @@ struct WorkerLoopState {
         self.settings = settings
         self.nextClaimAt = now
         self.nextRescueAt = now
+        self.nextReceiptSweepAt = now
         self.nextHeartbeatAt = now.addingTimeInterval(settings.lease / 3)
         self.link = StoreLink(settings: .init(lease: settings.lease))
         self.pauses = ChannelPauses(settings: settings.pauseProbes)

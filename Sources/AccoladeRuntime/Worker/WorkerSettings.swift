@@ -22,6 +22,9 @@ public struct WorkerSettings: Sendable, Hashable {
     public var drain: Bool
     /// When paused channels are probed (5 s doubling to 5 min; tests shorten it).
     var pauseProbes = ChannelPauses.Settings()
+    /// How long receipts that match no delivery are kept before the periodic sweep purges them,
+    /// seconds (`webhooks.unmatched_receipt_ttl`).
+    public var unmatchedReceiptTTL: TimeInterval = WebhooksConfig.defaultUnmatchedReceiptTTL
 
     /// Builds settings from the `worker` configuration section.
     public init(config: WorkerConfig, owner: String = WorkerSettings.defaultOwner(), drain: Bool = false) {

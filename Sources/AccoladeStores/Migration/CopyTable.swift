@@ -26,6 +26,7 @@ public struct CopyTable: Sendable, Hashable {
         CopyTable(name: "receipts", identity: ["id", "delivery_id", "status", "received_at"], generatedColumn: "id"),
         CopyTable(name: "suppressions", identity: ["channel", "address"]),
         CopyTable(name: "inbound_activity", identity: ["channel", "address"]),
+        CopyTable(name: "unmatched_receipts", identity: ["id", "status", "received_at"], generatedColumn: "id"),
     ]
 
     /// SQLite tables never copied: the SQLite store's own bookkeeping, and `provider_pauses`,

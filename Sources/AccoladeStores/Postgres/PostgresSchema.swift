@@ -16,10 +16,14 @@ enum PostgresSchema {
         static let rescue: Int64 = 0x6163_636F_6C61_0002
         /// Held by the one node refreshing planner statistics (``PostgresStore/refreshStatisticsIfStale()``).
         static let analyze: Int64 = 0x6163_636F_6C61_0003
+        /// Held by the one node sweeping unmatched receipts (``PostgresStore/sweepUnmatchedReceipts(now:receivedBefore:)``).
+        static let receiptSweep: Int64 = 0x6163_636F_6C61_0011
     }
 
     /// Every migration, in order.
-    static let migrations: [(name: String, statements: [String])] = [("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v6", v6)]
+    static let migrations: [(name: String, statements: [String])] = [
+        ("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6),
+    ]
 
     static let createMigrationsTable = """
         CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -169,6 +173,37 @@ enum PostgresSchema {
             PRIMARY KEY (channel, address)
         )
         """,
+    ]
+
+    /// Receipts that arrive before the outcome they name is written (a callback beating the
+    /// worker's batched write): held here, keyed by the provider's message id (Twilio, WhatsApp) or
+    /// by the delivery id (Kannel DLR tokens, or a delivery still running), and applied in the
+    /// transaction that writes the outcome. Repeats of one held event are refused by the unique
+    /// indexes (which also serve the look-ups); `received_at` serves the TTL purge.
+    private static let v5: [String] = [
+        """
+        CREATE TABLE unmatched_receipts (
+            id                  BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            provider_message_id TEXT,
+            delivery_id         TEXT COLLATE "C" REFERENCES deliveries(id) ON DELETE CASCADE,
+            status              TEXT NOT NULL,
+            provider            TEXT,
+            provider_event_id   TEXT,
+            occurred_at         BIGINT,
+            received_at         BIGINT NOT NULL,
+            detail              TEXT,
+            CHECK (provider_message_id IS NOT NULL OR delivery_id IS NOT NULL)
+        )
+        """,
+        """
+        CREATE UNIQUE INDEX unmatched_receipts_provider_message
+            ON unmatched_receipts(provider_message_id, provider_event_id) WHERE provider_message_id IS NOT NULL
+        """,
+        """
+        CREATE UNIQUE INDEX unmatched_receipts_delivery
+            ON unmatched_receipts(delivery_id, provider_event_id) WHERE delivery_id IS NOT NULL
+        """,
+        "CREATE INDEX unmatched_receipts_received ON unmatched_receipts(received_at)",
     ]
 
     /// Fault tolerance, as SQLite's `v5`: a structured skip cause (revival matches it; existing

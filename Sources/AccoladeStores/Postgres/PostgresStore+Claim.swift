@@ -72,22 +72,33 @@ extension PostgresStore {
     /// Without follow-ups (every `all` route, and most fallback outcomes) the update and the
     /// attempt rows go in one statement with data-modifying CTEs: one round trip instead of four
     /// (BEGIN, UPDATE, INSERT, COMMIT), and one statement is one transaction all the same.
+    ///
+    /// Receipts held for these outcomes (they arrived first) are applied in the same transaction.
+    /// The one-statement path checks for them first, in the statement itself: when any is held
+    /// it changes nothing and the batch takes the transactional path, which applies them.
     @discardableResult
     public func complete(_ updates: [DeliveryUpdate]) async throws -> Int {
         guard !updates.isEmpty else { return 0 }
         let (records, candidates) = try Self.outcomeRecords(updates)
-        let updateSQL = Self.outcomeUpdate(records: records, ids: Array(Set(updates.map(\.deliveryID))))
-        let applied: Set<Int>
+        let ids = Array(Set(updates.map(\.deliveryID)))
+        // The outcomes that may have receipts held for them.
+        let written = candidates.map(\.1).filter(\.state.isFinal)
+        var applied: Set<Int>?
         if updates.allSatisfy({ $0.followUp == nil }) {
             let attempts = try PostgresRows.records(
                 candidates.compactMap { i, u in u.attempt.map { PostgresRows.record($0, ord: i) } }, field: "attempts")
-            applied = try await completeInOneStatement(updateSQL, attempts: attempts)
-        } else {
+            applied = try await completeInOneStatement(
+                Self.outcomeUpdate(records: records, ids: ids, guardClause: " AND NOT EXISTS (SELECT 1 FROM held)"),
+                attempts: attempts, heldFor: written.map(\.deliveryID), providerIDs: written.compactMap(\.providerMessageID))
+        }
+        if applied == nil {
+            let update = Self.outcomeUpdate(records: records, ids: ids)
             applied = try await transaction("complete deliveries") { db in
-                try await Self.apply(updates, updateSQL: updateSQL, db: db, logger: self.queryLogger)
+                try await Self.apply(updates, updateSQL: update, db: db, logger: self.queryLogger, log: self.logger)
             }
         }
-        for (i, u) in updates.enumerated() where !applied.contains(i) {
+        let done = applied ?? []
+        for (i, u) in updates.enumerated() where !done.contains(i) {
             logger.warning(
                 "ignored an outcome reported after the lease was lost",
                 metadata: [
@@ -95,11 +106,11 @@ extension PostgresStore {
                     "delivery.state": "\(u.state.rawValue)",
                 ])
         }
-        return applied.count
+        return done.count
     }
 
-    /// The JSON records of updates for ``outcomeUpdate(records:ids:)``, one per (delivery, owner)
-    /// pair (the first wins), with `ord` their index in `updates`.
+    /// The JSON records of updates for ``outcomeUpdate(records:ids:guardClause:)``, one per
+    /// (delivery, owner) pair (the first wins), with `ord` their index in `updates`.
     static func outcomeRecords(_ updates: [DeliveryUpdate]) throws -> (records: String, candidates: [(Int, DeliveryUpdate)]) {
         var seen = Set<[String]>()
         let candidates = updates.enumerated().filter { seen.insert([$0.element.deliveryID, $0.element.leaseOwner]).inserted }
@@ -121,8 +132,9 @@ extension PostgresStore {
     /// `running` under its `lease_owner`, returning the `ord` of those that applied.
     ///
     /// `d.id = ANY(ids)` lets the planner fetch the few target rows by primary key instead of
-    /// joining the whole table with a function it cannot estimate.
-    static func outcomeUpdate(records: String, ids: [String]) -> PostgresQuery {
+    /// joining the whole table with a function it cannot estimate. `guardClause` lets the
+    /// one-statement path add its held-receipt guard.
+    static func outcomeUpdate(records: String, ids: [String], guardClause: String = "") -> PostgresQuery {
         """
         UPDATE deliveries d
         SET state = u.state, attempts = u.attempts, next_attempt_at = u.next_attempt_at, lease_owner = NULL,
@@ -134,35 +146,55 @@ extension PostgresStore {
             provider_message_id text, last_error text, updated_at bigint)
         WHERE d.id = ANY(\(ids)) AND d.id = u.id
             AND d.state IN (\(unescaped: DeliveryTransition.sqlList(DeliveryTransition.complete.sources)))
-            AND d.lease_owner = u.lease_owner
+            AND d.lease_owner = u.lease_owner\(unescaped: guardClause)
         RETURNING u.ord
         """
     }
 
-    /// The update plus the attempts of the rows it changed, as one statement; returns the applied `ord`s.
-    private func completeInOneStatement(_ updateSQL: PostgresQuery, attempts: String) async throws -> Set<Int> {
-        // Splice the update into a CTE; its binds come first, the attempts' JSON is the next one.
+    /// The update plus the attempts of the rows it changed, as one statement; returns the applied
+    /// `ord`s, or nil — having changed nothing — when receipts are held for any of `heldFor`
+    /// (delivery ids) or `providerIDs`. `updateSQL` must carry the guard on the `held` CTE.
+    ///
+    /// The held check is a `MATERIALIZED` CTE read once that guards the `UPDATE`, so the common
+    /// case stays one round trip. It probes the held table's indexes once per id from `unnest`:
+    /// written as `col = ANY(ids) LIMIT 1`, the planner expects an early match and scans the
+    /// whole table instead (measured with 40,000 held rows and 256 ids: 10 ms scanning, 0.3 ms probing).
+    private func completeInOneStatement(
+        _ updateSQL: PostgresQuery, attempts: String, heldFor ids: [String], providerIDs: [String]
+    ) async throws -> Set<Int>? {
+        // Splice the update into a CTE; its binds come first, then the attempts' JSON and the held look-up's ids.
         var binds = updateSQL.binds
         binds.append(attempts)
+        let attemptsBind = binds.count
+        binds.append(ids)
+        binds.append(providerIDs)
         let sql = """
-            WITH updated AS (\(updateSQL.sql)),
+            WITH held AS MATERIALIZED (
+                SELECT 1 FROM unnest($\(attemptsBind + 1)::text[]) AS x(id)
+                WHERE EXISTS (SELECT 1 FROM unmatched_receipts h WHERE h.delivery_id = x.id)
+                UNION ALL
+                SELECT 1 FROM unnest($\(attemptsBind + 2)::text[]) AS x(id)
+                WHERE EXISTS (SELECT 1 FROM unmatched_receipts h WHERE h.provider_message_id = x.id)
+                LIMIT 1),
+            updated AS (\(updateSQL.sql)),
             logged AS (
                 INSERT INTO attempts (\(PostgresRows.attemptColumns))
                 SELECT \(PostgresRows.attemptColumns)
-                FROM json_to_recordset($\(binds.count)::json) AS a(\(PostgresRows.attemptRecordType))
+                FROM json_to_recordset($\(attemptsBind)::json) AS a(\(PostgresRows.attemptRecordType))
                 WHERE a.ord IN (SELECT ord FROM updated)
                 ORDER BY a.ord
                 RETURNING 1)
-            SELECT ord FROM updated
+            SELECT ord FROM updated UNION ALL SELECT -1 FROM held
             """
-        return Set(try await rows("complete deliveries", PostgresQuery(unsafeSQL: sql, binds: binds)).map { try $0.decode(Int.self) })
+        let ords = try await rows("complete deliveries", PostgresQuery(unsafeSQL: sql, binds: binds)).map { try $0.decode(Int.self) }
+        return ords.contains(-1) ? nil : Set(ords)
     }
 
     /// Applies `updateSQL` (built from `updates`) with the attempts and follow-ups of the rows it
-    /// changed, inside the caller's transaction: outcomes with fallback follow-ups, and rescues.
-    /// Returns the indexes in `updates` that applied.
+    /// changed and the receipts held for them, inside the caller's transaction: outcomes with
+    /// fallback follow-ups or held receipts, and rescues. Returns the indexes in `updates` that applied.
     static func apply(
-        _ updates: [DeliveryUpdate], updateSQL: PostgresQuery, db: PostgresConnection, logger: Logger
+        _ updates: [DeliveryUpdate], updateSQL: PostgresQuery, db: PostgresConnection, logger: Logger, log: Logger
     ) async throws -> Set<Int> {
         var applied = Set<Int>()
         for try await ord in try await db.query(updateSQL, logger: logger).decode(Int.self) {
@@ -177,6 +209,10 @@ extension PostgresStore {
             }
         }
         if woke { try await notify(db, logger: logger) }
+        // After the follow-ups, so a held failure revives what a `sent` outcome just skipped.
+        let written = done.map { updates[$0] }.filter(\.state.isFinal)
+            .map { (deliveryID: $0.deliveryID, providerMessageID: $0.providerMessageID) }
+        _ = try await applyHeldReceipts(for: written, db: db, logger: logger, log: log)
         return applied
     }
 

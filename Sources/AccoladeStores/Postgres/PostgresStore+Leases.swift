@@ -88,7 +88,7 @@ extension PostgresStore {
             }
             let (records, _) = try Self.outcomeRecords(decisions)
             let update = Self.outcomeUpdate(records: records, ids: decisions.map(\.deliveryID))
-            let applied = try await Self.apply(decisions, updateSQL: update, db: db, logger: self.queryLogger)
+            let applied = try await Self.apply(decisions, updateSQL: update, db: db, logger: self.queryLogger, log: self.logger)
             // Rescued deliveries are claimable again: wake idle workers.
             if !applied.isEmpty { try await Self.notify(db, logger: self.queryLogger) }
             return decisions.indices.filter { applied.contains($0) }.map { decisions[$0] }

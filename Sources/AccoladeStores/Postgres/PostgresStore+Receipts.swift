@@ -1,61 +1,87 @@
 import AccoladeCore
 import Foundation
+import Logging
 import PostgresNIO
 
 extension PostgresStore {
-    /// Records a provider status event and advances the delivery monotonically, in one transaction.
+    /// Records a provider status event in one transaction: applied, kept as history, or held
+    /// until the outcome carrying it is written (see ``Store/recordReceipt(_:)``).
     ///
     /// The delivery row is locked first, so two webhook calls for one delivery (a provider
-    /// retrying while the first call is still running) apply one after the other.
-    public func recordReceipt(_ receipt: Receipt, state: DeliveryState) async throws -> ReceiptOutcome {
+    /// retrying while the first call is still running) apply one after the other, and a report
+    /// for a delivery whose outcome is being written waits for that write and then applies.
+    public func recordReceipt(_ report: ReceiptReport) async throws -> ReceiptOutcome {
         let logger = queryLogger
         return try await transaction("record a receipt") { db -> ReceiptOutcome in
-            var found: (state: String, messageID: String, position: Int, channel: String, mode: String)?
-            for try await row in try await db.query(
-                """
-                SELECT d.state, d.message_id, d.position, d.channel, m.route_mode
-                FROM deliveries d JOIN messages m ON m.id = d.message_id
-                WHERE d.id = \(receipt.deliveryID) FOR UPDATE OF d
-                """, logger: logger
-            ).decode((String, String, Int, String, String).self) { found = row }
-            guard let found else { return .unknownDelivery }
-            let currentName = found.state
-            if let eventID = receipt.providerEventID {
-                var seen = false
-                for try await _ in try await db.query(
-                    "SELECT 1 FROM receipts WHERE delivery_id = \(receipt.deliveryID) AND provider_event_id = \(eventID)",
-                    logger: logger
-                ) { seen = true }
-                if seen { return .duplicate }
+            let lookup: PostgresQuery
+            switch report.reference {
+            case .deliveryID(let id): lookup = "SELECT id FROM deliveries WHERE id = \(id) FOR UPDATE"
+            case .providerMessageID(let id):
+                lookup = "SELECT id FROM deliveries WHERE provider_message_id = \(id) LIMIT 1 FOR UPDATE"
             }
-            let occurred = StoreTime.millis(receipt.occurredAt)
-            let received = StoreTime.millis(receipt.receivedAt)
-            try await db.query(
-                """
-                INSERT INTO receipts (delivery_id, status, provider, provider_event_id, occurred_at, received_at, detail)
-                VALUES (\(receipt.deliveryID), \(receipt.status), \(receipt.provider), \(receipt.providerEventID),
-                        \(occurred), \(received), \(receipt.detail))
-                """, logger: logger)
-            guard let now = DeliveryState(rawValue: currentName),
-                let next = DeliveryStateMachine.applyReceipt(state, to: now)
-            else { return .recorded }
-            let failed = next == .failed
-            try await db.query(
-                """
-                UPDATE deliveries SET state = \(next.rawValue), updated_at = \(received),
-                    last_error = CASE WHEN \(failed) THEN \(receipt.detail) ELSE last_error END
-                WHERE id = \(receipt.deliveryID)
-                """, logger: logger)
-            if let channel = ChannelKind(rawValue: found.channel), let mode = RouteMode(rawValue: found.mode),
-                let followUp = DeliveryStateMachine.followUp(
-                    afterReceipt: next, messageID: found.messageID, position: found.position, channel: channel, mode: mode,
-                    now: receipt.receivedAt),
-                try await Self.apply(followUp, db: db, now: receipt.receivedAt, logger: logger)
-            {
-                try await Self.notify(db, logger: logger)
+            var deliveryID: String?
+            for try await id in try await db.query(lookup, logger: logger).decode(String.self) { deliveryID = id }
+            guard let deliveryID else {
+                // A report that names the provider's id may simply be early: hold it.
+                guard case .providerMessageID = report.reference else { return .unknownDelivery }
+                return try await Self.hold(report, deliveryID: nil, db: db, logger: logger)
             }
-            return .applied(next)
+            return try await Self.apply(report, deliveryID: deliveryID, db: db, logger: logger)
         }
+    }
+
+    /// Applies `report` to an existing delivery inside the caller's transaction, as
+    /// ``DeliveryStateMachine/receiptDecision(_:current:)`` decides; sends the wake-up when a late
+    /// failure made a fallback channel due.
+    static func apply(_ report: ReceiptReport, deliveryID: String, db: PostgresConnection, logger: Logger) async throws
+        -> ReceiptOutcome
+    {
+        var found: (state: String, messageID: String, position: Int, channel: String, mode: String)?
+        for try await row in try await db.query(
+            """
+            SELECT d.state, d.message_id, d.position, d.channel, m.route_mode
+            FROM deliveries d JOIN messages m ON m.id = d.message_id
+            WHERE d.id = \(deliveryID) FOR UPDATE OF d
+            """, logger: logger
+        ).decode((String, String, Int, String, String).self) { found = row }
+        guard let found else { return .unknownDelivery }
+        if let eventID = report.providerEventID {
+            var seen = false
+            for try await _ in try await db.query(
+                "SELECT 1 FROM receipts WHERE delivery_id = \(deliveryID) AND provider_event_id = \(eventID)", logger: logger
+            ) { seen = true }
+            if seen { return .duplicate }
+        }
+        guard let current = DeliveryState(rawValue: found.state) else {
+            throw PostgresStoreError.unreadableRow(table: "deliveries", id: deliveryID, column: "state", reason: "unknown state \(found.state)")
+        }
+        let decision = DeliveryStateMachine.receiptDecision(report.state, current: current)
+        if decision == .hold { return try await hold(report, deliveryID: deliveryID, db: db, logger: logger) }
+        let occurred = StoreTime.millis(report.occurredAt)
+        let received = StoreTime.millis(report.receivedAt)
+        try await db.query(
+            """
+            INSERT INTO receipts (delivery_id, status, provider, provider_event_id, occurred_at, received_at, detail)
+            VALUES (\(deliveryID), \(report.state.rawValue), \(report.provider), \(report.providerEventID),
+                    \(occurred), \(received), \(report.detail))
+            """, logger: logger)
+        guard case .advance(let next) = decision else { return .recorded }
+        let failed = next == .failed
+        try await db.query(
+            """
+            UPDATE deliveries SET state = \(next.rawValue), updated_at = \(received),
+                last_error = CASE WHEN \(failed) THEN \(report.detail) ELSE last_error END
+            WHERE id = \(deliveryID)
+            """, logger: logger)
+        if let channel = ChannelKind(rawValue: found.channel), let mode = RouteMode(rawValue: found.mode),
+            let followUp = DeliveryStateMachine.followUp(
+                afterReceipt: next, messageID: found.messageID, position: found.position, channel: channel, mode: mode,
+                now: report.receivedAt),
+            try await Self.apply(followUp, db: db, now: report.receivedAt, logger: logger)
+        {
+            try await Self.notify(db, logger: logger)
+        }
+        return .applied(next)
     }
 
     /// The delivery a provider knows by this message id.

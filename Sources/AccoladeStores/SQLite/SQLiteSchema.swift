@@ -11,6 +11,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v1", migrate: v1)
         migrator.registerMigration("v2", migrate: v2)
         migrator.registerMigration("v3", migrate: v3)
+        migrator.registerMigration("v4", migrate: v4)
         migrator.registerMigration("v5", migrate: v5)
         return migrator
     }
@@ -139,6 +140,34 @@ enum SQLiteSchema {
                     last_inbound_at INTEGER NOT NULL,
                     PRIMARY KEY (channel, address)
                 );
+                """)
+    }
+
+    /// Receipts that arrive before the outcome they name is written (a callback beating the
+    /// worker's batched write): held here, keyed by the provider's message id (Twilio, WhatsApp) or
+    /// by the delivery id (Kannel DLR tokens, or a delivery still running), and applied in the
+    /// transaction that writes the outcome. Repeats of one held event are refused by the unique
+    /// indexes (which also serve the look-ups); `received_at` serves the TTL purge.
+    private static func v4(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE unmatched_receipts (
+                    id                  INTEGER PRIMARY KEY,      -- arrival order
+                    provider_message_id TEXT,
+                    delivery_id         TEXT REFERENCES deliveries(id) ON DELETE CASCADE,
+                    status              TEXT NOT NULL,
+                    provider            TEXT,
+                    provider_event_id   TEXT,
+                    occurred_at         INTEGER,
+                    received_at         INTEGER NOT NULL,
+                    detail              TEXT,
+                    CHECK (provider_message_id IS NOT NULL OR delivery_id IS NOT NULL)
+                );
+                CREATE UNIQUE INDEX unmatched_receipts_provider_message
+                    ON unmatched_receipts(provider_message_id, provider_event_id) WHERE provider_message_id IS NOT NULL;
+                CREATE UNIQUE INDEX unmatched_receipts_delivery
+                    ON unmatched_receipts(delivery_id, provider_event_id) WHERE delivery_id IS NOT NULL;
+                CREATE INDEX unmatched_receipts_received ON unmatched_receipts(received_at);
                 """)
     }
 

@@ -78,9 +78,20 @@ extension SQLiteStore {
     @discardableResult
     public func complete(_ updates: [DeliveryUpdate]) async throws -> Int {
         guard !updates.isEmpty else { return 0 }
-        let stale = try await pool.write { db in try Self.apply(updates, db: db) }
-        // A fallback activation made a delivery due; retries come due by time and are polled.
-        if updates.contains(where: { if case .activateNext? = $0.followUp { true } else { false } }) { signals.signal() }
+        let logger = self.logger
+        let (stale, revived) = try await pool.write { db -> ([DeliveryUpdate], Bool) in
+            let stale = try Self.apply(updates, db: db)
+            let lost = Set(stale.map { [$0.deliveryID, $0.leaseOwner] })
+            let written = updates.filter { $0.state.isFinal && !lost.contains([$0.deliveryID, $0.leaseOwner]) }
+                .map { (deliveryID: $0.deliveryID, providerMessageID: $0.providerMessageID) }
+            // Receipts that arrived before these outcomes: applied now, in the same transaction.
+            guard !written.isEmpty, try Self.hasUnmatchedReceipts(db) else { return (stale, false) }
+            let held = try Self.applyHeldReceipts(for: written, db: db, logger: logger)
+            return (stale, held.contains(.applied(.failed)))
+        }
+        // A fallback activation (or a held failure reviving one) made a delivery due; retries come
+        // due by time and are polled.
+        if revived || updates.contains(where: { if case .activateNext? = $0.followUp { true } else { false } }) { signals.signal() }
         for u in stale {
             logger.warning(
                 "ignored an outcome reported after the lease was lost",

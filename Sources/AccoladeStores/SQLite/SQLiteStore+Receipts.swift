@@ -3,58 +3,81 @@ import Foundation
 import GRDB
 
 extension SQLiteStore {
-    /// Records a provider status event and advances the delivery monotonically, in one transaction.
-    public func recordReceipt(_ receipt: Receipt, state: DeliveryState) async throws -> ReceiptOutcome {
+    /// Records a provider status event in one write transaction: applied, kept as history, or held
+    /// until the outcome carrying it is written (see ``Store/recordReceipt(_:)``).
+    ///
+    /// Finding the delivery and holding the report happen under the one write lock that
+    /// ``complete(_:)`` also takes, so a report and the outcome it names can never miss each other.
+    public func recordReceipt(_ report: ReceiptReport) async throws -> ReceiptOutcome {
         let outcome = try await pool.write { db -> ReceiptOutcome in
-            guard
-                let row = try Row.fetchOne(
-                    db.cachedStatement(
-                        sql: """
-                            SELECT d.state, d.message_id, d.position, d.channel, m.route_mode
-                            FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE d.id = ?
-                            """),
-                    arguments: [receipt.deliveryID])
-            else { return .unknownDelivery }
-            let currentName: String = row[0]
-            if let eventID = receipt.providerEventID,
-                try Bool.fetchOne(
-                    db.cachedStatement(sql: "SELECT 1 FROM receipts WHERE delivery_id = ? AND provider_event_id = ?"),
-                    arguments: [receipt.deliveryID, eventID]) == true
-            {
-                return .duplicate
+            let deliveryID: String?
+            switch report.reference {
+            case .deliveryID(let id):
+                deliveryID = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM deliveries WHERE id = ?"), arguments: [id])
+            case .providerMessageID(let id):
+                deliveryID = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT id FROM deliveries WHERE provider_message_id = ? LIMIT 1"), arguments: [id])
             }
-            try db.cachedStatement(
-                sql: """
-                    INSERT INTO receipts (delivery_id, status, provider, provider_event_id, occurred_at, received_at, detail)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """
-            ).execute(arguments: [
-                receipt.deliveryID, receipt.status, receipt.provider, receipt.providerEventID,
-                StoreTime.millis(receipt.occurredAt), StoreTime.millis(receipt.receivedAt), receipt.detail,
-            ])
-            guard let current = DeliveryState(rawValue: currentName),
-                let next = DeliveryStateMachine.applyReceipt(state, to: current)
-            else { return .recorded }
-            try db.cachedStatement(
-                sql: """
-                    UPDATE deliveries SET state = ?, updated_at = ?,
-                        last_error = CASE WHEN ? = 'failed' THEN ? ELSE last_error END
-                    WHERE id = ?
-                    """
-            ).execute(arguments: [
-                next.rawValue, StoreTime.millis(receipt.receivedAt), next.rawValue, receipt.detail, receipt.deliveryID,
-            ])
-            if let channel = ChannelKind(rawValue: row[3]), let mode = RouteMode(rawValue: row[4]),
-                let followUp = DeliveryStateMachine.followUp(
-                    afterReceipt: next, messageID: row[1], position: row[2], channel: channel, mode: mode, now: receipt.receivedAt)
-            {
-                try Self.apply(followUp, db: db, now: receipt.receivedAt)
+            guard let deliveryID else {
+                guard case .providerMessageID = report.reference else { return .unknownDelivery }
+                return try Self.hold(report, deliveryID: nil, db: db)
             }
-            return .applied(next)
+            return try Self.apply(report, deliveryID: deliveryID, db: db)
         }
         // A late failure may have moved a fallback route on.
         if outcome == .applied(.failed) { signals.signal() }
         return outcome
+    }
+
+    /// Applies `report` to an existing delivery inside the caller's transaction, as
+    /// ``DeliveryStateMachine/receiptDecision(_:current:)`` decides.
+    static func apply(_ report: ReceiptReport, deliveryID: String, db: Database) throws -> ReceiptOutcome {
+        guard
+            let row = try Row.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT d.state, d.message_id, d.position, d.channel, m.route_mode
+                        FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE d.id = ?
+                        """),
+                arguments: [deliveryID])
+        else { return .unknownDelivery }
+        if let eventID = report.providerEventID,
+            try Bool.fetchOne(
+                db.cachedStatement(sql: "SELECT 1 FROM receipts WHERE delivery_id = ? AND provider_event_id = ?"),
+                arguments: [deliveryID, eventID]) == true
+        {
+            return .duplicate
+        }
+        guard let current = DeliveryState(rawValue: row[0]) else {
+            throw SQLiteStoreError.unreadableRow(table: "deliveries", id: deliveryID, column: "state", reason: "unknown state")
+        }
+        let decision = DeliveryStateMachine.receiptDecision(report.state, current: current)
+        if decision == .hold { return try hold(report, deliveryID: deliveryID, db: db) }
+        let receipt = report.receipt(deliveryID: deliveryID)
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO receipts (delivery_id, status, provider, provider_event_id, occurred_at, received_at, detail)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [
+            receipt.deliveryID, receipt.status, receipt.provider, receipt.providerEventID,
+            StoreTime.millis(receipt.occurredAt), StoreTime.millis(receipt.receivedAt), receipt.detail,
+        ])
+        guard case .advance(let next) = decision else { return .recorded }
+        try db.cachedStatement(
+            sql: """
+                UPDATE deliveries SET state = ?, updated_at = ?,
+                    last_error = CASE WHEN ? = 'failed' THEN ? ELSE last_error END
+                WHERE id = ?
+                """
+        ).execute(arguments: [next.rawValue, StoreTime.millis(report.receivedAt), next.rawValue, report.detail, deliveryID])
+        if let channel = ChannelKind(rawValue: row[3]), let mode = RouteMode(rawValue: row[4]),
+            let followUp = DeliveryStateMachine.followUp(
+                afterReceipt: next, messageID: row[1], position: row[2], channel: channel, mode: mode, now: report.receivedAt)
+        {
+            try Self.apply(followUp, db: db, now: report.receivedAt)
+        }
+        return .applied(next)
     }
 
     /// The delivery a provider knows by this message id.
