@@ -59,11 +59,14 @@ public struct APIServer: Sendable {
 
     let deps: Dependencies
     let coalescer: EnqueueCoalescer
+    /// The queue counts `/readyz` and `/metrics` show, read at most every 2 s.
+    let snapshots: QueueSnapshotCache
 
     /// Creates the server.
     public init(_ dependencies: Dependencies) {
         self.deps = dependencies
         self.coalescer = EnqueueCoalescer(store: dependencies.store)
+        self.snapshots = QueueSnapshotCache(store: dependencies.store, clock: dependencies.clock, logger: dependencies.logger)
     }
 
     /// Refuses to expose an unauthenticated API beyond this machine.
