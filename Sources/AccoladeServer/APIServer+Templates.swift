@@ -49,6 +49,7 @@ extension APIServer {
         }
         let locale = try object["locale"].map { value throws(Problem) -> String in
             guard let text = value.stringValue else { throw Problem.invalid(ValidationError(field: "locale", reason: "must be a string")) }
+            do throws(ValidationError) { try LocaleTag.validate(text, field: "locale") } catch { throw Problem.invalid(error) }
             return text
         }
         let data = object["data"] ?? info.sample.data
@@ -74,6 +75,7 @@ extension APIServer {
             }
             data = value
         }
+        do throws(ValidationError) { try LocaleTag.validate(q.get("locale"), field: "locale") } catch { throw Problem.invalid(error) }
         let preview = TemplatePreview(library: deps.templates, info: info, locale: q.get("locale"), data: data)
         let html = PreviewPage(preview: preview, qrImageURL: qrDataURL(preview)).html()
         return HTTPJSON.text(
