@@ -58,7 +58,7 @@ extension APIServer {
         do {
             return HTTPJSON.response(try preview.json(channel))
         } catch {
-            throw Problem.invalid(ValidationError(field: "data", reason: "\(error)"))
+            throw Problem.invalid(ValidationError(field: (error as? TemplateError)?.requestField ?? "data", reason: "\(error)"))
         }
     }
 

@@ -11,7 +11,7 @@ enum HTTPJSON {
         let bytes = try await rawBody(request, limit: limit)
         guard !bytes.isEmpty else { throw Problem.malformed("the request body is empty; send a JSON object") }
         do {
-            return try JSONValue(jsonText: String(decoding: bytes, as: UTF8.self))
+            return try JSONValue(jsonBytes: bytes)
         } catch {
             throw Problem.malformed("the body is not valid JSON: \(error)")
         }
