@@ -117,7 +117,7 @@ extension APIServer {
         }
         query.recipient = q.get("recipient")
         if let since = q.get("since") {
-            guard let date = ISOTime.parseInstant(since) else {
+            guard let date = ISOTime.parseRFC3339(since) else {
                 throw Problem.invalid(ValidationError(field: "since", reason: "must be an RFC 3339 time with a zone, e.g. 2026-11-01T00:00:00Z"))
             }
             query.since = date

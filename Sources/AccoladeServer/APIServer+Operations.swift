@@ -18,7 +18,7 @@ extension APIServer {
             return HTTPJSON.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
         router.get("openapi.yaml") { _, _ in
-            HTTPJSON.text(OpenAPIDocument.yaml, contentType: "application/yaml; charset=utf-8")
+            HTTPJSON.text(self.openAPI, contentType: "application/yaml; charset=utf-8")
         }
     }
 

@@ -54,6 +54,7 @@ extension APIServer {
         }
         let data = object["data"] ?? info.sample.data
         guard data.objectValue != nil else { throw Problem.invalid(ValidationError(field: "data", reason: "must be a JSON object")) }
+        do throws(ValidationError) { try info.dataSchema.validate(data) } catch { throw Problem.invalid(error) }
         let preview = TemplatePreview(library: deps.templates, info: info, locale: locale, data: data)
         do {
             return HTTPJSON.response(try preview.json(channel))
@@ -69,7 +70,7 @@ extension APIServer {
         }
         let q = request.uri.queryParameters
         var data = info.sample.data
-        if let text = q.get("data") {
+        if let text = HTTPJSON.formValue("data", in: request) {
             guard let value = try? JSONValue(jsonText: text), value.objectValue != nil else {
                 throw Problem.invalid(ValidationError(field: "data", reason: "must be a JSON object (URL-encoded)"))
             }

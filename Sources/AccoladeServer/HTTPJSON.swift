@@ -30,6 +30,19 @@ enum HTTPJSON {
         }
     }
 
+    /// A query parameter decoded as HTML forms and HTTP libraries encode it (`+` is a space):
+    /// JSON in a query string carries spaces, which the router's plain percent-decoding keeps as `+`.
+    static func formValue(_ name: String, in request: Request) -> String? {
+        guard let query = request.uri.query else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts[0] == name[...] else { continue }
+            let raw = parts.count > 1 ? parts[1].replacingOccurrences(of: "+", with: " ") : ""
+            return raw.removingPercentEncoding
+        }
+        return nil
+    }
+
     /// A JSON response.
     static func response(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers

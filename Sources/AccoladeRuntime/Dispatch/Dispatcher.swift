@@ -36,6 +36,11 @@ public struct Dispatcher: Sendable {
                 throw ValidationError(field: "channels", reason: "channel \(kind) is not configured (add channels.\(kind) to the configuration)")
             }
             try channel.validate(recipient: request.recipient)
+        }
+        // Who it goes to first, then what it says: the data's shape, then every channel's render.
+        try renderer.validateData(template: request.template, data: request.data)
+        for kind in route.channels {
+            guard let channel = channels[kind] else { continue }
             let content: RenderedContent
             do {
                 content = try renderer.renderContent(
