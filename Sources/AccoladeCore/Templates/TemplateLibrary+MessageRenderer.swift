@@ -9,7 +9,11 @@ extension TemplateLibrary: MessageRenderer {
     /// Checks `data` against the template's ``TemplateDataSchema`` (unknown templates pass: the
     /// dispatcher reports those itself).
     public func validateData(template: String, data: JSONValue) throws(ValidationError) {
-        try info(template)?.dataSchema.validate(data)
+        do throws(ValidationError) {
+            try info(template)?.dataSchema.validate(data)
+        } catch {
+            throw ValidationError(field: error.field, reason: "\(error.reason) (template \"\(template)\")")
+        }
     }
 
     /// ``render(template:channel:locale:data:recipient:)`` behind the protocol.
