@@ -101,3 +101,11 @@ public struct TemplateError: Error, Sendable, Hashable, CustomStringConvertible 
         }
     }
 }
+
+extension ValidationError {
+    /// A render failure as the request error it is: a ``TemplateError`` names its field
+    /// (``TemplateError/requestField``), anything else blames `data`.
+    public init(renderFailure error: any Error) {
+        self.init(field: (error as? TemplateError)?.requestField ?? "data", reason: "\(error)")
+    }
+}

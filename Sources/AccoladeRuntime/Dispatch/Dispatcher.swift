@@ -47,7 +47,7 @@ public struct Dispatcher: Sendable {
                     template: request.template, channel: kind, locale: locale, data: request.data,
                     recipient: request.recipient)
             } catch {
-                throw ValidationError(field: (error as? TemplateError)?.requestField ?? "data", reason: "\(error)")
+                throw ValidationError(renderFailure: error)
             }
             try channel.validate(content: content)
         }
