@@ -8,6 +8,7 @@ packages=(
   zlib1g-dev             # deflate/CRC for PNG (QR)
   libsqlite3-dev         # SQLite headers for GRDB
   python3-aiosmtpd       # local SMTP server that keeps messages (tests, scripts/run.sh)
+  python3-venv           # scripts/api-fuzz.sh installs schemathesis (PyPI) into var/api-fuzz/venv
   postfix                # smtp-sink for the benchmark
   postgresql             # throw-away test cluster (initdb/pg_ctl) for the PostgreSQL store
   libqrencode-dev        # QR symbol encoding

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the whole test suite: unit tests, integration tests against real
-# local servers (aiosmtpd, a scripted SMTP server, a throw-away PostgreSQL cluster) and
-# end-to-end tests of the accolade binary.
+# local servers (aiosmtpd, a scripted SMTP server, a throw-away PostgreSQL cluster),
+# end-to-end tests of the accolade binary and a schemathesis run against the HTTP API.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,4 +15,6 @@ trap 'scripts/postgres-test-cluster.sh stop "$ACCOLADE_PG_DIR"' EXIT
 # The multi-process PostgreSQL scale-out suite saturates both cores for minutes; it runs on its
 # own so it cannot starve the timing-sensitive tests of the main run.
 swift test --skip-build --skip PostgresScaleOutTests "$@"
+# The HTTP API against its own OpenAPI document: schemathesis (PyPI), 1,000+ cases, about a minute.
+scripts/api-fuzz.sh
 swift test --skip-build --filter PostgresScaleOutTests "$@"

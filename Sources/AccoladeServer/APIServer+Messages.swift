@@ -11,9 +11,16 @@ extension APIServer {
     func addMessageRoutes(to group: RouterGroup<BasicRequestContext>) {
         group.post("messages") { request, _ in try await self.postMessage(request) }
         group.post("messages/batch") { request, _ in try await self.postBatch(request) }
-        group.get("messages") { request, _ in try await self.listMessages(request) }
-        group.get("messages/{id}") { _, context in try await self.getMessage(context.parameters.require("id")) }
-        group.post("messages/{id}/retry") { _, context in try await self.retry(context.parameters.require("id")) }
+        // Reads and requeues touch nothing but the store: any failure there is the store's (503).
+        group.get("messages") { request, _ in try await self.storeWork("list messages") { try await self.listMessages(request) } }
+        group.get("messages/{id}") { _, context in
+            let id = try context.parameters.require("id")
+            return try await self.storeWork("read a message") { try await self.getMessage(id) }
+        }
+        group.post("messages/{id}/retry") { _, context in
+            let id = try context.parameters.require("id")
+            return try await self.storeWork("requeue a message") { try await self.retry(id) }
+        }
     }
 
     /// `POST /v1/messages`: 202 once durable, 200 for a replay, 409 for a reused key, 422 invalid.
@@ -26,7 +33,7 @@ extension APIServer {
         } catch {
             throw Problem.invalid(error)
         }
-        switch try await deps.dispatcher.send(send, through: coalescer) {
+        switch try await storeWork("enqueue", { try await deps.dispatcher.send(send, through: coalescer) }) {
         case .accepted(let message, let deliveries):
             return HTTPJSON.response(
                 MessageJSON.accepted(message, deliveries, status: "accepted"), status: .accepted,
@@ -62,7 +69,7 @@ extension APIServer {
                 results[i] = Self.itemProblem(Problem.invalid(error), index: i)
             }
         }
-        let outcomes = try await deps.dispatcher.send(requests.map(\.request))
+        let outcomes = try await storeWork("enqueue a batch") { try await deps.dispatcher.send(requests.map(\.request)) }
         var accepted = 0
         for ((index, _), outcome) in zip(requests, outcomes) {
             switch outcome {
@@ -110,7 +117,7 @@ extension APIServer {
         }
         query.recipient = q.get("recipient")
         if let since = q.get("since") {
-            guard let date = ISOTime.parseInstant(since) else {
+            guard let date = ISOTime.parseRFC3339(since) else {
                 throw Problem.invalid(ValidationError(field: "since", reason: "must be an RFC 3339 time with a zone, e.g. 2026-11-01T00:00:00Z"))
             }
             query.since = date

@@ -49,15 +49,17 @@ extension APIServer {
         }
         let locale = try object["locale"].map { value throws(Problem) -> String in
             guard let text = value.stringValue else { throw Problem.invalid(ValidationError(field: "locale", reason: "must be a string")) }
+            try Problem.validating { () throws(ValidationError) in try LocaleTag.validate(text, field: "locale") }
             return text
         }
         let data = object["data"] ?? info.sample.data
         guard data.objectValue != nil else { throw Problem.invalid(ValidationError(field: "data", reason: "must be a JSON object")) }
+        try Problem.validating { () throws(ValidationError) in try info.dataSchema.validate(data) }
         let preview = TemplatePreview(library: deps.templates, info: info, locale: locale, data: data)
         do {
             return HTTPJSON.response(try preview.json(channel))
         } catch {
-            throw Problem.invalid(ValidationError(field: "data", reason: "\(error)"))
+            throw Problem.invalid(ValidationError(renderFailure: error))
         }
     }
 
@@ -68,12 +70,13 @@ extension APIServer {
         }
         let q = request.uri.queryParameters
         var data = info.sample.data
-        if let text = q.get("data") {
+        if let text = HTTPJSON.formValue("data", in: request) {
             guard let value = try? JSONValue(jsonText: text), value.objectValue != nil else {
                 throw Problem.invalid(ValidationError(field: "data", reason: "must be a JSON object (URL-encoded)"))
             }
             data = value
         }
+        try Problem.validating { () throws(ValidationError) in try LocaleTag.validate(q.get("locale"), field: "locale") }
         let preview = TemplatePreview(library: deps.templates, info: info, locale: q.get("locale"), data: data)
         let html = PreviewPage(preview: preview, qrImageURL: qrDataURL(preview)).html()
         return HTTPJSON.text(

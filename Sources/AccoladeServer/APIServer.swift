@@ -59,11 +59,17 @@ public struct APIServer: Sendable {
 
     let deps: Dependencies
     let coalescer: EnqueueCoalescer
+    /// The queue counts `/readyz` and `/metrics` show, read at most every 2 s.
+    let snapshots: QueueSnapshotCache
+    /// `GET /openapi.yaml`, generated once from the templates and channels.
+    let openAPI: String
 
     /// Creates the server.
     public init(_ dependencies: Dependencies) {
         self.deps = dependencies
         self.coalescer = EnqueueCoalescer(store: dependencies.store)
+        self.snapshots = QueueSnapshotCache(store: dependencies.store, clock: dependencies.clock, logger: dependencies.logger)
+        self.openAPI = OpenAPIDocument.render(templates: dependencies.templates, channels: dependencies.channels)
     }
 
     /// Refuses to expose an unauthenticated API beyond this machine.
@@ -77,20 +83,31 @@ public struct APIServer: Sendable {
 
     /// The router with every route and middleware.
     public func makeRouter() -> Router<BasicRequestContext> {
+        // Hummingbird wraps each route in the middleware present when it is added, so the
+        // method check needs the route table before the routes: it comes from a first, bare pass.
+        let table = Router(context: BasicRequestContext.self)
+        addRoutes(to: table)
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: AccessLogMiddleware(logger: deps.logger))
         router.add(middleware: ProblemMiddleware(logger: deps.logger))
+        router.add(middleware: MethodNotAllowedMiddleware(routes: table.routes.map { ($0.method.rawValue, "\($0.path)") }))
+        addRoutes(to: router)
+        return router
+    }
+
+    private func addRoutes(to router: Router<BasicRequestContext>) {
         addOperationRoutes(to: router)
         addPublicRoutes(to: router)
         let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(tokens: deps.config.tokens))
         addMessageRoutes(to: v1)
         addTemplateRoutes(to: v1)
-        return router
     }
 
     /// Every route the server answers, as `METHOD /path` (what the OpenAPI document must list).
     public func routeList() -> [String] {
-        makeRouter().routes.map { "\($0.method) \($0.path)" }.sorted()
+        let router = Router(context: BasicRequestContext.self)
+        addRoutes(to: router)
+        return router.routes.map { "\($0.method) \($0.path)" }.sorted()
     }
 
     /// The HTTP application, ready to run as a service. `onRunning` receives the bound port.

@@ -11,7 +11,7 @@ enum HTTPJSON {
         let bytes = try await rawBody(request, limit: limit)
         guard !bytes.isEmpty else { throw Problem.malformed("the request body is empty; send a JSON object") }
         do {
-            return try JSONValue(jsonText: String(decoding: bytes, as: UTF8.self))
+            return try JSONValue(jsonBytes: bytes)
         } catch {
             throw Problem.malformed("the body is not valid JSON: \(error)")
         }
@@ -28,6 +28,19 @@ enum HTTPJSON {
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw Problem.tooLarge(limit: limit)
         }
+    }
+
+    /// A query parameter decoded as HTML forms and HTTP libraries encode it (`+` is a space):
+    /// JSON in a query string carries spaces, which the router's plain percent-decoding keeps as `+`.
+    static func formValue(_ name: String, in request: Request) -> String? {
+        guard let query = request.uri.query else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts[0] == name[...] else { continue }
+            let raw = parts.count > 1 ? parts[1].replacingOccurrences(of: "+", with: " ") : ""
+            return raw.removingPercentEncoding
+        }
+        return nil
     }
 
     /// A JSON response.

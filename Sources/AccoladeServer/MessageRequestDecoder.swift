@@ -104,7 +104,7 @@ enum MessageRequestDecoder {
 
     private static func decodeTime(_ value: JSONValue?, path: String) throws(ValidationError) -> Date? {
         guard let value, value != .null else { return nil }
-        guard let text = value.stringValue, let date = ISOTime.parseInstant(text) else {
+        guard let text = value.stringValue, let date = ISOTime.parseRFC3339(text) else {
             throw ValidationError(field: path, reason: "must be an RFC 3339 time with a zone, e.g. 2026-12-31T09:00:00Z")
         }
         return date

@@ -26,9 +26,11 @@ public final class MetricsExporter: Sendable {
     /// The process-wide exporter; the first use bootstraps swift-metrics.
     public static let shared = MetricsExporter()
 
-    /// The exposition text, after refreshing the queue-depth gauges from `store`.
-    public func exposition(store: any Store, now: Date) async -> String {
-        if let snapshot = try? await store.snapshot(now: now) {
+    /// The exposition text, after refreshing the queue-depth gauges from `snapshot` (`nil`: the
+    /// store did not answer; the gauges keep their last values and `accolade_store_up` is 0).
+    public func exposition(snapshot: QueueSnapshot?) -> String {
+        Gauge(label: "accolade_store_up").record(snapshot == nil ? 0 : 1)
+        if let snapshot {
             for state in DeliveryState.allCases {
                 Gauge(label: "accolade_queue_depth", dimensions: [("state", state.rawValue)]).record(snapshot.count(state))
             }

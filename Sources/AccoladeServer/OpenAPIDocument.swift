@@ -4,9 +4,12 @@
 /// is added to ``APIServer`` without being described here (or described without existing), and
 /// checks every operation has an `operationId` and responses. Bearer auth is the document-wide
 /// default; public routes (operations, webhooks, QR images) opt out with `security: []`.
+/// What depends on the deployment (template names, each template's data, the channels a
+/// recipient needs addresses for, time zones, state names) is generated at start-up: see
+/// ``OpenAPIDocument/render(templates:channels:)``.
 enum OpenAPIDocument {
-    /// The document, as served.
-    static let yaml = #"""
+    /// The hand-written part; generated schemas are appended to `components.schemas`, its last section.
+    static let base = #"""
         openapi: 3.1.0
         info:
           title: Accolade
@@ -83,7 +86,7 @@ enum OpenAPIDocument {
                 "409": { $ref: "#/components/responses/IdempotencyConflict" }
                 "413": { $ref: "#/components/responses/TooLarge" }
                 "422": { $ref: "#/components/responses/Invalid" }
-                "500": { $ref: "#/components/responses/Internal" }
+                "503": { $ref: "#/components/responses/Unavailable" }
             get:
               tags: [messages]
               operationId: listMessages
@@ -108,6 +111,7 @@ enum OpenAPIDocument {
                           next_cursor: { type: string, description: Present when a full page was returned. }
                 "401": { $ref: "#/components/responses/Unauthorized" }
                 "422": { $ref: "#/components/responses/Invalid" }
+                "503": { $ref: "#/components/responses/Unavailable" }
           /v1/messages/batch:
             post:
               tags: [messages]
@@ -147,7 +151,7 @@ enum OpenAPIDocument {
                 "401": { $ref: "#/components/responses/Unauthorized" }
                 "413": { $ref: "#/components/responses/TooLarge" }
                 "422": { $ref: "#/components/responses/Invalid" }
-                "500": { $ref: "#/components/responses/Internal" }
+                "503": { $ref: "#/components/responses/Unavailable" }
           /v1/messages/{id}:
             get:
               tags: [messages]
@@ -163,6 +167,7 @@ enum OpenAPIDocument {
                       schema: { $ref: "#/components/schemas/Message" }
                 "401": { $ref: "#/components/responses/Unauthorized" }
                 "404": { $ref: "#/components/responses/NotFound" }
+                "503": { $ref: "#/components/responses/Unavailable" }
           /v1/messages/{id}/retry:
             post:
               tags: [messages]
@@ -184,6 +189,7 @@ enum OpenAPIDocument {
                           deliveries: { type: array, items: { $ref: "#/components/schemas/Delivery" } }
                 "401": { $ref: "#/components/responses/Unauthorized" }
                 "404": { $ref: "#/components/responses/NotFound" }
+                "503": { $ref: "#/components/responses/Unavailable" }
           /v1/templates:
             get:
               tags: [templates]
@@ -212,9 +218,14 @@ enum OpenAPIDocument {
                 variables are masked. A channel that does not render shows its error in its panel. The page
                 runs no scripts (strict Content-Security-Policy).
               parameters:
-                - { name: name, in: path, required: true, description: Template name., schema: { type: string }, example: reward-earned }
-                - { name: locale, in: query, description: "Locale to render in (`id`, `de-DE`); the template default otherwise.", schema: { type: string } }
-                - { name: data, in: query, description: Message data as URL-encoded JSON (an object)., schema: { type: string } }
+                - { name: name, in: path, required: true, description: Template name., schema: { $ref: "#/components/schemas/TemplateName" }, example: reward-earned }
+                - { name: locale, in: query, description: "Locale to render in (`id`, `de-DE`); the template default otherwise.", schema: { $ref: "#/components/schemas/Locale" } }
+                - name: data
+                  in: query
+                  description: "Message data as URL-encoded JSON (an object); a channel it does not render for shows the error in its panel."
+                  content:
+                    application/json:
+                      schema: { type: object }
               responses:
                 "200":
                   description: The page.
@@ -235,15 +246,7 @@ enum OpenAPIDocument {
                 required: true
                 content:
                   application/json:
-                    schema:
-                      type: object
-                      additionalProperties: false
-                      required: [template, channel]
-                      properties:
-                        template: { type: string, example: reward-earned }
-                        channel: { $ref: "#/components/schemas/ChannelKind" }
-                        locale: { type: string, example: id }
-                        data: { type: object, description: The template's sample data when absent. }
+                    schema: { $ref: "#/components/schemas/PreviewRequest" }
               responses:
                 "200":
                   description: The rendered parts, secret variables masked.
@@ -431,14 +434,14 @@ enum OpenAPIDocument {
               name: Idempotency-Key
               in: header
               description: One message per key (1–255 printable ASCII characters, no spaces). Keys outlive retries and restarts.
-              schema: { type: string, minLength: 1, maxLength: 255, pattern: '^[!-~]+$' }
+              schema: { $ref: "#/components/schemas/IdempotencyKey" }
               example: deal-4711
             MessageID:
               name: id
               in: path
               required: true
-              description: The message id returned by a send.
-              schema: { type: string }
+              description: The message id returned by a send (a UUIDv7).
+              schema: { type: string, pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$' }
             Provider:
               name: provider
               in: path
@@ -483,7 +486,9 @@ enum OpenAPIDocument {
               description: The provider's handler refused the callback (bad signature, unknown delivery, bad body).
               content: { application/problem+json: { schema: { $ref: "#/components/schemas/Problem" } } }
             Unavailable:
-              description: The store did not answer.
+              description: The store did not answer (unreachable, busy or locked); nothing to fix in the request. Retry after `Retry-After` seconds, with the same Idempotency-Key.
+              headers:
+                Retry-After: { description: Seconds to wait before retrying., schema: { type: string, pattern: '^[0-9]+$' } }
               content: { application/problem+json: { schema: { $ref: "#/components/schemas/Problem" } } }
             Internal:
               description: Unexpected failure; the detail names the request id in the logs. Safe to retry with the same Idempotency-Key.
@@ -504,34 +509,37 @@ enum OpenAPIDocument {
             ChannelKind:
               type: string
               enum: [email, sms, whatsapp, qr]
-            DeliveryState:
-              type: string
-              enum: [pending, scheduled, available, running, retryable, sent, delivered, read, failed, cancelled, skipped]
             Recipient:
               type: object
               additionalProperties: false
+              description: Who receives it. Every address given must be well-formed, routed or not; `null` is the same as absent.
               properties:
-                name: { type: string }
-                email: { type: string, format: email }
-                phone: { type: string, description: E.164, example: "+6281234567890" }
-                whatsapp: { type: string, description: E.164 }
-                locale: { type: string, example: id-ID }
-                timezone: { type: string, description: IANA name, example: Asia/Jakarta }
-                id: { type: string, description: Your own id of the person (CRM id). }
-            MessageRequest:
+                name: { type: [string, "null"], pattern: '^[^\r\n\x00]*$' }
+                email: { type: [string, "null"], format: email, maxLength: 254, description: "A plain `local@domain` address (ASCII, no quoted local parts)." }
+                phone: { anyOf: [{ $ref: "#/components/schemas/E164" }, { type: "null" }] }
+                whatsapp: { anyOf: [{ $ref: "#/components/schemas/E164" }, { type: "null" }] }
+                locale: { anyOf: [{ $ref: "#/components/schemas/Locale" }, { type: "null" }] }
+                timezone: { anyOf: [{ $ref: "#/components/schemas/TimeZone" }, { type: "null" }] }
+                id: { type: [string, "null"], pattern: '^[^\r\n\x00]*$', description: Your own id of the person (CRM id). }
+            E164:
+              type: string
+              description: An E.164 number.
+              pattern: '^\+[1-9][0-9]{6,14}$'
+              example: "+6281234567890"
+            Money:
               type: object
+              description: "An amount in major units and its ISO 4217 code; shown formatted for the locale (`Rp 50.000`)."
               additionalProperties: false
-              required: [template, to]
+              required: [amount, currency]
               properties:
-                template: { type: string, example: reward-earned }
-                to: { $ref: "#/components/schemas/Recipient" }
-                data: { type: object, description: "Template variables; money is `{amount, currency}`." }
-                channels: { type: array, items: { $ref: "#/components/schemas/ChannelKind" }, description: In order; default every channel the template and recipient allow. }
-                mode: { type: string, enum: [all, fallback], default: all }
-                locale: { type: string, description: Used when the recipient has none. }
-                send_at: { type: string, format: date-time }
-                expires_at: { type: string, format: date-time, description: Undelivered by then ends `skipped`. }
-                idempotency_key: { type: string, description: "Instead of the header (required form in batches)." }
+                amount: { type: number }
+                currency: { type: string, pattern: '^[A-Z]{3}$' }
+            IdempotencyKey:
+              type: string
+              description: One message per key (1–255 printable ASCII characters, no spaces).
+              minLength: 1
+              maxLength: 255
+              pattern: '^[!-~]+$'
             Accepted:
               type: object
               required: [id, status, deliveries]
@@ -594,7 +602,7 @@ enum OpenAPIDocument {
                 started_at: { type: string, format: date-time }
                 finished_at: { type: string, format: date-time }
                 provider: { type: string }
-                outcome: { type: string, enum: [sent, retry, rate_limited, failed, skipped, lease_expired] }
+                outcome: { $ref: "#/components/schemas/AttemptOutcome" }
                 code: { type: string, description: "Protocol code: SMTP reply, HTTP status, provider error code." }
                 detail: { type: string }
                 duration_ms: { type: integer }
@@ -654,7 +662,8 @@ enum OpenAPIDocument {
                   description: "email: subject, text, html · sms: text, encoding, units, segments, ucs2_characters · whatsapp: text (null when only an approved template is mapped), template {name, language, header, body, buttons} when mapped · qr: payload"
                   properties:
                     subject: { type: string }
-                    text: { type: string }
+                    text: { type: [string, "null"] }
+                    template: { type: object, description: "The approved WhatsApp template filled in: name, language, header, body, buttons." }
                     html: { type: string }
                     encoding: { type: string, enum: [gsm7, ucs2] }
                     units: { type: integer }

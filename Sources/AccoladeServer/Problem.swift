@@ -70,6 +70,11 @@ extension Problem {
             field: error.field)
     }
 
+    /// Runs a check, turning its ``ValidationError`` into a `422` problem.
+    static func validating(_ check: () throws(ValidationError) -> Void) throws(Problem) {
+        do throws(ValidationError) { try check() } catch { throw invalid(error) }
+    }
+
     /// `404` for a missing resource.
     static func notFound(_ detail: String) -> Problem {
         Problem(.notFound, kind: "not-found", title: "Not found", detail: detail)

@@ -47,22 +47,16 @@ enum JSONArgument {
             }
             bytes = contents
         }
+        // The API's own JSON reader, so `--data` stores exactly what the same body sent over HTTP
+        // would (`50.0` stays a double) and the idempotency fingerprints match.
+        let value: JSONValue
         do {
-            let value = try JSONDecoder().decode(JSONValue.self, from: bytes)
-            guard case .object = value else { throw CommandFailure(message: "\(option): must be a JSON object", exitCode: 2) }
-            return value
-        } catch let error as CommandFailure {
-            throw error
+            value = try JSONValue(jsonBytes: bytes)
         } catch {
-            throw CommandFailure(message: "\(option): not valid JSON (\(JSONArgument.describe(error)))", exitCode: 2)
+            throw CommandFailure(message: "\(option): not valid JSON (\(error))", exitCode: 2)
         }
-    }
-
-    static func describe(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            return (context.underlyingError as? NSError)?.userInfo["NSDebugDescription"] as? String ?? context.debugDescription
-        }
-        return "\(error)"
+        guard case .object = value else { throw CommandFailure(message: "\(option): must be a JSON object", exitCode: 2) }
+        return value
     }
 }
 

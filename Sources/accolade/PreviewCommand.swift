@@ -41,6 +41,9 @@ struct PreviewCommand: AsyncParsableCommand {
                 throw CommandFailure(message: "unknown template \"\(template)\" (known: \(library.names.joined(separator: ", ")))", exitCode: 2)
             }
             let dataValue = try data.map { try JSONArgument.parse($0, option: "--data") } ?? info.sample.data
+            do throws(AccoladeCore.ValidationError) { try LocaleTag.validate(locale, field: "--locale") } catch {
+                throw CommandFailure(message: error.description, exitCode: 2)
+            }
             var recipient = info.sample.recipient
             if let locale { recipient.locale = locale }
             let channels = channel.map { [$0] } ?? info.channels

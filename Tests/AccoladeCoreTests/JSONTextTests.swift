@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import AccoladeCore
@@ -64,5 +65,22 @@ struct JSONTextTests {
     func nonFinite() {
         #expect(throws: JSONTextError.self) { try JSONValue.double(.nan).jsonText() }
         #expect(throws: JSONTextError.self) { try JSONValue.array([.double(.infinity)]).jsonText() }
+    }
+
+    @Test("numbers follow RFC 8259: no leading zeros, no bare dots; 50.0 stays a double")
+    func numberGrammar() throws {
+        for bad in ["01", "1.", ".5", "-", "1e", "1e+", "--1", "1.2.3", "+1", "0x10"] {
+            #expect(throws: JSONTextError.self, "\(bad)") { try JSONValue(jsonText: bad) }
+        }
+        #expect(try JSONValue(jsonText: "50.0") == .double(50))
+        #expect(try JSONValue(jsonText: "-0.5e-3") == .double(-0.0005))
+        #expect(try JSONValue(jsonText: "0") == .int(0))
+        #expect(try JSONValue(jsonBytes: Array(#"{"a":50.0,"b":50}"#.utf8)) == .object(["a": .double(50), "b": .int(50)]))
+    }
+
+    @Test("sample.json reads numbers as the API does")
+    func sampleNumbers() throws {
+        let sample = try TemplateSample.parse(Data(#"{"data":{"amount":50.0,"count":3}}"#.utf8), template: "t")
+        #expect(sample.data == .object(["amount": .double(50), "count": .int(3)]))
     }
 }

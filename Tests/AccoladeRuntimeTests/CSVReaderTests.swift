@@ -60,4 +60,14 @@ import Testing
             try CSVSendRows.rows(csv: "email,email\na@b.c,d@e.f\n", template: SendRequest(template: "t", recipient: Recipient()))
         }
     }
+
+    @Test("the data column is read by the API's JSON parser: 50.0 stays a double, bad JSON names the line")
+    func dataColumnGrammar() throws {
+        let csv = "email,data\na@example.test,\"{\"\"amount\"\":50.0,\"\"n\"\":2}\"\nb@example.test,{01}\n"
+        let rows = try CSVSendRows.rows(csv: csv, template: SendRequest(template: "t", recipient: Recipient()))
+        let first = try rows[0].result.get()
+        #expect(first.data == .object(["amount": .double(50), "n": .int(2)]))
+        guard case .failure(let error) = rows[1].result else { Issue.record("accepted {01}"); return }
+        #expect(error.line == 3)
+    }
 }

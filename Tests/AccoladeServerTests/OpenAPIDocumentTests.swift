@@ -57,7 +57,7 @@ struct OpenAPIDocumentTests {
 
     @Test("bearer auth everywhere in /v1 except webhooks and QR images; operations are public")
     func security() throws {
-        let root = try #require(try Yams.load(yaml: OpenAPIDocument.yaml) as? [String: Any])
+        let root = try #require(try Yams.load(yaml: OpenAPIDocument.base) as? [String: Any])
         let schemes = (root["components"] as? [String: Any])?["securitySchemes"] as? [String: Any]
         let bearer = schemes?["bearerAuth"] as? [String: Any]
         #expect(bearer?["type"] as? String == "http")
@@ -125,5 +125,71 @@ struct OpenAPIDocumentTests {
             if resolved["in"] as? String == "path", let name = resolved["name"] as? String { names.insert(name) }
         }
         return names
+    }
+}
+
+/// The served document is generated from the templates and channels, and the server answers
+/// undeclared methods with 405.
+@Suite("OpenAPI document: generated parts and methods")
+struct OpenAPIGeneratedTests {
+    @Test("templates, their data, time zones and states come from the running server")
+    func generated() async throws {
+        let server = try await APITestServer()
+        let text = try await server.request("GET", "/openapi.yaml", token: nil).text
+        let root = try #require(try Yams.load(yaml: text) as? [String: Any])
+        let schemas = try #require((root["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let names = (schemas["TemplateName"] as? [String: Any])?["enum"] as? [String]
+        #expect(names?.sorted() == ["milestone-reached", "reward-earned", "reward-voucher"])
+        let data = try #require(schemas["Data.reward-earned"] as? [String: Any])
+        #expect(data["required"] as? [String] == ["program", "reward"])
+        let reward = try #require((data["properties"] as? [String: Any])?["reward"] as? [String: Any])
+        #expect(reward["required"] as? [String] == ["code", "expires_on"])
+        let zones = (schemas["TimeZone"] as? [String: Any])?["enum"] as? [String] ?? []
+        #expect(zones.contains("Asia/Jakarta"))
+        let states = (schemas["DeliveryState"] as? [String: Any])?["enum"] as? [String]
+        #expect(states == DeliveryState.allCases.map(\.rawValue))
+        // The harness configures email only: sends may route to email alone.
+        let request = try #require(schemas["MessageRequest.reward-earned"] as? [String: Any])
+        let channels = ((request["properties"] as? [String: Any])?["channels"] as? [String: Any])?["anyOf"] as? [[String: Any]]
+        #expect((channels?.first?["items"] as? [String: Any])?["enum"] as? [String] == ["email"])
+        await server.stop()
+    }
+
+    @Test("an undeclared method on a known path is 405 with Allow; literal segments win over parameters")
+    func methodNotAllowed() async throws {
+        let server = try await APITestServer()
+        let put = try await server.request("PUT", "/v1/messages")
+        #expect(put.status == 405, "\(put.text)")
+        #expect(put.header("Allow") == "GET, POST")
+        #expect(put.header("Content-Type") == "application/problem+json")
+        let batch = try await server.request("GET", "/v1/messages/batch")
+        #expect(batch.status == 405, "\(batch.text)")
+        #expect(batch.header("Allow") == "POST")
+        let trace = try await server.request("DELETE", "/healthz", token: nil)
+        #expect(trace.status == 405)
+        #expect(trace.header("Allow") == "GET")
+        #expect(try await server.request("GET", "/v1/nothing/here").status == 404)
+        #expect(try await server.request("GET", "/v1/messages/0190f3c2-7d1e-7a4b-8c2d-1234567890ab").status == 404)
+        await server.stop()
+    }
+
+    @Test("data is checked against the template's schema, naming the member")
+    func dataSchema() async throws {
+        let server = try await APITestServer()
+        var message = APITestServer.reward()
+        message["data"] = ["program": "Line\nbreak", "reward": ["code": "X", "expires_on": "2026-12-31"]]
+        var r = try await server.send(message)
+        #expect(r.status == 422)
+        #expect(try r.json()["field"] as? String == "data.program", "\(r.text)")
+        message["data"] = ["program": "P", "reward": ["code": ["not": "a value"], "expires_on": "2026-12-31"]]
+        r = try await server.send(message)
+        #expect(try r.json()["field"] as? String == "data.reward.code", "\(r.text)")
+        message["data"] = ["program": "P", "reward": ["code": "X", "expires_on": "2026-12-31T09:00+07:00"]]
+        r = try await server.send(message)
+        #expect(try r.json()["field"] as? String == "data.reward.expires_on", "\(r.text)")
+        message["data"] = ["program": "P", "reward": ["code": "X", "expires_on": "2026-12-31T09:00:00+07:00", "cash": ["amount": 50.0, "currency": "EUR"]]]
+        r = try await server.send(message)
+        #expect(r.status == 202, "\(r.text)")
+        await server.stop()
     }
 }

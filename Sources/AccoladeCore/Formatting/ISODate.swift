@@ -27,9 +27,11 @@ enum ISODate: Equatable {
         guard b.count >= 10, let year = digits(0, 4), b[4] == 45, let month = digits(5, 2), b[7] == 45,
             let day = digits(8, 2), (1...12).contains(month), (1...31).contains(day)
         else { return nil }
+        // `2026-02-31` is no day at all: refused here rather than rolled over into March.
+        guard day <= daysIn(month: month, year: year) else { return nil }
         var components = DateComponents(year: year, month: month, day: day, hour: 0, minute: 0, second: 0)
         if b.count == 10 {
-            guard let date = utcCalendar.date(from: components), sameDay(date, year, month, day) else { return nil }
+            guard let date = utcCalendar.date(from: components) else { return nil }
             return .calendarDay(date)
         }
         guard b[10] == 84 || b[10] == 116, let hour = digits(11, 2), b.count > 13, b[13] == 58,
@@ -77,9 +79,13 @@ enum ISODate: Equatable {
         return .instant(date.addingTimeInterval(fraction - Double(offsetSeconds)))
     }
 
-    private static func sameDay(_ date: Date, _ y: Int, _ m: Int, _ d: Int) -> Bool {
-        let c = utcCalendar.dateComponents([.year, .month, .day], from: date)
-        return c.year == y && c.month == m && c.day == d
+    /// Days in a month of the proleptic Gregorian calendar.
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     private static let utcCalendar: Calendar = {

@@ -17,8 +17,18 @@ extension JSONValue {
     }
 
     /// Parses JSON text written by ``jsonText()`` (or any standard JSON).
+    ///
+    /// The one JSON reader of every input (API bodies, `--data`, the CSV `data` column,
+    /// `sample.json`), so the same text becomes the same value, and the same idempotency
+    /// fingerprint, whichever way it arrives: `50.0` stays a double, `50` an integer.
     public init(jsonText text: String) throws(JSONTextError) {
         var parser = JSONTextParser(bytes: Array(text.utf8))
+        self = try parser.parseDocument()
+    }
+
+    /// Parses JSON from UTF-8 bytes (a file, a request body); see ``init(jsonText:)``.
+    public init(jsonBytes bytes: some Sequence<UInt8>) throws(JSONTextError) {
+        var parser = JSONTextParser(bytes: Array(bytes))
         self = try parser.parseDocument()
     }
 }
@@ -210,12 +220,40 @@ private struct JSONTextParser {
             }
         }
         let text = String(decoding: bytes[start..<index], as: UTF8.self)
+        guard Self.isJSONNumber(bytes[start..<index]) else {
+            throw JSONTextError(offset: start, reason: "malformed number \(text)")
+        }
         if isInteger, let i = Int64(text) { return .int(i) }
         // Integers beyond Int64 degrade to doubles, as in JSONValue's own decoder.
         guard let d = Double(text), d.isFinite else {
             throw JSONTextError(offset: start, reason: "malformed number \(text)")
         }
         return .double(d)
+    }
+
+    /// RFC 8259's number grammar: `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`, so
+    /// `01`, `1.` and `.5` are refused as every other JSON reader refuses them.
+    static func isJSONNumber(_ text: ArraySlice<UInt8>) -> Bool {
+        var i = text.startIndex
+        func digits() -> Int {
+            let start = i
+            while i < text.endIndex, text[i] >= UInt8(ascii: "0"), text[i] <= UInt8(ascii: "9") { i += 1 }
+            return i - start
+        }
+        if i < text.endIndex, text[i] == UInt8(ascii: "-") { i += 1 }
+        let first = i
+        let whole = digits()
+        guard whole > 0, whole == 1 || text[first] != UInt8(ascii: "0") else { return false }
+        if i < text.endIndex, text[i] == UInt8(ascii: ".") {
+            i += 1
+            guard digits() > 0 else { return false }
+        }
+        if i < text.endIndex, text[i] == UInt8(ascii: "e") || text[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < text.endIndex, text[i] == UInt8(ascii: "+") || text[i] == UInt8(ascii: "-") { i += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return i == text.endIndex
     }
 
     private mutating func parseString() throws(JSONTextError) -> String {

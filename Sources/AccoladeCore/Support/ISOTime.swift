@@ -9,6 +9,12 @@ public enum ISOTime {
         return nil
     }
 
+    /// Parses an RFC 3339 `date-time` exactly (seconds and zone required, `2026-12-31T09:00:00Z`,
+    /// `2026-12-31T09:00:00.25+07:00`): what the API's OpenAPI document promises for times.
+    public static func parseRFC3339(_ text: String) -> Date? {
+        RFC3339.isDateTime(text) ? parseInstant(text) : nil
+    }
+
     private static let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
 
     /// `2026-12-31T09:00:00.250Z` (UTC, milliseconds).

@@ -71,9 +71,11 @@ final class LoadedTemplate: Sendable {
             }
         }
         let channels = try Self.channels(defaultParts: defaultParts, manifest: manifest, template: name)
+        let allParts = Array(defaultParts.values) + localeParts.values.flatMap(\.values)
+        let schema = TemplateDataSchema.derive(parts: allParts, whatsapp: manifest.whatsappMapping, manifest: manifest)
         let info = TemplateInfo(
             name: name, manifest: manifest, channels: channels,
-            locales: [defaultLocale] + localeNames.sorted(), sample: sample)
+            locales: [defaultLocale] + localeNames.sorted(), sample: sample, dataSchema: schema)
         let required = manifest.requiredVariables.map { ($0, $0.split(separator: "."), manifest.requiredLines[$0]) }
         return LoadedTemplate(info: info, defaultParts: defaultParts, localeParts: localeParts, required: required)
     }

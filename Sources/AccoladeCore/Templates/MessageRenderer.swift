@@ -10,4 +10,11 @@ public protocol MessageRenderer: Sendable {
     func renderContent(
         template: String, channel: ChannelKind, locale: String?, data: JSONValue, recipient: Recipient
     ) throws -> RenderedContent
+    /// Checks message data against what the template accepts, before any render.
+    func validateData(template: String, data: JSONValue) throws(ValidationError)
+}
+
+extension MessageRenderer {
+    /// Renderers without a data schema check nothing up front; rendering still does.
+    public func validateData(template: String, data: JSONValue) throws(ValidationError) {}
 }

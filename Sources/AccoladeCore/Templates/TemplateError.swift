@@ -49,6 +49,19 @@ public struct TemplateError: Error, Sendable, Hashable, CustomStringConvertible 
         self.line = line
     }
 
+    /// The request field to blame, as a JSON path: `data.reward.expires_on` for a missing or
+    /// unusable variable, `to.name` for a recipient field, `nil` when the template is at fault.
+    public var requestField: String? {
+        let path: String
+        switch kind {
+        case .missingVariable(let p), .notAValue(let p), .notADate(let p), .notAString(let p): path = p
+        case .unknownTimeZone: return "to.timezone"
+        default: return nil
+        }
+        if path.hasPrefix("recipient.") { return "to." + path.dropFirst("recipient.".count) }
+        return "data." + path
+    }
+
     /// `template/file:line: problem — what to do`.
     public var description: String {
         var location = [template, file].compactMap { $0 }.joined(separator: "/")
@@ -86,5 +99,13 @@ public struct TemplateError: Error, Sendable, Hashable, CustomStringConvertible 
         case .unreadable(let detail):
             return "cannot read the template: \(detail) — check the path and permissions"
         }
+    }
+}
+
+extension ValidationError {
+    /// A render failure as the request error it is: a ``TemplateError`` names its field
+    /// (``TemplateError/requestField``), anything else blames `data`.
+    public init(renderFailure error: any Error) {
+        self.init(field: (error as? TemplateError)?.requestField ?? "data", reason: "\(error)")
     }
 }

@@ -25,17 +25,29 @@ extension TemplateLibrary {
     public func checkAll() -> [TemplateCheckResult] {
         var results: [TemplateCheckResult] = []
         for info in infos {
+            // The sample is what previews show and authors copy: it must pass the send-time check.
+            var sampleError: TemplateError?
+            do throws(ValidationError) {
+                try info.dataSchema.validate(info.sample.data)
+            } catch {
+                sampleError = TemplateError(
+                    .invalidFile("\(error) — the sample must be data the template accepts"), template: info.name, file: "sample.json")
+            }
             for locale in info.locales {
                 var recipient = info.sample.recipient
                 // The combination decides the locale, not the sample's recipient.
                 recipient.locale = nil
                 for channel in info.channels {
                     let result: Result<RenderedContent, TemplateError>
-                    do {
-                        result = .success(
-                            try render(template: info.name, channel: channel, locale: locale, data: info.sample.data, recipient: recipient))
-                    } catch {
-                        result = .failure(error)
+                    if let sampleError {
+                        result = .failure(sampleError)
+                    } else {
+                        do {
+                            result = .success(
+                                try render(template: info.name, channel: channel, locale: locale, data: info.sample.data, recipient: recipient))
+                        } catch {
+                            result = .failure(error)
+                        }
                     }
                     var sms: SMSAnalysis?
                     if case .success(.sms(let text)) = result { sms = SMSAnalysis(text) }

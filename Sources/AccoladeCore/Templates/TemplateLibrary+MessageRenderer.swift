@@ -6,6 +6,16 @@ extension TemplateLibrary: MessageRenderer {
     /// The channels the template has parts for.
     public func channels(of template: String) -> Set<ChannelKind> { Set(info(template)?.channels ?? []) }
 
+    /// Checks `data` against the template's ``TemplateDataSchema`` (unknown templates pass: the
+    /// dispatcher reports those itself).
+    public func validateData(template: String, data: JSONValue) throws(ValidationError) {
+        do throws(ValidationError) {
+            try info(template)?.dataSchema.validate(data)
+        } catch {
+            throw ValidationError(field: error.field, reason: "\(error.reason) (template \"\(template)\")")
+        }
+    }
+
     /// ``render(template:channel:locale:data:recipient:)`` behind the protocol.
     public func renderContent(
         template: String, channel: ChannelKind, locale: String?, data: JSONValue, recipient: Recipient

@@ -111,6 +111,8 @@ public struct TemplateInfo: Sendable, Hashable {
     public var locales: [String]
     /// The sample data and recipient.
     public var sample: TemplateSample
+    /// What message data must look like, from how the parts use each variable.
+    public var dataSchema: TemplateDataSchema
 
     /// The manifest's one-line description.
     public var description: String { manifest.description }

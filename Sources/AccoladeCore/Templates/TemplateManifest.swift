@@ -149,6 +149,8 @@ public struct TemplateManifest: Sendable, Hashable {
     private static func maskAll(_ value: JSONValue) -> JSONValue {
         switch value {
         case .null: return .null
+        // A secret money value is one value: masked whole, it still shows as text.
+        case .object(let object) where Money(object) != nil: return .string(mask)
         case .object(let object): return .object(object.mapValues(maskAll))
         case .array(let array): return .array(array.map(maskAll))
         default: return .string(mask)

@@ -26,7 +26,7 @@ public struct TemplateSample: Sendable, Hashable {
         }
         let json: JSONValue
         do {
-            json = try JSONDecoder().decode(JSONValue.self, from: bytes)
+            json = try JSONValue(jsonBytes: bytes)
         } catch {
             throw fail("not valid JSON (\(error)) — fix the syntax")
         }

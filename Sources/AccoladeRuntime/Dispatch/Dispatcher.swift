@@ -39,13 +39,18 @@ public struct Dispatcher: Sendable {
                 throw ValidationError(field: "channels", reason: "channel \(kind) is not configured (add channels.\(kind) to the configuration)")
             }
             try channel.validate(recipient: request.recipient)
+        }
+        // Who it goes to first, then what it says: the data's shape, then every channel's render.
+        try renderer.validateData(template: request.template, data: request.data)
+        for kind in route.channels {
+            guard let channel = channels[kind] else { continue }
             let content: RenderedContent
             do {
                 content = try renderer.renderContent(
                     template: request.template, channel: kind, locale: locale, data: request.data,
                     recipient: request.recipient)
             } catch {
-                throw ValidationError(field: "data", reason: "\(error)")
+                throw ValidationError(renderFailure: error)
             }
             try channel.validate(content: content)
         }

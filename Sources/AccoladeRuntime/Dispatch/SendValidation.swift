@@ -12,26 +12,36 @@ enum SendValidation {
                 throw ValidationError(field: "idempotency_key", reason: "must be 1–255 bytes without control characters")
             }
         }
-        if let locale = request.locale ?? request.recipient.locale {
-            guard !locale.isEmpty, locale.count <= 35,
-                locale.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
-            else {
-                throw ValidationError(field: "locale", reason: "\"\(locale)\" is not a locale tag like en, id-ID or de")
-            }
-        }
-        for (field, value) in [("to.name", request.recipient.name), ("to.id", request.recipient.id), ("to.timezone", request.recipient.timezone)] {
+        try LocaleTag.validate(request.locale, field: "locale")
+        try LocaleTag.validate(request.recipient.locale, field: "to.locale")
+        for (field, value) in [("to.name", request.recipient.name), ("to.id", request.recipient.id)] {
             if let value, value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
                 throw ValidationError(field: field, reason: "must not contain CR, LF or NUL")
             }
         }
-        if let tz = request.recipient.timezone, TimeZone(identifier: tz) == nil {
-            throw ValidationError(field: "to.timezone", reason: "\"\(tz)\" is not an IANA time zone like Asia/Jakarta")
+        try LocaleTag.validateTimeZone(request.recipient.timezone, field: "to.timezone")
+        // Every address given must be well-formed, routed or not: a malformed one is a caller's
+        // bug worth hearing about now, not when a later route falls back to it.
+        for (field, value) in [("to.phone", request.recipient.phone), ("to.whatsapp", request.recipient.whatsapp)] {
+            if let value, !isE164(value) {
+                throw ValidationError(
+                    field: field,
+                    reason: "\"\(value.prefix(40))\" is not an E.164 number; write it like +6281234567890 (plus sign, country code, digits only)")
+            }
         }
         if let expires = request.expiresAt {
             guard expires > (request.sendAt ?? now) else {
                 throw ValidationError(field: "expires_at", reason: "must be later than send_at and now")
             }
         }
+    }
+
+    /// `+`, a country code not starting with 0, 7–15 digits in all (as the SMS channel checks).
+    static func isE164(_ number: String) -> Bool {
+        let utf8 = number.utf8
+        guard utf8.first == UInt8(ascii: "+") else { return false }
+        let digits = utf8.dropFirst()
+        return (7...15).contains(digits.count) && digits.allSatisfy { (0x30...0x39).contains($0) } && digits.first != 0x30
     }
 
     static func hasAddress(_ recipient: Recipient, for kind: ChannelKind) -> Bool {

@@ -62,8 +62,14 @@ public struct CSVSendRows: Sendable {
             case "id": recipient.id = value
             case "idempotency_key": request.idempotencyKey = value
             case "data":
-                guard let object = try? JSONDecoder().decode(JSONValue.self, from: Data(value.utf8)).objectValue else {
-                    return .failure(RowError(line: record.line, reason: "column data must hold a JSON object"))
+                let object: [String: JSONValue]
+                do {
+                    guard let parsed = try JSONValue(jsonText: value).objectValue else {
+                        return .failure(RowError(line: record.line, reason: "column data must hold a JSON object"))
+                    }
+                    object = parsed
+                } catch {
+                    return .failure(RowError(line: record.line, reason: "column data is not valid JSON (\(error))"))
                 }
                 data.merge(object) { _, new in new }
             default:

@@ -28,13 +28,16 @@ final class APITestServer: @unchecked Sendable {
     init(
         tokens: [String] = [APITestServer.token], webhooks: [String: any WebhookHandler] = [:],
         webhookFactory: (@Sendable (any Store) -> [any WebhookHandler])? = nil,
-        qrImage: (@Sendable (String, String) -> String?)? = nil
+        qrImage: (@Sendable (String, String) -> String?)? = nil,
+        serving: (@Sendable (SQLiteStore) throws -> any Store)? = nil
     ) async throws {
         directory = try TemporaryDirectory()
         var logger = Logger(label: "api-test")
         logger.logLevel = .warning
         store = try SQLiteStore(path: directory.path + "/queue.sqlite", logger: logger)
         try await store.migrate()
+        // The store the API talks to: the harness's SQLite file unless a test wraps or replaces it.
+        let served = try serving?(store) ?? store
         let templates = try TemplateLibrary(directory: TestServer.repositoryRoot.appendingPathComponent("templates").path)
         client = CurlMultiDriver(logger: logger)
         let email = try SMTPEmailChannel(
@@ -44,10 +47,10 @@ final class APITestServer: @unchecked Sendable {
         let server = APIServer(
             .init(
                 config: ServerConfig(host: "127.0.0.1", port: 0, publicURL: "https://rewards.example.test", tokens: tokens),
-                store: store,
-                dispatcher: Dispatcher(store: store, renderer: templates, channels: channels, clock: SystemWallClock(), logger: logger),
+                store: served,
+                dispatcher: Dispatcher(store: served, renderer: templates, channels: channels, clock: SystemWallClock(), logger: logger),
                 templates: templates, channels: channels.kinds,
-                webhooks: webhooks.merging((webhookFactory?(store) ?? []).map { ($0.provider, $0) }) { a, _ in a },
+                webhooks: webhooks.merging((webhookFactory?(served) ?? []).map { ($0.provider, $0) }) { a, _ in a },
                 qrImage: qrImage, metrics: MetricsExporter.shared,
                 logger: logger))
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)

@@ -1,0 +1,54 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+
+/// Answers `405 Method Not Allowed` with an `Allow` header when the path is one of the API's but
+/// the method is not, instead of the router's `404` (RFC 9110 §15.5.6).
+///
+/// Paths are matched as OpenAPI matches them: a literal segment wins over a parameter, so
+/// `GET /v1/messages/batch` is a wrong method on the batch route, not a lookup of message "batch".
+struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// One route pattern and the methods it answers.
+    struct Pattern {
+        var segments: [Substring?]  // nil: a parameter
+        var methods: Set<String>
+    }
+
+    let patterns: [Pattern]
+
+    /// Builds the table from `METHOD path` pairs (`GET /v1/messages/{id}` or `:id`).
+    init(routes: [(method: String, path: String)]) {
+        var byPath: [[Substring?]: Set<String>] = [:]
+        for route in routes {
+            let segments: [Substring?] = route.path.split(separator: "/").map { segment in
+                segment.hasPrefix("{") || segment.hasPrefix(":") ? nil : segment
+            }
+            byPath[segments, default: []].insert(route.method)
+        }
+        patterns = byPath.map { Pattern(segments: $0.key, methods: $0.value) }
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let path = request.uri.path.split(separator: "/")
+        guard let best = mostSpecific(matching: path), !best.methods.contains(request.method.rawValue) else {
+            return try await next(request, context)
+        }
+        let allow = best.methods.sorted().joined(separator: ", ")
+        throw Problem(
+            .methodNotAllowed, kind: "method-not-allowed", title: "Method not allowed",
+            detail: "\(request.method) is not allowed on \(request.uri.path); use \(allow) (GET /openapi.yaml lists the API)",
+            headers: [.allow: allow])
+    }
+
+    /// The matching pattern with literals earliest, or `nil` when no route has this path.
+    func mostSpecific(matching path: [Substring]) -> Pattern? {
+        let matching = patterns.filter { pattern in
+            pattern.segments.count == path.count && zip(pattern.segments, path).allSatisfy { $0 == nil || $0 == $1 }
+        }
+        return matching.max { a, b in
+            // Compare left to right: the first segment where one is literal and the other not decides.
+            for (x, y) in zip(a.segments, b.segments) where (x == nil) != (y == nil) { return x == nil }
+            return false
+        }
+    }
+}
