@@ -110,16 +110,17 @@ let package = Package(
             ]
         ),
         .target(name: "AccoladeTestSupport", path: "Tests/AccoladeTestSupport"),
+        .target(name: "AccoladeStoreTestSupport", dependencies: ["AccoladeCore", "AccoladeStores"], path: "Tests/AccoladeStoreTestSupport"),
         .testTarget(name: "AccoladeCoreTests", dependencies: ["AccoladeCore"]),
         .testTarget(name: "AccoladeChannelsTests", dependencies: ["AccoladeChannels", "AccoladeCurl", "AccoladeCore", "AccoladeTestSupport"]),
         .testTarget(name: "AccoladeStoresTests", dependencies: ["AccoladeStores", "AccoladeCore"]),
-        .testTarget(name: "AccoladeRuntimeTests", dependencies: ["AccoladeRuntime", "AccoladeCore", "AccoladeStores"]),
+        .testTarget(name: "AccoladeRuntimeTests", dependencies: ["AccoladeRuntime", "AccoladeCore", "AccoladeStores", "AccoladeStoreTestSupport"]),
         .testTarget(name: "AccoladeEndToEndTests", dependencies: ["AccoladeCore", "AccoladeCurl", "AccoladeTestSupport"]),
         .testTarget(
             name: "AccoladeServerTests",
             dependencies: [
                 "AccoladeServer", "AccoladeRuntime", "AccoladeStores", "AccoladeCore", "AccoladeCurl", "AccoladeChannels",
-                "AccoladeTestSupport",
+                "AccoladeTestSupport", "AccoladeStoreTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),

@@ -1,4 +1,5 @@
 import AccoladeCore
+import AccoladeStoreTestSupport
 import AccoladeStores
 import Foundation
 import ServiceLifecycle

@@ -1,0 +1,68 @@
+import AccoladeCore
+import AccoladeStores
+import Foundation
+
+/// Forwards every `Store` call to SQLite; subclasses override the calls a test wants to watch or change.
+open class ForwardingStore: Store, @unchecked Sendable {
+    /// The store every call goes to.
+    public let base: SQLiteStore
+
+    /// Wraps `base`.
+    public init(_ base: SQLiteStore) { self.base = base }
+
+    open func workSignals() -> AsyncStream<Void>? { nil }
+    open func migrate() async throws { try await base.migrate() }
+    open func enqueue(_ requests: [EnqueueRequest]) async throws -> [EnqueueResult] { try await base.enqueue(requests) }
+    open func claim(owner: String, limit: Int, now: Date, lease: TimeInterval, channels: Set<ChannelKind>?) async throws -> [ClaimedDelivery] {
+        try await base.claim(owner: owner, limit: limit, now: now, lease: lease, channels: channels)
+    }
+    open func extendLeases(owner: String, deliveryIDs: [String], now: Date, lease: TimeInterval) async throws -> Int {
+        try await base.extendLeases(owner: owner, deliveryIDs: deliveryIDs, now: now, lease: lease)
+    }
+    open func fault(of error: any Error) -> StoreFault { base.fault(of: error) }
+    open func recordPause(_ pause: ProviderPause) async throws { try await base.recordPause(pause) }
+    open func clearPause(channel: ChannelKind) async throws { try await base.clearPause(channel: channel) }
+    open func providerPauses() async throws -> [ProviderPause] { try await base.providerPauses() }
+    open func complete(_ updates: [DeliveryUpdate]) async throws -> Int { try await base.complete(updates) }
+    open func release(owner: String, deliveryIDs: [String], now: Date) async throws -> Int {
+        try await base.release(owner: owner, deliveryIDs: deliveryIDs, now: now)
+    }
+    open func rescueExpiredLeases(now: Date, maxAttempts: Int, sparing: String?) async throws -> Int {
+        try await base.rescueExpiredLeases(now: now, maxAttempts: maxAttempts, sparing: sparing)
+    }
+    open func requeueFailed(deliveryIDs: [String]?, now: Date) async throws -> [String] {
+        try await base.requeueFailed(deliveryIDs: deliveryIDs, now: now)
+    }
+    open func message(id: String) async throws -> Message? { try await base.message(id: id) }
+    open func deliveries(messageID: String) async throws -> [Delivery] { try await base.deliveries(messageID: messageID) }
+    open func attempts(messageID: String) async throws -> [Attempt] { try await base.attempts(messageID: messageID) }
+    open func receipts(messageID: String) async throws -> [Receipt] { try await base.receipts(messageID: messageID) }
+    open func recordReceipt(_ report: ReceiptReport) async throws -> ReceiptOutcome { try await base.recordReceipt(report) }
+    open func sweepUnmatchedReceipts(now: Date, receivedBefore cutoff: Date) async throws -> UnmatchedReceiptSweep {
+        try await base.sweepUnmatchedReceipts(now: now, receivedBefore: cutoff)
+    }
+    open func deliveryID(providerMessageID: String) async throws -> String? {
+        try await base.deliveryID(providerMessageID: providerMessageID)
+    }
+    open func messages(matching query: MessageQuery) async throws -> [Message] { try await base.messages(matching: query) }
+    open func deliveries(inStates states: Set<DeliveryState>, limit: Int) async throws -> [Delivery] {
+        try await base.deliveries(inStates: states, limit: limit)
+    }
+    open func snapshot(now: Date) async throws -> QueueSnapshot { try await base.snapshot(now: now) }
+    open func suppression(channel: ChannelKind, address: String) async throws -> Suppression? {
+        try await base.suppression(channel: channel, address: address)
+    }
+    open func suppress(_ entries: [Suppression]) async throws -> Int { try await base.suppress(entries) }
+    open func unsuppress(channel: ChannelKind, address: String) async throws -> Bool {
+        try await base.unsuppress(channel: channel, address: address)
+    }
+    open func suppressions(channel: ChannelKind?, after address: String?, limit: Int) async throws -> [Suppression] {
+        try await base.suppressions(channel: channel, after: address, limit: limit)
+    }
+    open func recordInbound(channel: ChannelKind, address: String, at time: Date) async throws {
+        try await base.recordInbound(channel: channel, address: address, at: time)
+    }
+    open func lastInbound(channel: ChannelKind, address: String) async throws -> Date? {
+        try await base.lastInbound(channel: channel, address: address)
+    }
+}
