@@ -9,7 +9,7 @@ Prints the bound port on the first line of stdout, then serves until SIGTERM/SIG
 asyncio, no dependencies).
 
 Every message it accepts (answered 250 after the final dot) is appended to --log as one JSON line
-{"rcpt": [...], "mail_from", "message_id", "bytes", "t"} and flushed before the 250 goes out, so a
+{"rcpt": [...], "mail_from", "message_id", "bytes", "connection", "t"} and flushed before the 250 goes out, so a
 client that saw 250 finds its line. A message it refused or dropped is NOT logged: a server that
 never said 250 has not taken responsibility for it (RFC 5321 §4.1.1.4), so a retry is not a
 duplicate. Counters go to --log + ".stats" on exit and on demand (SIGUSR1).
@@ -78,6 +78,7 @@ MESSAGE_ID = re.compile(rb"^Message-ID:\s*(<[^>\r\n]*>)", re.IGNORECASE | re.MUL
 
 async def session(sink, reader, writer):
     sink.stats["connections"] += 1
+    connection = sink.stats["connections"]
 
     def send(text):
         writer.write(text.encode() + b"\r\n")
@@ -163,7 +164,7 @@ async def session(sink, reader, writer):
                     m = MESSAGE_ID.search(bytes(body))
                     sink.log.write(json.dumps({
                         "rcpt": rcpts, "mail_from": mail_from, "message_id": m.group(1).decode("ascii", "replace") if m else None,
-                        "bytes": len(body), "t": round(time.time(), 3)}) + "\n")
+                        "bytes": len(body), "connection": connection, "t": round(time.time(), 3)}) + "\n")
                     sink.stats["accepted"] += 1
                     send("250 2.0.0 Ok: queued as F%d" % sink.stats["accepted"])
                 mail_from, rcpts, fault = None, [], None
