@@ -19,6 +19,7 @@ packages=(
   chromium               # headless check of the template preview page
   nginx-light            # HTTP sink answering 201 for the SMS benchmark (scripts/bench-sms.sh)
   curl                   # the Kannel test script polls bearerbox's admin status with it
+  openssl                # scripts/chaos.sh makes a throw-away CA for its TLS relay row
   ca-certificates
 )
 

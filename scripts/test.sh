@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the whole test suite: unit tests, integration tests against real
 # local servers (aiosmtpd, a scripted SMTP server, a throw-away PostgreSQL cluster) and
-# end-to-end tests of the accolade binary.
+# end-to-end tests of the accolade binary, then the short form of the fault-injection run
+# (scripts/chaos.sh --short: real workers, stores and servers under faults).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,3 +17,8 @@ trap 'scripts/postgres-test-cluster.sh stop "$ACCOLADE_PG_DIR"' EXIT
 # own so it cannot starve the timing-sensitive tests of the main run.
 swift test --skip-build --skip PostgresScaleOutTests "$@"
 swift test --skip-build --filter PostgresScaleOutTests "$@"
+
+# Faults against real processes (issue 12): store outages, SMTP/HTTP provider faults, early and
+# replayed receipts, killed workers, an untrusted relay certificate. Starts its own servers and
+# PostgreSQL cluster; prints the table and fails when a row misses the bar.
+ACCOLADE_BIN=.build/debug/accolade scripts/chaos.sh --short
