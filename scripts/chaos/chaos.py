@@ -392,16 +392,17 @@ def plan_cert_swap(run):
         time.sleep(0.2)
     time.sleep(3)
     tls = os.path.join(run.dir, "tls")
-    for ext in ("pem", "key"):
-        shutil.copy(os.path.join(tls, "trusted.%s" % ext), os.path.join(tls, "next.%s" % ext))
-        os.replace(os.path.join(tls, "next.%s" % ext), os.path.join(tls, "server.%s" % ext))
+    with open(os.path.join(tls, "next.pem"), "w") as f:   # certificate and key together: one rename swaps both
+        f.write(open(os.path.join(tls, "trusted.pem")).read() + open(os.path.join(tls, "trusted.key")).read())
+    os.replace(os.path.join(tls, "next.pem"), os.path.join(tls, "server.pem"))
     run.notes.append("certificate replaced by a trusted one after %d refused TLS handshakes, %d/%d arrived" % (
         stats().get("tls_failed", 0), run.arrived(), run.n))
 
 
 def make_certificates(directory):
     """A throw-away CA that Accolade trusts (ca.pem), a rogue CA it does not, and a server
-    certificate for 127.0.0.1 from each: trusted.pem/key and untrusted.pem/key."""
+    certificate for 127.0.0.1 from each: trusted.pem/key and untrusted.pem/key. server.pem (the
+    relay's certificate and key in one file) starts as the untrusted one."""
     os.makedirs(directory)
 
     def ossl(*args):
@@ -418,8 +419,8 @@ def make_certificates(directory):
         ossl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", name + ".key", "-out", name + ".csr", "-subj", "/CN=127.0.0.1")
         ossl("x509", "-req", "-in", name + ".csr", "-CA", ca + ".pem", "-CAkey", ca + ".key", "-CAcreateserial",
              "-out", name + ".pem", "-days", "2", "-extfile", "san.ext")
-    shutil.copy(os.path.join(directory, "untrusted.pem"), os.path.join(directory, "server.pem"))
-    shutil.copy(os.path.join(directory, "untrusted.key"), os.path.join(directory, "server.key"))
+    with open(os.path.join(directory, "server.pem"), "w") as f:
+        f.write(open(os.path.join(directory, "untrusted.pem")).read() + open(os.path.join(directory, "untrusted.key")).read())
 
 
 def rows():
@@ -567,7 +568,7 @@ class Chaos:
                     "--fault-rate", str(row.smtp.get("fault_rate", 0)), "--delay-ms", str(row.smtp.get("delay_ms", 0)),
                     "--seed", "12"]
             if row.smtp.get("tls"):
-                argv += ["--tls-cert", os.path.join(d, "tls", "server.pem"), "--tls-key", os.path.join(d, "tls", "server.key")]
+                argv += ["--tls-cert", os.path.join(d, "tls", "server.pem")]   # certificate and key in one file
             p = self.procs.start(argv, err=os.path.join(d, "smtp.log"), port_line=True)
             run.sink_proc = p
             run.env_extra["CHAOS_SMTP_PORT"] = str(p.port)

@@ -3,7 +3,7 @@
 
 Usage: /usr/bin/python3 smtp_faulty.py --log FILE [--port 0] [--fault-rate 0.2]
                                        [--faults 421,451-rcpt,451-data,drop-rcpt,drop-data]
-                                       [--delay-ms N] [--tls-cert FILE --tls-key FILE] [--seed N]
+                                       [--delay-ms N] [--tls-cert FILE [--tls-key FILE]] [--seed N]
 
 Prints the bound port on the first line of stdout, then serves until SIGTERM/SIGINT (plain
 asyncio, no dependencies).
@@ -21,8 +21,9 @@ Faults, drawn per message (per MAIL transaction) with probability --fault-rate f
   drop-rcpt  close the connection instead of answering RCPT
   drop-data  read the whole message, then close without any reply (not logged)
 --delay-ms holds every final reply that long (deliveries stay in flight: graceful-shutdown tests).
---tls-cert/--tls-key offer STARTTLS; the files are read again at every STARTTLS, so replacing them
-on disk (atomically: write elsewhere, then rename) switches certificates without a restart.
+--tls-cert offers STARTTLS with that PEM certificate chain and --tls-key (or, without --tls-key, the
+key in the same file). The files are read again at every STARTTLS, so replacing them on disk switches
+certificates without a restart; one file holding both, replaced by a rename, switches atomically.
 """
 import argparse
 import asyncio
@@ -64,7 +65,7 @@ class Sink:
 
     def tls_context(self):
         context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(self.cert, self.key)
+        context.load_cert_chain(self.cert, self.key or None)
         return context
 
     def write_stats(self):
@@ -201,8 +202,8 @@ async def main():
     parser.add_argument("--tls-key")
     parser.add_argument("--seed", type=int, default=None)
     args = parser.parse_args()
-    if bool(args.tls_cert) != bool(args.tls_key):
-        sys.exit("smtp_faulty: give both --tls-cert and --tls-key")
+    if args.tls_key and not args.tls_cert:
+        sys.exit("smtp_faulty: --tls-key needs --tls-cert")
     sink = Sink(args)
     server = await asyncio.start_server(lambda r, w: session(sink, r, w), host=args.host, port=args.port)
     print(server.sockets[0].getsockname()[1], flush=True)
