@@ -20,7 +20,7 @@ packages=(
   chromium               # headless check of the template preview page
   nginx-light            # HTTP sink answering 201 for the SMS benchmark (scripts/bench-sms.sh)
   curl                   # the Kannel test script polls bearerbox's admin status with it
-  openssl                # TLS tests make a throw-away CA and server certificates (make_test_certs.sh)
+  openssl                # throw-away CAs: TLS tests (make_test_certs.sh) and the chaos TLS relay row
   ca-certificates
 )
 

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Sets everything up and runs the whole test suite: unit tests, integration tests against real
 # local servers (aiosmtpd, a scripted SMTP server, a throw-away PostgreSQL cluster),
-# end-to-end tests of the accolade binary and a schemathesis run against the HTTP API.
+# end-to-end tests of the accolade binary, a schemathesis run against the HTTP API, then the
+# short form of the fault-injection run (scripts/chaos.sh --short: real workers, stores and
+# servers under faults).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,3 +20,8 @@ swift test --skip-build --skip PostgresScaleOutTests "$@"
 # The HTTP API against its own OpenAPI document: schemathesis (PyPI), 1,000+ cases, about a minute.
 scripts/api-fuzz.sh
 swift test --skip-build --filter PostgresScaleOutTests "$@"
+
+# Faults against real processes (issue 12): store outages, SMTP/HTTP provider faults, early and
+# replayed receipts, killed workers, an untrusted relay certificate. Starts its own servers and
+# PostgreSQL cluster; prints the table and fails when a row misses the bar.
+ACCOLADE_BIN=.build/debug/accolade scripts/chaos.sh --short

@@ -23,16 +23,25 @@ Anything valid gets 201 Created with a realistic message JSON (sid SM…, status
 
 Scripted failures apply to the next N valid requests: --fail-status 500|503|429 --fail-count N,
 or at run time GET /_control?fail_status=429&fail_count=2&retry_after=3 (count 0 clears).
-GET /_stats answers {"requests": n, "created": n}. Every Messages request is appended to --out as
-a JSON line {"path", "auth_ok", "content_type", "form": {name: [values]}, "status", "code"}.
+GET /_stats answers {"requests": n, "created": n} (plus the chaos counters). Every Messages request
+is appended to --out as a JSON line {"path", "auth_ok", "content_type", "form": {name: [values]},
+"status", "code"} (status "stall" for a request left unanswered).
+
+Fault injection for scripts/chaos.sh (see standin_chaos.py): random 429/500/stalls
+(--chaos-429/--chaos-500/--chaos-stall RATE) and status callbacks to the request's StatusCallback,
+signed with X-Twilio-Signature like Twilio's: before the answer (--callback-early delivered) and
+replayed/out of order after it (--callback-late delivered,sent,delivered,failed).
 """
 import base64
+import hashlib
+import hmac
 import json
 import re
 import secrets
 from email.utils import formatdate
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
+import standin_chaos
 from standin_support import JSONHandler, ScriptedFailures, parser, serve
 
 # Field names of the official CreateMessageRequest (twilio_api_v2010.json), names only.
@@ -61,6 +70,13 @@ class State(ScriptedFailures):
         self.out = args.out
         self.require_callback = args.require_status_callback
         self.created = 0
+        self.chaos = standin_chaos.Chaos(args)
+
+
+def twilio_signature(url, params, token):
+    """X-Twilio-Signature: base64 HMAC-SHA1 of the URL followed by each name+value, names sorted."""
+    text = url + "".join(name + value for name, value in sorted(params.items()))
+    return base64.b64encode(hmac.new(token.encode(), text.encode(), hashlib.sha1).digest()).decode()
 
 
 class Handler(JSONHandler):
@@ -77,10 +93,12 @@ class Handler(JSONHandler):
         st = self.state
         if parts.path == "/_control":
             st.control(parse_qs(parts.query), "fail_status")
+            st.chaos.control(parse_qs(parts.query))
             self.reply(200, {"ok": True})
         elif parts.path == "/_stats":
             with st.lock:
-                self.reply(200, {"requests": st.requests, "created": st.created})
+                stats = {"requests": st.requests, "created": st.created}
+            self.reply(200, dict(stats, **st.chaos.stats()))
         else:
             self.error(405, 20004, "Method not allowed")
 
@@ -157,10 +175,20 @@ class Handler(JSONHandler):
             return self.error(503, 20503, "Service unavailable", {"Retry-After": str(retry_after)} if retry_after else None)
         if fail:
             return self.error(fail, 20500, "Internal Server Error")
+        chaos = st.chaos.draw()
+        if chaos == "429":
+            return self.error(429, 20429, "Too Many Requests", {"Retry-After": str(st.chaos.retry_after)})
+        if chaos == "500":
+            return self.error(500, 20500, "Internal Server Error")
+        if chaos == "stall":
+            st.chaos.stall(self)
+            return "stall", None
         with st.lock:
             st.created += 1
         sid = "SM" + secrets.token_hex(16)
         now = formatdate(usegmt=False)
+        if callback and st.chaos.early:
+            self.status_callback(callback, sid, sender, to, st.chaos.early, "early")
         self.reply(201, {
             "account_sid": st.sid, "api_version": "2010-04-01", "body": body, "date_created": now, "date_sent": None,
             "date_updated": now, "direction": "outbound-api", "error_code": None, "error_message": None,
@@ -170,7 +198,20 @@ class Handler(JSONHandler):
                 "media": "/2010-04-01/Accounts/%s/Messages/%s/Media.json" % (st.sid, sid)},
             "to": to, "uri": "/2010-04-01/Accounts/%s/Messages/%s.json" % (st.sid, sid),
         })
+        if callback:
+            st.chaos.schedule_late(lambda status, _: self.status_callback(callback, sid, sender, to, status, "late"))
         return 201, None
+
+    def status_callback(self, url, sid, sender, to, status, phase):
+        """Posts one signed status callback, as Twilio does to a message's StatusCallback."""
+        st = self.state
+        params = {"AccountSid": st.sid, "ApiVersion": "2010-04-01", "From": sender or "", "To": to,
+                  "MessageSid": sid, "SmsSid": sid, "MessageStatus": status, "SmsStatus": status}
+        if status in ("failed", "undelivered"):
+            params["ErrorCode"] = "30003"
+        headers = {"Content-Type": "application/x-www-form-urlencoded",
+                   "X-Twilio-Signature": twilio_signature(url, params, st.token)}
+        st.chaos.post(url, urlencode(params).encode(), headers, {"id": sid, "to": to, "status": status, "phase": phase})
 
 
 
@@ -183,6 +224,7 @@ def main():
     parser_.add_argument("--fail-count", type=int, default=0)
     parser_.add_argument("--retry-after", default=None)
     parser_.add_argument("--require-status-callback", action="store_true")
+    standin_chaos.add_arguments(parser_)
     args = parser_.parse_args()
     Handler.state = State(args)
     serve(Handler, args.host, args.port, args.tls_cert, args.tls_key)

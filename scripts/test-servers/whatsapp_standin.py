@@ -36,14 +36,24 @@ Scripted answers:
   * the next N valid requests: --fail-code C --fail-count N, or at run time
     GET /_control?fail_code=130429&fail_count=2&retry_after=3 (count 0 clears);
   * free text to a number listed with --window-closed answers 131047.
-GET /_stats answers {"requests": n, "accepted": n, "uploads": n}. Every request is appended to
---out as a JSON line {"path", "auth_ok", "content_type", "body", "status", "code"}.
+GET /_stats answers {"requests": n, "accepted": n, "uploads": n} (plus the chaos counters). Every
+request is appended to --out as a JSON line {"path", "auth_ok", "content_type", "body", "status",
+"code"} (status "stall" for a request left unanswered).
+
+Fault injection for scripts/chaos.sh (see standin_chaos.py): random 429/500/stalls
+(--chaos-429/--chaos-500/--chaos-stall RATE) and status notifications posted to --webhook-url, signed
+with X-Hub-Signature-256 (HMAC-SHA256 of the body with --app-secret) like Meta's: before the answer
+(--callback-early delivered) and replayed/out of order after it (--callback-late read,sent,failed).
 """
+import hashlib
+import hmac
 import json
 import re
 import secrets
+import time
 from urllib.parse import parse_qs, urlsplit
 
+import standin_chaos
 from standin_support import JSONHandler, ScriptedFailures, parser, serve
 
 # code → (HTTP status, type, message): the statuses Meta uses (190 → 401 is the one safe mapping;
@@ -214,6 +224,13 @@ class State(ScriptedFailures):
                                             "url": sorted(int(u) for u in urls.split(",") if u)}
         self.accepted = 0
         self.uploads = 0
+        self.webhook_url = args.webhook_url
+        self.app_secret = args.app_secret
+        self.chaos = standin_chaos.Chaos(args)
+
+
+# Meta's timestamps follow the events' real order, whatever order the notifications arrive in.
+STATUS_OFFSET = {"sent": 0, "delivered": 1, "read": 2, "failed": 3}
 
 
 class Handler(JSONHandler):
@@ -234,10 +251,12 @@ class Handler(JSONHandler):
         st = self.state
         if parts.path == "/_control":
             st.control(parse_qs(parts.query), "fail_code")
+            st.chaos.control(parse_qs(parts.query))
             self.reply(200, {"ok": True})
         elif parts.path == "/_stats":
             with st.lock:
-                self.reply(200, {"requests": st.requests, "accepted": st.accepted, "uploads": st.uploads})
+                stats = {"requests": st.requests, "accepted": st.accepted, "uploads": st.uploads}
+            self.reply(200, dict(stats, **st.chaos.stats()))
         else:
             self.error(100, "Unsupported get request.")
 
@@ -325,13 +344,41 @@ class Handler(JSONHandler):
         fail, retry_after = st.take_failure()
         if fail:
             return self.error(fail, headers={"Retry-After": str(retry_after)} if retry_after else None)
+        chaos = st.chaos.draw()
+        if chaos == "429":
+            return self.error(4, headers={"Retry-After": str(st.chaos.retry_after)})
+        if chaos == "500":
+            return self.error(131000)
+        if chaos == "stall":
+            st.chaos.stall(self)
+            return "stall", None
         with st.lock:
             st.accepted += 1
         message = {"id": "wamid.HBgL" + secrets.token_urlsafe(24)}
         if body["type"] == "template":
             message["message_status"] = "accepted"
+        sent_at = int(time.time())
+        if st.webhook_url and st.chaos.early:
+            self.status_notification(message["id"], to, st.chaos.early, sent_at, "early")
         self.reply(200, {"messaging_product": "whatsapp", "contacts": [{"input": body["to"], "wa_id": to}], "messages": [message]})
+        if st.webhook_url:
+            st.chaos.schedule_late(lambda status, _: self.status_notification(message["id"], to, status, sent_at, "late"))
         return 200, None
+
+    def status_notification(self, wamid, to, status, sent_at, phase):
+        """Posts one signed statuses[] notification to --webhook-url, as Meta does."""
+        st = self.state
+        item = {"id": wamid, "status": status, "timestamp": str(sent_at + STATUS_OFFSET.get(status, 0)), "recipient_id": to}
+        if status == "failed":
+            item["errors"] = [{"code": 131000, "title": "Something went wrong", "message": "Something went wrong"}]
+        payload = {"object": "whatsapp_business_account", "entry": [{"id": "102290129340398", "changes": [{
+            "field": "messages", "value": {"messaging_product": "whatsapp",
+                                           "metadata": {"display_phone_number": "15550783881", "phone_number_id": st.pnid},
+                                           "statuses": [item]}}]}]}
+        raw = json.dumps(payload).encode()
+        signature = "sha256=" + hmac.new((st.app_secret or "").encode(), raw, hashlib.sha256).hexdigest()
+        st.chaos.post(st.webhook_url, raw, {"Content-Type": "application/json", "X-Hub-Signature-256": signature},
+                      {"id": wamid, "to": to, "status": status, "phase": phase})
 
 
 
@@ -346,6 +393,9 @@ def main():
     parser_.add_argument("--retry-after", default=None)
     parser_.add_argument("--window-closed", action="append", default=[])
     parser_.add_argument("--template", action="append", default=[])
+    parser_.add_argument("--webhook-url", help="where status notifications go (chaos callbacks); loopback only")
+    parser_.add_argument("--app-secret", help="signs the notifications (X-Hub-Signature-256)")
+    standin_chaos.add_arguments(parser_)
     args = parser_.parse_args()
     Handler.state = State(args)
     serve(Handler, args.host, args.port, args.tls_cert, args.tls_key)
