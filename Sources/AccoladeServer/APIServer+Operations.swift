@@ -11,9 +11,11 @@ extension APIServer {
         router.get("metrics") { _, _ in
             var text = ""
             if let metrics = self.deps.metrics {
-                let snapshot: QueueSnapshot?
-                if case .snapshot(let s) = await self.snapshots.reading() { snapshot = s } else { snapshot = nil }
-                text = metrics.exposition(snapshot: snapshot)
+                if case .snapshot(let snapshot, let paused) = await self.snapshots.reading() {
+                    text = metrics.exposition(snapshot: snapshot, paused: paused, channels: self.deps.channels)
+                } else {
+                    text = metrics.exposition(snapshot: nil, paused: [], channels: self.deps.channels)
+                }
             }
             return HTTPJSON.text(text, contentType: "text/plain; version=0.0.4; charset=utf-8")
         }
@@ -24,13 +26,24 @@ extension APIServer {
 
     /// `GET /readyz`: 200 when the store answered within the last 2 s, else 503 with
     /// `Retry-After` (take this node out of rotation). The store's error is logged, not shown.
+    ///
+    /// Channels paused because their provider is misconfigured are listed under `paused` with
+    /// the configuration key to fix; the node stays ready (it still accepts messages, which wait
+    /// queued for the fix), so a load balancer keeps it while an operator sees what to do.
     func readiness() async throws -> Response {
-        guard case .snapshot(let snapshot) = await snapshots.reading() else {
+        guard case .snapshot(let snapshot, let paused) = await snapshots.reading() else {
             throw Problem.storeUnavailable(retryAfter: Self.storeRetryAfterSeconds)
         }
         return HTTPJSON.response(.object([
             "status": .string("ready"),
             "queue": .object(Dictionary(uniqueKeysWithValues: snapshot.counts.map { ($0.key.rawValue, JSONValue.int(Int64($0.value))) })),
+            "paused": .array(paused.map { pause in
+                .object([
+                    "channel": .string(pause.channel.rawValue), "provider": .string(pause.provider),
+                    "config_key": .string(pause.configKey), "reason": .string(pause.reason),
+                    "since": .string(ISOTime.format(pause.since)), "next_probe_at": .string(ISOTime.format(pause.nextProbeAt)),
+                ])
+            }),
         ]))
     }
 }

@@ -30,6 +30,8 @@ public struct APIServer: Sendable {
         public var qrPreview: (@Sendable (_ payload: String) -> [UInt8]?)?
         /// Prometheus text for `/metrics`; `nil` disables the route's content.
         public var metrics: MetricsExporter?
+        /// How long `/readyz` and `/metrics` wait for the store before answering without it.
+        public var readinessTimeout: Duration = .seconds(2)
         /// Time source.
         public var clock: any WallClock
         /// Logger for access logs and errors.
@@ -68,7 +70,8 @@ public struct APIServer: Sendable {
     public init(_ dependencies: Dependencies) {
         self.deps = dependencies
         self.coalescer = EnqueueCoalescer(store: dependencies.store)
-        self.snapshots = QueueSnapshotCache(store: dependencies.store, clock: dependencies.clock, logger: dependencies.logger)
+        self.snapshots = QueueSnapshotCache(
+            store: dependencies.store, clock: dependencies.clock, logger: dependencies.logger, timeout: dependencies.readinessTimeout)
         self.openAPI = OpenAPIDocument.render(templates: dependencies.templates, channels: dependencies.channels)
     }
 

@@ -26,13 +26,21 @@ public final class MetricsExporter: Sendable {
     /// The process-wide exporter; the first use bootstraps swift-metrics.
     public static let shared = MetricsExporter()
 
-    /// The exposition text, after refreshing the queue-depth gauges from `snapshot` (`nil`: the
-    /// store did not answer; the gauges keep their last values and `accolade_store_up` is 0).
-    public func exposition(snapshot: QueueSnapshot?) -> String {
+    /// The exposition text, after refreshing the queue-depth gauges from `snapshot` and
+    /// `accolade_channel_paused{channel}` from `paused` (the store's board, so an API node shows
+    /// what its workers elsewhere found); `nil`: the store did not answer, the gauges keep their
+    /// last values and `accolade_store_up` is 0.
+    public func exposition(snapshot: QueueSnapshot?, paused: [ProviderPause], channels: [ChannelKind]) -> String {
         Gauge(label: "accolade_store_up").record(snapshot == nil ? 0 : 1)
         if let snapshot {
             for state in DeliveryState.allCases {
                 Gauge(label: "accolade_queue_depth", dimensions: [("state", state.rawValue)]).record(snapshot.count(state))
+            }
+            // 1 while a worker reports the channel's provider misconfigured (deliveries wait queued).
+            let pausedChannels = Set(paused.map(\.channel))
+            for channel in Set(channels).union(pausedChannels) {
+                Gauge(label: "accolade_channel_paused", dimensions: [("channel", channel.rawValue)])
+                    .record(pausedChannels.contains(channel) ? 1 : 0)
             }
         }
         return registry.emitToString()

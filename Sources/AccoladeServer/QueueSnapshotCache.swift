@@ -2,7 +2,7 @@ import AccoladeCore
 import Foundation
 import Logging
 
-/// The queue snapshot `/readyz` and `/metrics` show, read from the store at most once per
+/// The queue snapshot and paused channels `/readyz` and `/metrics` show, read from the store at most once per
 /// ``maxAge`` however many probes and scrapes arrive.
 ///
 /// Both routes are unauthenticated, and a snapshot counts the deliveries table by state: without
@@ -12,9 +12,10 @@ import Logging
 /// A caller waits at most ``timeout`` for the read (a stalled store must not stall a load
 /// balancer's probe); the read itself carries on and serves the callers after it.
 actor QueueSnapshotCache {
-    /// What a caller gets: the snapshot, or why there is none (logged here, never shown).
+    /// What a caller gets: the snapshot and the channels workers have paused (misconfigured
+    /// providers), or why there is none (logged here, never shown).
     enum Reading: Sendable {
-        case snapshot(QueueSnapshot)
+        case snapshot(QueueSnapshot, paused: [ProviderPause])
         case unavailable
     }
 
@@ -66,7 +67,9 @@ actor QueueSnapshotCache {
     private func load() async {
         let reading: Reading
         do {
-            reading = .snapshot(try await store.snapshot(now: clock.now()))
+            async let snapshot = store.snapshot(now: clock.now())
+            async let paused = store.providerPauses()
+            reading = .snapshot(try await snapshot, paused: try await paused)
         } catch {
             logger.warning("queue snapshot failed; /readyz answers 503", metadata: ["error": "\(error)"])
             reading = .unavailable

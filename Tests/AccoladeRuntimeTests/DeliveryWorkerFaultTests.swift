@@ -45,7 +45,7 @@ final class OutageStore: ForwardingStore, @unchecked Sendable {
         try gate()
         return try await super.extendLeases(owner: owner, deliveryIDs: deliveryIDs, now: now, lease: lease)
     }
-    override func rescueExpiredLeases(now: Date, maxAttempts: Int, sparing: String?) async throws -> Int {
+    override func rescueExpiredLeases(now: Date, maxAttempts: Int, sparing: [String]) async throws -> Int {
         try gate()
         return try await super.rescueExpiredLeases(now: now, maxAttempts: maxAttempts, sparing: sparing)
     }

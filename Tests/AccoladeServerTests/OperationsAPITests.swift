@@ -69,6 +69,25 @@ struct OperationsAPITests {
         await server.stop()
     }
 
+    @Test("/readyz lists channels paused by a misconfigured provider, with the key to fix; the node stays ready")
+    func pausedChannels() async throws {
+        let server = try await APITestServer()
+        try await server.store.recordPause(ProviderPause(
+            channel: .email, provider: "smtp", configKey: "channels.email.smtp.ca_file",
+            reason: "smtp curl:60: SSL certificate problem", since: Date(timeIntervalSince1970: 1_800_000_000),
+            nextProbeAt: Date(timeIntervalSince1970: 1_800_000_010), owner: "worker-1"))
+        let ready = try await server.request("GET", "/readyz", token: nil)
+        #expect(ready.status == 200)
+        let paused = try #require(try ready.json()["paused"] as? [[String: Any]])
+        #expect(paused.count == 1)
+        #expect(paused.first?["channel"] as? String == "email")
+        #expect(paused.first?["config_key"] as? String == "channels.email.smtp.ca_file")
+        #expect(paused.first?["next_probe_at"] as? String == "2027-01-15T08:00:10.000Z")
+        // The exporter is shared by every test in this process, so only the series' presence is checked here.
+        #expect(try await server.request("GET", "/metrics", token: nil).text.contains("accolade_channel_paused{channel=\"email\"}"))
+        await server.stop()
+    }
+
     @Test("webhooks get the raw body, headers and the public URL; rejections answer their status")
     func webhookRouting() async throws {
         let recorder = RecordingWebhook()

@@ -73,7 +73,9 @@ struct StoreOutageTests {
     @Test("many concurrent /readyz and /metrics requests read the queue snapshot once")
     func snapshotIsShared() async throws {
         let counting = CountingStore.Box()
-        let server = try await APITestServer(serving: { CountingStore($0, counter: counting) })
+        // A generous wait: this test is about sharing one read, and a loaded machine (the whole
+        // suite runs in parallel) may take longer than the production 2 s to answer it.
+        let server = try await APITestServer(serving: { CountingStore($0, counter: counting) }, readinessTimeout: .seconds(60))
         try await withThrowingTaskGroup(of: Int.self) { group in
             for i in 0..<40 {
                 group.addTask { try await server.request("GET", i % 2 == 0 ? "/readyz" : "/metrics", token: nil).status }

@@ -27,7 +27,7 @@ open class ForwardingStore: Store, @unchecked Sendable {
     open func release(owner: String, deliveryIDs: [String], now: Date) async throws -> Int {
         try await base.release(owner: owner, deliveryIDs: deliveryIDs, now: now)
     }
-    open func rescueExpiredLeases(now: Date, maxAttempts: Int, sparing: String?) async throws -> Int {
+    open func rescueExpiredLeases(now: Date, maxAttempts: Int, sparing: [String]) async throws -> Int {
         try await base.rescueExpiredLeases(now: now, maxAttempts: maxAttempts, sparing: sparing)
     }
     open func requeueFailed(deliveryIDs: [String]?, now: Date) async throws -> [String] {

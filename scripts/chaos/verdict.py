@@ -66,9 +66,13 @@ def analyse(run, accepted):
     # Accolade's own view: accolade stats --json against the sinks.
     stats = subprocess.run(run.accolade("stats", "--json"), cwd=ROOT, env=run.env(), capture_output=True, text=True, timeout=120)
     try:
-        counts = {k: v for k, v in json.loads(stats.stdout).items() if v}
+        answer = json.loads(stats.stdout)
+        paused = answer.pop("paused", [])
+        counts = {k: v for k, v in answer.items() if v}
         if not all(isinstance(v, int) for v in counts.values()):
             raise ValueError(stats.stdout)
+        if paused:
+            notes.append("still paused: %s" % ", ".join("%s (fix %s)" % (p["channel"], p["config_key"]) for p in paused))
         total = sum(counts.values())
         notes.append("accolade stats: %s" % ", ".join("%s %d" % kv for kv in sorted(counts.items())))
         if total != accepted:

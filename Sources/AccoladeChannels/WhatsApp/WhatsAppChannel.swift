@@ -208,7 +208,8 @@ public struct WhatsAppChannel: Channel {
                 }
             }
         case .alertToken:
-            logger.critical("WhatsApp access token expired or invalid; renew channels.whatsapp.access_token — the channel pauses until it works", metadata: metadata)
+            // The worker logs the pause itself at `critical`, once; this line is per attempt.
+            logger.error("WhatsApp access token expired or invalid; renew channels.whatsapp.access_token — the channel pauses until it works", metadata: metadata)
             Counter(label: "accolade_whatsapp_token_errors_total").increment()
         }
         return failure.error

@@ -42,11 +42,12 @@ public protocol Store: SuppressionList, InboundActivityLog, ProviderPauseBoard {
 
     /// Makes `running` deliveries whose lease expired (by the store's clock) claimable again as
     /// ``DeliveryStateMachine/rescue(_:maxAttempts:now:)`` decides, counting the lost attempt
-    /// (the dead worker may have sent it) and logging a `lease_expired` attempt. Leases held by
-    /// `sparing` (the sweeping worker itself, which knows its claims are alive) are left alone.
-    /// Returns how many were rescued.
+    /// (the dead worker may have sent it) and logging a `lease_expired` attempt. The deliveries in
+    /// `sparing` (those the sweeping worker itself holds and knows are alive) are left alone; a
+    /// claim of its own it never heard back about (the connection dropped after the commit) is not
+    /// in that list and comes back like any other. Returns how many were rescued.
     @discardableResult
-    func rescueExpiredLeases(now: Date, maxAttempts: Int, sparing: String?) async throws -> Int
+    func rescueExpiredLeases(now: Date, maxAttempts: Int, sparing: [String]) async throws -> Int
 
     /// Puts `failed` deliveries back to `available` now (all of them when `deliveryIDs` is nil),
     /// resetting their attempt count. Returns the ids requeued.
@@ -117,7 +118,7 @@ extension Store {
     /// Rescues every expired lease, whoever held it (tools and tests; workers spare their own).
     @discardableResult
     public func rescueExpiredLeases(now: Date, maxAttempts: Int) async throws -> Int {
-        try await rescueExpiredLeases(now: now, maxAttempts: maxAttempts, sparing: nil)
+        try await rescueExpiredLeases(now: now, maxAttempts: maxAttempts, sparing: [])
     }
 }
 

@@ -44,11 +44,11 @@ extension DeliveryWorker {
         if state.stopping { return await shutdownStep(&state, now: now) }
 
         if now >= state.nextRescueAt, state.link.mayRescue(now: now) {
-            let owner = settings.owner
+            let held = Array(state.inFlight) + state.pending.map(\.deliveryID)
             let maxAttempts = settings.retry.maxAttempts
             guard
                 let rescued = await call("rescue", &state.link, {
-                    try await self.store.rescueExpiredLeases(now: now, maxAttempts: maxAttempts, sparing: owner)
+                    try await self.store.rescueExpiredLeases(now: now, maxAttempts: maxAttempts, sparing: held)
                 })
             else { return .proceed }
             if rescued > 0 { logger.warning("rescued deliveries whose lease expired", metadata: ["count": "\(rescued)"]) }

@@ -180,7 +180,7 @@ public final class DeliveryWorker: Service, Sendable {
                     "channel": "\(channel)", "provider": "\(pause.provider)", "config.key": "\(pause.configKey)",
                     "error": "\(pause.reason)", "next_probe_s": "\(Int(pause.wait))",
                 ])
-            Gauge(label: "accolade_channel_paused", dimensions: [("channel", channel.rawValue)]).record(1)
+            Counter(label: "accolade_channel_pauses_total", dimensions: [("channel", channel.rawValue)]).increment()
             state.boardChanges.insert(channel)
         case .probeFailed(let pause):
             logger.error(
@@ -192,7 +192,6 @@ public final class DeliveryWorker: Service, Sendable {
             state.boardChanges.insert(channel)
         case .resumed(let after):
             logger.notice("channel resumed: its provider works again", metadata: ["channel": "\(channel)", "paused_s": "\(Int(after))"])
-            Gauge(label: "accolade_channel_paused", dimensions: [("channel", channel.rawValue)]).record(0)
             state.boardChanges.insert(channel)
         case .unchanged:
             break

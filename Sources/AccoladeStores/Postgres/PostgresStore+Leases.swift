@@ -45,8 +45,8 @@ extension PostgresStore {
         ).count
     }
 
-    /// Rescues every `running` delivery whose lease ran out by the lease clock (except
-    /// `sparing`'s) and returns how many.
+    /// Rescues every `running` delivery whose lease ran out by the lease clock (except those in
+    /// `sparing`) and returns how many.
     ///
     /// Only one sweeper works at a time: the transaction first takes a transaction-scoped advisory
     /// lock with `pg_try_advisory_xact_lock`, and a worker that does not get it returns 0 at once
@@ -58,7 +58,7 @@ extension PostgresStore {
     /// Afterwards it refreshes the queue tables' planner statistics when they are stale
     /// (``refreshStatisticsIfStale()``).
     @discardableResult
-    public func rescueExpiredLeases(now: Date, maxAttempts: Int, sparing: String?) async throws -> Int {
+    public func rescueExpiredLeases(now: Date, maxAttempts: Int, sparing: [String]) async throws -> Int {
         let rescued = try await transaction("rescue expired leases") { db -> [DeliveryUpdate] in
             let locked = try await db.query(
                 "SELECT pg_try_advisory_xact_lock(\(PostgresSchema.LockKey.rescue))", logger: self.queryLogger
@@ -70,7 +70,7 @@ extension PostgresStore {
                        m.route_mode
                 FROM deliveries d JOIN messages m ON m.id = d.message_id
                 WHERE d.state = 'running' AND d.lease_expires_at < \(unescaped: self.leaseClockSQL(now))
-                    AND d.lease_owner IS DISTINCT FROM \(sparing)
+                    AND NOT (d.id = ANY(\(sparing)))
                 ORDER BY d.lease_expires_at, d.id
                 FOR UPDATE OF d SKIP LOCKED
                 """, logger: self.queryLogger

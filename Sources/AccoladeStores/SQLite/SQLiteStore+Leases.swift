@@ -51,12 +51,13 @@ extension SQLiteStore {
         }
     }
 
-    /// Rescues every `running` delivery whose lease ran out before `now` (except `sparing`'s)
+    /// Rescues every `running` delivery whose lease ran out before `now` (except those in `sparing`)
     /// and returns how many: ``DeliveryStateMachine/rescue(_:maxAttempts:now:)`` decides each,
     /// applied like an outcome of the old owner, so a late outcome and the rescue never both apply.
     @discardableResult
-    public func rescueExpiredLeases(now: Date, maxAttempts: Int, sparing: String?) async throws -> Int {
+    public func rescueExpiredLeases(now: Date, maxAttempts: Int, sparing: [String]) async throws -> Int {
         let nowMillis = StoreTime.millis(now)
+        let spared = try Self.jsonArray(sparing)
         let rescued = try await pool.write { db -> [DeliveryUpdate] in
             let expired = try Row.fetchAll(
                 db.cachedStatement(
@@ -64,8 +65,9 @@ extension SQLiteStore {
                         SELECT d.id, d.message_id, d.position, d.attempts, d.lease_owner, d.lease_expires_at,
                                d.updated_at, m.route_mode
                         FROM deliveries d INDEXED BY deliveries_lease JOIN messages m ON m.id = d.message_id
-                        WHERE d.state = 'running' AND d.lease_expires_at < ? AND d.lease_owner IS NOT ?
-                        """), arguments: [nowMillis, sparing])
+                        WHERE d.state = 'running' AND d.lease_expires_at < ?
+                            AND d.id NOT IN (SELECT value FROM json_each(?))
+                        """), arguments: [nowMillis, spared])
             let decisions = expired.map { row in
                 DeliveryStateMachine.rescue(
                     .init(

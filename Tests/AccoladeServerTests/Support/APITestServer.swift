@@ -29,7 +29,8 @@ final class APITestServer: @unchecked Sendable {
         tokens: [String] = [APITestServer.token], webhooks: [String: any WebhookHandler] = [:],
         webhookFactory: (@Sendable (any Store) -> [any WebhookHandler])? = nil,
         qrImage: (@Sendable (String, String) -> String?)? = nil,
-        serving: (@Sendable (SQLiteStore) throws -> any Store)? = nil
+        serving: (@Sendable (SQLiteStore) throws -> any Store)? = nil,
+        readinessTimeout: Duration = .seconds(2)
     ) async throws {
         directory = try TemporaryDirectory()
         var logger = Logger(label: "api-test")
@@ -44,15 +45,16 @@ final class APITestServer: @unchecked Sendable {
             settings: SMTPSettings(url: "smtp://127.0.0.1:9", starttls: .never, from: "Rewards <rewards@example.test>"),
             driver: client, logger: logger)
         let channels = ChannelRegistry([email])
-        let server = APIServer(
-            .init(
-                config: ServerConfig(host: "127.0.0.1", port: 0, publicURL: "https://rewards.example.test", tokens: tokens),
-                store: served,
-                dispatcher: Dispatcher(store: served, renderer: templates, channels: channels, clock: SystemWallClock(), logger: logger),
-                templates: templates, channels: channels.kinds,
-                webhooks: webhooks.merging((webhookFactory?(served) ?? []).map { ($0.provider, $0) }) { a, _ in a },
-                qrImage: qrImage, metrics: MetricsExporter.shared,
-                logger: logger))
+        var dependencies = APIServer.Dependencies(
+            config: ServerConfig(host: "127.0.0.1", port: 0, publicURL: "https://rewards.example.test", tokens: tokens),
+            store: served,
+            dispatcher: Dispatcher(store: served, renderer: templates, channels: channels, clock: SystemWallClock(), logger: logger),
+            templates: templates, channels: channels.kinds,
+            webhooks: webhooks.merging((webhookFactory?(served) ?? []).map { ($0.provider, $0) }) { a, _ in a },
+            qrImage: qrImage, metrics: MetricsExporter.shared,
+            logger: logger)
+        dependencies.readinessTimeout = readinessTimeout
+        let server = APIServer(dependencies)
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         let app = server.makeApplication { port in portSink.yield(port) }
         group = ServiceGroup(services: [app], logger: logger)
