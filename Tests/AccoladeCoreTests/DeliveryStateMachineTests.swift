@@ -224,9 +224,9 @@ struct SeededRandom: RandomNumberGenerator {
     @Test func lateFailureMovesOnlyAFallbackRouteOn() {
         let now = Date(timeIntervalSince1970: 100)
         let revive = DeliveryStateMachine.followUp(
-            afterReceipt: .failed, messageID: "m1", position: 0, channel: .whatsapp, mode: .fallback, now: now)
+            afterReceipt: .failed, messageID: "m1", position: 0, mode: .fallback, now: now)
         #expect(revive == .reviveSkipped(messageID: "m1", afterPosition: 0, at: now))
-        #expect(DeliveryStateMachine.followUp(afterReceipt: .failed, messageID: "m1", position: 0, channel: .whatsapp, mode: .all, now: now) == nil)
-        #expect(DeliveryStateMachine.followUp(afterReceipt: .delivered, messageID: "m1", position: 0, channel: .sms, mode: .fallback, now: now) == nil)
+        #expect(DeliveryStateMachine.followUp(afterReceipt: .failed, messageID: "m1", position: 0, mode: .all, now: now) == nil)
+        #expect(DeliveryStateMachine.followUp(afterReceipt: .delivered, messageID: "m1", position: 0, mode: .fallback, now: now) == nil)
     }
 }

@@ -90,7 +90,7 @@ struct StoreFaultContractTests {
             let skip = RouteFollowUp.skipPending(messageID: request.message.id, reason: "whatsapp was sent", cause: .expired)
             _ = try await store.complete([Fixtures.update(c, owner: "w", state: .sent, now: Fixtures.at(1), followUp: skip)])
             let revive = DeliveryStateMachine.followUp(
-                afterReceipt: .failed, messageID: request.message.id, position: 0, channel: .whatsapp, mode: .fallback, now: Fixtures.at(2))
+                afterReceipt: .failed, messageID: request.message.id, position: 0, mode: .fallback, now: Fixtures.at(2))
             _ = try await store.recordReceipt(
                 Receipt(deliveryID: c.delivery.id, status: "failed", provider: "whatsapp", providerEventID: "x", occurredAt: nil,
                         receivedAt: Fixtures.at(2), detail: "131026"), state: .failed)

@@ -199,7 +199,7 @@ public enum DeliveryStateMachine {
     /// the message): in a fallback route the channels skipped because this one was sent take
     /// over again, the next one at once. Nil for `all` routes and for other transitions.
     public static func followUp(
-        afterReceipt next: DeliveryState, messageID: String, position: Int, channel: ChannelKind, mode: RouteMode, now: Date
+        afterReceipt next: DeliveryState, messageID: String, position: Int, mode: RouteMode, now: Date
     ) -> RouteFollowUp? {
         guard next == .failed, mode == .fallback else { return nil }
         return .reviveSkipped(messageID: messageID, afterPosition: position, at: now)

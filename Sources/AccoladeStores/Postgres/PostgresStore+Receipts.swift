@@ -36,14 +36,14 @@ extension PostgresStore {
     static func apply(_ report: ReceiptReport, deliveryID: String, db: PostgresConnection, logger: Logger) async throws
         -> ReceiptOutcome
     {
-        var found: (state: String, messageID: String, position: Int, channel: String, mode: String)?
+        var found: (state: String, messageID: String, position: Int, mode: String)?
         for try await row in try await db.query(
             """
-            SELECT d.state, d.message_id, d.position, d.channel, m.route_mode
+            SELECT d.state, d.message_id, d.position, m.route_mode
             FROM deliveries d JOIN messages m ON m.id = d.message_id
             WHERE d.id = \(deliveryID) FOR UPDATE OF d
             """, logger: logger
-        ).decode((String, String, Int, String, String).self) { found = row }
+        ).decode((String, String, Int, String).self) { found = row }
         guard let found else { return .unknownDelivery }
         if let eventID = report.providerEventID {
             var seen = false
@@ -71,12 +71,11 @@ extension PostgresStore {
             """
             UPDATE deliveries SET state = \(next.rawValue), updated_at = \(received),
                 last_error = CASE WHEN \(failed) THEN \(report.detail) ELSE last_error END
-            WHERE id = \(deliveryID)
+            WHERE id = \(deliveryID) AND state = \(current.rawValue)
             """, logger: logger)
-        if let channel = ChannelKind(rawValue: found.channel), let mode = RouteMode(rawValue: found.mode),
+        if let mode = RouteMode(rawValue: found.mode),
             let followUp = DeliveryStateMachine.followUp(
-                afterReceipt: next, messageID: found.messageID, position: found.position, channel: channel, mode: mode,
-                now: report.receivedAt),
+                afterReceipt: next, messageID: found.messageID, position: found.position, mode: mode, now: report.receivedAt),
             try await Self.apply(followUp, db: db, now: report.receivedAt, logger: logger)
         {
             try await Self.notify(db, logger: logger)

@@ -36,7 +36,7 @@ extension SQLiteStore {
             let row = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT d.state, d.message_id, d.position, d.channel, m.route_mode
+                        SELECT d.state, d.message_id, d.position, m.route_mode
                         FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE d.id = ?
                         """),
                 arguments: [deliveryID])
@@ -68,12 +68,12 @@ extension SQLiteStore {
             sql: """
                 UPDATE deliveries SET state = ?, updated_at = ?,
                     last_error = CASE WHEN ? = 'failed' THEN ? ELSE last_error END
-                WHERE id = ?
+                WHERE id = ? AND state = ?
                 """
-        ).execute(arguments: [next.rawValue, StoreTime.millis(report.receivedAt), next.rawValue, report.detail, deliveryID])
-        if let channel = ChannelKind(rawValue: row[3]), let mode = RouteMode(rawValue: row[4]),
+        ).execute(arguments: [next.rawValue, StoreTime.millis(report.receivedAt), next.rawValue, report.detail, deliveryID, current.rawValue])
+        if let mode = RouteMode(rawValue: row[3]),
             let followUp = DeliveryStateMachine.followUp(
-                afterReceipt: next, messageID: row[1], position: row[2], channel: channel, mode: mode, now: report.receivedAt)
+                afterReceipt: next, messageID: row[1], position: row[2], mode: mode, now: report.receivedAt)
         {
             try Self.apply(followUp, db: db, now: report.receivedAt)
         }
