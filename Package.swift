@@ -111,10 +111,10 @@ let package = Package(
         ),
         .target(name: "AccoladeTestSupport", path: "Tests/AccoladeTestSupport"),
         .target(name: "AccoladeStoreTestSupport", dependencies: ["AccoladeCore", "AccoladeStores"], path: "Tests/AccoladeStoreTestSupport"),
-        .testTarget(name: "AccoladeCoreTests", dependencies: ["AccoladeCore"]),
+        .testTarget(name: "AccoladeCoreTests", dependencies: ["AccoladeCore", "AccoladeTestSupport"]),
         .testTarget(name: "AccoladeChannelsTests", dependencies: ["AccoladeChannels", "AccoladeCurl", "AccoladeCore", "AccoladeTestSupport"]),
         .testTarget(name: "AccoladeStoresTests", dependencies: ["AccoladeStores", "AccoladeCore"]),
-        .testTarget(name: "AccoladeRuntimeTests", dependencies: ["AccoladeRuntime", "AccoladeCore", "AccoladeStores", "AccoladeStoreTestSupport"]),
+        .testTarget(name: "AccoladeRuntimeTests", dependencies: ["AccoladeRuntime", "AccoladeCore", "AccoladeStores", "AccoladeStoreTestSupport", "AccoladeTestSupport"]),
         .testTarget(name: "AccoladeEndToEndTests", dependencies: ["AccoladeCore", "AccoladeCurl", "AccoladeTestSupport"]),
         .testTarget(
             name: "AccoladeServerTests",

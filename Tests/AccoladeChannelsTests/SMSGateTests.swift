@@ -100,7 +100,7 @@ struct SMSGateTests {
     }
 
     @Test func pauseWaitsProbesOnceAndDoublesUpToTheCap() {
-        var pause = ProviderPause(settings: .init(initialDuration: 30, maxDuration: 100))
+        var pause = SMSProviderPause(settings: .init(initialDuration: 30, maxDuration: 100))
         let p1 = pause.decide(now: t0); #expect(p1 == .allow)
         let p2 = pause.recordMisconfigured(key: "k", now: t0); #expect(p2)
         #expect(pause.state == .paused(until: t0 + 30, pauses: 1, key: "k"))

@@ -1,4 +1,5 @@
 import Foundation
+import AccoladeTestSupport
 import Testing
 
 @testable import AccoladeCore

@@ -106,7 +106,9 @@ final class Workspace: @unchecked Sendable {
     /// Counts of deliveries by state (`accolade stats --json`).
     func stats() throws -> [String: Int] {
         let r = try call(["stats", "--json"])
-        return (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [String: Int] ?? [:]
+        // Counts by state; `paused` (a list of paused channels) is not a count.
+        let object = (try? JSONSerialization.jsonObject(with: Data(r.stdout.utf8))) as? [String: Any] ?? [:]
+        return object.compactMapValues { $0 as? Int }
     }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import AccoladeTestSupport
 import Testing
 
 @testable import AccoladeRuntime
@@ -66,17 +67,5 @@ import Testing
         link.succeeded(started: at(25), now: at(45))  // a call blocked for 20 s (a held write lock)
         #expect(link.contactSince == at(45))
         #expect(!link.mayRescue(now: at(74)) && !link.isAway)
-    }
-}
-
-/// A deterministic random source so jittered delays are reproducible.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -32,7 +32,7 @@ struct StoreOutageTests {
         let port = try FreePort.pick()
         let url = "postgres://accolade:secret-password@127.0.0.1:\(port)/accolade"
         let postgres = try PostgresStore(url: url, logger: Logger(label: "pg-down"))
-        let server = try await APITestServer(serving: { _ in postgres })
+        let server = try await APITestServer(serving: { _ in postgres }, readinessTimeout: .seconds(2))
         let started = ContinuousClock.now
         let ready = try await server.request("GET", "/readyz", token: nil)
         #expect(ContinuousClock.now - started < .seconds(10))
@@ -73,9 +73,7 @@ struct StoreOutageTests {
     @Test("many concurrent /readyz and /metrics requests read the queue snapshot once")
     func snapshotIsShared() async throws {
         let counting = CountingStore.Box()
-        // A generous wait: this test is about sharing one read, and a loaded machine (the whole
-        // suite runs in parallel) may take longer than the production 2 s to answer it.
-        let server = try await APITestServer(serving: { CountingStore($0, counter: counting) }, readinessTimeout: .seconds(60))
+        let server = try await APITestServer(serving: { CountingStore($0, counter: counting) })
         try await withThrowingTaskGroup(of: Int.self) { group in
             for i in 0..<40 {
                 group.addTask { try await server.request("GET", i % 2 == 0 ? "/readyz" : "/metrics", token: nil).status }

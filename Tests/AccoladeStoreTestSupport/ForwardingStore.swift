@@ -49,6 +49,9 @@ open class ForwardingStore: Store, @unchecked Sendable {
         try await base.deliveries(inStates: states, limit: limit)
     }
     open func snapshot(now: Date) async throws -> QueueSnapshot { try await base.snapshot(now: now) }
+    open func countDeliveries(inStates states: Set<DeliveryState>, channels: Set<ChannelKind>?) async throws -> Int {
+        try await base.countDeliveries(inStates: states, channels: channels)
+    }
     open func suppression(channel: ChannelKind, address: String) async throws -> Suppression? {
         try await base.suppression(channel: channel, address: address)
     }

@@ -20,6 +20,19 @@ struct StoreFaultContractTests {
         }
     }
 
+    @Test("deliveries are counted by state and channel (what a draining worker waits for)", arguments: StoreFactory.all)
+    func countByChannel(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            _ = try await store.enqueue((0..<2).map { _ in Fixtures.request(channels: [.email, .sms]) })
+            _ = try await store.claim(owner: "w", limit: 10, now: Fixtures.t0, lease: 30, channels: [.email])
+            #expect(try await store.countDeliveries(inStates: [.available, .running], channels: nil) == 4)
+            #expect(try await store.countDeliveries(inStates: [.available, .running], channels: [.email]) == 2)
+            #expect(try await store.countDeliveries(inStates: [.available], channels: [.email]) == 0)
+            #expect(try await store.countDeliveries(inStates: [.available], channels: [.sms, .whatsapp]) == 2)
+            #expect(try await store.countDeliveries(inStates: [], channels: nil) == 0)
+        }
+    }
+
     @Test("a heartbeat extends only the owner's running leases, from the store's clock", arguments: StoreFactory.all)
     func heartbeat(factory: StoreFactory) async throws {
         try await factory.withStore { store in

@@ -25,11 +25,11 @@ public struct SMSChannel: Channel {
         /// Longest a delivery waits for a rate-limit token before trying the next provider.
         public var maxRateWait: TimeInterval
         /// How long a misconfigured provider is left alone before a probe.
-        public var pause: ProviderPause.Settings
+        public var pause: SMSProviderPause.Settings
 
         /// Creates settings.
         public init(
-            maxSegments: Int = 6, breaker: CircuitBreaker.Settings = .init(), maxRateWait: TimeInterval = 1, pause: ProviderPause.Settings = .init()
+            maxSegments: Int = 6, breaker: CircuitBreaker.Settings = .init(), maxRateWait: TimeInterval = 1, pause: SMSProviderPause.Settings = .init()
         ) {
             self.maxSegments = maxSegments
             self.breaker = breaker

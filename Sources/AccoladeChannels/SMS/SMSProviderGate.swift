@@ -4,7 +4,7 @@ import Synchronization
 /// One provider's misconfiguration pause, circuit breaker and rate limiter behind a lock, shared by
 /// concurrent deliveries.
 ///
-/// The decisions live in the pure ``ProviderPause``, ``CircuitBreaker`` and ``TokenBucket``; this
+/// The decisions live in the pure ``SMSProviderPause``, ``CircuitBreaker`` and ``TokenBucket``; this
 /// type only serialises access and applies a provider's answer to all three.
 public final class SMSProviderGate: Sendable {
     /// Whether a delivery may use the provider now.
@@ -30,7 +30,7 @@ public final class SMSProviderGate: Sendable {
     }
 
     private struct State {
-        var pause: ProviderPause
+        var pause: SMSProviderPause
         var breaker: CircuitBreaker
         var bucket: TokenBucket?
     }
@@ -38,9 +38,9 @@ public final class SMSProviderGate: Sendable {
     private let state: Mutex<State>
 
     /// Creates a gate; `ratePerSecond` nil means no local rate limit.
-    public init(breaker: CircuitBreaker.Settings, ratePerSecond: Double?, now: Date, pause: ProviderPause.Settings = .init()) {
+    public init(breaker: CircuitBreaker.Settings, ratePerSecond: Double?, now: Date, pause: SMSProviderPause.Settings = .init()) {
         state = Mutex(State(
-            pause: ProviderPause(settings: pause),
+            pause: SMSProviderPause(settings: pause),
             breaker: CircuitBreaker(settings: breaker),
             bucket: ratePerSecond.map { TokenBucket(settings: .init(ratePerSecond: $0), now: now) }))
     }
@@ -104,7 +104,7 @@ public final class SMSProviderGate: Sendable {
     /// The breaker's state, for status output and tests.
     public var breakerState: CircuitBreaker.State { state.withLock { $0.breaker.state } }
     /// The misconfiguration pause, for status output and tests.
-    public var pauseState: ProviderPause.State { state.withLock { $0.pause.state } }
+    public var pauseState: SMSProviderPause.State { state.withLock { $0.pause.state } }
     /// The configuration key to fix while the provider is paused, nil otherwise.
     public var pausedKey: String? { state.withLock { $0.pause.pausedKey } }
 }

@@ -139,9 +139,9 @@ public struct WorkerConfig: Sendable, Hashable {
             maxDelay: try r.duration("max_delay") ?? 3600)
         try r.rejectUnknownKeys()
         try node.rejectUnknownKeys()
-        if lease < 3 {
+        if lease < 1 {
             // Heartbeats every lease/3 need a few round trips of slack.
-            throw ConfigError(path: "worker.lease", reason: "must be at least 3s")
+            throw ConfigError(path: "worker.lease", reason: "must be at least 1s")
         }
         if retry.maxDelay < retry.baseDelay {
             throw ConfigError(path: "worker.retry.max_delay", reason: "must not be shorter than base_delay")

@@ -84,6 +84,9 @@ public protocol Store: SuppressionList, InboundActivityLog, ProviderPauseBoard {
     func deliveries(inStates states: Set<DeliveryState>, limit: Int) async throws -> [Delivery]
     /// Counts by state, and when the next delivery falls due.
     func snapshot(now: Date) async throws -> QueueSnapshot
+    /// How many deliveries of `channels` (every channel when nil) are in `states`: what
+    /// `worker --drain` waits for, so a worker never waits for a channel it does not deliver.
+    func countDeliveries(inStates states: Set<DeliveryState>, channels: Set<ChannelKind>?) async throws -> Int
 
     /// Signals that new work may be due (another process enqueued, requeued or activated a
     /// fallback), so idle workers claim at once instead of at their next poll. `nil` when the

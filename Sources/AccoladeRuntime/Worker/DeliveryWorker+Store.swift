@@ -13,6 +13,9 @@ extension DeliveryWorker {
     /// Everything the loop does with the store between two events, in the order that keeps live
     /// claims safe: write outcomes, heartbeat, (shutdown: release), rescue, probe, claim. The
     /// first failing call ends the step; the next one waits for the link's backoff.
+    ///
+    /// `now` paces the bookkeeping; calls that set or compare leases read the clock afresh,
+    /// because an earlier call of the same step may have waited seconds for a lock.
     func storeStep(
         _ state: inout WorkerLoopState, now: Date, spawn: ([ClaimedDelivery]) -> Void
     ) async -> Step {
@@ -28,7 +31,7 @@ extension DeliveryWorker {
                 let lease = settings.lease
                 guard
                     let extended = await call("heartbeat", &state.link, {
-                        try await self.store.extendLeases(owner: owner, deliveryIDs: held, now: now, lease: lease)
+                        try await self.store.extendLeases(owner: owner, deliveryIDs: held, now: self.clock.now(), lease: lease)
                     })
                 else { return state.stopping && now >= state.finalDeadline ? .exit : .proceed }
                 if extended < held.count {
@@ -48,7 +51,7 @@ extension DeliveryWorker {
             let maxAttempts = settings.retry.maxAttempts
             guard
                 let rescued = await call("rescue", &state.link, {
-                    try await self.store.rescueExpiredLeases(now: now, maxAttempts: maxAttempts, sparing: held)
+                    try await self.store.rescueExpiredLeases(now: self.clock.now(), maxAttempts: maxAttempts, sparing: held)
                 })
             else { return .proceed }
             if rescued > 0 { logger.warning("rescued deliveries whose lease expired", metadata: ["count": "\(rescued)"]) }
@@ -90,10 +93,13 @@ extension DeliveryWorker {
         }
 
         if settings.drain, state.inFlight.isEmpty, state.pending.isEmpty, state.lastClaimWasShort {
-            guard let snapshot = await call("snapshot", &state.link, { try await self.store.snapshot(now: now) }) else {
-                return .proceed
-            }
-            let left = snapshot.count(.available) + snapshot.count(.retryable) + snapshot.count(.running)
+            // Only this worker's channels: another channel's queue is another worker's to drain.
+            let mine = Set(channels.kinds)
+            guard
+                let left = await call("drain check", &state.link, {
+                    try await self.store.countDeliveries(inStates: [.available, .retryable, .running], channels: mine)
+                })
+            else { return .proceed }
             if left == 0 { return .exit }
         }
         return .proceed
@@ -110,7 +116,7 @@ extension DeliveryWorker {
         let owner = settings.owner
         guard
             let released = await call("release", &state.link, {
-                try await self.store.release(owner: owner, deliveryIDs: left, now: now)
+                try await self.store.release(owner: owner, deliveryIDs: left, now: self.clock.now())
             })
         else { return now >= state.finalDeadline ? .exit : .proceed }
         logger.warning("grace period over; returned unfinished deliveries to the queue", metadata: ["released": "\(released)"])
@@ -135,7 +141,7 @@ extension DeliveryWorker {
         let lease = settings.lease
         guard
             let claimed = await call("claim", &state.link, {
-                try await self.store.claim(owner: owner, limit: limit, now: now, lease: lease, channels: channels)
+                try await self.store.claim(owner: owner, limit: limit, now: self.clock.now(), lease: lease, channels: channels)
             })
         else { return nil }
         if !claimed.isEmpty { Counter(label: "accolade_claimed_total").increment(by: claimed.count) }

@@ -172,23 +172,21 @@ public final class DeliveryWorker: Service, Sendable {
             change = .unchanged
         }
         let channel = finished.channel
+        func metadata(_ pause: ChannelPauses.Pause) -> Logger.Metadata {
+            [
+                "channel": "\(channel)", "provider": "\(pause.provider)", "config.key": "\(pause.configKey)",
+                "error": "\(pause.reason)", "next_probe_s": "\(Int(pause.wait))",
+            ]
+        }
         switch change {
         case .paused(let pause):
             logger.critical(
                 "channel paused: its provider is misconfigured; deliveries stay queued until a probe gets through",
-                metadata: [
-                    "channel": "\(channel)", "provider": "\(pause.provider)", "config.key": "\(pause.configKey)",
-                    "error": "\(pause.reason)", "next_probe_s": "\(Int(pause.wait))",
-                ])
+                metadata: metadata(pause))
             Counter(label: "accolade_channel_pauses_total", dimensions: [("channel", channel.rawValue)]).increment()
             state.boardChanges.insert(channel)
         case .probeFailed(let pause):
-            logger.error(
-                "channel still paused: the probe failed the same way",
-                metadata: [
-                    "channel": "\(channel)", "provider": "\(pause.provider)", "config.key": "\(pause.configKey)",
-                    "error": "\(pause.reason)", "next_probe_s": "\(Int(pause.wait))",
-                ])
+            logger.error("channel still paused: the probe failed the same way", metadata: metadata(pause))
             state.boardChanges.insert(channel)
         case .resumed(let after):
             logger.notice("channel resumed: its provider works again", metadata: ["channel": "\(channel)", "paused_s": "\(Int(after))"])

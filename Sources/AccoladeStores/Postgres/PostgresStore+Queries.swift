@@ -80,6 +80,17 @@ extension PostgresStore {
         return QueueSnapshot(counts: counts, nextDueAt: StoreTime.date(nextDue), nextLeaseExpiry: StoreTime.date(nextExpiry))
     }
 
+    /// Counts deliveries in `states` of `channels` (all when nil).
+    public func countDeliveries(inStates states: Set<DeliveryState>, channels: Set<ChannelKind>?) async throws -> Int {
+        guard !states.isEmpty else { return 0 }
+        let names = states.map(\.rawValue).sorted()
+        let kinds = (channels.map(Array.init) ?? ChannelKind.allCases).map(\.rawValue).sorted()
+        let result = try await rows(
+            "count deliveries",
+            "SELECT COUNT(*)::bigint FROM deliveries WHERE state = ANY(\(names)) AND channel = ANY(\(kinds))")
+        return Int(try result.first?.decode(Int64.self) ?? 0)
+    }
+
     // MARK: Helpers shared by reads and writes
 
     /// The messages holding these idempotency keys, by key.

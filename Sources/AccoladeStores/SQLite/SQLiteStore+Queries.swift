@@ -79,6 +79,21 @@ extension SQLiteStore {
         }
     }
 
+    /// Counts deliveries in `states` of `channels` (all when nil).
+    public func countDeliveries(inStates states: Set<DeliveryState>, channels: Set<ChannelKind>?) async throws -> Int {
+        guard !states.isEmpty else { return 0 }
+        let names = try Self.jsonArray(states.map(\.rawValue).sorted())
+        let kinds = try Self.jsonArray((channels.map(Array.init) ?? ChannelKind.allCases).map(\.rawValue).sorted())
+        return try await pool.read { db in
+            try Int.fetchOne(
+                db.cachedStatement(
+                    sql: """
+                        SELECT COUNT(*) FROM deliveries
+                        WHERE state IN (SELECT value FROM json_each(?)) AND channel IN (SELECT value FROM json_each(?))
+                        """), arguments: [names, kinds]) ?? 0
+        }
+    }
+
     // MARK: Helpers shared by reads and writes
 
     /// The message holding `idempotencyKey`, if any.

@@ -24,13 +24,15 @@ final class APITestServer: @unchecked Sendable {
 
     var base: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts a server; `tokens` empty means no auth (loopback).
+    /// Starts a server; `tokens` empty means no auth (loopback). `/readyz` waits up to
+    /// `readinessTimeout` for the store (production: 2 s): generous by default, since the whole
+    /// suite runs in parallel on two cores; tests of the deadline itself pass the real one.
     init(
         tokens: [String] = [APITestServer.token], webhooks: [String: any WebhookHandler] = [:],
         webhookFactory: (@Sendable (any Store) -> [any WebhookHandler])? = nil,
         qrImage: (@Sendable (String, String) -> String?)? = nil,
         serving: (@Sendable (SQLiteStore) throws -> any Store)? = nil,
-        readinessTimeout: Duration = .seconds(2)
+        readinessTimeout: Duration = .seconds(60)
     ) async throws {
         directory = try TemporaryDirectory()
         var logger = Logger(label: "api-test")

@@ -10,8 +10,10 @@ import Foundation
 /// probing ──inconclusive (provider down)──► paused (same length)
 /// ```
 /// Unlike the ``CircuitBreaker`` one failure is enough (the answer will be the same for every
-/// message) and the wait is longer: nothing changes until an operator fixes the key.
-public struct ProviderPause: Sendable, Hashable {
+/// message) and the wait is longer: nothing changes until an operator fixes the key. This pauses
+/// one provider so that another of the channel takes over; when none can, the channel reports
+/// `.misconfigured` and the worker pauses the whole channel.
+public struct SMSProviderPause: Sendable, Hashable {
     /// Tuning.
     public struct Settings: Sendable, Hashable {
         /// The first pause; each failed probe doubles it.
