@@ -17,6 +17,8 @@ final class OutageStore: ForwardingStore, @unchecked Sendable {
 
     let down = Mutex(false)
     let refused = Mutex(0)
+    /// Calls to `complete` that never answer, as a driver that lost its connection unnoticed.
+    let hangingCompletes = Mutex(0)
     /// What the outage looks like to the worker.
     let kind: StoreFault
 
@@ -39,6 +41,11 @@ final class OutageStore: ForwardingStore, @unchecked Sendable {
     }
     override func complete(_ updates: [DeliveryUpdate]) async throws -> Int {
         try gate()
+        let hang = hangingCompletes.withLock { count in
+            defer { count = max(0, count - 1) }
+            return count > 0
+        }
+        if hang { await withCheckedContinuation { (_: CheckedContinuation<Void, Never>) in } }
         return try await super.complete(updates)
     }
     override func extendLeases(owner: String, deliveryIDs: [String], now: Date, lease: TimeInterval) async throws -> Int {
@@ -158,6 +165,18 @@ final class OutageStore: ForwardingStore, @unchecked Sendable {
             #expect(try await store.deliveries(messageID: id).map(\.state) == [.sent])
             #expect(try await store.attempts(messageID: id).map(\.outcome) == [.sent])
         }
+    }
+
+    @Test func aStoreCallThatNeverAnswersDoesNotWedgeTheWorker() async throws {
+        let store = OutageStore(try await makeStore())
+        store.hangingCompletes.withLock { $0 = 2 }
+        let email = ScriptedChannel { r in DeliveryReceipt(provider: "fake", providerMessageID: "p-\(r.deliveryID)") }
+        let ids = try await enqueue(store, count: 30, using: [email])
+        let worker = DeliveryWorker(store: store, renderer: StubRenderer(), channels: ChannelRegistry([email]), settings: settings(lease: 1.5), logger: quietLogger)
+        try await run([worker]) {}
+        let calls = email.requests.map(\.deliveryID)
+        #expect(calls.count == 30 && Set(calls).count == 30)
+        for id in ids { #expect(try await store.deliveries(messageID: id).map(\.state) == [.sent]) }
     }
 
     @Test func aPermanentStoreFaultIsWaitedOutSlowly() async throws {

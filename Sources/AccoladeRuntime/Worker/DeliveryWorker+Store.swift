@@ -172,10 +172,12 @@ extension DeliveryWorker {
     /// Failures are logged once per outage at `error` (`critical` with the operator's advice for
     /// permanent faults, repeated at most every minute), then as a periodic `warning`; the
     /// worker never stops because of them.
-    func call<T>(_ operation: String, _ link: inout StoreLink, _ body: () async throws -> T) async -> T? {
+    /// Every call has a deadline of a third of the lease (``StoreCallDeadline``): past it, the call
+    /// counts as failed and the loop goes on, so heartbeats keep pace with the lease.
+    func call<T: Sendable>(_ operation: String, _ link: inout StoreLink, _ body: @escaping @Sendable () async throws -> T) async -> T? {
         let started = clock.now()
         do {
-            let value = try await body()
+            let value = try await StoreCallDeadline(seconds: settings.lease / 3, clock: clock).run(operation, body)
             if let outage = link.succeeded(started: started, now: clock.now()) {
                 logger.notice("store answers again", metadata: ["store.outage_ms": "\(Int(outage * 1000))"])
                 Gauge(label: "accolade_worker_store_up").record(1)
