@@ -4,7 +4,8 @@ import Logging
 import PostgresNIO
 
 extension PostgresStore {
-    /// Claims due deliveries and reads their messages in one statement, one round trip.
+    /// Claims due deliveries and reads their messages in one statement (inside an explicit
+    /// transaction: see ``write(_:_:)``).
     ///
     /// The oldest due rows are locked with `FOR UPDATE SKIP LOCKED` (rows another claimer is
     /// taking are passed over, never waited for), marked `running`, and joined with their
@@ -39,7 +40,7 @@ extension PostgresStore {
             FROM claimed JOIN messages m ON m.id = claimed.message_id
             ORDER BY claimed.next_attempt_at, claimed.id
             """
-        let rows = try await rows("claim deliveries", claimSQL)
+        let rows = try await write("claim deliveries", claimSQL)
         guard !rows.isEmpty else { return [] }
         // A message with several channels due arrives once per delivery; decode its data once.
         var messages: [String: Message] = [:]
@@ -70,8 +71,8 @@ extension PostgresStore {
     /// exactly as if the batch were applied one update at a time.
     ///
     /// Without follow-ups (every `all` route, and most fallback outcomes) the update and the
-    /// attempt rows go in one statement with data-modifying CTEs: one round trip instead of four
-    /// (BEGIN, UPDATE, INSERT, COMMIT), and one statement is one transaction all the same.
+    /// attempt rows go in one statement with data-modifying CTEs, committed explicitly (see
+    /// ``write(_:_:)``: an autocommit statement's results can arrive before a restart rolls it back).
     ///
     /// Receipts held for these outcomes (they arrived first) are applied in the same transaction.
     /// The one-statement path checks for them first, in the statement itself: when any is held
@@ -156,7 +157,7 @@ extension PostgresStore {
     /// (delivery ids) or `providerIDs`. `updateSQL` must carry the guard on the `held` CTE.
     ///
     /// The held check is a `MATERIALIZED` CTE read once that guards the `UPDATE`, so the common
-    /// case stays one round trip. It probes the held table's indexes once per id from `unnest`:
+    /// case stays one statement. It probes the held table's indexes once per id from `unnest`:
     /// written as `col = ANY(ids) LIMIT 1`, the planner expects an early match and scans the
     /// whole table instead (measured with 40,000 held rows and 256 ids: 10 ms scanning, 0.3 ms probing).
     private func completeInOneStatement(
@@ -186,7 +187,7 @@ extension PostgresStore {
                 RETURNING 1)
             SELECT ord FROM updated UNION ALL SELECT -1 FROM held
             """
-        let ords = try await rows("complete deliveries", PostgresQuery(unsafeSQL: sql, binds: binds)).map { try $0.decode(Int.self) }
+        let ords = try await write("complete deliveries", PostgresQuery(unsafeSQL: sql, binds: binds)).map { try $0.decode(Int.self) }
         return ords.contains(-1) ? nil : Set(ords)
     }
 

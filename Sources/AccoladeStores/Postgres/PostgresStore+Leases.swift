@@ -35,7 +35,7 @@ extension PostgresStore {
     public func extendLeases(owner: String, deliveryIDs: [String], now: Date, lease: TimeInterval) async throws -> Int {
         guard !deliveryIDs.isEmpty else { return 0 }
         let leaseMillis = Int64((lease * 1000).rounded())
-        return try await rows(
+        return try await write(
             "extend leases",
             """
             UPDATE deliveries SET lease_expires_at = \(unescaped: leaseClockSQL(now)) + \(leaseMillis)

@@ -5,7 +5,7 @@ import PostgresNIO
 extension PostgresStore {
     /// Records (or refreshes) the channel's pause; the latest report wins, the first `since` stays.
     public func recordPause(_ pause: ProviderPause) async throws {
-        _ = try await rows(
+        _ = try await write(
             "record a provider pause",
             """
             INSERT INTO provider_pauses (channel, provider, config_key, reason, since, next_probe_at, owner)
@@ -19,7 +19,7 @@ extension PostgresStore {
 
     /// Removes the channel's pause.
     public func clearPause(channel: ChannelKind) async throws {
-        _ = try await rows("clear a provider pause", "DELETE FROM provider_pauses WHERE channel = \(channel.rawValue)")
+        _ = try await write("clear a provider pause", "DELETE FROM provider_pauses WHERE channel = \(channel.rawValue)")
     }
 
     /// Every recorded pause, by channel.

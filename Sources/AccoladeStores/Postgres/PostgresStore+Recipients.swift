@@ -22,7 +22,7 @@ extension PostgresStore {
         let reasons = entries.map(\.reason)
         let sources = entries.map(\.source)
         let times = entries.map { StoreTime.millis($0.createdAt) }
-        return try await rows(
+        return try await write(
             "add suppressions",
             """
             INSERT INTO suppressions (channel, address, reason, source, created_at)
@@ -35,7 +35,7 @@ extension PostgresStore {
 
     /// Removes an entry; true when there was one.
     public func unsuppress(channel: ChannelKind, address: String) async throws -> Bool {
-        try await !rows(
+        try await !write(
             "remove a suppression",
             "DELETE FROM suppressions WHERE channel = \(channel.rawValue) AND address = \(address) RETURNING 1"
         ).isEmpty
@@ -58,7 +58,7 @@ extension PostgresStore {
 
     /// Records an inbound message time, keeping the latest.
     public func recordInbound(channel: ChannelKind, address: String, at time: Date) async throws {
-        _ = try await rows(
+        _ = try await write(
             "record inbound activity",
             """
             INSERT INTO inbound_activity (channel, address, last_inbound_at)

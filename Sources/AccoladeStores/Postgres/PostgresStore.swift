@@ -159,7 +159,21 @@ public final class PostgresStore: Store {
         }
     }
 
-    /// Runs one statement on its own (autocommit) and returns every row.
+    /// Runs one statement that changes data in an explicit transaction and returns every row,
+    /// once the server has acknowledged the `COMMIT`.
+    ///
+    /// An autocommit statement is not enough: PostgreSQL commits it only when it processes the
+    /// `Sync` after the statement's results, and PostgresNIO reports success as soon as the
+    /// results arrive. A server restarted in between (`pg_ctl restart -m fast` terminates its
+    /// backends) rolls the statement back while the caller believes it applied — measured in
+    /// `scripts/chaos.sh`: an outcome write that "succeeded" was lost and the delivery sent again.
+    /// `COMMIT`'s own answer is sent only after the commit, so it cannot lie that way.
+    func write(_ operation: String, _ query: PostgresQuery) async throws -> [PostgresRow] {
+        try await transaction(operation) { db in try await db.query(query, logger: self.queryLogger).collect() }
+    }
+
+    /// Runs one read-only statement on its own (autocommit) and returns every row. Statements
+    /// that change data go through ``write(_:_:)``.
     func rows(_ operation: String, _ query: PostgresQuery) async throws -> [PostgresRow] {
         do {
             return try await client.query(query, logger: queryLogger).collect()
