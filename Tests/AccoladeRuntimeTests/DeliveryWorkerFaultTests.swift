@@ -114,7 +114,8 @@ final class OutageStore: ForwardingStore, @unchecked Sendable {
     }
 
     /// Waits (bounded) until `condition` holds.
-    func eventually(within seconds: Double = 30, _ condition: () async throws -> Bool) async throws {
+    /// Generous: the whole suite runs in parallel on two cores.
+    func eventually(within seconds: Double = 120, _ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(seconds)
         while try await !condition() {
             guard ContinuousClock.now < deadline else { throw ValidationError(field: "test", reason: "timed out") }
@@ -145,17 +146,17 @@ final class OutageStore: ForwardingStore, @unchecked Sendable {
     @Test func leasesOutlastSlowProvidersAndStallsLongerThanTheLeaseWithTwoWorkers() async throws {
         let store = OutageStore(try await makeStore())
         let email = ScriptedChannel { r in
-            try? await Task.sleep(for: .milliseconds(1500))  // each delivery takes longer than the 1 s lease
+            try? await Task.sleep(for: .milliseconds(2500))  // each delivery takes longer than the 2 s lease
             return DeliveryReceipt(provider: "fake", providerMessageID: "p-\(r.deliveryID)")
         }
         let ids = try await enqueue(store, count: 24, using: [email])
         let workers = (0..<2).map { _ in
-            DeliveryWorker(store: store, renderer: StubRenderer(), channels: ChannelRegistry([email]), settings: settings(lease: 1, concurrency: 8), logger: quietLogger)
+            DeliveryWorker(store: store, renderer: StubRenderer(), channels: ChannelRegistry([email]), settings: settings(lease: 2, concurrency: 8), logger: quietLogger)
         }
         try await run(workers) {
             try await eventually { email.requests.count >= 8 }
             store.down.withLock { $0 = true }
-            try await Task.sleep(for: .milliseconds(2500))  // longer than the lease: nobody heartbeats
+            try await Task.sleep(for: .milliseconds(3000))  // longer than the lease: nobody heartbeats
             store.down.withLock { $0 = false }
         }
         let calls = email.requests.map(\.deliveryID)

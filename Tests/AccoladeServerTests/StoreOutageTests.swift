@@ -35,7 +35,8 @@ struct StoreOutageTests {
         let server = try await APITestServer(serving: { _ in postgres }, readinessTimeout: .seconds(2))
         let started = ContinuousClock.now
         let ready = try await server.request("GET", "/readyz", token: nil)
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // Well under the pool's own minute of retries, with room for a loaded machine.
+        #expect(ContinuousClock.now - started < .seconds(45))
         #expect(ready.status == 503, "\(ready.text)")
         #expect(ready.header("Content-Type") == "application/problem+json")
         #expect(ready.header("Retry-After") != nil)
