@@ -51,8 +51,8 @@ struct SMSEncodingHelpersTests {
         let kannel = try SMSInboundMessage.kannel(query: [("from", "006281234567890"), ("to", "12345"), ("text", "start")])
         #expect(kannel.from == "+6281234567890")
         #expect(kannel.action == .optIn)
-        #expect(throws: SMSWebhookError.self) { try SMSInboundMessage.twilio(form: [("Body", "STOP")]) }
-        #expect(throws: SMSWebhookError.self) { try SMSInboundMessage.kannel(query: [("from", "hello"), ("text", "STOP")]) }
+        #expect(throws: WebhookRejection.self) { try SMSInboundMessage.twilio(form: [("Body", "STOP")]) }
+        #expect(throws: WebhookRejection.self) { try SMSInboundMessage.kannel(query: [("from", "hello"), ("text", "STOP")]) }
     }
 
     @Test func suppressionListKeepsFirstReason() async throws {

@@ -91,7 +91,7 @@ final class SMSKannelIntegrationTests {
         try #require(received.count >= 2, "Kannel did not call the dlr-url twice: \(received)")
         #expect(received.allSatisfy { $0.method == "GET" && $0.path == "/v1/webhooks/kannel/dlr" })
         var state = DeliveryState.sent
-        var events: [SMSReceiptEvent] = []
+        var events: [ReceiptEvent] = []
         for callback in received {
             let query = callback.query.flatMap { name, values in values.map { (name, $0) } }
             let event = try KannelDLR.parse(query: query, tokens: provider.tokens)
@@ -105,7 +105,7 @@ final class SMSKannelIntegrationTests {
         #expect(state == .delivered)
         // A DLR with a forged token is refused.
         let forged = received[0].query.flatMap { name, values in values.map { (name, name == "token" ? "0190f3a2-7b1c-7d2e-8f00-123456789abd." + $0.split(separator: ".").last! : $0) } }
-        #expect(throws: SMSWebhookError.self) { try KannelDLR.parse(query: forged, tokens: provider.tokens) }
+        #expect(throws: WebhookRejection.self) { try KannelDLR.parse(query: forged, tokens: provider.tokens) }
     }
 
     @Test func withTheSMSCDownKannelQueuesAndNothingIsLost() async throws {

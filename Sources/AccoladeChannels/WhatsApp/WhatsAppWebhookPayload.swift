@@ -56,15 +56,15 @@ public struct WhatsAppWebhookPayload: Sendable, Hashable {
     public var messages: [Inbound] = []
 
     /// Parses a POST body; throws for anything that is not a WhatsApp Business Account payload.
-    public static func parse(_ body: [UInt8]) throws(SMSWebhookError) -> WhatsAppWebhookPayload {
+    public static func parse(_ body: [UInt8]) throws(WebhookRejection) -> WhatsAppWebhookPayload {
         let root: JSONValue
         do {
             root = try JSONValue(jsonText: String(decoding: body, as: UTF8.self))
         } catch {
-            throw SMSWebhookError(status: 400, reason: "the body is not JSON (\(error))")
+            throw WebhookRejection(status: 400, reason: "the body is not JSON (\(error))")
         }
         guard root["object"]?.stringValue == "whatsapp_business_account" else {
-            throw SMSWebhookError(status: 400, reason: "object is not whatsapp_business_account")
+            throw WebhookRejection(status: 400, reason: "object is not whatsapp_business_account")
         }
         var payload = WhatsAppWebhookPayload()
         for entry in root["entry"]?.arrayValues ?? [] {
