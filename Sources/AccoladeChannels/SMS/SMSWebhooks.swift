@@ -41,7 +41,7 @@ public struct TwilioWebhook: WebhookHandler {
             throw WebhookRejection(status: 403, reason: "X-Twilio-Signature is missing or does not match (check server.public_url)")
         }
         if request.event == "inbound" {
-            try await optOuts.apply(try SMSInboundMessage.twilio(form: form), provider: provider)
+            try await optOuts.apply(try InboundMessage.twilio(form: form), provider: provider)
             return WebhookResponse(status: 200, contentType: "text/xml; charset=utf-8", body: Array(Self.emptyTwiML.utf8))
         }
         return try await recorder.record(try TwilioStatusCallback.parse(form: form), provider: provider)
@@ -99,7 +99,7 @@ public struct KannelWebhook: WebhookHandler {
                 throw WebhookRejection(
                     status: 403, reason: "token is missing or not a configured inbound_token (set channels.sms.providers[].inbound_token and put it in the get-url)")
             }
-            try await optOuts.apply(try SMSInboundMessage.kannel(query: query), provider: provider)
+            try await optOuts.apply(try InboundMessage.kannel(query: query), provider: provider)
             // Kannel sends a non-empty answer back to the sender as a reply; stay silent.
             return WebhookResponse(status: 200, body: [])
         default:

@@ -89,6 +89,6 @@ public struct WhatsAppWebhook: WebhookHandler {
         try await store.recordInbound(channel: .whatsapp, address: message.from, at: min(message.occurredAt ?? now, now))
         guard let text = message.text else { return }
         try await OptOutRecorder(channel: .whatsapp, suppressions: store, clock: clock, logger: logger)
-            .apply(SMSInboundMessage(from: message.from, body: text), provider: provider)
+            .apply(InboundMessage(from: message.from, body: text), provider: provider)
     }
 }
