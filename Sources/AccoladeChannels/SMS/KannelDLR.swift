@@ -21,7 +21,7 @@ public enum KannelDLR {
         guard let raw = field("status"), let bits = Int(raw), let state = state(for: bits) else {
             throw WebhookRejection(status: 400, reason: "status must be one Kannel DLR type: 1, 2, 4, 8 or 16")
         }
-        let reply = String((field("reply") ?? "").unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(160).map(Character.init))
+        let reply = ProviderText.shorten(field("reply") ?? "", limit: 160)
         let occurred = field("ts").flatMap(TimeInterval.init).map { Date(timeIntervalSince1970: $0) }
         let meaning = switch bits {
         case 1: "delivered to phone"

@@ -21,9 +21,9 @@ public enum KannelResultClassifier {
         _ result: CurlResult, provider: String, now: Date, keys: ProviderConfigKeys? = nil
     ) -> Result<DeliveryReceipt, SMSProviderFailure> {
         let keys = keys ?? .sms(named: provider, urlName: "sendsms_url")
-        guard result.isSuccess else { return .failure(TwilioResultClassifier.transport(result, provider: provider, keys: keys)) }
+        guard result.isSuccess else { return .failure(.transport(result, provider: provider, keys: keys)) }
         let status = result.responseCode
-        let body = TwilioResultClassifier.shorten(result.bodyText.trimmingCharacters(in: .whitespacesAndNewlines))
+        let body = ProviderText.shorten(result.bodyText.trimmingCharacters(in: .whitespacesAndNewlines))
         let code = "\(status)"
         func fail(_ d: DeliveryDisposition, _ detail: String, _ scope: SMSProviderFailure.Scope) -> Result<DeliveryReceipt, SMSProviderFailure> {
             .failure(SMSProviderFailure(DeliveryError(disposition: d, provider: provider, code: code, detail: detail), scope: scope))

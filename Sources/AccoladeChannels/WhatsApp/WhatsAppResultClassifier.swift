@@ -108,9 +108,9 @@ public enum WhatsAppResultClassifier {
         // intValue, not Int(_:): a code such as 1e20 in a remote answer must not trap.
         let code = error?["code"]?.intValue
         let status = result.responseCode
-        var text = shorten(error?["message"]?.stringValue ?? result.bodyText)
-        if let details = error?["error_data"]?["details"]?.stringValue, !details.isEmpty { text += " (\(shorten(details)))" }
-        if let trace = error?["fbtrace_id"]?.stringValue, !trace.isEmpty { text += " [fbtrace_id \(shorten(trace))]" }
+        var text = ProviderText.shorten(error?["message"]?.stringValue ?? result.bodyText)
+        if let details = error?["error_data"]?["details"]?.stringValue, !details.isEmpty { text += " (\(ProviderText.shorten(details)))" }
+        if let trace = error?["fbtrace_id"]?.stringValue, !trace.isEmpty { text += " [fbtrace_id \(ProviderText.shorten(trace))]" }
         if text.isEmpty { text = "HTTP \(status)" }
         let retryAfter = RetryAfter.parse(result.header("Retry-After"), now: now).map { Duration.milliseconds(Int($0 * 1000)) }
         guard let code else {
@@ -191,8 +191,8 @@ public enum WhatsAppResultClassifier {
     /// A failed transfer: nothing usable came back.
     static func transport(_ result: CurlResult, keys: ProviderConfigKeys = .whatsapp) -> WhatsAppFailure {
         let code = "curl:\(result.curlCode)"
-        let detail = shorten(result.curlError.isEmpty ? "curl error \(result.curlCode)" : result.curlError)
-        if let fault = TLSConfigurationFault.classify(result, keys: keys, shorten: shorten) {
+        let detail = ProviderText.transportDetail(result)
+        if let fault = TLSConfigurationFault.classify(result, keys: keys) {
             return WhatsAppFailure(DeliveryError(disposition: .misconfigured(key: fault.key), provider: provider, code: code, detail: fault.detail))
         }
         switch result.curlCode {
@@ -202,7 +202,4 @@ public enum WhatsAppResultClassifier {
             return WhatsAppFailure(DeliveryError(disposition: .retry(after: nil), provider: provider, code: code, detail: detail))
         }
     }
-
-    /// Printable and at most 200 characters (the same rule as Twilio's answers).
-    static func shorten(_ text: String) -> String { TwilioResultClassifier.shorten(text) }
 }

@@ -73,7 +73,7 @@ public struct WhatsAppWebhookPayload: Sendable, Hashable {
                 for status in value["statuses"]?.arrayValues ?? [] {
                     guard let wamid = status["id"]?.stringValue, !wamid.isEmpty, let word = status["status"]?.stringValue else { continue }
                     let error = status["errors"]?.arrayValues.first
-                    let errorText = (error?["title"]?.stringValue ?? error?["message"]?.stringValue).map(WhatsAppResultClassifier.shorten)
+                    let errorText = (error?["title"]?.stringValue ?? error?["message"]?.stringValue).map { ProviderText.shorten($0) }
                     payload.statuses.append(Status(
                         wamid: wamid, status: word, state: state(word), occurredAt: date(status["timestamp"]),
                         errorCode: error?["code"]?.intValue, errorText: errorText))
