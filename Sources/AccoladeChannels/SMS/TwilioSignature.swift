@@ -41,7 +41,7 @@ public enum TwilioSignature {
         var bodyOK = true
         if let hash = queryValue("bodySHA256", in: url) {
             guard let rawBody else { return false }
-            let digest = SHA256.hash(data: rawBody).map { String(format: "%02x", $0) }.joined()
+            let digest = Hex.encode(SHA256.hash(data: rawBody))
             bodyOK = SecretComparison.matches(hash.lowercased(), digest)
             parameters = []
         }
