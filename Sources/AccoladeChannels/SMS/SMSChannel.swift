@@ -183,7 +183,7 @@ public struct SMSChannel: Channel {
     /// the provider would take it once fixed. Only when every provider refused for good is it permanent.
     static func combine(failures: [SMSProviderFailure], skipped: [SkippedProvider], now: Date, channel: String) -> DeliveryError {
         var parts = failures.map(\.error.description)
-        parts += skipped.map { "\($0.name): skipped (\($0.reason) until \(ISO8601DateFormatter().string(from: $0.retryAt)))" }
+        parts += skipped.map { "\($0.name): skipped (\($0.reason) until \(ISOTime.format($0.retryAt)))" }
         let detail = "no provider accepted the message: " + parts.joined(separator: "; ")
         let last = failures.last?.error
         let provider = last?.provider ?? skipped.last?.name ?? channel
