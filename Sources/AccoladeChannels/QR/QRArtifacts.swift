@@ -37,7 +37,7 @@ public struct QRArtifacts: Sendable {
     /// Opens the image folder (creating it and its token key when missing).
     public init(config: QRChannelConfig, publicURL: String) throws(QRError) {
         store = QRImageStore(directory: config.directory)
-        renderer = QRCodeRenderer(config)
+        renderer = try QRCodeRenderer(config)
         self.publicURL = publicURL
         signer = config.signingKey.map(QRSigner.init(secret:))
         tokenKey = SymmetricKeyBox(try store.tokenKey())
