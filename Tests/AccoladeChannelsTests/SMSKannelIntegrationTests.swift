@@ -22,7 +22,7 @@ final class SMSKannelIntegrationTests {
         capture = try TestServer.python("sms_webhook_capture.py", ["--out", directory.url.appendingPathComponent("dlr.jsonl").path])
         let config = KannelProviderConfig(sendsmsURL: kannel.sendsmsURL, username: kannel.username, password: kannel.password, from: "12345")
         provider = KannelSMSProvider(name: "gateway", config: config, publicURL: "http://127.0.0.1:\(capture.port)", driver: driver, timeout: .seconds(30))
-        channel = SMSChannel(providers: [.init(provider)], logger: SMSFixtures.logger)
+        channel = try SMSChannel(providers: [.init(provider)], logger: SMSFixtures.logger)
     }
 
     deinit {

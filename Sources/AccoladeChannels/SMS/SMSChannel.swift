@@ -63,12 +63,18 @@ public struct SMSChannel: Channel {
     private let clock: any WallClock
     private let logger: Logger
 
-    /// Creates the channel; `providers` must not be empty.
+    /// Creates the channel.
+    ///
+    /// - Throws: ``ConfigError`` at `channels.sms.providers` when `providers` is empty.
     public init(
         providers: [ProviderSlot], settings: Settings = Settings(), suppressions: (any SuppressionList)? = nil,
         clock: any WallClock = SystemWallClock(), logger: Logger
-    ) {
-        precondition(!providers.isEmpty, "an SMS channel needs at least one provider")
+    ) throws(ConfigError) {
+        guard !providers.isEmpty else {
+            throw ConfigError(
+                path: "channels.sms.providers",
+                reason: "no usable provider: list at least one with its credentials set, or remove channels.sms to turn SMS off")
+        }
         let now = clock.now()
         slots = providers.map { ($0.provider, SMSProviderGate(breaker: settings.breaker, ratePerSecond: $0.ratePerSecond, now: now, pause: settings.pause)) }
         providerName = providers.map(\.provider.name).joined(separator: ",")
