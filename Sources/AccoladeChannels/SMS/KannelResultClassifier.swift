@@ -3,7 +3,7 @@ import AccoladeCurl
 import Foundation
 
 /// Turns Kannel's `sendsms` answer into a receipt or a classified failure: pure. The HTTP status
-/// decides first, then the body prefix (channels.md §3).
+/// decides first, then the body prefix:
 ///
 /// | answer | outcome | scope |
 /// |---|---|---|
