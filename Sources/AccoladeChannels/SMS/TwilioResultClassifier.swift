@@ -90,7 +90,7 @@ public enum TwilioResultClassifier {
         var message: String?
 
         init?(_ bytes: [UInt8]) {
-            guard let object = (try? JSONValue(jsonText: String(decoding: bytes, as: UTF8.self)))?.objectValue else { return nil }
+            guard let object = (try? JSONValue(jsonBytes: bytes))?.objectValue else { return nil }
             sid = object["sid"]?.stringValue
             // Success bodies have a string `status`; error bodies an integer one.
             status = object["status"]?.stringValue

@@ -73,7 +73,7 @@ public enum WhatsAppResultClassifier {
         _ result: CurlResult, now: Date, pairDelay: Duration = .seconds(6), keys: ProviderConfigKeys = .whatsapp
     ) -> Result<Accepted, WhatsAppFailure> {
         guard result.isSuccess else { return .failure(transport(result, keys: keys)) }
-        let body = try? JSONValue(jsonText: result.bodyText)
+        let body = try? JSONValue(jsonBytes: result.body)
         if (200..<300).contains(result.responseCode), body?["error"] == nil {
             guard case .array(let messages)? = body?["messages"], let id = messages.first?["id"]?.stringValue, !id.isEmpty else {
                 return .failure(WhatsAppFailure(DeliveryError(
@@ -88,7 +88,7 @@ public enum WhatsAppResultClassifier {
     /// Classifies the answer to `POST /{version}/{phone_number_id}/media`: the media id or a failure.
     public static func classifyUpload(_ result: CurlResult, now: Date, keys: ProviderConfigKeys = .whatsapp) -> Result<String, WhatsAppFailure> {
         guard result.isSuccess else { return .failure(transport(result, keys: keys)) }
-        let body = try? JSONValue(jsonText: result.bodyText)
+        let body = try? JSONValue(jsonBytes: result.body)
         if (200..<300).contains(result.responseCode), body?["error"] == nil {
             guard let id = body?["id"]?.stringValue, !id.isEmpty else {
                 return .failure(WhatsAppFailure(DeliveryError(

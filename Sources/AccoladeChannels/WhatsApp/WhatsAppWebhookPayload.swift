@@ -59,7 +59,7 @@ public struct WhatsAppWebhookPayload: Sendable, Hashable {
     public static func parse(_ body: [UInt8]) throws(WebhookRejection) -> WhatsAppWebhookPayload {
         let root: JSONValue
         do {
-            root = try JSONValue(jsonText: String(decoding: body, as: UTF8.self))
+            root = try JSONValue(jsonBytes: body)
         } catch {
             throw WebhookRejection(status: 400, reason: "the body is not JSON (\(error))")
         }

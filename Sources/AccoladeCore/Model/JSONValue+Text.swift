@@ -10,10 +10,18 @@ extension JSONValue {
     ///
     /// - Throws: ``JSONTextError`` for a NaN or infinite double, which JSON cannot express.
     public func jsonText() throws(JSONTextError) -> String {
+        String(decoding: try jsonBytes(), as: UTF8.self)
+    }
+
+    /// The same text as ``jsonText()``, as the UTF-8 bytes a response body or a request needs
+    /// (no trip through `String` and back).
+    ///
+    /// - Throws: ``JSONTextError`` for a NaN or infinite double, which JSON cannot express.
+    public func jsonBytes() throws(JSONTextError) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         try JSONTextWriter.write(self, into: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Parses JSON text written by ``jsonText()`` (or any standard JSON).

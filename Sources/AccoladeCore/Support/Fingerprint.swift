@@ -22,7 +22,7 @@ public enum Fingerprint {
             "send_at": time(sendAt), "expires_at": time(expiresAt),
         ])
         // Only a NaN or infinite double in `data` fails; such data never gets this far (JSON cannot carry it).
-        let bytes = Array(((try? canonical.jsonText()) ?? "\(canonical)").utf8)
+        let bytes = (try? canonical.jsonBytes()) ?? Array("\(canonical)".utf8)
         return Hex.encode(SHA256.hash(data: bytes))
     }
 }
