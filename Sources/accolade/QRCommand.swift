@@ -103,7 +103,7 @@ struct QRCommand: AsyncParsableCommand {
             }
             let elapsed = ContinuousClock.now - started
             if failures.value > 0 { throw CommandFailure(message: "\(failures.value) codes failed to encode") }
-            return (count, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            return (count, elapsed.seconds)
         }
     }
 }

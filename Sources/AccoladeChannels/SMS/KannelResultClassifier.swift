@@ -41,7 +41,7 @@ public enum KannelResultClassifier {
         case 400..<500:
             return fail(.permanent, body.isEmpty ? "HTTP \(status)" : body, .route)
         case 503:
-            let after = RetryAfter.parse(result.header("Retry-After"), now: now).map { Duration.milliseconds(Int($0 * 1000)) }
+            let after = RetryAfter.parse(result.header("Retry-After"), now: now).map { Duration.milliseconds(ofSeconds: $0) }
             return fail(.rateLimited(after: after), body.isEmpty ? "temporary failure" : body, .provider)
         default:
             return fail(.retry(after: nil), body.isEmpty ? "HTTP \(status)" : body, .provider)

@@ -12,8 +12,8 @@ extension SMSChannel {
         clock: any WallClock = SystemWallClock(), logger: Logger
     ) throws(ConfigError) -> SMSChannel {
         let slots = config.providers.enumerated().map { index, entry -> ProviderSlot in
-            let connect = Duration.milliseconds(Int(entry.connectTimeout * 1000))
-            let timeout = Duration.milliseconds(Int(entry.timeout * 1000))
+            let connect = Duration.milliseconds(ofSeconds: entry.connectTimeout)
+            let timeout = Duration.milliseconds(ofSeconds: entry.timeout)
             let provider: any SMSProvider = switch entry.kind {
             case .kannel(let kannel):
                 KannelSMSProvider(

@@ -118,7 +118,7 @@ public struct SMSChannel: Channel {
                 skipped.append(SkippedProvider(name: provider.name, retryAt: retryAt, reason: "paused: fix \(key)", misconfiguredKey: key))
                 continue
             case .go(let wait, let probe):
-                if wait > 0 { try? await clock.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up)))) }
+                if wait > 0 { try? await clock.sleep(for: .milliseconds(ofSeconds: wait, rounding: .up)) }
                 if probe { logger.info("probing SMS provider after a pause or an open circuit", metadata: ["provider": "\(provider.name)"]) }
             }
             let result = await provider.send(message)
@@ -194,7 +194,7 @@ public struct SMSChannel: Channel {
         let last = failures.last?.error
         let provider = last?.provider ?? skipped.last?.name ?? channel
         let waiting = skipped.filter { $0.misconfiguredKey == nil }
-        let earliestSkip = waiting.map { max(0, $0.retryAt.timeIntervalSince(now)) }.min().map { Duration.milliseconds(Int($0 * 1000)) }
+        let earliestSkip = waiting.map { max(0, $0.retryAt.timeIntervalSince(now)) }.min().map { Duration.milliseconds(ofSeconds: $0) }
         var misconfiguredKeys: [String] = []
         for key in failures.compactMap(\.error.misconfiguredKey) + skipped.compactMap(\.misconfiguredKey) where !misconfiguredKeys.contains(key) {
             misconfiguredKeys.append(key)

@@ -43,7 +43,7 @@ public enum TwilioResultClassifier {
         let text = ProviderText.shorten(body?.message ?? result.bodyText)
         let label = code ?? "\(status)"
         let detail = code.flatMap(TwilioErrorCodes.meaning).map { "\($0): \(text)" } ?? (text.isEmpty ? "HTTP \(status)" : text)
-        let retryAfter = RetryAfter.parse(result.header("Retry-After"), now: now).map { Duration.milliseconds(Int($0 * 1000)) }
+        let retryAfter = RetryAfter.parse(result.header("Retry-After"), now: now).map { Duration.milliseconds(ofSeconds: $0) }
 
         switch (status, code) {
         case (429, _), (_, "20429"), (503, _):

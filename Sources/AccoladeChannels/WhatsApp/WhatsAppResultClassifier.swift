@@ -112,7 +112,7 @@ public enum WhatsAppResultClassifier {
         if let details = error?["error_data"]?["details"]?.stringValue, !details.isEmpty { text += " (\(ProviderText.shorten(details)))" }
         if let trace = error?["fbtrace_id"]?.stringValue, !trace.isEmpty { text += " [fbtrace_id \(ProviderText.shorten(trace))]" }
         if text.isEmpty { text = "HTTP \(status)" }
-        let retryAfter = RetryAfter.parse(result.header("Retry-After"), now: now).map { Duration.milliseconds(Int($0 * 1000)) }
+        let retryAfter = RetryAfter.parse(result.header("Retry-After"), now: now).map { Duration.milliseconds(ofSeconds: $0) }
         guard let code else {
             // No Graph envelope: a proxy or an outage answered. 401 is the one status Meta's
             // errors map to safely (190, a refused token).
