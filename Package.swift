@@ -111,7 +111,9 @@ let package = Package(
         ),
         .target(name: "AccoladeTestSupport", path: "Tests/AccoladeTestSupport"),
         .target(name: "AccoladeStoreTestSupport", dependencies: ["AccoladeCore", "AccoladeStores"], path: "Tests/AccoladeStoreTestSupport"),
-        .testTarget(name: "AccoladeCoreTests", dependencies: ["AccoladeCore", "AccoladeTestSupport"]),
+        .testTarget(
+            name: "AccoladeCoreTests",
+            dependencies: ["AccoladeCore", "AccoladeTestSupport", .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(name: "AccoladeChannelsTests", dependencies: ["AccoladeChannels", "AccoladeCurl", "AccoladeCore", "AccoladeTestSupport"]),
         .testTarget(name: "AccoladeStoresTests", dependencies: ["AccoladeStores", "AccoladeCore"]),
         .testTarget(name: "AccoladeRuntimeTests", dependencies: ["AccoladeRuntime", "AccoladeCore", "AccoladeStores", "AccoladeStoreTestSupport", "AccoladeTestSupport"]),

@@ -29,7 +29,7 @@
 #                    answers each message after 20 ms, shutdown_grace 1 s)
 #   tls-swap         the relay's STARTTLS certificate is from an untrusted CA, then replaced on disk by
 #                    one from the CA in channels.email.smtp.ca_file: nothing may fail. EXPECTED TO FAIL
-#                    until the product has `ca_file` (issue 12 §9): a build that refuses the key runs
+#                    until the product has `ca_file`: a build that refuses the key runs
 #                    the row without it and says so.
 #
 # Definitions (per row; a message's marker is its recipient address, unique per message, and its
@@ -49,7 +49,7 @@
 #                 end in the expected state (`sent`; `delivered`/`read` in the receipt rows), or one
 #                 Accolade calls sent that never arrived. `accolade stats --json` is also checked to
 #                 count every accepted message.
-# The bar (issue 12): every row 0 lost, 0 worker exits, 0 wrong states; 0 duplicates where no
+# The bar: every row 0 lost, 0 worker exits, 0 wrong states; 0 duplicates where no
 # process was killed, and at most the deliveries the killed/terminated worker had in flight
 # (its running claims in the store at the signal) where one was.
 #

@@ -21,7 +21,7 @@ swift test --skip-build --skip PostgresScaleOutTests "$@"
 scripts/api-fuzz.sh
 swift test --skip-build --filter PostgresScaleOutTests "$@"
 
-# Faults against real processes (issue 12): store outages, SMTP/HTTP provider faults, early and
+# Faults against real processes: store outages, SMTP/HTTP provider faults, early and
 # replayed receipts, killed workers, an untrusted relay certificate. Starts its own servers and
 # PostgreSQL cluster; prints the table and fails when a row misses the bar.
 ACCOLADE_BIN=.build/debug/accolade scripts/chaos.sh --short

@@ -136,10 +136,10 @@ extension APIServer {
         }
         query.before = q.get("cursor")
         let page = try await deps.store.messages(matching: query)
-        var items: [JSONValue] = []
-        for m in page {
-            let deliveries = try await deps.store.deliveries(messageID: m.id)
-            items.append(MessageJSON.message(m, data: deps.templates.maskedData(m.data, template: m.template), deliveries: deliveries))
+        // One query for the whole page's deliveries, not one per message.
+        let deliveries = try await deps.store.deliveries(messageIDs: page.map(\.id))
+        let items = page.map { m in
+            MessageJSON.message(m, data: deps.templates.maskedData(m.data, template: m.template), deliveries: deliveries[m.id] ?? [])
         }
         var body: [String: JSONValue] = ["messages": .array(items)]
         if page.count == query.limit, let last = page.last { body["next_cursor"] = .string(last.id) }

@@ -31,7 +31,7 @@ extension APIServer {
         let rawQuery = request.uri.query.map { "?\($0)" } ?? ""
         let webhookRequest = WebhookRequest(
             method: request.method.rawValue, provider: provider, event: context.parameters.get("event") ?? "",
-            query: query, headers: headers, body: body, publicURL: deps.config.publicURL + request.uri.path + rawQuery)
+            query: query, headers: headers, body: body, publicURL: PublicURL.join(deps.config.publicURL, request.uri.path + rawQuery))
         do {
             let answer = try await handler.handle(webhookRequest)
             return Response(

@@ -128,13 +128,6 @@ extension PreviewPage {
 
     /// `U+2019`, or `U+1F389` — several for a multi-scalar character.
     static func codePoints(_ character: Character) -> String {
-        character.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true).leftPadded(to: 4) }.joined(separator: " ")
-    }
-}
-
-extension String {
-    /// Zero-padded on the left to `width` characters.
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
+        character.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true).leftPadded(to: 4, with: "0") }.joined(separator: " ")
     }
 }

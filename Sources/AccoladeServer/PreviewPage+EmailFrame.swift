@@ -29,6 +29,9 @@ extension PreviewPage {
             return (result, replaced)
         }
 
+        // The two `try!`s below cannot be reached by input: the patterns are constants compiled
+        // once on first use, and PreviewPageTests (every email preview) compiles both.
+
         /// `src="…"` / `src='…'` pointing at a `cid:`, `http(s):` or protocol-relative URL.
         static let sourcePattern = try! NSRegularExpression(
             pattern: #"(\bsrc\s*=\s*)(["'])\s*((?:cid:|https?:|//)[^"']*)\2"#, options: [.caseInsensitive])

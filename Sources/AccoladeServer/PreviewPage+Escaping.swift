@@ -1,22 +1,10 @@
+import AccoladeCore
+
 /// Escaping for the preview page's HTML.
 enum HTMLEscape {
-    /// Text or a double-quoted attribute value: `& < > " '` become entities (the same set the
-    /// template renderer escapes in HTML parts).
-    static func text(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
+    /// Text or a double-quoted attribute value: `& < > " '` become entities, as in HTML
+    /// template parts.
+    static func text(_ text: String) -> String { HTMLEscaping.escaped(text) }
 
     /// A whole HTML document as the value of a double-quoted `srcdoc` attribute.
     ///

@@ -52,8 +52,8 @@ public struct Problem: Error, Sendable {
     public func response(instance: String?) -> Response {
         var fields = headers
         fields[.contentType] = "application/problem+json"
-        let text = (try? json(instance: instance).jsonText()) ?? "{}"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(string: text)))
+        let bytes = (try? json(instance: instance).jsonBytes()) ?? Array("{}".utf8)
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
 

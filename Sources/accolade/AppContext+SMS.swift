@@ -11,6 +11,6 @@ extension AppContext {
     ) throws -> [any Channel] {
         guard let sms = config.channels.sms else { return [] }
         logger.debug("sms channel configured", metadata: ["sms.config": "\(sms)"])
-        return [SMSChannel.make(config: sms, publicURL: config.server.publicURL, driver: driver, suppressions: suppressions, logger: logger)]
+        return [try SMSChannel.make(config: sms, publicURL: config.server.publicURL, driver: driver, suppressions: suppressions, logger: logger)]
     }
 }

@@ -29,8 +29,7 @@ extension AppContext {
 
     /// Draws preview QR codes with the configured settings, when the QR channel is configured.
     var qrPreview: (@Sendable (String) -> [UInt8]?)? {
-        guard let qr = config.channels.qr else { return nil }
-        let renderer = QRCodeRenderer(qr)
+        guard let qr = config.channels.qr, let renderer = try? QRCodeRenderer(qr) else { return nil }
         return { payload in try? renderer.png(payload) }
     }
 }

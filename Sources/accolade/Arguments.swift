@@ -60,14 +60,11 @@ enum JSONArgument {
     }
 }
 
-/// Reads ISO-8601 times (`2026-12-31T09:00:00Z`, `2026-12-31T09:00:00+07:00`, `2026-12-31`).
+/// Reads ISO-8601 times (`2026-12-31T09:00:00Z`, `2026-12-31T09:00:00.5+07:00`, `2026-12-31` as
+/// midnight UTC).
 enum DateArgument {
     static func parse(_ raw: String, option: String) throws -> Date {
-        let full = ISO8601DateFormatter()
-        if let d = full.date(from: raw) { return d }
-        let day = ISO8601DateFormatter()
-        day.formatOptions = [.withFullDate]
-        if let d = day.date(from: raw) { return d }
+        if let date = ISOTime.parseInstantOrDay(raw) { return date }
         throw CommandFailure(message: "\(option): \"\(raw)\" is not an ISO-8601 time like 2026-12-31T09:00:00Z", exitCode: 2)
     }
 }

@@ -7,7 +7,8 @@ import ArgumentParser
 import Foundation
 import Logging
 
-/// `accolade bench`: the throughput figures the issues ask for, measured on the real parts.
+/// `accolade bench`: render, enqueue and delivery throughput (or, with `--claim-latency`, the
+/// store's claim and outcome latency), measured on the real parts.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",

@@ -3,14 +3,8 @@ import Foundation
 
 /// Printing helpers shared by the subcommands.
 enum Output {
-    // ISO8601DateFormatter is thread-safe for formatting; the CLI formats from one task anyway.
-    nonisolated(unsafe) static let isoFormatter: ISO8601DateFormatter = {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f
-    }()
-
-    static func iso(_ date: Date?) -> String { date.map { isoFormatter.string(from: $0) } ?? "-" }
+    /// A time as the API writes it (``ISOTime/format(_:)``), `-` for none.
+    static func iso(_ date: Date?) -> String { date.map(ISOTime.format) ?? "-" }
 
     /// Prints an `Encodable` value as pretty, key-sorted JSON.
     static func printJSON<T: Encodable>(_ value: T) {
@@ -18,7 +12,7 @@ enum Output {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var c = encoder.singleValueContainer()
-            try c.encode(isoFormatter.string(from: date))
+            try c.encode(ISOTime.format(date))
         }
         if let data = try? encoder.encode(value) {
             try? FileHandle.standardOutput.write(contentsOf: data)

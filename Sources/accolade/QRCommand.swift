@@ -74,7 +74,7 @@ struct QRCommand: AsyncParsableCommand {
                 guard bytes >= 30, bytes <= level.maximumBytes, count > 0, threads > 0, bitDepth == 1 || bitDepth == 8, (1...64).contains(scale) else {
                     throw CommandFailure(message: "need --bytes 30…\(level.maximumBytes), --count > 0, --threads > 0, --bit-depth 1|8, --scale 1…64", exitCode: 2)
                 }
-                let renderer = QRCodeRenderer(level: level, scale: scale, quietZone: 4, pngBitDepth: bitDepth)
+                let renderer = try QRCodeRenderer(level: level, scale: scale, quietZone: 4, pngBitDepth: bitDepth)
                 let sample = try renderer.png(Self.payload(0, bytes: bytes))
                 let single = try Self.measure(renderer, count: max(1, count / 4), bytes: bytes, threads: 1)
                 let parallel = try Self.measure(renderer, count: count, bytes: bytes, threads: threads)
@@ -103,7 +103,7 @@ struct QRCommand: AsyncParsableCommand {
             }
             let elapsed = ContinuousClock.now - started
             if failures.value > 0 { throw CommandFailure(message: "\(failures.value) codes failed to encode") }
-            return (count, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+            return (count, elapsed.seconds)
         }
     }
 }

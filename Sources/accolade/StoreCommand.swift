@@ -88,17 +88,10 @@ extension StoreCommand {
             for r in reports {
                 lines.append(
                     r.table.padding(toLength: 10, withPad: " ", startingAt: 0)
-                        + [r.source, r.copied, r.alreadyPresent, r.target].map { String($0).leftPadded(9) }.joined())
+                        + [r.source, r.copied, r.alreadyPresent, r.target].map { " " + String($0).leftPadded(to: 8) }.joined())
             }
             lines.append("verified: every SQLite row is in PostgreSQL")
             return lines.joined(separator: "\n")
         }
-    }
-}
-
-extension String {
-    /// The string right-aligned in `width` columns.
-    fileprivate func leftPadded(_ width: Int) -> String {
-        count >= width ? " " + self : String(repeating: " ", count: width - count) + self
     }
 }

@@ -87,7 +87,7 @@ import Testing
         let driver = CurlMultiDriver()
         let clock = ManualClock()
         func requests() throws -> [TwilioStandinTests.Recorded] { try TwilioStandinTests.recorded(out) }
-        let channel = SMSChannel(
+        let channel = try SMSChannel(
             providers: [
                 .init(twilio(server, driver: driver, name: "primary", index: 0, token: "revoked-token", caFile: certs.ca, clock: clock)),
                 .init(twilio(server, driver: driver, name: "backup", index: 1, caFile: certs.ca, clock: clock)),
@@ -117,7 +117,7 @@ import Testing
         defer { server.stop() }
         let driver = CurlMultiDriver()
         let clock = ManualClock()
-        let channel = SMSChannel(
+        let channel = try SMSChannel(
             providers: [
                 .init(twilio(server, driver: driver, name: "primary", index: 0, token: "revoked-token", caFile: certs.ca, clock: clock)),
                 .init(twilio(server, driver: driver, name: "backup", index: 1, caFile: nil, clock: clock)),

@@ -11,7 +11,7 @@ import Testing
 
     @Test(.enabled(if: QRScan.hasZbar, QRScan.missingZbar), arguments: QRErrorCorrection.allCases, [1, 8])
     func pngDecodesToTheExactPayloadAtEveryLevel(level: QRErrorCorrection, bitDepth: Int) throws {
-        let renderer = QRCodeRenderer(level: level, scale: 4, quietZone: 4, pngBitDepth: bitDepth)
+        let renderer = try QRCodeRenderer(level: level, scale: 4, quietZone: 4, pngBitDepth: bitDepth)
         for payload in Self.payloads {
             let png = try renderer.png(payload)
             let decoded = try #require(try QRScan.decode(png: png), "level \(level), \(bitDepth)-bit: no code found for \(payload)")
@@ -21,7 +21,7 @@ import Testing
 
     @Test(.enabled(if: QRScan.hasZbar && QRScan.hasRsvg, QRScan.missingRsvg), arguments: QRErrorCorrection.allCases)
     func svgRasterisedByRsvgDecodes(level: QRErrorCorrection) throws {
-        let renderer = QRCodeRenderer(level: level, scale: 8)
+        let renderer = try QRCodeRenderer(level: level, scale: 8)
         for payload in Self.payloads {
             let svg = try renderer.render(payload).svg
             #expect(svg.contains("shape-rendering=\"crispEdges\""))
@@ -81,9 +81,9 @@ import Testing
 
     @Test(arguments: [1, 8])
     func pngIsWellFormed(bitDepth: Int) throws {
-        let writer = QRPNGWriter(scale: 4, quietZone: 4, bitDepth: bitDepth)
+        let writer = try QRPNGWriter(scale: 4, quietZone: 4, bitDepth: bitDepth)
         let matrix = try QREncoder.encode(QRFixtures.url, level: .M)
-        let png = writer.png(matrix)
+        let png = try writer.png(matrix)
         #expect(Array(png.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         var offset = 8
         var chunks: [String] = []
@@ -108,7 +108,7 @@ import Testing
     }
 
     @Test func renderingIsDeterministic() throws {
-        let renderer = QRCodeRenderer(level: .Q, scale: 6)
+        let renderer = try QRCodeRenderer(level: .Q, scale: 6)
         #expect(try renderer.render(QRFixtures.german) == renderer.render(QRFixtures.german))
     }
 

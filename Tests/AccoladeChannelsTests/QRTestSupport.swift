@@ -4,7 +4,8 @@ import AccoladeTestSupport
 import Foundation
 import Testing
 
-/// Decodes images with the real tools the issue names: `zbarimg` (zbar-tools) and `rsvg-convert` (librsvg2-bin).
+/// Decodes images with independent real tools, not our own reading of them: `zbarimg` (zbar-tools)
+/// and `rsvg-convert` (librsvg2-bin).
 enum QRScan {
     static let zbarimg = "/usr/bin/zbarimg"
     static let rsvgConvert = "/usr/bin/rsvg-convert"
@@ -26,7 +27,7 @@ enum QRScan {
     /// zbarimg on a file.
     static func decode(file: String) throws -> [UInt8]? {
         let (status, output) = try run(zbarimg, ["-q", "--raw", "-Sbinary", file])
-        // 0: decoded; 4: no symbol found (swift-notes item 14).
+        // zbarimg exits 0 when it decoded a symbol and 4 when it found none.
         guard status == 0 else { return nil }
         return output.last == 0x0A ? Array(output.dropLast()) : output
     }

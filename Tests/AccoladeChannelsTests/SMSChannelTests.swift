@@ -8,14 +8,18 @@ struct SMSChannelTests {
     func channel(
         _ providers: [SMSChannel.ProviderSlot], clock: ManualClock = ManualClock(), maxSegments: Int = 6,
         breaker: CircuitBreaker.Settings = .init(failureThreshold: 2, openDuration: 30), suppressions: (any SuppressionList)? = nil
-    ) -> SMSChannel {
-        SMSChannel(
+    ) throws -> SMSChannel {
+        try SMSChannel(
             providers: providers, settings: .init(maxSegments: maxSegments, breaker: breaker), suppressions: suppressions, clock: clock,
             logger: SMSFixtures.logger)
     }
 
+    @Test func noProviderIsAConfigurationErrorNotACrash() {
+        #expect(throws: ConfigError.self) { try SMSChannel(providers: [], logger: SMSFixtures.logger) }
+    }
+
     @Test func validatesNumbersAndSizeAtSendTime() throws {
-        let sms = channel([.init(ScriptedProvider("a"))], maxSegments: 2)
+        let sms = try channel([.init(ScriptedProvider("a"))], maxSegments: 2)
         try sms.validate(recipient: Recipient(phone: "+6281234567890"))
         #expect(throws: ValidationError(field: "to.phone", reason: "is missing; the sms channel needs an E.164 number like +6281234567890")) {
             try sms.validate(recipient: Recipient(email: "ana@example.com"))
@@ -46,7 +50,7 @@ struct SMSChannelTests {
     @Test func sendsThroughTheFirstProviderWithTheAnalysis() async throws {
         let first = ScriptedProvider("gateway")
         let second = ScriptedProvider("backup")
-        let sms = channel([.init(first), .init(second)])
+        let sms = try channel([.init(first), .init(second)])
         #expect(sms.providerName == "gateway,backup")
         let receipt = try await sms.deliver(SMSFixtures.request(text: "Halo Jürgen 😀"))
         #expect(receipt.provider == "gateway")
@@ -56,9 +60,9 @@ struct SMSChannelTests {
         #expect(first.sent[0].deliveryID == "d-1")
     }
 
-    @Test func refusesBadRequestsBeforeAnyProvider() async {
+    @Test func refusesBadRequestsBeforeAnyProvider() async throws {
         let provider = ScriptedProvider("gateway")
-        let sms = channel([.init(provider)], maxSegments: 1)
+        let sms = try channel([.init(provider)], maxSegments: 1)
         for request in [SMSFixtures.request(to: "+0000"), SMSFixtures.request(to: nil), SMSFixtures.request(text: String(repeating: "x", count: 161))] {
             await #expect(throws: DeliveryError.self) { try await sms.deliver(request) }
             do { _ = try await sms.deliver(request) } catch { #expect(error.disposition == .permanent) }
@@ -69,7 +73,7 @@ struct SMSChannelTests {
     @Test func providerFailuresFailOverToTheNextProvider() async throws {
         let first = ScriptedProvider("gateway", script: [ScriptedProvider.fail("gateway", .retry(after: nil), scope: .provider)])
         let second = ScriptedProvider("backup")
-        let sms = channel([.init(first), .init(second)])
+        let sms = try channel([.init(first), .init(second)])
         let receipt = try await sms.deliver(SMSFixtures.request())
         #expect(receipt.provider == "backup")
         #expect(first.sent.count == 1 && second.sent.count == 1)
@@ -78,10 +82,10 @@ struct SMSChannelTests {
         #expect(try await channel([.init(routeless), .init(ScriptedProvider("backup"))]).deliver(SMSFixtures.request()).provider == "backup")
     }
 
-    @Test func messageFailuresStopAtOnce() async {
+    @Test func messageFailuresStopAtOnce() async throws {
         let first = ScriptedProvider("gateway", script: [ScriptedProvider.fail("gateway", .permanent, scope: .message, code: "21211")])
         let second = ScriptedProvider("backup")
-        let sms = channel([.init(first), .init(second)])
+        let sms = try channel([.init(first), .init(second)])
         do {
             _ = try await sms.deliver(SMSFixtures.request())
             Issue.record("expected a failure")
@@ -96,7 +100,7 @@ struct SMSChannelTests {
             Suppression(channel: .sms, address: "+6281234567890", reason: "replied STOP on 2026-11-20", source: "inbound:twilio", createdAt: Date(timeIntervalSince1970: 0))
         ])
         let provider = ScriptedProvider("twilio", script: [ScriptedProvider.fail("twilio", .suppressed, scope: .message, code: "21610")])
-        let sms = channel([.init(provider)], suppressions: list)
+        let sms = try channel([.init(provider)], suppressions: list)
         do {
             _ = try await sms.deliver(SMSFixtures.request())
             Issue.record("a suppressed number was sent to")
@@ -113,44 +117,44 @@ struct SMSChannelTests {
         #expect(provider.sent.count == 1)
     }
 
-    @Test func combinedErrorWhenNoProviderAccepts() async {
-        func run(_ a: Result<DeliveryReceipt, SMSProviderFailure>, _ b: Result<DeliveryReceipt, SMSProviderFailure>) async -> DeliveryError? {
-            let sms = channel([.init(ScriptedProvider("a", script: [a])), .init(ScriptedProvider("b", script: [b]))])
+    @Test func combinedErrorWhenNoProviderAccepts() async throws {
+        func run(_ a: Result<DeliveryReceipt, SMSProviderFailure>, _ b: Result<DeliveryReceipt, SMSProviderFailure>) async throws -> DeliveryError? {
+            let sms = try channel([.init(ScriptedProvider("a", script: [a])), .init(ScriptedProvider("b", script: [b]))])
             do { _ = try await sms.deliver(SMSFixtures.request()); return nil } catch { return error }
         }
-        let retry = await run(ScriptedProvider.fail("a", .retry(after: nil), scope: .provider), ScriptedProvider.fail("b", .retry(after: .seconds(9)), scope: .provider))
+        let retry = try await run(ScriptedProvider.fail("a", .retry(after: nil), scope: .provider), ScriptedProvider.fail("b", .retry(after: .seconds(9)), scope: .provider))
         #expect(retry?.disposition == .retry(after: .seconds(9)))
         #expect(retry?.provider == "b")
         #expect(retry?.detail == "no provider accepted the message: a 500: scripted 500; b 500: scripted 500")
-        let throttled = await run(ScriptedProvider.fail("a", .rateLimited(after: .seconds(4)), scope: .provider), ScriptedProvider.fail("b", .rateLimited(after: .seconds(2)), scope: .provider))
+        let throttled = try await run(ScriptedProvider.fail("a", .rateLimited(after: .seconds(4)), scope: .provider), ScriptedProvider.fail("b", .rateLimited(after: .seconds(2)), scope: .provider))
         #expect(throttled?.disposition == .rateLimited(after: .seconds(2)))
-        let permanent = await run(ScriptedProvider.fail("a", .permanent, scope: .provider, code: "20003"), ScriptedProvider.fail("b", .permanent, scope: .route, code: "403"))
+        let permanent = try await run(ScriptedProvider.fail("a", .permanent, scope: .provider, code: "20003"), ScriptedProvider.fail("b", .permanent, scope: .route, code: "403"))
         #expect(permanent?.disposition == .permanent)
-        let mixed = await run(ScriptedProvider.fail("a", .permanent, scope: .provider, code: "20003"), ScriptedProvider.fail("b", .retry(after: nil), scope: .provider))
+        let mixed = try await run(ScriptedProvider.fail("a", .permanent, scope: .provider, code: "20003"), ScriptedProvider.fail("b", .retry(after: nil), scope: .provider))
         #expect(mixed?.disposition == .retry(after: nil))
     }
 
-    @Test func misconfiguredProvidersFailOverAndOnlyAllMisconfiguredIsMisconfigured() async {
+    @Test func misconfiguredProvidersFailOverAndOnlyAllMisconfiguredIsMisconfigured() async throws {
         let refused = ScriptedProvider.fail("a", .misconfigured(key: "channels.sms.providers[0].auth_token"), scope: .provider, code: "20003")
-        func run(_ b: Result<DeliveryReceipt, SMSProviderFailure>) async -> Result<DeliveryReceipt, DeliveryError> {
-            let sms = channel([.init(ScriptedProvider("a", script: [refused])), .init(ScriptedProvider("b", script: [b]))])
+        func run(_ b: Result<DeliveryReceipt, SMSProviderFailure>) async throws -> Result<DeliveryReceipt, DeliveryError> {
+            let sms = try channel([.init(ScriptedProvider("a", script: [refused])), .init(ScriptedProvider("b", script: [b]))])
             do { return .success(try await sms.deliver(SMSFixtures.request())) } catch { return .failure(error) }
         }
         // The next provider takes the message.
-        let sent = await run(.success(DeliveryReceipt(provider: "b", providerMessageID: "b-id", code: "201")))
+        let sent = try await run(.success(DeliveryReceipt(provider: "b", providerMessageID: "b-id", code: "201")))
         #expect((try? sent.get())?.provider == "b")
         // The next provider is down for now: retry (a provider may recover on its own).
-        guard case .failure(let down) = await run(ScriptedProvider.fail("b", .retry(after: .seconds(5)), scope: .provider)) else { return }
+        guard case .failure(let down) = try await run(ScriptedProvider.fail("b", .retry(after: .seconds(5)), scope: .provider)) else { return }
         #expect(down.disposition == .retry(after: .seconds(5)))
         // The next provider cannot route this number: the message waits for a's fix rather than failing.
-        guard case .failure(let route) = await run(ScriptedProvider.fail("b", .permanent, scope: .route, code: "21612")) else { return }
+        guard case .failure(let route) = try await run(ScriptedProvider.fail("b", .permanent, scope: .route, code: "21612")) else { return }
         #expect(route.disposition == .misconfigured(key: "channels.sms.providers[0].auth_token") && route.provider == "a" && route.code == "20003")
         // Both misconfigured: every key to fix, in provider order.
-        guard case .failure(let both) = await run(ScriptedProvider.fail("b", .misconfigured(key: "channels.sms.providers[1].ca_file"), scope: .provider, code: "curl:60"))
+        guard case .failure(let both) = try await run(ScriptedProvider.fail("b", .misconfigured(key: "channels.sms.providers[1].ca_file"), scope: .provider, code: "curl:60"))
         else { return }
         #expect(both.disposition == .misconfigured(key: "channels.sms.providers[0].auth_token, channels.sms.providers[1].ca_file"))
         // A message problem still ends the attempt at once.
-        guard case .failure(let invalid) = await run(ScriptedProvider.fail("b", .permanent, scope: .message, code: "21211")) else { return }
+        guard case .failure(let invalid) = try await run(ScriptedProvider.fail("b", .permanent, scope: .message, code: "21211")) else { return }
         #expect(invalid.disposition == .permanent && invalid.code == "21211")
     }
 
@@ -159,7 +163,7 @@ struct SMSChannelTests {
         let refused = ScriptedProvider.fail("gateway", .misconfigured(key: "channels.sms.providers[0].password"), scope: .provider, code: "403")
         let gateway = ScriptedProvider("gateway", script: [refused, refused])
         let backup = ScriptedProvider("backup", then: ScriptedProvider.fail("backup", .retry(after: nil), scope: .provider))
-        let sms = channel([.init(gateway), .init(backup)], clock: clock, breaker: .init(failureThreshold: 100))
+        let sms = try channel([.init(gateway), .init(backup)], clock: clock, breaker: .init(failureThreshold: 100))
         // Backup down too: retry, not misconfigured (the backup may come back without anyone's help).
         for _ in 0..<3 { await #expect(throws: DeliveryError.self) { try await sms.deliver(SMSFixtures.request()) } }
         #expect(gateway.sent.count == 1 && backup.sent.count == 3)
@@ -182,7 +186,7 @@ struct SMSChannelTests {
         let clock = ManualClock()
         let down = ScriptedProvider("gateway", script: Array(repeating: ScriptedProvider.fail("gateway", .retry(after: nil), scope: .provider), count: 3))
         let backup = ScriptedProvider("backup")
-        let sms = channel([.init(down), .init(backup)], clock: clock)
+        let sms = try channel([.init(down), .init(backup)], clock: clock)
         for _ in 0..<2 { #expect(try await sms.deliver(SMSFixtures.request()).provider == "backup") }
         #expect(sms.gate(named: "gateway")?.breakerState == .open(until: clock.now() + 30, openings: 1))
         // While open the gateway is not called at all.
@@ -201,10 +205,10 @@ struct SMSChannelTests {
         #expect(backup.sent.count == 8)
     }
 
-    @Test func everyCircuitOpenMeansRetryWhenTheFirstReopens() async {
+    @Test func everyCircuitOpenMeansRetryWhenTheFirstReopens() async throws {
         let clock = ManualClock()
         let only = ScriptedProvider("gateway", then: ScriptedProvider.fail("gateway", .retry(after: nil), scope: .provider))
-        let sms = channel([.init(only)], clock: clock, breaker: .init(failureThreshold: 1, openDuration: 30))
+        let sms = try channel([.init(only)], clock: clock, breaker: .init(failureThreshold: 1, openDuration: 30))
         await #expect(throws: DeliveryError.self) { try await sms.deliver(SMSFixtures.request()) }
         clock.advance(10)
         do {
@@ -220,14 +224,14 @@ struct SMSChannelTests {
         let clock = ManualClock()
         let limited = ScriptedProvider("gateway")
         let backup = ScriptedProvider("backup")
-        let sms = channel([.init(limited, ratePerSecond: 2), .init(backup)], clock: clock)
+        let sms = try channel([.init(limited, ratePerSecond: 2), .init(backup)], clock: clock)
         // Burst of 2, then each token 0.5 s away: waited for (≤ 1 s), not spilled.
         for _ in 0..<4 { #expect(try await sms.deliver(SMSFixtures.request()).provider == "gateway") }
         #expect(clock.sleeps == [.milliseconds(500), .milliseconds(500)])
         // A 429 with Retry-After 30 s pauses the gateway: the backup takes over meanwhile.
         let throttled = ScriptedProvider("gateway", script: [ScriptedProvider.fail("gateway", .rateLimited(after: .seconds(30)), scope: .provider, code: "20429")])
         let backup2 = ScriptedProvider("backup")
-        let sms2 = channel([.init(throttled, ratePerSecond: 100), .init(backup2)], clock: clock)
+        let sms2 = try channel([.init(throttled, ratePerSecond: 100), .init(backup2)], clock: clock)
         #expect(try await sms2.deliver(SMSFixtures.request()).provider == "backup")
         #expect(try await sms2.deliver(SMSFixtures.request()).provider == "backup")
         #expect(throttled.sent.count == 1)

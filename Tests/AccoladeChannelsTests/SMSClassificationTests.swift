@@ -4,7 +4,8 @@ import AccoladeCurl
 import Foundation
 import Testing
 
-/// Twilio and Kannel answers → receipts and classified failures (spec: channels.md §2–3).
+/// Twilio and Kannel answers → receipts and classified failures, row by row of the tables in
+/// `TwilioResultClassifier` and `KannelResultClassifier`.
 struct SMSClassificationTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 

@@ -35,24 +35,24 @@ struct SMSEncodingHelpersTests {
 
     @Test func optOutKeywordsAreSingleWordsCaseInsensitive() {
         for stop in ["STOP", "stop", " Stop. ", "unsubscribe", "Cancel!", "END", "quit", "STOPALL", "OptOut", "revoke"] {
-            #expect(SMSOptOut.action(for: stop) == .optOut, "\(stop)")
+            #expect(OptOutKeywords.action(for: stop) == .optOut, "\(stop)")
         }
-        for start in ["START", "yes", "Unstop"] { #expect(SMSOptOut.action(for: start) == .optIn, "\(start)") }
-        for help in ["HELP", "info?"] { #expect(SMSOptOut.action(for: help) == .help, "\(help)") }
+        for start in ["START", "yes", "Unstop"] { #expect(OptOutKeywords.action(for: start) == .optIn, "\(start)") }
+        for help in ["HELP", "info?"] { #expect(OptOutKeywords.action(for: help) == .help, "\(help)") }
         for other in ["please stop texting me", "STOP NOW", "", "   ", "stopp", "thanks", "S T O P"] {
-            #expect(SMSOptOut.action(for: other) == nil, "\(other)")
+            #expect(OptOutKeywords.action(for: other) == nil, "\(other)")
         }
     }
 
     @Test func inboundMessagesFromTwilioAndKannel() throws {
-        let twilio = try SMSInboundMessage.twilio(form: [("From", "+6281234567890"), ("To", "+15005550006"), ("Body", "Stop")])
-        #expect(twilio == SMSInboundMessage(from: "+6281234567890", body: "Stop"))
+        let twilio = try InboundMessage.twilio(form: [("From", "+6281234567890"), ("To", "+15005550006"), ("Body", "Stop")])
+        #expect(twilio == InboundMessage(from: "+6281234567890", body: "Stop"))
         #expect(twilio.action == .optOut)
-        let kannel = try SMSInboundMessage.kannel(query: [("from", "006281234567890"), ("to", "12345"), ("text", "start")])
+        let kannel = try InboundMessage.kannel(query: [("from", "006281234567890"), ("to", "12345"), ("text", "start")])
         #expect(kannel.from == "+6281234567890")
         #expect(kannel.action == .optIn)
-        #expect(throws: SMSWebhookError.self) { try SMSInboundMessage.twilio(form: [("Body", "STOP")]) }
-        #expect(throws: SMSWebhookError.self) { try SMSInboundMessage.kannel(query: [("from", "hello"), ("text", "STOP")]) }
+        #expect(throws: WebhookRejection.self) { try InboundMessage.twilio(form: [("Body", "STOP")]) }
+        #expect(throws: WebhookRejection.self) { try InboundMessage.kannel(query: [("from", "hello"), ("text", "STOP")]) }
     }
 
     @Test func suppressionListKeepsFirstReason() async throws {

@@ -22,7 +22,7 @@ final class SMSKannelIntegrationTests {
         capture = try TestServer.python("sms_webhook_capture.py", ["--out", directory.url.appendingPathComponent("dlr.jsonl").path])
         let config = KannelProviderConfig(sendsmsURL: kannel.sendsmsURL, username: kannel.username, password: kannel.password, from: "12345")
         provider = KannelSMSProvider(name: "gateway", config: config, publicURL: "http://127.0.0.1:\(capture.port)", driver: driver, timeout: .seconds(30))
-        channel = SMSChannel(providers: [.init(provider)], logger: SMSFixtures.logger)
+        channel = try SMSChannel(providers: [.init(provider)], logger: SMSFixtures.logger)
     }
 
     deinit {
@@ -91,7 +91,7 @@ final class SMSKannelIntegrationTests {
         try #require(received.count >= 2, "Kannel did not call the dlr-url twice: \(received)")
         #expect(received.allSatisfy { $0.method == "GET" && $0.path == "/v1/webhooks/kannel/dlr" })
         var state = DeliveryState.sent
-        var events: [SMSReceiptEvent] = []
+        var events: [ReceiptEvent] = []
         for callback in received {
             let query = callback.query.flatMap { name, values in values.map { (name, $0) } }
             let event = try KannelDLR.parse(query: query, tokens: provider.tokens)
@@ -105,7 +105,7 @@ final class SMSKannelIntegrationTests {
         #expect(state == .delivered)
         // A DLR with a forged token is refused.
         let forged = received[0].query.flatMap { name, values in values.map { (name, name == "token" ? "0190f3a2-7b1c-7d2e-8f00-123456789abd." + $0.split(separator: ".").last! : $0) } }
-        #expect(throws: SMSWebhookError.self) { try KannelDLR.parse(query: forged, tokens: provider.tokens) }
+        #expect(throws: WebhookRejection.self) { try KannelDLR.parse(query: forged, tokens: provider.tokens) }
     }
 
     @Test func withTheSMSCDownKannelQueuesAndNothingIsLost() async throws {

@@ -24,8 +24,8 @@ struct SMSReceiptTests {
         // Legacy field names alone are enough.
         let legacy = try TwilioStatusCallback.parse(form: [("SmsSid", "SM9"), ("SmsStatus", "Delivered")])
         #expect(legacy.state == .delivered && legacy.reference == .providerMessageID("SM9"))
-        #expect(throws: SMSWebhookError.self) { try TwilioStatusCallback.parse(form: [("MessageStatus", "delivered")]) }
-        #expect(throws: SMSWebhookError.self) { try TwilioStatusCallback.parse(form: [("MessageSid", "SM1"), ("MessageStatus", "teleported")]) }
+        #expect(throws: WebhookRejection.self) { try TwilioStatusCallback.parse(form: [("MessageStatus", "delivered")]) }
+        #expect(throws: WebhookRejection.self) { try TwilioStatusCallback.parse(form: [("MessageSid", "SM1"), ("MessageStatus", "teleported")]) }
     }
 
     @Test func repeatsShareADeduplicationKeyAndLaterStatesApplyMonotonically() throws {
@@ -76,8 +76,8 @@ struct SMSReceiptTests {
         } catch {
             #expect(error.status == 403)
         }
-        #expect(throws: SMSWebhookError.self) { try KannelDLR.parse(query: [("status", "1")], tokens: tokens) }
-        #expect(throws: SMSWebhookError.self) { try KannelDLR.parse(query: [("token", token), ("status", "3")], tokens: tokens) }
-        #expect(throws: SMSWebhookError.self) { try KannelDLR.parse(query: [("token", token)], tokens: tokens) }
+        #expect(throws: WebhookRejection.self) { try KannelDLR.parse(query: [("status", "1")], tokens: tokens) }
+        #expect(throws: WebhookRejection.self) { try KannelDLR.parse(query: [("token", token), ("status", "3")], tokens: tokens) }
+        #expect(throws: WebhookRejection.self) { try KannelDLR.parse(query: [("token", token)], tokens: tokens) }
     }
 }

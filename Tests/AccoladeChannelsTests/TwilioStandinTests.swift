@@ -121,7 +121,7 @@ import Testing
         let driver = CurlMultiDriver()
         defer { Task { await driver.shutdown() } }
         let clock = ManualClock()
-        let channel = SMSChannel(
+        let channel = try SMSChannel(
             providers: [
                 .init(Self.provider(port: first.port, driver: driver, name: "primary", clock: clock)),
                 .init(Self.provider(port: second.port, driver: driver, name: "backup", clock: clock)),

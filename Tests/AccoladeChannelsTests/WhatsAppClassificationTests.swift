@@ -161,8 +161,8 @@ struct WhatsAppClassificationTests {
         #expect(p.statuses[1].errorCode == 131026 && p.statuses[1].errorText == "Message undeliverable")
         #expect(p.statuses[0].occurredAt == Date(timeIntervalSince1970: 1_750_857_384))
         #expect(p.messages == [.init(from: "+6281234567890", occurredAt: Date(timeIntervalSince1970: 1_750_857_000), text: "STOP")])
-        #expect(throws: SMSWebhookError.self) { try WhatsAppWebhookPayload.parse(Array("nope".utf8)) }
-        #expect(throws: SMSWebhookError.self) { try WhatsAppWebhookPayload.parse(Array(#"{"object":"page"}"#.utf8)) }
+        #expect(throws: WebhookRejection.self) { try WhatsAppWebhookPayload.parse(Array("nope".utf8)) }
+        #expect(throws: WebhookRejection.self) { try WhatsAppWebhookPayload.parse(Array(#"{"object":"page"}"#.utf8)) }
     }
 
     @Test func windowChoosesTextOnlyWhileOpen() {

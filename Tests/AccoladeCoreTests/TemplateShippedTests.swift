@@ -39,14 +39,6 @@ struct TemplateShippedTests {
         }
     }
 
-    @Test("benchmark runs full renders and reports the time")
-    func benchmark() throws {
-        let library = try TemplateLibrary(directory: shippedTemplatesDirectory)
-        let elapsed = try library.benchmark(iterations: 200)
-        #expect(elapsed > .zero)
-        #expect(throws: TemplateError(.unknownTemplate("nope"))) { try library.benchmark(template: "nope", iterations: 1) }
-    }
-
     @Test("shipped sample renders the documented strings")
     func knownStrings() throws {
         let library = try TemplateLibrary(directory: shippedTemplatesDirectory)

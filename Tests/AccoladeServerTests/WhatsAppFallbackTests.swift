@@ -37,7 +37,7 @@ struct WhatsAppFallbackTests {
         let whatsapp = WhatsAppChannel(
             config: WhatsAppChannelConfig(apiBase: "http://127.0.0.1:\(graph.port)", phoneNumberID: "106540352242922", accessToken: "tok", timeout: 5),
             driver: driver, suppressions: store, inbound: store, logger: logger)
-        let sms = SMSChannel(
+        let sms = try SMSChannel(
             providers: [.init(TwilioSMSProvider(
                 name: "twilio",
                 config: TwilioProviderConfig(

@@ -35,6 +35,7 @@ open class ForwardingStore: Store, @unchecked Sendable {
     }
     open func message(id: String) async throws -> Message? { try await base.message(id: id) }
     open func deliveries(messageID: String) async throws -> [Delivery] { try await base.deliveries(messageID: messageID) }
+    open func deliveries(messageIDs: [String]) async throws -> [String: [Delivery]] { try await base.deliveries(messageIDs: messageIDs) }
     open func attempts(messageID: String) async throws -> [Attempt] { try await base.attempts(messageID: messageID) }
     open func receipts(messageID: String) async throws -> [Receipt] { try await base.receipts(messageID: messageID) }
     open func recordReceipt(_ report: ReceiptReport) async throws -> ReceiptOutcome { try await base.recordReceipt(report) }

@@ -37,4 +37,26 @@ struct StoreListingContractTests {
             #expect(try await store.receipts(messageID: c.message.id).isEmpty)
         }
     }
+
+    @Test("reads the deliveries of a whole page at once, each message's in route order", arguments: StoreFactory.all)
+    func deliveriesOfMany(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            let requests = [
+                Fixtures.request(channels: [.whatsapp, .sms, .email], mode: .fallback), Fixtures.request(channels: [.email]),
+                Fixtures.request(channels: [.sms, .email]),
+            ]
+            _ = try await store.enqueue(requests)
+            let ids = requests.map(\.message.id)
+            let all = try await store.deliveries(messageIDs: ids + ["no-such-message"])
+            #expect(Set(all.keys) == Set(ids))
+            for id in ids {
+                let one = try await store.deliveries(messageID: id)
+                #expect(!one.isEmpty)
+                #expect(all[id] == one, "\(id)")
+            }
+            #expect(all[ids[0]]?.map(\.channel) == [.whatsapp, .sms, .email])
+            #expect(try await store.deliveries(messageIDs: [ids[1]]).keys.sorted() == [ids[1]])
+            #expect(try await store.deliveries(messageIDs: []).isEmpty)
+        }
+    }
 }

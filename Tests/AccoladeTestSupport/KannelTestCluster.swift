@@ -84,7 +84,7 @@ public final class KannelTestCluster: @unchecked Sendable {
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
         // An empty signal mask: threads of the concurrency pool block SIGTERM, and the daemons
-        // would inherit that and ignore `kill -TERM` (swift-notes trap 16).
+        // would inherit that and ignore `kill -TERM`.
         var empty = sigset_t()
         sigemptyset(&empty)
         posix_spawnattr_setsigmask(&attributes, &empty)

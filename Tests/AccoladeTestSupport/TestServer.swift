@@ -130,7 +130,7 @@ public enum ChildProcess {
     /// Runs `process` with an empty signal mask.
     ///
     /// Threads of Swift's concurrency pool block SIGTERM and children inherit the mask, so a child
-    /// started from a test would ignore SIGTERM (swift-notes trap 16).
+    /// started from a test would ignore SIGTERM.
     public static func run(_ process: Process) throws {
         var empty = sigset_t()
         var previous = sigset_t()

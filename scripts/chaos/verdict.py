@@ -89,7 +89,7 @@ def analyse(run, accepted):
                 if v and (k.startswith("fault_") or k.startswith("chaos_") or k == "tls_failed")}
     if injected:
         notes.append("sink injected: %s" % ", ".join("%s %d" % kv for kv in sorted(injected.items())))
-    # The bar (issue 12): 0 lost, 0 worker exits, duplicates 0 (≤ in flight at a kill), and
+    # The bar: 0 lost, 0 worker exits, duplicates 0 (≤ in flight at a kill), and
     # Accolade's final states agree with the sinks.
     if lost:
         fail.append("%d lost" % lost)

@@ -73,7 +73,7 @@ public struct MIMEComposer: Sendable {
                 left.unicodeScalars.append(Unicode.Scalar(byte))
             } else {
                 // Anything outside `atext` (including dots, to avoid `..`) is hex-escaped: still unique.
-                left += "=" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+                left += "=" + Hex.encode([byte], uppercase: true)
             }
         }
         return "<\(left.isEmpty ? "delivery" : left)@\(from.domain)>"
@@ -185,12 +185,6 @@ public struct InlineImage: Sendable, Hashable {
         self.fileName = fileName
         self.mediaType = mediaType
         self.data = data
-    }
-}
-
-extension String {
-    fileprivate func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
     }
 }
 

@@ -1,3 +1,5 @@
+import AccoladeCore
+
 /// Quoted-printable body encoding (RFC 2045 §6.7), producing 7-bit CRLF text.
 ///
 /// Pure and allocation-light: it appends into a caller-owned buffer so a whole MIME message is
@@ -37,8 +39,6 @@ public enum QuotedPrintable {
         }
     }
 
-    private static let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
-
     /// Encodes one hard line (no CR/LF inside), inserting `=` soft breaks so no line exceeds 76.
     private static func encodeLine(_ line: Slice<UnsafeBufferPointer<UInt8>>, into out: inout [UInt8]) {
         let start = line.startIndex, end = line.endIndex
@@ -60,8 +60,7 @@ public enum QuotedPrintable {
                 for position in index..<(index + length) {
                     let value = line[position]
                     out.append(UInt8(ascii: "="))
-                    out.append(hex[Int(value >> 4)])
-                    out.append(hex[Int(value & 0x0F)])
+                    Hex.append(value, uppercase: true, to: &out)
                 }
             } else {
                 out.append(byte)

@@ -21,14 +21,11 @@ import AccoladeCurl
 ///
 /// Other 4xx, connection errors and timeouts retry; other 5xx fail the delivery.
 public enum SMTPResultClassifier {
-    /// Longest detail kept from a server reply.
-    static let maxDetail = 200
-
     /// Classifies `result` for `provider`, naming keys under `keys` (default `channels.email.smtp`).
     public static func classify(
         _ result: CurlResult, provider: String, keys: ProviderConfigKeys = .smtp
     ) -> Result<DeliveryReceipt, DeliveryError> {
-        let reply = result.lastReplyLine.map(shorten)
+        let reply = result.lastReplyLine.map { ProviderText.shorten($0) }
         if result.isSuccess {
             return .success(DeliveryReceipt(
                 provider: provider, providerMessageID: reply.flatMap(queueID), code: String(result.responseCode == 0 ? 250 : result.responseCode),
@@ -57,8 +54,8 @@ public enum SMTPResultClassifier {
             break
         }
         let curlCode = "curl:\(result.curlCode)"
-        let curlDetail = shorten(result.curlError.isEmpty ? "curl error \(result.curlCode)" : result.curlError)
-        if let fault = TLSConfigurationFault.classify(result, keys: keys, shorten: shorten) {
+        let curlDetail = ProviderText.transportDetail(result)
+        if let fault = TLSConfigurationFault.classify(result, keys: keys) {
             return .failure(DeliveryError(disposition: .misconfigured(key: fault.key), provider: provider, code: curlCode, detail: fault.detail))
         }
         switch result.curlCode {
@@ -81,10 +78,5 @@ public enum SMTPResultClassifier {
         guard let range = reply.range(of: "queued as ") else { return nil }
         let id = reply[range.upperBound...].prefix { !$0.isWhitespace }
         return id.isEmpty ? nil : String(id)
-    }
-
-    private static func shorten(_ text: String) -> String {
-        let printable = String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
-        return printable.count > maxDetail ? String(printable.prefix(maxDetail)) + "…" : printable
     }
 }

@@ -29,7 +29,7 @@ public struct QRArtifacts: Sendable {
     public let store: QRImageStore
     /// Drawing settings.
     public let renderer: QRCodeRenderer
-    /// Base URL of the HTTP server, without trailing slash.
+    /// Base URL of the HTTP server (`server.public_url`).
     public let publicURL: String
     private let signer: QRSigner?
     private let tokenKey: SymmetricKeyBox
@@ -37,8 +37,8 @@ public struct QRArtifacts: Sendable {
     /// Opens the image folder (creating it and its token key when missing).
     public init(config: QRChannelConfig, publicURL: String) throws(QRError) {
         store = QRImageStore(directory: config.directory)
-        renderer = QRCodeRenderer(config)
-        self.publicURL = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        renderer = try QRCodeRenderer(config)
+        self.publicURL = publicURL
         signer = config.signingKey.map(QRSigner.init(secret:))
         tokenKey = SymmetricKeyBox(try store.tokenKey())
     }
@@ -55,7 +55,7 @@ public struct QRArtifacts: Sendable {
 
     /// The URL at which the server serves a stored image.
     public func url(token: String, format: QRImageFormat) -> String {
-        "\(publicURL)/v1/qr/\(token).\(format.fileExtension)"
+        PublicURL.join(publicURL, "/v1/qr/\(token).\(format.fileExtension)")
     }
 
     /// Draws the message's code and stores PNG and SVG (unless already stored with these bytes).

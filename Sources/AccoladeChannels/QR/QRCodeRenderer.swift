@@ -20,25 +20,28 @@ public struct QRCodeRenderer: Sendable {
     public let svgWriter: QRSVGWriter
 
     /// Creates a renderer from explicit settings.
-    public init(level: QRErrorCorrection = .M, scale: Int = 8, quietZone: Int = 4, pngBitDepth: Int = 1) {
+    ///
+    /// - Throws: ``QRError/invalidSettings(_:)`` for settings no PNG can be drawn with.
+    public init(level: QRErrorCorrection = .M, scale: Int = 8, quietZone: Int = 4, pngBitDepth: Int = 1) throws(QRError) {
         self.level = level
-        pngWriter = QRPNGWriter(scale: scale, quietZone: quietZone, bitDepth: pngBitDepth)
+        pngWriter = try QRPNGWriter(scale: scale, quietZone: quietZone, bitDepth: pngBitDepth)
         svgWriter = QRSVGWriter(scale: scale, quietZone: quietZone)
     }
 
-    /// Creates a renderer from `channels.qr`.
-    public init(_ config: QRChannelConfig) {
-        self.init(level: config.level, scale: config.scale, quietZone: config.quietZone, pngBitDepth: config.pngBitDepth)
+    /// Creates a renderer from `channels.qr` (checked when the file is read, so this throws only
+    /// for a section built in code with settings the file would refuse).
+    public init(_ config: QRChannelConfig) throws(QRError) {
+        try self.init(level: config.level, scale: config.scale, quietZone: config.quietZone, pngBitDepth: config.pngBitDepth)
     }
 
     /// Encodes and draws `payload`.
     public func render(_ payload: String) throws(QRError) -> QRImages {
         let matrix = try QREncoder.encode(payload, level: level)
-        return QRImages(matrix: matrix, png: pngWriter.png(matrix), svg: svgWriter.svg(matrix))
+        return QRImages(matrix: matrix, png: try pngWriter.png(matrix), svg: svgWriter.svg(matrix))
     }
 
     /// Encodes and draws only the PNG (the benchmark's and email's path).
     public func png(_ payload: String) throws(QRError) -> [UInt8] {
-        pngWriter.png(try QREncoder.encode(payload, level: level))
+        try pngWriter.png(try QREncoder.encode(payload, level: level))
     }
 }

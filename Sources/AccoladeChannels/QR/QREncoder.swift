@@ -16,8 +16,12 @@ public struct QRMatrix: Sendable, Hashable {
     public let modules: [UInt8]
 
     /// Creates a matrix from row-major 0/1 modules.
-    public init(size: Int, version: Int, modules: [UInt8]) {
-        precondition(modules.count == size * size, "a QR matrix needs size × size modules")
+    ///
+    /// - Throws: ``QRError/encodingFailed(_:)`` when `modules` is not `size × size` values.
+    public init(size: Int, version: Int, modules: [UInt8]) throws(QRError) {
+        guard size > 0, modules.count == size * size else {
+            throw .encodingFailed("\(modules.count) modules do not make a \(size) × \(size) symbol")
+        }
         self.size = size
         self.version = version
         self.modules = modules
@@ -61,10 +65,10 @@ public enum QREncoder {
         }
         defer { QRcode_free(code) }
         let size = Int(code.pointee.width)
-        let data = code.pointee.data!
+        guard size > 0, let data = code.pointee.data else { throw .encodingFailed("libqrencode returned an empty symbol") }
         var modules = [UInt8](repeating: 0, count: size * size)
         for i in 0..<(size * size) { modules[i] = data[i] & 1 }
-        return QRMatrix(size: size, version: Int(code.pointee.version), modules: modules)
+        return try QRMatrix(size: size, version: Int(code.pointee.version), modules: modules)
     }
 
     private static func encodeUTF8(_ bytes: [UInt8], level: QRecLevel) -> UnsafeMutablePointer<QRcode>? {

@@ -9,6 +9,10 @@ public enum QRError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidPayload(String)
     /// libqrencode failed for another reason (`errno` as text).
     case encodingFailed(String)
+    /// Drawing settings no image can be drawn with (a scale below 1, a bit depth other than 1 or 8).
+    case invalidSettings(String)
+    /// zlib could not compress the PNG (usually memory pressure).
+    case imageFailed(String)
     /// Writing or reading the image folder failed.
     case storage(path: String, reason: String)
     /// The message's template has no `qr.txt` part (or it did not render).
@@ -21,8 +25,8 @@ public enum QRError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Whether trying again later may succeed (store or disk trouble), as opposed to a bad template or payload.
     public var isTransient: Bool {
         switch self {
-        case .storage, .lookupFailed: true
-        case .payloadTooLarge, .invalidPayload, .encodingFailed, .noQRPart, .messageNotFound: false
+        case .storage, .lookupFailed, .imageFailed: true
+        case .payloadTooLarge, .invalidPayload, .encodingFailed, .invalidSettings, .noQRPart, .messageNotFound: false
         }
     }
 
@@ -34,6 +38,9 @@ public enum QRError: Error, Sendable, Hashable, CustomStringConvertible {
                 + "or a signature); shorten the qr.txt part (e.g. a short redeem URL) or choose a lower channels.qr.level"
         case .invalidPayload(let reason): "QR payload \(reason); fix the template's qr.txt part"
         case .encodingFailed(let reason): "libqrencode could not encode the payload: \(reason)"
+        case .invalidSettings(let reason):
+            "QR drawing settings are invalid: \(reason); use channels.qr.scale 1…64 and png_bit_depth 1 or 8"
+        case .imageFailed(let reason): "cannot draw the QR PNG: \(reason); the delivery is retried, check the machine's free memory"
         case .storage(let path, let reason): "cannot use the QR folder \(path): \(reason); check channels.qr.directory exists and is writable"
         case .noQRPart(let template, let reason):
             "template \(template) cannot render a QR code (\(reason)); add a qr.txt.mustache part or remove the cid:\(QRInline.contentID) image"

@@ -15,8 +15,13 @@ public struct QRPNGWriter: Sendable {
     public var bitDepth: Int
 
     /// Creates a writer.
-    public init(scale: Int, quietZone: Int = 4, bitDepth: Int = 1) {
-        precondition(scale >= 1 && quietZone >= 0 && (bitDepth == 1 || bitDepth == 8), "invalid PNG settings")
+    ///
+    /// - Throws: ``QRError/invalidSettings(_:)`` for a scale below 1, a negative quiet zone or a
+    ///   bit depth other than 1 or 8.
+    public init(scale: Int, quietZone: Int = 4, bitDepth: Int = 1) throws(QRError) {
+        guard scale >= 1 else { throw .invalidSettings("scale is \(scale), it must be at least 1") }
+        guard quietZone >= 0 else { throw .invalidSettings("quiet zone is \(quietZone), it must not be negative") }
+        guard bitDepth == 1 || bitDepth == 8 else { throw .invalidSettings("PNG bit depth is \(bitDepth), it must be 1 or 8") }
         self.scale = scale
         self.quietZone = quietZone
         self.bitDepth = bitDepth
@@ -26,7 +31,9 @@ public struct QRPNGWriter: Sendable {
     public func side(for matrix: QRMatrix) -> Int { (matrix.size + 2 * quietZone) * scale }
 
     /// The PNG bytes.
-    public func png(_ matrix: QRMatrix) -> [UInt8] {
+    ///
+    /// - Throws: ``QRError/imageFailed(_:)`` when zlib fails (see ``QRDeflater``).
+    public func png(_ matrix: QRMatrix) throws(QRError) -> [UInt8] {
         let side = side(for: matrix)
         let raw = scanlines(matrix, side: side)
         var out: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
@@ -37,7 +44,7 @@ public struct QRPNGWriter: Sendable {
         // bit depth, colour type 0 (grey), compression 0, filter 0, interlace 0
         header += [UInt8(bitDepth), 0, 0, 0, 0]
         Self.appendChunk("IHDR", header, to: &out)
-        Self.appendChunk("IDAT", Self.deflate(raw), to: &out)
+        Self.appendChunk("IDAT", try QRDeflater.shared.deflate(raw), to: &out)
         Self.appendChunk("IEND", [], to: &out)
         return out
     }
@@ -84,11 +91,6 @@ public struct QRPNGWriter: Sendable {
             let start = moduleColumn * scale
             for px in start..<(start + scale) { row[px >> 3] &= ~(0x80 >> UInt8(px & 7)) }
         }
-    }
-
-    /// zlib stream of `raw` through reused deflate streams (see ``QRDeflater``).
-    static func deflate(_ raw: [UInt8]) -> [UInt8] {
-        QRDeflater.shared.deflate(raw)
     }
 
     static func appendChunk(_ type: String, _ data: [UInt8], to out: inout [UInt8]) {

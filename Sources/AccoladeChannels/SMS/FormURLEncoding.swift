@@ -1,3 +1,5 @@
+import AccoladeCore
+
 /// `application/x-www-form-urlencoded` as browsers, Twilio and Kannel use it: pure, no I/O.
 ///
 /// Encoding keeps `A–Z a–z 0–9 - . _ *`, turns a space into `+` and percent-encodes every other
@@ -16,8 +18,7 @@ public enum FormURLEncoding {
                 out.append(UInt8(ascii: "+"))
             default:
                 out.append(UInt8(ascii: "%"))
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0x0F)])
+                Hex.append(byte, uppercase: true, to: &out)
             }
         }
         return String(decoding: out, as: UTF8.self)
@@ -51,7 +52,7 @@ public enum FormURLEncoding {
             let byte = bytes[i]
             if byte == UInt8(ascii: "+") {
                 out.append(UInt8(ascii: " "))
-            } else if byte == UInt8(ascii: "%"), i + 2 < bytes.count, let hi = nibble(bytes[i + 1]), let lo = nibble(bytes[i + 2]) {
+            } else if byte == UInt8(ascii: "%"), i + 2 < bytes.count, let hi = Hex.value(ofDigit: bytes[i + 1]), let lo = Hex.value(ofDigit: bytes[i + 2]) {
                 out.append(hi << 4 | lo)
                 i += 2
             } else {
@@ -60,16 +61,5 @@ public enum FormURLEncoding {
             i += 1
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    private static let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
-
-    private static func nibble(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): c - UInt8(ascii: "A") + 10
-        default: nil
-        }
     }
 }

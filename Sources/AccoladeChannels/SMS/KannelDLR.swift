@@ -2,7 +2,7 @@ import AccoladeCore
 import Foundation
 
 /// Reads a Kannel delivery report (`GET|POST /v1/webhooks/kannel/dlr?token=…&status=%d&ts=%T&reply=%A`)
-/// into an ``SMSReceiptEvent`` after checking the per-delivery token: pure.
+/// into an ``ReceiptEvent`` after checking the per-delivery token: pure.
 public enum KannelDLR {
     /// The query the channel appends to `dlr-url`; Kannel fills in the `%` escapes.
     ///
@@ -13,15 +13,15 @@ public enum KannelDLR {
     ///
     /// Status bits map to delivery states: 1 delivered → delivered; 2 not delivered and
     /// 16 rejected by the SMSC → failed; 4 buffered and 8 accepted by the SMSC → sent.
-    public static func parse(query: [(String, String)], tokens: KannelDLRToken) throws(SMSWebhookError) -> SMSReceiptEvent {
+    public static func parse(query: [(String, String)], tokens: KannelDLRToken) throws(WebhookRejection) -> ReceiptEvent {
         func field(_ name: String) -> String? { query.first { $0.0 == name }?.1 }
         guard let token = field("token"), let deliveryID = tokens.verify(token) else {
-            throw SMSWebhookError(status: 403, reason: "missing or invalid DLR token")
+            throw WebhookRejection(status: 403, reason: "missing or invalid DLR token")
         }
         guard let raw = field("status"), let bits = Int(raw), let state = state(for: bits) else {
-            throw SMSWebhookError(status: 400, reason: "status must be one Kannel DLR type: 1, 2, 4, 8 or 16")
+            throw WebhookRejection(status: 400, reason: "status must be one Kannel DLR type: 1, 2, 4, 8 or 16")
         }
-        let reply = String((field("reply") ?? "").unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.prefix(160).map(Character.init))
+        let reply = ProviderText.shorten(field("reply") ?? "", limit: 160)
         let occurred = field("ts").flatMap(TimeInterval.init).map { Date(timeIntervalSince1970: $0) }
         let meaning = switch bits {
         case 1: "delivered to phone"
@@ -30,7 +30,7 @@ public enum KannelDLR {
         case 8: "accepted by SMSC"
         default: "rejected by SMSC"
         }
-        return SMSReceiptEvent(
+        return ReceiptEvent(
             source: "kannel", reference: .deliveryID(deliveryID), state: state, rawStatus: raw,
             errorCode: state == .failed ? raw : nil, detail: reply.isEmpty ? meaning : "\(meaning): \(reply)",
             occurredAt: occurred)

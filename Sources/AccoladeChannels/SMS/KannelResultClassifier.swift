@@ -3,7 +3,7 @@ import AccoladeCurl
 import Foundation
 
 /// Turns Kannel's `sendsms` answer into a receipt or a classified failure: pure. The HTTP status
-/// decides first, then the body prefix (channels.md §3).
+/// decides first, then the body prefix:
 ///
 /// | answer | outcome | scope |
 /// |---|---|---|
@@ -21,9 +21,9 @@ public enum KannelResultClassifier {
         _ result: CurlResult, provider: String, now: Date, keys: ProviderConfigKeys? = nil
     ) -> Result<DeliveryReceipt, SMSProviderFailure> {
         let keys = keys ?? .sms(named: provider, urlName: "sendsms_url")
-        guard result.isSuccess else { return .failure(TwilioResultClassifier.transport(result, provider: provider, keys: keys)) }
+        guard result.isSuccess else { return .failure(.transport(result, provider: provider, keys: keys)) }
         let status = result.responseCode
-        let body = TwilioResultClassifier.shorten(result.bodyText.trimmingCharacters(in: .whitespacesAndNewlines))
+        let body = ProviderText.shorten(result.bodyText.trimmingCharacters(in: .whitespacesAndNewlines))
         let code = "\(status)"
         func fail(_ d: DeliveryDisposition, _ detail: String, _ scope: SMSProviderFailure.Scope) -> Result<DeliveryReceipt, SMSProviderFailure> {
             .failure(SMSProviderFailure(DeliveryError(disposition: d, provider: provider, code: code, detail: detail), scope: scope))
@@ -41,7 +41,7 @@ public enum KannelResultClassifier {
         case 400..<500:
             return fail(.permanent, body.isEmpty ? "HTTP \(status)" : body, .route)
         case 503:
-            let after = RetryAfter.parse(result.header("Retry-After"), now: now).map { Duration.milliseconds(Int($0 * 1000)) }
+            let after = RetryAfter.parse(result.header("Retry-After"), now: now).map { Duration.milliseconds(ofSeconds: $0) }
             return fail(.rateLimited(after: after), body.isEmpty ? "temporary failure" : body, .provider)
         default:
             return fail(.retry(after: nil), body.isEmpty ? "HTTP \(status)" : body, .provider)

@@ -38,7 +38,7 @@ public struct KannelSMSProvider: SMSProvider {
         self.timeout = timeout
         self.clock = clock
         tokens = Self.tokens(for: config)
-        dlrBaseURL = TwilioSignature.requestURL(publicURL: publicURL, pathAndQuery: "/v1/webhooks/kannel/dlr")
+        dlrBaseURL = PublicURL.join(publicURL, "/v1/webhooks/kannel/dlr")
     }
 
     /// The token checker for a Kannel configuration: `dlr_secret`, else derived from the password.

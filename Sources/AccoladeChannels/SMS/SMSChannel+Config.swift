@@ -6,13 +6,14 @@ extension SMSChannel {
     /// Builds the channel from `channels.sms`: one Twilio or Kannel provider per entry, in order.
     ///
     /// `publicURL` is `server.public_url`, the base of the status-callback and DLR URLs.
+    /// - Throws: ``ConfigError`` when the section has no usable provider.
     public static func make(
         config: SMSChannelConfig, publicURL: String, driver: CurlMultiDriver, suppressions: (any SuppressionList)? = nil,
         clock: any WallClock = SystemWallClock(), logger: Logger
-    ) -> SMSChannel {
+    ) throws(ConfigError) -> SMSChannel {
         let slots = config.providers.enumerated().map { index, entry -> ProviderSlot in
-            let connect = Duration.milliseconds(Int(entry.connectTimeout * 1000))
-            let timeout = Duration.milliseconds(Int(entry.timeout * 1000))
+            let connect = Duration.milliseconds(ofSeconds: entry.connectTimeout)
+            let timeout = Duration.milliseconds(ofSeconds: entry.timeout)
             let provider: any SMSProvider = switch entry.kind {
             case .kannel(let kannel):
                 KannelSMSProvider(
@@ -25,7 +26,7 @@ extension SMSChannel {
             }
             return ProviderSlot(provider, ratePerSecond: entry.ratePerSecond)
         }
-        return SMSChannel(
+        return try SMSChannel(
             providers: slots, settings: Settings(maxSegments: config.maxSegments), suppressions: suppressions, clock: clock, logger: logger)
     }
 }

@@ -63,12 +63,18 @@ public struct SMSChannel: Channel {
     private let clock: any WallClock
     private let logger: Logger
 
-    /// Creates the channel; `providers` must not be empty.
+    /// Creates the channel.
+    ///
+    /// - Throws: ``ConfigError`` at `channels.sms.providers` when `providers` is empty.
     public init(
         providers: [ProviderSlot], settings: Settings = Settings(), suppressions: (any SuppressionList)? = nil,
         clock: any WallClock = SystemWallClock(), logger: Logger
-    ) {
-        precondition(!providers.isEmpty, "an SMS channel needs at least one provider")
+    ) throws(ConfigError) {
+        guard !providers.isEmpty else {
+            throw ConfigError(
+                path: "channels.sms.providers",
+                reason: "no usable provider: list at least one with its credentials set, or remove channels.sms to turn SMS off")
+        }
         let now = clock.now()
         slots = providers.map { ($0.provider, SMSProviderGate(breaker: settings.breaker, ratePerSecond: $0.ratePerSecond, now: now, pause: settings.pause)) }
         providerName = providers.map(\.provider.name).joined(separator: ",")
@@ -112,7 +118,7 @@ public struct SMSChannel: Channel {
                 skipped.append(SkippedProvider(name: provider.name, retryAt: retryAt, reason: "paused: fix \(key)", misconfiguredKey: key))
                 continue
             case .go(let wait, let probe):
-                if wait > 0 { try? await clock.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up)))) }
+                if wait > 0 { try? await clock.sleep(for: .milliseconds(ofSeconds: wait, rounding: .up)) }
                 if probe { logger.info("probing SMS provider after a pause or an open circuit", metadata: ["provider": "\(provider.name)"]) }
             }
             let result = await provider.send(message)
@@ -183,12 +189,12 @@ public struct SMSChannel: Channel {
     /// the provider would take it once fixed. Only when every provider refused for good is it permanent.
     static func combine(failures: [SMSProviderFailure], skipped: [SkippedProvider], now: Date, channel: String) -> DeliveryError {
         var parts = failures.map(\.error.description)
-        parts += skipped.map { "\($0.name): skipped (\($0.reason) until \(ISO8601DateFormatter().string(from: $0.retryAt)))" }
+        parts += skipped.map { "\($0.name): skipped (\($0.reason) until \(ISOTime.format($0.retryAt)))" }
         let detail = "no provider accepted the message: " + parts.joined(separator: "; ")
         let last = failures.last?.error
         let provider = last?.provider ?? skipped.last?.name ?? channel
         let waiting = skipped.filter { $0.misconfiguredKey == nil }
-        let earliestSkip = waiting.map { max(0, $0.retryAt.timeIntervalSince(now)) }.min().map { Duration.milliseconds(Int($0 * 1000)) }
+        let earliestSkip = waiting.map { max(0, $0.retryAt.timeIntervalSince(now)) }.min().map { Duration.milliseconds(ofSeconds: $0) }
         var misconfiguredKeys: [String] = []
         for key in failures.compactMap(\.error.misconfiguredKey) + skipped.compactMap(\.misconfiguredKey) where !misconfiguredKeys.contains(key) {
             misconfiguredKeys.append(key)

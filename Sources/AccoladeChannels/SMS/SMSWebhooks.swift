@@ -40,15 +40,11 @@ public struct TwilioWebhook: WebhookHandler {
         else {
             throw WebhookRejection(status: 403, reason: "X-Twilio-Signature is missing or does not match (check server.public_url)")
         }
-        do {
-            if request.event == "inbound" {
-                try await optOuts.apply(try SMSInboundMessage.twilio(form: form), provider: provider)
-                return WebhookResponse(status: 200, contentType: "text/xml; charset=utf-8", body: Array(Self.emptyTwiML.utf8))
-            }
-            return try await recorder.record(try TwilioStatusCallback.parse(form: form), provider: provider)
-        } catch let error as SMSWebhookError {
-            throw WebhookRejection(status: error.status, reason: error.reason)
+        if request.event == "inbound" {
+            try await optOuts.apply(try InboundMessage.twilio(form: form), provider: provider)
+            return WebhookResponse(status: 200, contentType: "text/xml; charset=utf-8", body: Array(Self.emptyTwiML.utf8))
         }
+        return try await recorder.record(try TwilioStatusCallback.parse(form: form), provider: provider)
     }
 }
 
@@ -80,15 +76,19 @@ public struct KannelWebhook: WebhookHandler {
         let query = request.query.map { ($0.name, $0.value) }
         switch request.event {
         case "dlr":
-            var lastError = SMSWebhookError(status: 403, reason: "no Kannel provider is configured")
+            var lastError = WebhookRejection(status: 403, reason: "no Kannel provider is configured")
             for key in tokens {
-                do {
-                    return try await recorder.record(try KannelDLR.parse(query: query, tokens: key), provider: provider)
-                } catch let error as SMSWebhookError {
+                let event: ReceiptEvent
+                do throws(WebhookRejection) {
+                    event = try KannelDLR.parse(query: query, tokens: key)
+                } catch {
+                    // Another provider's key may have issued the token.
                     lastError = error
+                    continue
                 }
+                return try await recorder.record(event, provider: provider)
             }
-            throw WebhookRejection(status: lastError.status, reason: lastError.reason)
+            throw lastError
         case "inbound":
             guard !inboundTokens.isEmpty else {
                 throw WebhookRejection(
@@ -99,11 +99,7 @@ public struct KannelWebhook: WebhookHandler {
                 throw WebhookRejection(
                     status: 403, reason: "token is missing or not a configured inbound_token (set channels.sms.providers[].inbound_token and put it in the get-url)")
             }
-            do {
-                try await optOuts.apply(try SMSInboundMessage.kannel(query: query), provider: provider)
-            } catch let error as SMSWebhookError {
-                throw WebhookRejection(status: error.status, reason: error.reason)
-            }
+            try await optOuts.apply(try InboundMessage.kannel(query: query), provider: provider)
             // Kannel sends a non-empty answer back to the sender as a reply; stay silent.
             return WebhookResponse(status: 200, body: [])
         default:

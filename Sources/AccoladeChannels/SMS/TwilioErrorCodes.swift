@@ -1,4 +1,5 @@
-/// Twilio error codes Accolade acts on (spec: channels.md §2), with a short meaning each.
+/// The Twilio error codes ``TwilioResultClassifier`` acts on, each with a short meaning for the
+/// delivery log.
 enum TwilioErrorCodes {
     static func meaning(_ code: String) -> String? {
         switch code {

@@ -30,7 +30,7 @@ public enum TwilioResultClassifier {
         _ result: CurlResult, provider: String, now: Date, keys: ProviderConfigKeys? = nil
     ) -> Result<DeliveryReceipt, SMSProviderFailure> {
         let keys = keys ?? .sms(named: provider, urlName: "base_url")
-        guard result.isSuccess else { return .failure(transport(result, provider: provider, keys: keys)) }
+        guard result.isSuccess else { return .failure(.transport(result, provider: provider, keys: keys)) }
         let status = result.responseCode
         let body = Body(result.body)
         if (200..<300).contains(status) {
@@ -40,10 +40,10 @@ public enum TwilioResultClassifier {
             return .success(DeliveryReceipt(provider: provider, providerMessageID: sid, code: "\(status)", detail: body?.status ?? "queued"))
         }
         let code = body?.code.map(String.init)
-        let text = shorten(body?.message ?? result.bodyText)
+        let text = ProviderText.shorten(body?.message ?? result.bodyText)
         let label = code ?? "\(status)"
         let detail = code.flatMap(TwilioErrorCodes.meaning).map { "\($0): \(text)" } ?? (text.isEmpty ? "HTTP \(status)" : text)
-        let retryAfter = RetryAfter.parse(result.header("Retry-After"), now: now).map { Duration.milliseconds(Int($0 * 1000)) }
+        let retryAfter = RetryAfter.parse(result.header("Retry-After"), now: now).map { Duration.milliseconds(ofSeconds: $0) }
 
         switch (status, code) {
         case (429, _), (_, "20429"), (503, _):
@@ -77,29 +77,8 @@ public enum TwilioResultClassifier {
         }
     }
 
-    /// A failed transfer: nothing usable came back (shared by the Kannel classifier).
-    static func transport(_ result: CurlResult, provider: String, keys: ProviderConfigKeys) -> SMSProviderFailure {
-        let code = "curl:\(result.curlCode)"
-        let detail = shorten(result.curlError.isEmpty ? "curl error \(result.curlCode)" : result.curlError)
-        if let fault = TLSConfigurationFault.classify(result, keys: keys, shorten: shorten) {
-            return failure(.misconfigured(key: fault.key), provider, code, fault.detail, .provider)
-        }
-        switch result.curlCode {
-        case CurlResult.Code.unsupportedProtocol, CurlResult.Code.urlMalformed:
-            return failure(.permanent, provider, code, "configuration error: \(detail)", .provider)
-        default:
-            return failure(.retry(after: nil), provider, code, detail, .provider)
-        }
-    }
-
     private static func failure(_ d: DeliveryDisposition, _ provider: String, _ code: String, _ detail: String, _ scope: SMSProviderFailure.Scope) -> SMSProviderFailure {
         SMSProviderFailure(DeliveryError(disposition: d, provider: provider, code: code, detail: detail), scope: scope)
-    }
-
-    /// Printable and at most 200 characters: provider text goes to logs and the delivery log.
-    static func shorten(_ text: String) -> String {
-        let printable = String(text.unicodeScalars.filter { $0.value >= 0x20 && $0.value != 0x7F }.map(Character.init))
-        return printable.count > 200 ? String(printable.prefix(200)) + "…" : printable
     }
 
     /// The fields Accolade reads from success and error bodies. Parsed with Core's JSON parser
@@ -111,7 +90,7 @@ public enum TwilioResultClassifier {
         var message: String?
 
         init?(_ bytes: [UInt8]) {
-            guard let object = (try? JSONValue(jsonText: String(decoding: bytes, as: UTF8.self)))?.objectValue else { return nil }
+            guard let object = (try? JSONValue(jsonBytes: bytes))?.objectValue else { return nil }
             sid = object["sid"]?.stringValue
             // Success bodies have a string `status`; error bodies an integer one.
             status = object["status"]?.stringValue

@@ -41,7 +41,7 @@ public struct TwilioSMSProvider: SMSProvider {
 
     /// `{publicURL}/v1/webhooks/twilio/status`.
     public static func statusCallbackURL(publicURL: String) -> String {
-        TwilioSignature.requestURL(publicURL: publicURL, pathAndQuery: "/v1/webhooks/twilio/status")
+        PublicURL.join(publicURL, "/v1/webhooks/twilio/status")
     }
 
     /// The form fields of one message, in the order sent.

@@ -29,7 +29,8 @@ public enum TwilioSignature {
     /// Whether `signature` (the `X-Twilio-Signature` header) is valid for this request.
     ///
     /// - Parameters:
-    ///   - url: the public URL Twilio called (see ``requestURL(publicURL:pathAndQuery:)``).
+    ///   - url: the public URL Twilio called (`PublicURL.join` of `server.public_url` and the
+    ///     request's path and raw query, as the server builds it for every webhook).
     ///   - parameters: the decoded form fields of a form POST (empty for GET or JSON).
     ///   - rawBody: the raw body, needed only when the URL carries `bodySHA256`.
     public static func isValid(
@@ -40,7 +41,7 @@ public enum TwilioSignature {
         var bodyOK = true
         if let hash = queryValue("bodySHA256", in: url) {
             guard let rawBody else { return false }
-            let digest = SHA256.hash(data: rawBody).map { String(format: "%02x", $0) }.joined()
+            let digest = Hex.encode(SHA256.hash(data: rawBody))
             bodyOK = SecretComparison.matches(hash.lowercased(), digest)
             parameters = []
         }
@@ -50,15 +51,6 @@ public enum TwilioSignature {
             if SecretComparison.matches(signature, compute(url: candidate, parameters: parameters, authToken: authToken)) { matched = true }
         }
         return bodyOK && matched
-    }
-
-    /// The URL Twilio signed: the configured public base URL (scheme, host, optional port and
-    /// path prefix, as Twilio was told) plus the request's path and raw query. Behind a proxy
-    /// the server's own view of host and scheme is wrong, so the public URL is the truth.
-    public static func requestURL(publicURL: String, pathAndQuery: String) -> String {
-        var base = publicURL
-        while base.hasSuffix("/") { base.removeLast() }
-        return base + (pathAndQuery.hasPrefix("/") ? pathAndQuery : "/" + pathAndQuery)
     }
 
     /// `url` with `:443`/`:80` added when it has no port (twilio-python `add_port`).

@@ -6,7 +6,7 @@ import Metrics
 /// Applies inbound STOP/START keywords to a channel's suppression list: shared by the Twilio
 /// inbound webhook, Kannel's MO `get-url` (channel `sms`) and WhatsApp's inbound messages.
 ///
-/// Only the keyword decides (see ``SMSOptOut``); ordinary replies change nothing. The list is the
+/// Only the keyword decides (see ``OptOutKeywords``); ordinary replies change nothing. The list is the
 /// store's, so every worker sees an opt-out at once and before its next attempt to that number.
 struct OptOutRecorder: Sendable {
     /// The channel whose list the keywords change (opting out of SMS does not silence WhatsApp).
@@ -17,7 +17,7 @@ struct OptOutRecorder: Sendable {
 
     /// Records what `message` asks for and returns the action taken (nil for an ordinary message).
     @discardableResult
-    func apply(_ message: SMSInboundMessage, provider: String) async throws -> SMSOptOut.Action? {
+    func apply(_ message: InboundMessage, provider: String) async throws -> OptOutKeywords.Action? {
         guard let action = message.action else { return nil }
         switch action {
         case .optOut:

@@ -50,8 +50,8 @@ enum TLSConfigurationFault {
     /// expired and a wrong-host certificate alike; only the error text tells the host-name case
     /// apart, and that one is fixed in the URL, not with a CA file. `77` is a CA file libcurl
     /// cannot load (missing, unreadable, not PEM).
-    static func classify(_ result: CurlResult, keys: ProviderConfigKeys, shorten: (String) -> String) -> (key: String, detail: String)? {
-        let text = shorten(result.curlError.isEmpty ? "curl error \(result.curlCode)" : result.curlError)
+    static func classify(_ result: CurlResult, keys: ProviderConfigKeys) -> (key: String, detail: String)? {
+        let text = ProviderText.transportDetail(result)
         switch result.curlCode {
         case CurlResult.Code.peerFailedVerification:
             if result.curlError.contains("target host name") {

@@ -11,13 +11,9 @@ struct ReceiptRecorder: Sendable {
     /// Hands the event to the store and answers the provider 200 once it is durable, whatever the
     /// store did with it: applied, kept as history, held until the outcome carrying its provider
     /// message id is written (a callback may beat the worker's batched write), or a repeat.
-    func record(_ event: SMSReceiptEvent, provider: String) async throws -> WebhookResponse {
-        let reference: ReceiptReport.Reference = switch event.reference {
-        case .deliveryID(let id): .deliveryID(id)
-        case .providerMessageID(let id): .providerMessageID(id)
-        }
+    func record(_ event: ReceiptEvent, provider: String) async throws -> WebhookResponse {
         let report = ReceiptReport(
-            reference: reference, state: event.state, provider: provider, providerEventID: event.deduplicationKey,
+            reference: event.reference, state: event.state, provider: provider, providerEventID: event.deduplicationKey,
             occurredAt: event.occurredAt, receivedAt: clock.now(), detail: event.detail)
         let outcome = try await store.recordReceipt(report)
         var metadata: Logger.Metadata = [

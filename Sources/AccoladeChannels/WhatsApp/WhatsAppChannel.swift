@@ -120,7 +120,7 @@ public struct WhatsAppChannel: Channel {
         switch clockedAdmit(to) {
         case .failure(let error): return .failure(error)
         case .success(let wait):
-            if wait > 0 { try? await clock.sleep(for: .milliseconds(Int((wait * 1000).rounded(.up)))) }
+            if wait > 0 { try? await clock.sleep(for: .milliseconds(ofSeconds: wait, rounding: .up)) }
         }
         let body: JSONValue
         switch plan {
@@ -163,11 +163,11 @@ public struct WhatsAppChannel: Channel {
             return .success(wait)
         case .recipientHeld(let after):
             return .failure(DeliveryError(
-                disposition: .retry(after: .milliseconds(Int((after * 1000).rounded(.up)))), provider: providerName, code: "131056",
+                disposition: .retry(after: .milliseconds(ofSeconds: after, rounding: .up)), provider: providerName, code: "131056",
                 detail: "recipient held after a pair rate limit (about one message per 6 s to the same user)"))
         case .channelBusy(let after):
             return .failure(DeliveryError(
-                disposition: .rateLimited(after: .milliseconds(Int((after * 1000).rounded(.up)))), provider: providerName,
+                disposition: .rateLimited(after: .milliseconds(ofSeconds: after, rounding: .up)), provider: providerName,
                 detail: "local rate limit (channels.whatsapp.rate_per_second = \(config.ratePerSecond))"))
         }
     }
@@ -258,7 +258,7 @@ public struct WhatsAppChannel: Channel {
             return CurlResult(curlCode: CurlResult.Code.urlMalformed, curlError: "cannot build the request: \(error)")
         }
         return await driver.perform(CurlTransfer(
-            .http(request), connectTimeout: .milliseconds(Int(config.connectTimeout * 1000)), timeout: .milliseconds(Int(config.timeout * 1000)),
+            .http(request), connectTimeout: .milliseconds(ofSeconds: config.connectTimeout), timeout: .milliseconds(ofSeconds: config.timeout),
             caFile: config.caFile))
     }
 

@@ -61,7 +61,7 @@ public enum WhatsAppRequestBuilder {
     /// The compact JSON bytes of a body.
     public static func bytes(_ value: JSONValue) -> [UInt8] {
         // Every value here is a string, bool or object, so writing cannot fail.
-        Array(((try? value.jsonText()) ?? "{}").utf8)
+        (try? value.jsonBytes()) ?? Array("{}".utf8)
     }
 
     /// A `multipart/form-data` media upload: `messaging_product=whatsapp`, `type=image/png` and

@@ -73,7 +73,7 @@ public enum WhatsAppResultClassifier {
         _ result: CurlResult, now: Date, pairDelay: Duration = .seconds(6), keys: ProviderConfigKeys = .whatsapp
     ) -> Result<Accepted, WhatsAppFailure> {
         guard result.isSuccess else { return .failure(transport(result, keys: keys)) }
-        let body = try? JSONValue(jsonText: result.bodyText)
+        let body = try? JSONValue(jsonBytes: result.body)
         if (200..<300).contains(result.responseCode), body?["error"] == nil {
             guard case .array(let messages)? = body?["messages"], let id = messages.first?["id"]?.stringValue, !id.isEmpty else {
                 return .failure(WhatsAppFailure(DeliveryError(
@@ -88,7 +88,7 @@ public enum WhatsAppResultClassifier {
     /// Classifies the answer to `POST /{version}/{phone_number_id}/media`: the media id or a failure.
     public static func classifyUpload(_ result: CurlResult, now: Date, keys: ProviderConfigKeys = .whatsapp) -> Result<String, WhatsAppFailure> {
         guard result.isSuccess else { return .failure(transport(result, keys: keys)) }
-        let body = try? JSONValue(jsonText: result.bodyText)
+        let body = try? JSONValue(jsonBytes: result.body)
         if (200..<300).contains(result.responseCode), body?["error"] == nil {
             guard let id = body?["id"]?.stringValue, !id.isEmpty else {
                 return .failure(WhatsAppFailure(DeliveryError(
@@ -108,11 +108,11 @@ public enum WhatsAppResultClassifier {
         // intValue, not Int(_:): a code such as 1e20 in a remote answer must not trap.
         let code = error?["code"]?.intValue
         let status = result.responseCode
-        var text = shorten(error?["message"]?.stringValue ?? result.bodyText)
-        if let details = error?["error_data"]?["details"]?.stringValue, !details.isEmpty { text += " (\(shorten(details)))" }
-        if let trace = error?["fbtrace_id"]?.stringValue, !trace.isEmpty { text += " [fbtrace_id \(shorten(trace))]" }
+        var text = ProviderText.shorten(error?["message"]?.stringValue ?? result.bodyText)
+        if let details = error?["error_data"]?["details"]?.stringValue, !details.isEmpty { text += " (\(ProviderText.shorten(details)))" }
+        if let trace = error?["fbtrace_id"]?.stringValue, !trace.isEmpty { text += " [fbtrace_id \(ProviderText.shorten(trace))]" }
         if text.isEmpty { text = "HTTP \(status)" }
-        let retryAfter = RetryAfter.parse(result.header("Retry-After"), now: now).map { Duration.milliseconds(Int($0 * 1000)) }
+        let retryAfter = RetryAfter.parse(result.header("Retry-After"), now: now).map { Duration.milliseconds(ofSeconds: $0) }
         guard let code else {
             // No Graph envelope: a proxy or an outage answered. 401 is the one status Meta's
             // errors map to safely (190, a refused token).
@@ -191,8 +191,8 @@ public enum WhatsAppResultClassifier {
     /// A failed transfer: nothing usable came back.
     static func transport(_ result: CurlResult, keys: ProviderConfigKeys = .whatsapp) -> WhatsAppFailure {
         let code = "curl:\(result.curlCode)"
-        let detail = shorten(result.curlError.isEmpty ? "curl error \(result.curlCode)" : result.curlError)
-        if let fault = TLSConfigurationFault.classify(result, keys: keys, shorten: shorten) {
+        let detail = ProviderText.transportDetail(result)
+        if let fault = TLSConfigurationFault.classify(result, keys: keys) {
             return WhatsAppFailure(DeliveryError(disposition: .misconfigured(key: fault.key), provider: provider, code: code, detail: fault.detail))
         }
         switch result.curlCode {
@@ -202,7 +202,4 @@ public enum WhatsAppResultClassifier {
             return WhatsAppFailure(DeliveryError(disposition: .retry(after: nil), provider: provider, code: code, detail: detail))
         }
     }
-
-    /// Printable and at most 200 characters (the same rule as Twilio's answers).
-    static func shorten(_ text: String) -> String { TwilioResultClassifier.shorten(text) }
 }

@@ -11,7 +11,7 @@ public enum WhatsAppSignature {
     /// `sha256=<lowercase hex>` for `body`.
     public static func header(body: [UInt8], appSecret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Data(appSecret.utf8)))
-        return "sha256=" + mac.map { String(format: "%02x", $0) }.joined()
+        return "sha256=" + Hex.encode(mac)
     }
 
     /// Whether `header` (the `X-Hub-Signature-256` value) signs `body` with `appSecret`, compared

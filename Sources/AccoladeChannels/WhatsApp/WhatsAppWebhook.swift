@@ -68,12 +68,7 @@ public struct WhatsAppWebhook: WebhookHandler {
         guard WhatsAppSignature.isValid(header: header, body: request.body, appSecret: appSecret) else {
             throw WebhookRejection(status: 403, reason: "X-Hub-Signature-256 does not match the body (check channels.whatsapp.app_secret)")
         }
-        let payload: WhatsAppWebhookPayload
-        do {
-            payload = try WhatsAppWebhookPayload.parse(request.body)
-        } catch {
-            throw WebhookRejection(status: error.status, reason: error.reason)
-        }
+        let payload = try WhatsAppWebhookPayload.parse(request.body)
         for status in payload.statuses { try await record(status) }
         for message in payload.messages { try await record(message) }
         return .ok()
@@ -82,7 +77,7 @@ public struct WhatsAppWebhook: WebhookHandler {
     private func record(_ status: WhatsAppWebhookPayload.Status) async throws {
         guard let state = status.state else { return }
         let detail = status.errorCode.map { code in "\(code)" + (status.errorText.map { ": \($0)" } ?? "") }
-        let event = SMSReceiptEvent(
+        let event = ReceiptEvent(
             source: provider, reference: .providerMessageID(status.wamid), state: state, rawStatus: status.status,
             detail: detail ?? "", occurredAt: status.occurredAt)
         _ = try await ReceiptRecorder(store: store, clock: clock, logger: logger).record(event, provider: provider)
@@ -94,6 +89,6 @@ public struct WhatsAppWebhook: WebhookHandler {
         try await store.recordInbound(channel: .whatsapp, address: message.from, at: min(message.occurredAt ?? now, now))
         guard let text = message.text else { return }
         try await OptOutRecorder(channel: .whatsapp, suppressions: store, clock: clock, logger: logger)
-            .apply(SMSInboundMessage(from: message.from, body: text), provider: provider)
+            .apply(InboundMessage(from: message.from, body: text), provider: provider)
     }
 }

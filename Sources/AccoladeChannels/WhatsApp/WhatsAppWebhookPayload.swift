@@ -56,15 +56,15 @@ public struct WhatsAppWebhookPayload: Sendable, Hashable {
     public var messages: [Inbound] = []
 
     /// Parses a POST body; throws for anything that is not a WhatsApp Business Account payload.
-    public static func parse(_ body: [UInt8]) throws(SMSWebhookError) -> WhatsAppWebhookPayload {
+    public static func parse(_ body: [UInt8]) throws(WebhookRejection) -> WhatsAppWebhookPayload {
         let root: JSONValue
         do {
-            root = try JSONValue(jsonText: String(decoding: body, as: UTF8.self))
+            root = try JSONValue(jsonBytes: body)
         } catch {
-            throw SMSWebhookError(status: 400, reason: "the body is not JSON (\(error))")
+            throw WebhookRejection(status: 400, reason: "the body is not JSON (\(error))")
         }
         guard root["object"]?.stringValue == "whatsapp_business_account" else {
-            throw SMSWebhookError(status: 400, reason: "object is not whatsapp_business_account")
+            throw WebhookRejection(status: 400, reason: "object is not whatsapp_business_account")
         }
         var payload = WhatsAppWebhookPayload()
         for entry in root["entry"]?.arrayValues ?? [] {
@@ -73,7 +73,7 @@ public struct WhatsAppWebhookPayload: Sendable, Hashable {
                 for status in value["statuses"]?.arrayValues ?? [] {
                     guard let wamid = status["id"]?.stringValue, !wamid.isEmpty, let word = status["status"]?.stringValue else { continue }
                     let error = status["errors"]?.arrayValues.first
-                    let errorText = (error?["title"]?.stringValue ?? error?["message"]?.stringValue).map(WhatsAppResultClassifier.shorten)
+                    let errorText = (error?["title"]?.stringValue ?? error?["message"]?.stringValue).map { ProviderText.shorten($0) }
                     payload.statuses.append(Status(
                         wamid: wamid, status: word, state: state(word), occurredAt: date(status["timestamp"]),
                         errorCode: error?["code"]?.intValue, errorText: errorText))

@@ -94,3 +94,52 @@ enum ISODate: Equatable {
         return calendar
     }()
 }
+
+/// RFC 3339's `full-date` and `date-time` (what JSON Schema's `date` and `date-time` formats mean):
+/// `2026-12-31`, `2026-12-31T09:00:00Z`, `2026-12-31t09:00:00.5+07:00`. Days must exist.
+enum RFC3339 {
+    static func isFullDate(_ text: String) -> Bool {
+        let b = Array(text.utf8)
+        return b.count == 10 && fullDate(b[...])
+    }
+
+    static func isDateTime(_ text: String) -> Bool {
+        let b = Array(text.utf8)
+        guard b.count >= 20, fullDate(b[0..<10]), b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"),
+            let hour = number(b, 11, 2), hour < 24, b[13] == UInt8(ascii: ":"), let minute = number(b, 14, 2), minute < 60,
+            b[16] == UInt8(ascii: ":"), let second = number(b, 17, 2), second < 60
+        else { return false }
+        var i = 19
+        if b[i] == UInt8(ascii: ".") {
+            i += 1
+            let start = i
+            while i < b.count, isDigit(b[i]) { i += 1 }
+            guard i > start, i < b.count else { return false }
+        }
+        if b[i] == UInt8(ascii: "Z") || b[i] == UInt8(ascii: "z") { return i + 1 == b.count }
+        guard b[i] == UInt8(ascii: "+") || b[i] == UInt8(ascii: "-"), i + 6 == b.count, let oh = number(b, i + 1, 2), oh < 24,
+            b[i + 3] == UInt8(ascii: ":"), let om = number(b, i + 4, 2), om < 60
+        else { return false }
+        return true
+    }
+
+    private static func fullDate(_ slice: ArraySlice<UInt8>) -> Bool {
+        let b = Array(slice)
+        guard let year = number(b, 0, 4), year >= 1, b[4] == UInt8(ascii: "-"), let month = number(b, 5, 2),
+            b[7] == UInt8(ascii: "-"), let day = number(b, 8, 2), (1...12).contains(month)
+        else { return false }
+        return day >= 1 && day <= ISODate.daysIn(month: month, year: year)
+    }
+
+    private static func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
+
+    private static func number(_ b: [UInt8], _ from: Int, _ count: Int) -> Int? {
+        guard from + count <= b.count else { return nil }
+        var value = 0
+        for i in from..<(from + count) {
+            guard isDigit(b[i]) else { return nil }
+            value = value * 10 + Int(b[i] - UInt8(ascii: "0"))
+        }
+        return value
+    }
+}

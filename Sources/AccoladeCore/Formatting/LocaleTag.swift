@@ -18,6 +18,8 @@ public enum LocaleTag {
         + "(?:[-_][0-9A-WYZa-wyz](?:[-_][A-Za-z0-9]{2,8}){1,3}){0,2}"
         + "(?:[-_][Xx](?:[-_][A-Za-z0-9]{1,8}){1,3})?$"
 
+    // `try!` cannot be reached by input: the pattern is a constant, compiled once on first use,
+    // and every LocaleTagTests case (run on every build) compiles it first.
     private static let regex = try! NSRegularExpression(pattern: pattern)
 
     /// Whether `tag` is a well-formed language tag as ``pattern`` describes.

@@ -10,10 +10,18 @@ extension JSONValue {
     ///
     /// - Throws: ``JSONTextError`` for a NaN or infinite double, which JSON cannot express.
     public func jsonText() throws(JSONTextError) -> String {
+        String(decoding: try jsonBytes(), as: UTF8.self)
+    }
+
+    /// The same text as ``jsonText()``, as the UTF-8 bytes a response body or a request needs
+    /// (no trip through `String` and back).
+    ///
+    /// - Throws: ``JSONTextError`` for a NaN or infinite double, which JSON cannot express.
+    public func jsonBytes() throws(JSONTextError) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(256)
         try JSONTextWriter.write(self, into: &out)
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
     /// Parses JSON text written by ``jsonText()`` (or any standard JSON).
@@ -81,8 +89,6 @@ private enum JSONTextWriter {
         }
     }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
     static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         var s = s
@@ -99,7 +105,8 @@ private enum JSONTextWriter {
                 case 0x09: out.append(contentsOf: [0x5C, UInt8(ascii: "t")])
                 default:
                     // Lower-case hex, as `String(_:radix:)` wrote it before.
-                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30])
+                    Hex.append(byte, to: &out)
                 }
             }
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
@@ -310,9 +317,13 @@ private struct JSONTextParser {
     }
 
     private mutating func hex4() throws(JSONTextError) -> UInt32 {
-        guard index + 4 <= bytes.count,
-            let v = UInt32(String(decoding: bytes[index..<index + 4], as: UTF8.self), radix: 16)
-        else { throw fail("expected four hex digits") }
+        guard index + 4 <= bytes.count else { throw fail("expected four hex digits") }
+        var v: UInt32 = 0
+        // Digit by digit: `UInt32(_:radix:)` would also take a sign (`\u+123`).
+        for byte in bytes[index..<index + 4] {
+            guard let digit = Hex.value(ofDigit: byte) else { throw fail("expected four hex digits") }
+            v = v << 4 | UInt32(digit)
+        }
         index += 4
         return v
     }

@@ -57,6 +57,10 @@ public protocol Store: SuppressionList, InboundActivityLog, ProviderPauseBoard {
     func message(id: String) async throws -> Message?
     /// The message's deliveries, in route order.
     func deliveries(messageID: String) async throws -> [Delivery]
+    /// The deliveries of every message in `messageIDs` from one query (a listing page reads
+    /// them together, not a query per message), keyed by message id, each message's in route
+    /// order. Ids without deliveries, or of no message, are absent.
+    func deliveries(messageIDs: [String]) async throws -> [String: [Delivery]]
     /// Every attempt of the message's deliveries, oldest first.
     func attempts(messageID: String) async throws -> [Attempt]
     /// Provider status events of the message's deliveries, oldest first.

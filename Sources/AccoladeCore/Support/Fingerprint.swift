@@ -22,22 +22,7 @@ public enum Fingerprint {
             "send_at": time(sendAt), "expires_at": time(expiresAt),
         ])
         // Only a NaN or infinite double in `data` fails; such data never gets this far (JSON cannot carry it).
-        let bytes = Array(((try? canonical.jsonText()) ?? "\(canonical)").utf8)
+        let bytes = (try? canonical.jsonBytes()) ?? Array("\(canonical)".utf8)
         return Hex.encode(SHA256.hash(data: bytes))
-    }
-}
-
-/// Lowercase hex without `String(format:)`, which is slow on Linux.
-enum Hex {
-    private static let digits = Array("0123456789abcdef".utf8)
-
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(64)
-        for b in bytes {
-            out.append(digits[Int(b >> 4)])
-            out.append(digits[Int(b & 0x0F)])
-        }
-        return String(decoding: out, as: UTF8.self)
     }
 }

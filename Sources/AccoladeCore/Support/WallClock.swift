@@ -28,6 +28,15 @@ extension Duration {
         return Double(c.seconds) + Double(c.attoseconds) / 1e18
     }
 
+    /// `seconds` (a configured timeout, a `Retry-After` wait, a difference of two dates) to the
+    /// millisecond, rounded toward zero unless `rule` says otherwise (`.up` for a wait that must
+    /// not end early). Infinite values saturate; NaN is zero.
+    public static func milliseconds(ofSeconds seconds: TimeInterval, rounding rule: FloatingPointRoundingRule = .towardZero) -> Duration {
+        let milliseconds = (seconds * 1000).rounded(rule)
+        guard !milliseconds.isNaN else { return .zero }
+        return .milliseconds(Int64(max(-9e18, min(9e18, milliseconds))))
+    }
+
     /// Whole nanoseconds, saturating (what swift-metrics timers record).
     public var nanoseconds: Int64 {
         let (seconds, attoseconds) = components

@@ -58,35 +58,4 @@ extension TemplateLibrary {
         }
         return results
     }
-
-    /// Runs `iterations` full renders (every channel of the template: for `reward-earned`,
-    /// email subject + text + HTML and SMS, strict checks included) on the calling thread, and
-    /// returns the elapsed time. `accolade bench` reports `iterations / elapsed` as renders per
-    /// second.
-    ///
-    /// Every iteration renders different data, as real traffic does: the sample varied by
-    /// ``TemplateSample/personalised(_:)`` (name, email, money amounts, integers, codes), built
-    /// inside the timed loop. `locale` is used for every render; `nil` rotates through the
-    /// template's locales.
-    public func benchmark(
-        template: String = "reward-earned", locale: String? = "id-ID", iterations: Int
-    ) throws(TemplateError) -> Duration {
-        guard let info = info(template) else { throw TemplateError(.unknownTemplate(template)) }
-        var sample = info.sample
-        sample.recipient.locale = nil
-        let locales = locale.map { [$0] } ?? info.locales
-        // One untimed render per locale warms the formatters and surfaces errors before timing.
-        for locale in locales {
-            try validate(template: template, channels: info.channels, locale: locale, data: sample.data, recipient: sample.recipient)
-        }
-        let clock = ContinuousClock()
-        let start = clock.now
-        for index in 0..<max(iterations, 0) {
-            let varied = sample.personalised(index)
-            try validate(
-                template: template, channels: info.channels, locale: locales[index % locales.count], data: varied.data,
-                recipient: varied.recipient)
-        }
-        return clock.now - start
-    }
 }

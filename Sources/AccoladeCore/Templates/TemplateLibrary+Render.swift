@@ -1,5 +1,4 @@
 import Foundation
-import Mustache
 
 extension TemplateLibrary {
     /// Renders one channel of a template for one recipient.
@@ -93,19 +92,10 @@ struct RenderJob {
         return part.isSingleValue ? Self.trimmed(output) : output
     }
 
-    /// Renders one part with swift-mustache instead: the reference the tests compare against.
-    func referenceRender(_ part: TemplatePart) throws(TemplateError) -> String {
-        let (compiled, renderer) = try prepare(part)
-        let root = ContextRoot(
-            data: renderer.data, recipient: renderer.recipient.templateValue, locale: locale.canonical, formatter: renderer.formatter)
-        let output = compiled.mustache.render(root)
-        return part.isSingleValue ? Self.trimmed(output) : output
-    }
-
     /// The file for `part` in this locale, and a renderer whose formatter suits the file: the
     /// requested locale when the file is in its language, otherwise the file's own, so an
     /// English fallback never shows French month names.
-    private func prepare(_ part: TemplatePart) throws(TemplateError) -> (CompiledPart, TemplateRenderer) {
+    func prepare(_ part: TemplatePart) throws(TemplateError) -> (CompiledPart, TemplateRenderer) {
         guard let compiled = loaded.part(part, chain: locale.chain) else {
             throw TemplateError(.channelNotAvailable(part.channel), template: loaded.info.name)
         }

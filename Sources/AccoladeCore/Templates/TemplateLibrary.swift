@@ -130,25 +130,19 @@ final class CompiledPart: Sendable {
     let localeKey: String?
     /// Language of ``localeKey`` (`id`), `nil` for a default file.
     let language: String?
-    /// The same source compiled by swift-mustache: the reference renderer in tests.
-    let mustache: MustacheTemplate
     /// The tree Accolade renders from.
     let requirements: TemplateRequirements
 
-    init(
-        part: TemplatePart, file: String, localeKey: String?, language: String?, mustache: MustacheTemplate,
-        requirements: TemplateRequirements
-    ) {
+    init(part: TemplatePart, file: String, localeKey: String?, language: String?, requirements: TemplateRequirements) {
         self.part = part
         self.file = file
         self.localeKey = localeKey
         self.language = language
-        self.mustache = mustache
         self.requirements = requirements
     }
 
-    /// Compiles `source`: swift-mustache checks the syntax (and is kept as the reference
-    /// renderer for tests), ``TemplateScanner`` builds the tree Accolade renders from.
+    /// Compiles `source`: swift-mustache checks the syntax, ``TemplateScanner`` builds the tree
+    /// Accolade renders from.
     static func compile(
         _ source: String, part: TemplatePart, template: String, file: String, localeKey: String?
     ) throws(TemplateError) -> CompiledPart {
@@ -172,12 +166,8 @@ final class CompiledPart: Sendable {
         } catch {
             throw TemplateError(.unsupported(error.message), template: template, file: file, line: error.line)
         }
-        // Text parts switch swift-mustache to its unescaped TEXT content type; on a line of its
-        // own the pragma is standalone and leaves the output untouched.
-        let reference = try? MustacheTemplate(string: part.isHTML ? source : "{{%CONTENT_TYPE:TEXT}}\n" + source)
         return CompiledPart(
-            part: part, file: file, localeKey: localeKey, language: localeKey.map(TemplateLocale.language),
-            mustache: reference ?? (try! MustacheTemplate(string: "")), requirements: requirements)
+            part: part, file: file, localeKey: localeKey, language: localeKey.map(TemplateLocale.language), requirements: requirements)
     }
 
     private static func explain(_ error: any Error) -> String {

@@ -55,7 +55,7 @@ struct TemplateRenderer {
                     throw Failure(reference: ref, kind: .missingVariable(ref.path))
                 }
                 let text = try show(value, ref, parentIsMoney: parentIsMoney)
-                if ref.escaped { Self.appendEscaped(text, to: &out) } else { out += text }
+                if ref.escaped { HTMLEscaping.append(text, to: &out) } else { out += text }
             case .section(let ref, let inverted, let children):
                 let value = resolve(ref, frames: frames)?.value
                 let truthy = Self.isTruthy(value)
@@ -192,29 +192,5 @@ struct TemplateRenderer {
         case .string(let s)?: return !s.isEmpty
         default: return true
         }
-    }
-
-    /// Appends `text` with `& < > " '` escaped, as swift-mustache's HTML content type does.
-    static func appendEscaped(_ text: String, to out: inout String) {
-        let utf8 = text.utf8
-        func special(_ b: UInt8) -> Bool { b == 38 || b == 60 || b == 62 || b == 34 || b == 39 }
-        // Most values need no escaping: scan the contiguous bytes, not the generic view.
-        guard utf8.withContiguousStorageIfAvailable({ $0.contains(where: special) }) ?? utf8.contains(where: special) else {
-            out += text
-            return
-        }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(utf8.count + 16)
-        for byte in utf8 {
-            switch byte {
-            case 38: bytes.append(contentsOf: "&amp;".utf8)
-            case 60: bytes.append(contentsOf: "&lt;".utf8)
-            case 62: bytes.append(contentsOf: "&gt;".utf8)
-            case 34: bytes.append(contentsOf: "&quot;".utf8)
-            case 39: bytes.append(contentsOf: "&#39;".utf8)
-            default: bytes.append(byte)
-            }
-        }
-        out += String(decoding: bytes, as: UTF8.self)
     }
 }

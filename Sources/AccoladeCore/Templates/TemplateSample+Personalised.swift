@@ -1,5 +1,5 @@
 extension TemplateSample {
-    /// The sample varied for message number `index`, so no two benchmark renders are alike:
+    /// The sample varied for message number `index`, so no two `accolade bench` renders are alike:
     /// the recipient's name, email and id get the index, every money amount and plain integer
     /// changes, and every string under a key ending in `code` gets a suffix.
     ///

@@ -34,7 +34,7 @@ public struct TemplateSample: Sendable, Hashable {
         for key in top.keys where key != "data" && key != "recipient" {
             throw fail("unknown key \"\(key)\" — use \"data\" and \"recipient\"")
         }
-        guard case .object? = top["data"] else { throw fail("\"data\" must be an object holding the template variables") }
+        guard let data = top["data"], case .object = data else { throw fail("\"data\" must be an object holding the template variables") }
         var recipient = Recipient()
         if let value = top["recipient"] {
             guard case .object(let fields) = value else { throw fail("\"recipient\" must be an object") }
@@ -51,7 +51,7 @@ public struct TemplateSample: Sendable, Hashable {
                 locale: fields["locale"]?.stringValue, timezone: fields["timezone"]?.stringValue,
                 id: fields["id"]?.stringValue)
         }
-        return TemplateSample(data: top["data"]!, recipient: recipient)
+        return TemplateSample(data: data, recipient: recipient)
     }
 }
 

@@ -78,7 +78,7 @@ public final class DeliveryWorker: Service, Sendable {
     public func run() async throws {
         let (events, continuation) = AsyncStream.makeStream(of: Event.self)
         let clock = self.clock
-        let tickEvery = Duration.milliseconds(Int(min(settings.pollInterval, Self.flushAge) * 1000))
+        let tickEvery = Duration.milliseconds(ofSeconds: min(settings.pollInterval, Self.flushAge))
         let ticker = Task {
             while !Task.isCancelled {
                 try? await clock.sleep(for: tickEvery)

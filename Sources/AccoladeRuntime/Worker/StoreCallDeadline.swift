@@ -43,7 +43,7 @@ struct StoreCallDeadline: Sendable {
                 race.pending.withLock { $0.take() }?.resume(with: result)
             }
             let watchdog = Task {
-                try? await clock.sleep(for: .milliseconds(Int(seconds * 1000)))
+                try? await clock.sleep(for: .milliseconds(ofSeconds: seconds))
                 guard !Task.isCancelled, let waiting = race.pending.withLock({ $0.take() }) else { return }
                 work.cancel()
                 waiting.resume(throwing: StoreCallTimeout(operation: operation, seconds: seconds))

@@ -48,7 +48,7 @@ public struct SQLiteToPostgresCopier: Sendable {
         let snapshot = try source.pool.makeSnapshot()
         let plan = try await snapshot.read { db in try Self.plan(db, now: StoreTime.millis(now)) }
         if let live = plan.liveLeases, !force {
-            throw CopyError.liveLeases(count: live.count, latestExpiry: StoreTime.date(live.latest).formatted(.iso8601))
+            throw CopyError.liveLeases(count: live.count, latestExpiry: ISOTime.format(StoreTime.date(live.latest)))
         }
         var reports: [CopyTableReport] = []
         for (table, columns, total) in plan.tables {

@@ -23,6 +23,19 @@ extension PostgresStore {
         ).map(PostgresRows.delivery)
     }
 
+    /// The deliveries of every message in `messageIDs`, keyed by message id, in route order: one query.
+    public func deliveries(messageIDs: [String]) async throws -> [String: [Delivery]] {
+        guard !messageIDs.isEmpty else { return [:] }
+        let deliveries = try await rows(
+            "read deliveries of messages",
+            """
+            SELECT \(unescaped: PostgresRows.deliveryColumns) FROM deliveries
+            WHERE message_id = ANY(\(messageIDs)) ORDER BY message_id, position
+            """
+        ).map(PostgresRows.delivery)
+        return Dictionary(grouping: deliveries, by: \.messageID)
+    }
+
     /// Every attempt of the message's deliveries, oldest first (ties in append order).
     public func attempts(messageID: String) async throws -> [Attempt] {
         try await rows(

@@ -18,6 +18,23 @@ extension SQLiteStore {
         try await pool.read { db in try Self.fetchDeliveries(db, messageID: messageID) }
     }
 
+    /// The deliveries of every message in `messageIDs`, keyed by message id, in route order: one query.
+    public func deliveries(messageIDs: [String]) async throws -> [String: [Delivery]] {
+        guard !messageIDs.isEmpty else { return [:] }
+        let ids = try Self.jsonArray(messageIDs)
+        let deliveries = try await pool.read { db in
+            try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT \(SQLiteRows.deliveryColumns) FROM deliveries
+                        WHERE message_id IN (SELECT value FROM json_each(?))
+                        ORDER BY message_id, position
+                        """), arguments: [ids]
+            ).map(SQLiteRows.delivery)
+        }
+        return Dictionary(grouping: deliveries, by: \.messageID)
+    }
+
     /// Every attempt of the message's deliveries, oldest first (ties in append order).
     public func attempts(messageID: String) async throws -> [Attempt] {
         try await pool.read { db in

@@ -49,7 +49,7 @@ extension StoreLog {
         if sweep.purged > 0 {
             logger.notice(
                 "purged receipts that matched no delivery within webhooks.unmatched_receipt_ttl",
-                metadata: ["store.count": "\(sweep.purged)", "store.cutoff": "\(cutoff.formatted(.iso8601))"])
+                metadata: ["store.count": "\(sweep.purged)", "store.cutoff": "\(ISOTime.format(cutoff))"])
         }
     }
 }

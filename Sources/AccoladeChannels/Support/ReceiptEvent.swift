@@ -1,22 +1,18 @@
 import AccoladeCore
 import Foundation
 
-/// A provider's status report for one SMS (Twilio status callback, Kannel DLR), normalised.
+/// A provider's status report for one delivery (Twilio status callback, Kannel DLR, WhatsApp
+/// `statuses[]`), normalised by the provider's parser and recorded by ``ReceiptRecorder``.
 ///
-/// The webhook routes parse requests into this value; the store finds the delivery by
-/// ``reference`` (holding the report until the outcome is written when it arrives first),
-/// applies ``state`` as `DeliveryStateMachine.receiptDecision` says (monotonic: sent < delivered
-/// < read; failed only from sent) and drops repeats by ``deduplicationKey``.
-public struct SMSReceiptEvent: Sendable, Hashable {
-    /// How the report names the delivery.
-    public enum Reference: Sendable, Hashable {
-        /// Accolade's delivery id (Kannel: carried in the verified DLR token).
-        case deliveryID(String)
-        /// The provider's message id (Twilio `MessageSid`), as stored from the send receipt.
-        case providerMessageID(String)
-    }
+/// The store finds the delivery by ``reference`` (holding the report until the outcome is written
+/// when it arrives first), applies ``state`` as `DeliveryStateMachine.receiptDecision` says
+/// (monotonic: sent < delivered < read; failed only from sent) and drops repeats by
+/// ``deduplicationKey``.
+public struct ReceiptEvent: Sendable, Hashable {
+    /// How the report names the delivery: the same two ways the store's ``ReceiptReport`` does.
+    public typealias Reference = ReceiptReport.Reference
 
-    /// Which protocol sent it: `twilio` or `kannel`.
+    /// Which protocol sent it: `twilio`, `kannel` or `whatsapp`.
     public var source: String
     /// The delivery it is about.
     public var reference: Reference
@@ -54,21 +50,4 @@ public struct SMSReceiptEvent: Sendable, Hashable {
         }
         return "\(source):\(ref):\(rawStatus)"
     }
-}
-
-/// A webhook request that cannot be accepted: answer 4xx and change nothing.
-public struct SMSWebhookError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The HTTP status the route should answer (400 malformed, 403 bad signature or token).
-    public var status: Int
-    /// What is wrong; never echoes secrets or the full request.
-    public var reason: String
-
-    /// Creates an error.
-    public init(status: Int, reason: String) {
-        self.status = status
-        self.reason = reason
-    }
-
-    /// `HTTP status: reason`.
-    public var description: String { "\(status): \(reason)" }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A per-provider token bucket that slows down when the provider pushes back: pure, time passed in.
+/// A per-provider token bucket (SMS providers, the WhatsApp API) that slows down when the provider pushes back: pure, time passed in.
 ///
 /// - Tokens refill at the *current* rate up to a burst of one second's worth.
 /// - ``backOff(now:retryAfter:)`` (after a 429 or 503) halves the current rate, never below

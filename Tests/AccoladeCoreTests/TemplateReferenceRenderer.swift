@@ -1,10 +1,29 @@
+import Foundation
 import Mustache
+@testable import AccoladeCore
+
+extension RenderJob {
+    /// Renders one part with swift-mustache instead of ``TemplateRenderer``: the reference
+    /// TemplateReferenceTests compare Accolade's own renderer against. Same file, same formatter
+    /// and the same trimming as `render(_:)`.
+    func referenceRender(_ part: TemplatePart) throws -> String {
+        let (compiled, renderer) = try prepare(part)
+        let source = try String(contentsOfFile: library.directory + "/" + loaded.info.name + "/" + compiled.file, encoding: .utf8)
+        // Text parts switch swift-mustache to its unescaped TEXT content type; on a line of its
+        // own the pragma is standalone and leaves the output untouched.
+        let template = try MustacheTemplate(string: part.isHTML ? source : "{{%CONTENT_TYPE:TEXT}}\n" + source)
+        let root = ContextRoot(
+            data: renderer.data, recipient: renderer.recipient.templateValue, locale: locale.canonical, formatter: renderer.formatter)
+        let output = template.render(root)
+        return part.isSingleValue ? Self.trimmed(output) : output
+    }
+}
 
 /// The values swift-mustache walks: thin views over ``JSONValue``.
 ///
-/// Accolade renders with ``TemplateRenderer``; these views let swift-mustache render the same
-/// parts as a reference (the tests require identical output), and keep the conversion that
-/// swift-notes trap 13 warns about in one place.
+/// swift-mustache walks only `[String: Any]` dictionaries (anything else, such as a YAML-style
+/// `[AnyHashable: Any]`, silently renders nothing), so message data is never handed over as such
+/// a tree; these views wrap each ``JSONValue`` lazily as swift-mustache asks for it.
 ///
 /// swift-mustache finds children through `MustacheParent` (Mirror otherwise, which is slow and
 /// would expose our stored properties), renders `MustacheCustomRenderable` through
