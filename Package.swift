@@ -3,8 +3,25 @@ import PackageDescription
 
 /// Accolade: a self-hosted dispatcher for reward and recognition messages.
 ///
-/// Imports point down: accolade (CLI) → AccoladeChannels / AccoladeStores → AccoladeCurl → AccoladeCore.
-/// AccoladeCore imports nothing of ours.
+/// Targets, and which of ours each imports (imports point one way; nothing imports the CLI):
+/// - `AccoladeCore`: the domain (messages, the delivery state machine, routes, retry policy,
+///   configuration, templates, the `Channel` and `Store` protocols). Imports nothing of ours.
+/// - `AccoladeCurl` → `CCurl`: libcurl's multi interface behind one driver; `CCurl` holds the
+///   typed C shims of libcurl's variadic calls. Imports nothing else of ours, not even Core.
+/// - `AccoladeChannels` → Core, Curl, `CQRencode`, `CZlib`: the email, SMS, WhatsApp and QR providers.
+/// - `AccoladeStores` → Core: the SQLite (GRDB) and PostgreSQL (postgres-nio) stores.
+/// - `AccoladeRuntime` → Core: the dispatcher, the delivery worker, CSV import.
+/// - `AccoladeServer` → Core, Runtime: the HTTP API (Hummingbird), webhooks, `/metrics`.
+/// - `accolade` → all of the above: the CLI, which composes channels and stores into the
+///   runtime and the server.
+///
+/// Test support lives under `Tests/` and is no product: `AccoladeTestSupport` (local servers,
+/// free ports, throw-away certificates, a Kannel cluster; imports nothing of ours) and
+/// `AccoladeStoreTestSupport` → Core, Stores (`ForwardingStore`, for injecting store faults).
+/// Each library target but Curl has a test target (Curl's tests are in
+/// `AccoladeChannelsTests`); `AccoladeEndToEndTests` runs the built `accolade` binary.
+///
+/// Every target declares exactly the modules its files import.
 let package = Package(
     name: "accolade",
     platforms: [.macOS(.v15)],
@@ -31,8 +48,6 @@ let package = Package(
         .target(
             name: "AccoladeCore",
             dependencies: [
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -88,34 +103,49 @@ let package = Package(
                 "AccoladeRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
             name: "accolade",
             dependencies: [
                 "AccoladeCore",
+                "AccoladeCurl",
                 "AccoladeChannels",
                 "AccoladeStores",
                 "AccoladeRuntime",
                 "AccoladeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(name: "AccoladeTestSupport", path: "Tests/AccoladeTestSupport"),
         .target(name: "AccoladeStoreTestSupport", dependencies: ["AccoladeCore", "AccoladeStores"], path: "Tests/AccoladeStoreTestSupport"),
         .testTarget(name: "AccoladeCoreTests", dependencies: ["AccoladeCore", "AccoladeTestSupport"]),
-        .testTarget(name: "AccoladeChannelsTests", dependencies: ["AccoladeChannels", "AccoladeCurl", "AccoladeCore", "AccoladeTestSupport"]),
-        .testTarget(name: "AccoladeStoresTests", dependencies: ["AccoladeStores", "AccoladeCore"]),
-        .testTarget(name: "AccoladeRuntimeTests", dependencies: ["AccoladeRuntime", "AccoladeCore", "AccoladeStores", "AccoladeStoreTestSupport", "AccoladeTestSupport"]),
-        .testTarget(name: "AccoladeEndToEndTests", dependencies: ["AccoladeCore", "AccoladeCurl", "AccoladeTestSupport"]),
+        .testTarget(
+            name: "AccoladeChannelsTests",
+            dependencies: [
+                "AccoladeChannels", "AccoladeCurl", "AccoladeCore", "AccoladeTestSupport", "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "AccoladeStoresTests",
+            dependencies: [
+                "AccoladeStores", "AccoladeCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "AccoladeRuntimeTests",
+            dependencies: [
+                "AccoladeRuntime", "AccoladeCore", "AccoladeStores", "AccoladeStoreTestSupport", "AccoladeTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .testTarget(name: "AccoladeEndToEndTests", dependencies: ["AccoladeCurl", "AccoladeTestSupport"]),
         .testTarget(
             name: "AccoladeServerTests",
             dependencies: [
