@@ -71,7 +71,7 @@ struct BenchCommand: AsyncParsableCommand {
                 logger: logger)
             let from = config.channels.email?.from ?? "Accolade Bench <bench@example.com>"
             let channel = try SMTPEmailChannel(
-                settings: SMTPSettings(url: smtpUrl, starttls: .never, from: from, maxConnections: connections), driver: driver, logger: logger)
+                config: EmailChannelConfig(from: from, url: smtpUrl, starttls: .never, maxConnections: connections), driver: driver, logger: logger)
             let channels = ChannelRegistry([channel])
             let dispatcher = Dispatcher(store: store, renderer: library, channels: channels, clock: SystemWallClock(), logger: logger)
             let enqueueStart = ContinuousClock.now

@@ -12,7 +12,7 @@ import Testing
         let server = try TestServer.python("smtp_capture.py", ["--dir", directory.path])
         defer { server.stop() }
         let driver = CurlMultiDriver()
-        let channel = try SMTPEmailChannel(settings: SMTPFixtures.settings(port: server.port), driver: driver, logger: SMTPFixtures.logger)
+        let channel = try SMTPEmailChannel(config: SMTPFixtures.config(port: server.port), driver: driver, logger: SMTPFixtures.logger)
 
         let subjects = [
             "Selamat, Ana! Voucher Rp 50.000 untuk Anda 🎉",
@@ -53,7 +53,7 @@ import Testing
         let server = try TestServer.python("smtp_capture.py", ["--dir", directory.path])
         defer { server.stop() }
         let driver = CurlMultiDriver()
-        let channel = try SMTPEmailChannel(settings: SMTPFixtures.settings(port: server.port), driver: driver, logger: SMTPFixtures.logger)
+        let channel = try SMTPEmailChannel(config: SMTPFixtures.config(port: server.port), driver: driver, logger: SMTPFixtures.logger)
         _ = try await channel.deliver(SMTPFixtures.request(id: "same-delivery", attempt: 1))
         _ = try await channel.deliver(SMTPFixtures.request(id: "same-delivery", attempt: 2))
         let first = try CapturedMessage.read(directory, 1), second = try CapturedMessage.read(directory, 2)
@@ -67,7 +67,7 @@ import Testing
         let server = try TestServer.python("smtp_capture.py", ["--dir", directory.path])
         defer { server.stop() }
         let driver = CurlMultiDriver()
-        let channel = try SMTPEmailChannel(settings: SMTPFixtures.settings(port: server.port), driver: driver, logger: SMTPFixtures.logger)
+        let channel = try SMTPEmailChannel(config: SMTPFixtures.config(port: server.port), driver: driver, logger: SMTPFixtures.logger)
         for bad in ["ana@example.com\r\nRCPT TO:<x@evil.example>", "not-an-address"] {
             await #expect(throws: DeliveryError.self) { try await channel.deliver(SMTPFixtures.request(email: bad)) }
             do {
@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func validateRecipient() throws {
-        let channel = try SMTPEmailChannel(settings: SMTPFixtures.settings(port: 25), driver: sharedIdleDriver, logger: SMTPFixtures.logger)
+        let channel = try SMTPEmailChannel(config: SMTPFixtures.config(port: 25), driver: sharedIdleDriver, logger: SMTPFixtures.logger)
         #expect(channel.kind == .email)
         #expect(channel.providerName == "smtp")
         try channel.validate(recipient: Recipient(name: "Ana", email: "ana@example.com"))
@@ -98,19 +98,19 @@ import Testing
         }
     }
 
-    @Test func settingsMaskPasswordAndValidate() throws {
-        var settings = SMTPFixtures.settings(port: 25)
-        settings.username = "mailer"
-        settings.password = "s3cret-value"
-        #expect(!settings.description.contains("s3cret"))
-        #expect(settings.description.contains("password=****"))
+    @Test func configMasksPasswordAndValidates() throws {
+        var config = SMTPFixtures.config(port: 25)
+        config.username = "mailer"
+        config.password = "s3cret-value"
+        #expect(!config.description.contains("s3cret"))
+        #expect(config.description.contains("password: ••••"))
         #expect(throws: ValidationError.self) {
-            try SMTPSettings(url: "http://x", from: "a@b.co").validated()
+            try EmailChannelConfig(from: "a@b.co", url: "http://x").validated()
         }
         #expect(throws: ValidationError.self) {
-            try SMTPSettings(url: "smtp://x:25", from: "Acme <a@b.co\r\n>").validated()
+            try EmailChannelConfig(from: "Acme <a@b.co\r\n>", url: "smtp://x:25").validated()
         }
-        #expect(try SMTPSettings(url: "smtps://mail.example.com:465", from: "Acme <a@b.co>").validated().address == "a@b.co")
+        #expect(try EmailChannelConfig(from: "Acme <a@b.co>", url: "smtps://mail.example.com:465").validated().address == "a@b.co")
     }
 }
 
