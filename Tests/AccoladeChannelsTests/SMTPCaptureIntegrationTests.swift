@@ -35,6 +35,7 @@ import Testing
             #expect(captured.headers["From"] == "Acme Rewards <rewards@acme.example>")
             #expect(captured.headers["To"] == (index == 1 ? "Jürgen Müller <ana@example.co.id>" : "\"Putri, Ana\" <ana@example.co.id>"))
             #expect(captured.headers["Message-ID"] == "<d-\(index)@acme.example>")
+            #expect(captured.headers["Reply-To"] == nil, "no reply_to configured, no Reply-To header")
             #expect(captured.headers["Date"] == "Mon, 23 Nov 2026 20:00:00 +0000")
             #expect(captured.content_type == "multipart/alternative")
             #expect(captured.parts.map(\.content_type) == ["text/plain", "text/html"])
@@ -45,6 +46,33 @@ import Testing
             let raw = try CapturedMessage.raw(directory, index + 1)
             #expect(raw.allSatisfy { $0 < 0x80 })
         }
+        await driver.shutdown()
+    }
+
+    /// `channels.email.reply_to` reaches the wire as a `Reply-To` header (encoded like `From`);
+    /// the envelope sender and `From` stay the configured sender.
+    @Test func replyToIsSentAsAHeader() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try TestServer.python("smtp_capture.py", ["--dir", directory.path])
+        defer { server.stop() }
+        let driver = CurlMultiDriver()
+        var config = SMTPFixtures.config(port: server.port)
+        config.replyTo = "Layanan Pelanggan Acme <support@acme.example>"
+        let channel = try SMTPEmailChannel(config: config, driver: driver, logger: SMTPFixtures.logger)
+        _ = try await channel.deliver(SMTPFixtures.request(id: "with-reply-to"))
+        config.replyTo = "Jürgen Müller <juergen@acme.example>"
+        let encoded = try SMTPEmailChannel(config: config, driver: driver, logger: SMTPFixtures.logger)
+        _ = try await encoded.deliver(SMTPFixtures.request(id: "with-encoded-reply-to"))
+
+        let plain = try CapturedMessage.read(directory, 1)
+        #expect(plain.defects.isEmpty)
+        #expect(plain.headers["Reply-To"] == "Layanan Pelanggan Acme <support@acme.example>")
+        #expect(plain.headers["From"] == "Acme Rewards <rewards@acme.example>")
+        #expect(plain.mail_from == "rewards@acme.example")
+        let utf8 = try CapturedMessage.read(directory, 2)
+        #expect(utf8.defects.isEmpty)
+        #expect(utf8.headers["Reply-To"] == "Jürgen Müller <juergen@acme.example>")
+        #expect(utf8.raw_headers["Reply-To"]?.hasPrefix("=?UTF-8?") == true, "\(utf8.raw_headers)")
         await driver.shutdown()
     }
 
@@ -110,6 +138,10 @@ import Testing
         #expect(throws: ValidationError.self) {
             try EmailChannelConfig(from: "Acme <a@b.co\r\n>", url: "smtp://x:25").validated()
         }
+        let badReplyTo = #expect(throws: ValidationError.self) {
+            try EmailChannelConfig(from: "a@b.co", replyTo: "help desk", url: "smtp://x:25").validated()
+        }
+        #expect(badReplyTo?.field == "reply_to.email")
         #expect(try EmailChannelConfig(from: "Acme <a@b.co>", url: "smtps://mail.example.com:465").validated().address == "a@b.co")
     }
 }

@@ -113,6 +113,11 @@ import Testing
         #expect(empty.channels.email?.starttls == starttls)
     }
 
+    @Test func replyToIsRead() throws {
+        let yaml = "channels:\n  email:\n    from: a@b.co\n    reply_to: Help <help@b.co>\n    smtp:\n      url: smtp://127.0.0.1:25\n"
+        #expect(try AccoladeConfig.parse(yaml: yaml, environment: [:]).channels.email?.replyTo == "Help <help@b.co>")
+    }
+
     @Test func badPasswordValueIsNotEchoed() {
         do {
             _ = try AccoladeConfig.parse(yaml: "channels:\n  email:\n    from: a@b.c\n    smtp:\n      url: smtp://x:25\n      password: [s3cret]\n", environment: [:])

@@ -3,7 +3,7 @@ import AccoladeCurl
 
 extension EmailChannelConfig {
     /// Checks every field the SMTP channel uses and returns the parsed sender; errors name the
-    /// key under `channels.email` to fix (`from`, `smtp.url` …).
+    /// key under `channels.email` to fix (`from`, `reply_to`, `smtp.url` …).
     public func validated() throws(ValidationError) -> EmailAddress {
         if EmailAddress.containsLineBreakOrNUL(url) || !(url.hasPrefix("smtp://") || url.hasPrefix("smtps://")) || url.count < 9 {
             throw ValidationError(field: "smtp.url", reason: "must look like smtp://host:587 or smtps://host:465")
@@ -22,7 +22,14 @@ extension EmailChannelConfig {
         guard maxConnections >= 1 else {
             throw ValidationError(field: "smtp.max_connections", reason: "must be at least 1")
         }
+        _ = try replyToAddress()
         return try EmailAddress.parse(from, field: "from")
+    }
+
+    /// The parsed `reply_to` mailbox, nil when none is set.
+    func replyToAddress() throws(ValidationError) -> EmailAddress? {
+        guard let replyTo else { return nil }
+        return try EmailAddress.parse(replyTo, field: "reply_to")
     }
 
     /// True when credentials would cross the network unencrypted to a non-loopback host.

@@ -18,6 +18,7 @@ public struct SMTPEmailChannel: Channel {
     /// The configuration this channel was built from (password masked when printed).
     public let config: EmailChannelConfig
     private let sender: EmailAddress
+    private let replyTo: EmailAddress?
     private let driver: CurlMultiDriver
     private let logger: Logger
     private let composer = MIMEComposer()
@@ -35,6 +36,7 @@ public struct SMTPEmailChannel: Channel {
         qrSource: (any QRArtifactSource)? = nil, suppressions: (any SuppressionList)? = nil
     ) throws(ValidationError) {
         sender = try config.validated()
+        replyTo = try config.replyToAddress()
         self.qrSource = qrSource
         self.suppressions = suppressions
         self.config = config
@@ -78,7 +80,7 @@ public struct SMTPEmailChannel: Channel {
             try validate(recipient: request.recipient)
             recipient = try EmailAddress(address: request.recipient.email ?? "", displayName: request.recipient.name, field: "to")
             payload = try composer.compose(
-                email, from: sender, to: recipient, date: request.createdAt,
+                email, from: sender, to: recipient, replyTo: replyTo, date: request.createdAt,
                 messageID: MIMEComposer.messageID(deliveryID: request.deliveryID, from: sender), inlineImages: images)
         } catch let error as ValidationError {
             return .failure(permanent(error.description))

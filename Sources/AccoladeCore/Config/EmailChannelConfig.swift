@@ -32,7 +32,7 @@ public struct EmailChannelConfig: Sendable, Hashable, CustomStringConvertible {
 
     /// `From` header and envelope sender, e.g. `Acme Rewards <rewards@example.com>`.
     public var from: String
-    /// Optional `Reply-To` address.
+    /// Optional `Reply-To` mailbox, sent on every email.
     public var replyTo: String?
     /// `smtp://host:port` (optionally `/ehlo-name`) or `smtps://host:port` (implicit TLS).
     public var url: String
