@@ -36,7 +36,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.reporting {
-            let (config, logger) = try global.loadConfig(defaultLogLevel: "warning")
+            let (config, logger) = try global.loadConfig(defaultLogLevel: .warning)
             let library = try global.loadTemplates(config)
             guard let info = library.info(template) else { throw CommandFailure(message: "unknown template \(template)") }
             if claimLatency {

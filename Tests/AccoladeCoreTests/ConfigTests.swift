@@ -118,6 +118,16 @@ import Testing
         #expect(try AccoladeConfig.parse(yaml: yaml, environment: [:]).channels.email?.replyTo == "Help <help@b.co>")
     }
 
+    @Test func logLevelIsCheckedWhenTheFileIsRead() throws {
+        #expect(try AccoladeConfig.parse(yaml: "", environment: [:]).logLevel == .info)
+        #expect(try AccoladeConfig.parse(yaml: "log_level: warning\n", environment: [:]).logLevel == .warning)
+        #expect(try AccoladeConfig.parse(yaml: "log_level: DEBUG\n", environment: [:]).logLevel == .debug)
+        #expect(try AccoladeConfig.parse(yaml: "log_level: ${LEVEL:-notice}\n", environment: [:]).logLevel == .notice)
+        let error = #expect(throws: ConfigError.self) { try AccoladeConfig.parse(yaml: "log_level: verbose\n", environment: [:]) }
+        #expect(error?.path == "log_level")
+        #expect(error?.reason == #"must be one of trace | debug | info | notice | warning | error | critical, got "verbose""#)
+    }
+
     @Test func badPasswordValueIsNotEchoed() {
         do {
             _ = try AccoladeConfig.parse(yaml: "channels:\n  email:\n    from: a@b.c\n    smtp:\n      url: smtp://x:25\n      password: [s3cret]\n", environment: [:])
