@@ -119,11 +119,8 @@ import Testing
         try channel.validate(recipient: Recipient(name: "Ana", email: "ana@example.com"))
         #expect(throws: ValidationError.self) { try channel.validate(recipient: Recipient(name: "Ana")) }
         #expect(throws: ValidationError.self) { try channel.validate(recipient: Recipient(name: "Ana\nX", email: "ana@example.com")) }
-        do {
-            try channel.validate(recipient: Recipient(email: "ana@@example.com"))
-        } catch {
-            #expect(error.field == "to.email")
-        }
+        let error = #expect(throws: ValidationError.self) { try channel.validate(recipient: Recipient(email: "ana@@example.com")) }
+        #expect(error?.field == "to.email")
     }
 
     @Test func configMasksPasswordAndValidates() throws {

@@ -29,7 +29,10 @@ struct SMTPSpeedCheck {
         let text = String(repeating: "Halo Ana, terima kasih! Kode voucher Anda RW-7Q2K berlaku 30 hari.\n", count: 14)
         let html = "<html><body>" + String(repeating: "<p>Halo <b>Ana</b>, kode voucher Anda <code>RW-7Q2K</code>.</p>\n", count: 21) + "</body></html>"
         let sample = SMTPFixtures.request(id: "size-probe", text: text, html: html)
-        guard case .email(let rendered) = sample.content else { return }
+        guard case .email(let rendered) = sample.content else {
+            Issue.record("the fixture is not an email: \(sample.content)")
+            return
+        }
         let size = try MIMEComposer().compose(
             rendered, from: EmailAddress.parse(config.from), to: EmailAddress(address: "ana@example.co.id"), date: Date(),
             messageID: "<x@acme.example>").count

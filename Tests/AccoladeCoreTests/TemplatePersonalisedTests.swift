@@ -23,9 +23,10 @@ struct TemplatePersonalisedTests {
         #expect(sms == .sms(text: "Kudos Awards: Selamat Ana Putri 2! Anda mendapat voucher senilai Rp 51.000. Kode RW-7Q2K-2, berlaku s.d. 31 Des 2026. Tukarkan: https://rewards.example.com/r/RW-7Q2K"))
     }
 
-    @Test("benchmark rotates locales when none is given")
+    /// Every locale is rendered before timing starts, so a locale that cannot render throws.
+    @Test("benchmark renders every locale when none is given")
     func benchmarkAllLocales() throws {
         let library = try TemplateLibrary(directory: shippedTemplatesDirectory)
-        #expect(try library.benchmark(locale: nil, iterations: 8) > .zero)
+        _ = try library.benchmark(locale: nil, iterations: 8)
     }
 }

@@ -39,11 +39,11 @@ struct TemplateShippedTests {
         }
     }
 
-    @Test("benchmark runs full renders and reports the time")
+    /// The time it returns is for people to read; what can fail is a render (it throws).
+    @Test("benchmark runs full renders without error and refuses an unknown template")
     func benchmark() throws {
         let library = try TemplateLibrary(directory: shippedTemplatesDirectory)
-        let elapsed = try library.benchmark(iterations: 200)
-        #expect(elapsed > .zero)
+        _ = try library.benchmark(iterations: 200)
         #expect(throws: TemplateError(.unknownTemplate("nope"))) { try library.benchmark(template: "nope", iterations: 1) }
     }
 
