@@ -3,8 +3,25 @@ import PackageDescription
 
 /// Accolade: a self-hosted dispatcher for reward and recognition messages.
 ///
-/// Imports point down: accolade (CLI) → AccoladeChannels / AccoladeStores → AccoladeCurl → AccoladeCore.
-/// AccoladeCore imports nothing of ours.
+/// Targets, and which of ours each imports (imports point one way; nothing imports the CLI):
+/// - `AccoladeCore`: the domain (messages, the delivery state machine, routes, retry policy,
+///   configuration, templates, the `Channel` and `Store` protocols). Imports nothing of ours.
+/// - `AccoladeCurl` → `CCurl`: libcurl's multi interface behind one driver; `CCurl` holds the
+///   typed C shims of libcurl's variadic calls. Imports nothing else of ours, not even Core.
+/// - `AccoladeChannels` → Core, Curl, `CQRencode`, `CZlib`: the email, SMS, WhatsApp and QR providers.
+/// - `AccoladeStores` → Core: the SQLite (GRDB) and PostgreSQL (postgres-nio) stores.
+/// - `AccoladeRuntime` → Core: the dispatcher, the delivery worker, CSV import.
+/// - `AccoladeServer` → Core, Runtime: the HTTP API (Hummingbird), webhooks, `/metrics`.
+/// - `accolade` → all of the above: the CLI, which composes channels and stores into the
+///   runtime and the server.
+///
+/// Test support lives under `Tests/` and is no product: `AccoladeTestSupport` (local servers,
+/// free ports, throw-away certificates, a Kannel cluster; imports nothing of ours) and
+/// `AccoladeStoreTestSupport` → Core, Stores (`ForwardingStore`, for injecting store faults).
+/// Each library target but Curl has a test target (Curl's tests are in
+/// `AccoladeChannelsTests`); `AccoladeEndToEndTests` runs the built `accolade` binary.
+///
+/// Every target declares exactly the modules its files import.
 let package = Package(
     name: "accolade",
     platforms: [.macOS(.v15)],
@@ -12,27 +29,28 @@ let package = Package(
         .executable(name: "accolade", targets: ["accolade"]),
         .library(name: "AccoladeCore", targets: ["AccoladeCore"]),
     ],
+    // Exact versions, not a committed Package.resolved: see "Reproducible builds" in the README.
+    // (A lock file written on a machine that reads packages from a local mirror records the
+    // mirror's commit ids, which GitHub does not have, and SwiftPM checks out the recorded commit.)
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
-        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
-        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
-        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", exact: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", exact: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
         // No default traits: SwiftPM passes trait defines in random order, which recompiles Hummingbird.
-        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
-        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
-        .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-prometheus", exact: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types", exact: "1.8.0"),
     ],
     targets: [
         .target(
             name: "AccoladeCore",
             dependencies: [
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -88,24 +106,22 @@ let package = Package(
                 "AccoladeRuntime",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
             name: "accolade",
             dependencies: [
                 "AccoladeCore",
+                "AccoladeCurl",
                 "AccoladeChannels",
                 "AccoladeStores",
                 "AccoladeRuntime",
                 "AccoladeServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -114,10 +130,27 @@ let package = Package(
         .testTarget(
             name: "AccoladeCoreTests",
             dependencies: ["AccoladeCore", "AccoladeTestSupport", .product(name: "Mustache", package: "swift-mustache")]),
-        .testTarget(name: "AccoladeChannelsTests", dependencies: ["AccoladeChannels", "AccoladeCurl", "AccoladeCore", "AccoladeTestSupport"]),
-        .testTarget(name: "AccoladeStoresTests", dependencies: ["AccoladeStores", "AccoladeCore"]),
-        .testTarget(name: "AccoladeRuntimeTests", dependencies: ["AccoladeRuntime", "AccoladeCore", "AccoladeStores", "AccoladeStoreTestSupport", "AccoladeTestSupport"]),
-        .testTarget(name: "AccoladeEndToEndTests", dependencies: ["AccoladeCore", "AccoladeCurl", "AccoladeTestSupport"]),
+        .testTarget(
+            name: "AccoladeChannelsTests",
+            dependencies: [
+                "AccoladeChannels", "AccoladeCurl", "AccoladeCore", "AccoladeTestSupport", "CZlib",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "AccoladeStoresTests",
+            dependencies: [
+                "AccoladeStores", "AccoladeCore",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .testTarget(
+            name: "AccoladeRuntimeTests",
+            dependencies: [
+                "AccoladeRuntime", "AccoladeCore", "AccoladeStores", "AccoladeStoreTestSupport", "AccoladeTestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]),
+        .testTarget(name: "AccoladeEndToEndTests", dependencies: ["AccoladeCurl", "AccoladeTestSupport"]),
         .testTarget(
             name: "AccoladeServerTests",
             dependencies: [

@@ -98,8 +98,8 @@ enum LogSetup {
     nonisolated(unsafe) private static var bootstrapped = false
 
     /// Sends logs to stderr at the given level (once per process; commands run on one thread at start-up).
-    static func bootstrapOnce(level: String) -> Logger {
-        let parsed = Logger.Level(rawValue: level.lowercased()) ?? .info
+    static func bootstrapOnce(level: LogLevel) -> Logger {
+        let parsed = Logger.Level(level)
         if !bootstrapped {
             bootstrapped = true
             LoggingSystem.bootstrap { label in
@@ -111,5 +111,20 @@ enum LogSetup {
         var logger = Logger(label: "accolade")
         logger.logLevel = parsed
         return logger
+    }
+}
+
+extension Logger.Level {
+    /// swift-log's level of the same name.
+    init(_ level: LogLevel) {
+        switch level {
+        case .trace: self = .trace
+        case .debug: self = .debug
+        case .info: self = .info
+        case .notice: self = .notice
+        case .warning: self = .warning
+        case .error: self = .error
+        case .critical: self = .critical
+        }
     }
 }

@@ -37,7 +37,7 @@ struct BenchCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.reporting {
-            let (config, logger) = try global.loadConfig(defaultLogLevel: "warning")
+            let (config, logger) = try global.loadConfig(defaultLogLevel: .warning)
             let library = try global.loadTemplates(config)
             guard let info = library.info(template) else { throw CommandFailure(message: "unknown template \(template)") }
             if claimLatency {
@@ -72,7 +72,7 @@ struct BenchCommand: AsyncParsableCommand {
                 logger: logger)
             let from = config.channels.email?.from ?? "Accolade Bench <bench@example.com>"
             let channel = try SMTPEmailChannel(
-                settings: SMTPSettings(url: smtpUrl, starttls: .never, from: from, maxConnections: connections), driver: driver, logger: logger)
+                config: EmailChannelConfig(from: from, url: smtpUrl, starttls: .never, maxConnections: connections), driver: driver, logger: logger)
             let channels = ChannelRegistry([channel])
             let dispatcher = Dispatcher(store: store, renderer: library, channels: channels, clock: SystemWallClock(), logger: logger)
             let enqueueStart = ContinuousClock.now

@@ -12,7 +12,7 @@ struct GlobalOptions: ParsableArguments {
     var json = false
 
     @Option(name: .long, help: "Log level on stderr: trace, debug, info, notice, warning, error, critical (overrides log_level).")
-    var logLevel: String?
+    var logLevel: LogLevel?
 
     /// The configuration path actually used.
     var configPath: String {
@@ -22,7 +22,7 @@ struct GlobalOptions: ParsableArguments {
 
 extension GlobalOptions {
     /// Loads the configuration and sets up logging; a bad file fails naming the key path.
-    func loadConfig(defaultLogLevel: String? = nil) throws -> (AccoladeConfig, Logger) {
+    func loadConfig(defaultLogLevel: LogLevel? = nil) throws -> (AccoladeConfig, Logger) {
         let config: AccoladeConfig
         do {
             config = try AccoladeConfig.load(path: configPath)
@@ -40,4 +40,10 @@ extension GlobalOptions {
             throw CommandFailure(message: "templates (\(config.templatesDirectory)): \(error)")
         }
     }
+}
+
+/// `--log-level` takes the names `log_level` does, in any case; anything else is a usage error
+/// naming the option and listing the levels.
+extension LogLevel: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
 }

@@ -27,7 +27,7 @@ struct QRCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await global.reporting {
-                let (config, _) = try global.loadConfig(defaultLogLevel: "warning")
+                let (config, _) = try global.loadConfig(defaultLogLevel: .warning)
                 guard let key = config.channels.qr?.signingKey else {
                     throw CommandFailure(message: "channels.qr.signing_key is not set; nothing to verify against", exitCode: 2)
                 }

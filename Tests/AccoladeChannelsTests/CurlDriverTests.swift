@@ -61,7 +61,9 @@ import Testing
             url: "smtp://127.0.0.1:\(server.port)", tls: .none, mailFrom: "a@acme.example", recipients: ["b@example.com"], payload: [])
         async let pending = driver.perform(CurlTransfer(.smtp(send), timeout: .seconds(30)))
         // Wait until the transfer is really in flight (the server logged the connection).
-        try await waitUntil { (try? String(contentsOfFile: log.path + "/log", encoding: .utf8))?.contains("CONNECT") == true }
+        try await waitUntil("the server logged the connection", timeout: .seconds(5)) {
+            (try? String(contentsOfFile: log.path + "/log", encoding: .utf8))?.contains("CONNECT") == true
+        }
         await driver.shutdown(.abortInFlight)
         let result = await pending
         #expect(result.curlCode == CurlResult.Code.aborted)
@@ -86,14 +88,5 @@ import Testing
         #expect(throws: CurlTransferError.self) {
             try CurlHTTPRequest(url: "http://127.0.0.1/", headers: [CurlHeader("X-A", "1\r\nX-B: 2")])
         }
-    }
-}
-
-/// Polls a condition with a deadline; for test set-up only, never for logic under test.
-func waitUntil(timeout: Duration = .seconds(5), _ condition: () -> Bool) async throws {
-    let deadline = ContinuousClock.now + timeout
-    while !condition() {
-        guard ContinuousClock.now < deadline else { throw CancellationError() }
-        try await Task.sleep(for: .milliseconds(10))
     }
 }

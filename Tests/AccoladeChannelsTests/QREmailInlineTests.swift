@@ -69,7 +69,7 @@ import Testing
         let source = FixedQRSource(artifacts: artifacts, payloads: [request.messageID: QRFixtures.indonesian])
         let driver = CurlMultiDriver()
         let channel = try SMTPEmailChannel(
-            settings: SMTPFixtures.settings(port: server.port), driver: driver, logger: SMTPFixtures.logger, qrSource: source)
+            config: SMTPFixtures.config(port: server.port), driver: driver, logger: SMTPFixtures.logger, qrSource: source)
         let receipt = try await channel.deliver(request)
         await driver.shutdown()
         #expect(receipt.code == "250")
@@ -91,7 +91,7 @@ import Testing
     @Test func cidReferenceWithoutAQRChannelFailsPermanently() async throws {
         let driver = CurlMultiDriver()
         // Nothing listens on port 9: the failure must come before any connection.
-        let channel = try SMTPEmailChannel(settings: SMTPFixtures.settings(port: 9), driver: driver, logger: SMTPFixtures.logger)
+        let channel = try SMTPEmailChannel(config: SMTPFixtures.config(port: 9), driver: driver, logger: SMTPFixtures.logger)
         let error = await #expect(throws: DeliveryError.self) { try await channel.deliver(SMTPFixtures.request(html: Self.html)) }
         await driver.shutdown()
         #expect(error?.disposition == .permanent)
@@ -103,12 +103,12 @@ import Testing
         let qrDirectory = try TemporaryDirectory()
         let artifacts = try QRArtifacts(config: QRChannelConfig(directory: qrDirectory.path), publicURL: "http://x")
         let missing = try SMTPEmailChannel(
-            settings: SMTPFixtures.settings(port: 9), driver: driver, logger: SMTPFixtures.logger,
+            config: SMTPFixtures.config(port: 9), driver: driver, logger: SMTPFixtures.logger,
             qrSource: FixedQRSource(artifacts: artifacts, payloads: [:]))
         let permanent = await #expect(throws: DeliveryError.self) { try await missing.deliver(SMTPFixtures.request(html: Self.html)) }
         #expect(permanent?.disposition == .permanent)
         let flaky = try SMTPEmailChannel(
-            settings: SMTPFixtures.settings(port: 9), driver: driver, logger: SMTPFixtures.logger, qrSource: UnreachableQRSource())
+            config: SMTPFixtures.config(port: 9), driver: driver, logger: SMTPFixtures.logger, qrSource: UnreachableQRSource())
         let transient = await #expect(throws: DeliveryError.self) { try await flaky.deliver(SMTPFixtures.request(html: Self.html)) }
         #expect(transient?.disposition == .retry(after: nil))
         await driver.shutdown()

@@ -144,17 +144,17 @@ struct SMSChannelTests {
         let sent = try await run(.success(DeliveryReceipt(provider: "b", providerMessageID: "b-id", code: "201")))
         #expect((try? sent.get())?.provider == "b")
         // The next provider is down for now: retry (a provider may recover on its own).
-        guard case .failure(let down) = try await run(ScriptedProvider.fail("b", .retry(after: .seconds(5)), scope: .provider)) else { return }
+        let down = try #require(await run(ScriptedProvider.fail("b", .retry(after: .seconds(5)), scope: .provider)).failure)
         #expect(down.disposition == .retry(after: .seconds(5)))
         // The next provider cannot route this number: the message waits for a's fix rather than failing.
-        guard case .failure(let route) = try await run(ScriptedProvider.fail("b", .permanent, scope: .route, code: "21612")) else { return }
+        let route = try #require(await run(ScriptedProvider.fail("b", .permanent, scope: .route, code: "21612")).failure)
         #expect(route.disposition == .misconfigured(key: "channels.sms.providers[0].auth_token") && route.provider == "a" && route.code == "20003")
         // Both misconfigured: every key to fix, in provider order.
-        guard case .failure(let both) = try await run(ScriptedProvider.fail("b", .misconfigured(key: "channels.sms.providers[1].ca_file"), scope: .provider, code: "curl:60"))
-        else { return }
+        let both = try #require(
+            await run(ScriptedProvider.fail("b", .misconfigured(key: "channels.sms.providers[1].ca_file"), scope: .provider, code: "curl:60")).failure)
         #expect(both.disposition == .misconfigured(key: "channels.sms.providers[0].auth_token, channels.sms.providers[1].ca_file"))
         // A message problem still ends the attempt at once.
-        guard case .failure(let invalid) = try await run(ScriptedProvider.fail("b", .permanent, scope: .message, code: "21211")) else { return }
+        let invalid = try #require(await run(ScriptedProvider.fail("b", .permanent, scope: .message, code: "21211")).failure)
         #expect(invalid.disposition == .permanent && invalid.code == "21211")
     }
 
@@ -167,12 +167,9 @@ struct SMSChannelTests {
         // Backup down too: retry, not misconfigured (the backup may come back without anyone's help).
         for _ in 0..<3 { await #expect(throws: DeliveryError.self) { try await sms.deliver(SMSFixtures.request()) } }
         #expect(gateway.sent.count == 1 && backup.sent.count == 3)
-        do {
-            _ = try await sms.deliver(SMSFixtures.request())
-        } catch {
-            #expect(error.disposition == .retry(after: nil))
-            #expect(error.detail.contains("gateway: skipped (paused: fix channels.sms.providers[0].password until"))
-        }
+        let paused = await #expect(throws: DeliveryError.self) { try await sms.deliver(SMSFixtures.request()) }
+        #expect(paused?.disposition == .retry(after: nil))
+        #expect(paused?.detail.contains("gateway: skipped (paused: fix channels.sms.providers[0].password until") == true)
         // The probe after 30 s is refused again; after 60 more the fixed gateway takes traffic back.
         clock.advance(30)
         await #expect(throws: DeliveryError.self) { try await sms.deliver(SMSFixtures.request()) }
@@ -211,12 +208,9 @@ struct SMSChannelTests {
         let sms = try channel([.init(only)], clock: clock, breaker: .init(failureThreshold: 1, openDuration: 30))
         await #expect(throws: DeliveryError.self) { try await sms.deliver(SMSFixtures.request()) }
         clock.advance(10)
-        do {
-            _ = try await sms.deliver(SMSFixtures.request())
-        } catch {
-            #expect(error.disposition == .retry(after: .seconds(20)))
-            #expect(error.detail.contains("gateway: skipped (circuit open until"))
-        }
+        let open = await #expect(throws: DeliveryError.self) { try await sms.deliver(SMSFixtures.request()) }
+        #expect(open?.disposition == .retry(after: .seconds(20)))
+        #expect(open?.detail.contains("gateway: skipped (circuit open until") == true)
         #expect(only.sent.count == 1)
     }
 
@@ -237,5 +231,13 @@ struct SMSChannelTests {
         #expect(throttled.sent.count == 1)
         clock.advance(31)
         #expect(try await sms2.deliver(SMSFixtures.request()).provider == "gateway")
+    }
+}
+
+extension Result {
+    /// The error, or nil when it succeeded: lets `#require` fail a test that expected a failure.
+    fileprivate var failure: Failure? {
+        if case .failure(let error) = self { return error }
+        return nil
     }
 }

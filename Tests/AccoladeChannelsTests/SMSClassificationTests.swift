@@ -56,7 +56,7 @@ struct SMSClassificationTests {
         // No Retry-After: the worker's backoff decides.
         #expect(try #require(twilioError(429, 20429)).error.disposition == .rateLimited(after: nil))
         // A bare 502 from a proxy: transient, provider's fault.
-        guard case .failure(let gateway) = twilio(502, "Bad Gateway") else { return }
+        guard case .failure(let gateway) = twilio(502, "Bad Gateway") else { Issue.record("a 502 was accepted"); return }
         #expect(gateway.error.disposition == .retry(after: nil) && gateway.scope == .provider && gateway.error.code == "502")
     }
 
@@ -138,7 +138,7 @@ struct SMSClassificationTests {
             #expect(f.scope == scope, "\(body)")
             #expect(f.error.code == "\(status)")
         }
-        guard case .failure(let auth) = kannel(403, "Authorization failed for sendsms") else { return }
+        guard case .failure(let auth) = kannel(403, "Authorization failed for sendsms") else { Issue.record("a 403 was accepted"); return }
         #expect(auth.error.detail.contains("check channels.sms.providers[gw].username and channels.sms.providers[gw].password"))
     }
 }

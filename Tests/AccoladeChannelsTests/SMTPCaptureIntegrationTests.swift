@@ -12,7 +12,7 @@ import Testing
         let server = try TestServer.python("smtp_capture.py", ["--dir", directory.path])
         defer { server.stop() }
         let driver = CurlMultiDriver()
-        let channel = try SMTPEmailChannel(settings: SMTPFixtures.settings(port: server.port), driver: driver, logger: SMTPFixtures.logger)
+        let channel = try SMTPEmailChannel(config: SMTPFixtures.config(port: server.port), driver: driver, logger: SMTPFixtures.logger)
 
         let subjects = [
             "Selamat, Ana! Voucher Rp 50.000 untuk Anda 🎉",
@@ -35,6 +35,7 @@ import Testing
             #expect(captured.headers["From"] == "Acme Rewards <rewards@acme.example>")
             #expect(captured.headers["To"] == (index == 1 ? "Jürgen Müller <ana@example.co.id>" : "\"Putri, Ana\" <ana@example.co.id>"))
             #expect(captured.headers["Message-ID"] == "<d-\(index)@acme.example>")
+            #expect(captured.headers["Reply-To"] == nil, "no reply_to configured, no Reply-To header")
             #expect(captured.headers["Date"] == "Mon, 23 Nov 2026 20:00:00 +0000")
             #expect(captured.content_type == "multipart/alternative")
             #expect(captured.parts.map(\.content_type) == ["text/plain", "text/html"])
@@ -48,12 +49,39 @@ import Testing
         await driver.shutdown()
     }
 
+    /// `channels.email.reply_to` reaches the wire as a `Reply-To` header (encoded like `From`);
+    /// the envelope sender and `From` stay the configured sender.
+    @Test func replyToIsSentAsAHeader() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try TestServer.python("smtp_capture.py", ["--dir", directory.path])
+        defer { server.stop() }
+        let driver = CurlMultiDriver()
+        var config = SMTPFixtures.config(port: server.port)
+        config.replyTo = "Layanan Pelanggan Acme <support@acme.example>"
+        let channel = try SMTPEmailChannel(config: config, driver: driver, logger: SMTPFixtures.logger)
+        _ = try await channel.deliver(SMTPFixtures.request(id: "with-reply-to"))
+        config.replyTo = "Jürgen Müller <juergen@acme.example>"
+        let encoded = try SMTPEmailChannel(config: config, driver: driver, logger: SMTPFixtures.logger)
+        _ = try await encoded.deliver(SMTPFixtures.request(id: "with-encoded-reply-to"))
+
+        let plain = try CapturedMessage.read(directory, 1)
+        #expect(plain.defects.isEmpty)
+        #expect(plain.headers["Reply-To"] == "Layanan Pelanggan Acme <support@acme.example>")
+        #expect(plain.headers["From"] == "Acme Rewards <rewards@acme.example>")
+        #expect(plain.mail_from == "rewards@acme.example")
+        let utf8 = try CapturedMessage.read(directory, 2)
+        #expect(utf8.defects.isEmpty)
+        #expect(utf8.headers["Reply-To"] == "Jürgen Müller <juergen@acme.example>")
+        #expect(utf8.raw_headers["Reply-To"]?.hasPrefix("=?UTF-8?") == true, "\(utf8.raw_headers)")
+        await driver.shutdown()
+    }
+
     @Test func retriesOfOneDeliveryKeepMessageIDAndDate() async throws {
         let directory = try TemporaryDirectory()
         let server = try TestServer.python("smtp_capture.py", ["--dir", directory.path])
         defer { server.stop() }
         let driver = CurlMultiDriver()
-        let channel = try SMTPEmailChannel(settings: SMTPFixtures.settings(port: server.port), driver: driver, logger: SMTPFixtures.logger)
+        let channel = try SMTPEmailChannel(config: SMTPFixtures.config(port: server.port), driver: driver, logger: SMTPFixtures.logger)
         _ = try await channel.deliver(SMTPFixtures.request(id: "same-delivery", attempt: 1))
         _ = try await channel.deliver(SMTPFixtures.request(id: "same-delivery", attempt: 2))
         let first = try CapturedMessage.read(directory, 1), second = try CapturedMessage.read(directory, 2)
@@ -67,7 +95,7 @@ import Testing
         let server = try TestServer.python("smtp_capture.py", ["--dir", directory.path])
         defer { server.stop() }
         let driver = CurlMultiDriver()
-        let channel = try SMTPEmailChannel(settings: SMTPFixtures.settings(port: server.port), driver: driver, logger: SMTPFixtures.logger)
+        let channel = try SMTPEmailChannel(config: SMTPFixtures.config(port: server.port), driver: driver, logger: SMTPFixtures.logger)
         for bad in ["ana@example.com\r\nRCPT TO:<x@evil.example>", "not-an-address"] {
             await #expect(throws: DeliveryError.self) { try await channel.deliver(SMTPFixtures.request(email: bad)) }
             do {
@@ -85,32 +113,33 @@ import Testing
     }
 
     @Test func validateRecipient() throws {
-        let channel = try SMTPEmailChannel(settings: SMTPFixtures.settings(port: 25), driver: sharedIdleDriver, logger: SMTPFixtures.logger)
+        let channel = try SMTPEmailChannel(config: SMTPFixtures.config(port: 25), driver: sharedIdleDriver, logger: SMTPFixtures.logger)
         #expect(channel.kind == .email)
         #expect(channel.providerName == "smtp")
         try channel.validate(recipient: Recipient(name: "Ana", email: "ana@example.com"))
         #expect(throws: ValidationError.self) { try channel.validate(recipient: Recipient(name: "Ana")) }
         #expect(throws: ValidationError.self) { try channel.validate(recipient: Recipient(name: "Ana\nX", email: "ana@example.com")) }
-        do {
-            try channel.validate(recipient: Recipient(email: "ana@@example.com"))
-        } catch {
-            #expect(error.field == "to.email")
-        }
+        let error = #expect(throws: ValidationError.self) { try channel.validate(recipient: Recipient(email: "ana@@example.com")) }
+        #expect(error?.field == "to.email")
     }
 
-    @Test func settingsMaskPasswordAndValidate() throws {
-        var settings = SMTPFixtures.settings(port: 25)
-        settings.username = "mailer"
-        settings.password = "s3cret-value"
-        #expect(!settings.description.contains("s3cret"))
-        #expect(settings.description.contains("password=****"))
+    @Test func configMasksPasswordAndValidates() throws {
+        var config = SMTPFixtures.config(port: 25)
+        config.username = "mailer"
+        config.password = "s3cret-value"
+        #expect(!config.description.contains("s3cret"))
+        #expect(config.description.contains("password: ••••"))
         #expect(throws: ValidationError.self) {
-            try SMTPSettings(url: "http://x", from: "a@b.co").validated()
+            try EmailChannelConfig(from: "a@b.co", url: "http://x").validated()
         }
         #expect(throws: ValidationError.self) {
-            try SMTPSettings(url: "smtp://x:25", from: "Acme <a@b.co\r\n>").validated()
+            try EmailChannelConfig(from: "Acme <a@b.co\r\n>", url: "smtp://x:25").validated()
         }
-        #expect(try SMTPSettings(url: "smtps://mail.example.com:465", from: "Acme <a@b.co>").validated().address == "a@b.co")
+        let badReplyTo = #expect(throws: ValidationError.self) {
+            try EmailChannelConfig(from: "a@b.co", replyTo: "help desk", url: "smtp://x:25").validated()
+        }
+        #expect(badReplyTo?.field == "reply_to.email")
+        #expect(try EmailChannelConfig(from: "Acme <a@b.co>", url: "smtps://mail.example.com:465").validated().address == "a@b.co")
     }
 }
 

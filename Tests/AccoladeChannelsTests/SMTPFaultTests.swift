@@ -7,8 +7,8 @@ import Testing
 
 /// Scripted SMTP server (scripts/test-servers/smtp_scripted.py) and dead ports: classification.
 @Suite(.serialized) struct SMTPFaultTests {
-    private func channel(port: Int, driver: CurlMultiDriver, timeout: Duration = .seconds(10)) throws -> SMTPEmailChannel {
-        try SMTPEmailChannel(settings: SMTPFixtures.settings(port: port, timeout: timeout), driver: driver, logger: SMTPFixtures.logger)
+    private func channel(port: Int, driver: CurlMultiDriver, timeout: TimeInterval = 10) throws -> SMTPEmailChannel {
+        try SMTPEmailChannel(config: SMTPFixtures.config(port: port, timeout: timeout), driver: driver, logger: SMTPFixtures.logger)
     }
 
     private func failure(_ channel: SMTPEmailChannel, _ request: DeliveryRequest = SMTPFixtures.request()) async -> DeliveryError? {
@@ -78,7 +78,7 @@ import Testing
         defer { server.stop() }
         let driver = CurlMultiDriver()
         let started = ContinuousClock.now
-        let error = try #require(await failure(try channel(port: server.port, driver: driver, timeout: .milliseconds(1500))))
+        let error = try #require(await failure(try channel(port: server.port, driver: driver, timeout: 1.5)))
         let elapsed = ContinuousClock.now - started
         #expect(error.disposition == .retry(after: nil))
         #expect(error.code == "curl:28")
@@ -92,9 +92,9 @@ import Testing
         let server = try TestServer.python("smtp_scripted.py")
         defer { server.stop() }
         let driver = CurlMultiDriver()
-        var settings = SMTPFixtures.settings(port: server.port)
-        settings.starttls = .required
-        let channel = try SMTPEmailChannel(settings: settings, driver: driver, logger: SMTPFixtures.logger)
+        var config = SMTPFixtures.config(port: server.port)
+        config.starttls = .required
+        let channel = try SMTPEmailChannel(config: config, driver: driver, logger: SMTPFixtures.logger)
         let error = try #require(await failure(channel))
         #expect(error.disposition == .misconfigured(key: "channels.email.smtp.starttls"))
         #expect(error.code == "curl:64")

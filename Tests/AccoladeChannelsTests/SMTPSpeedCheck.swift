@@ -21,17 +21,20 @@ struct SMTPSpeedCheck {
         let sink = try TestServer.program("/usr/sbin/smtp-sink", ["-u", "nobody", "127.0.0.1:{port}", "1000"])
         defer { sink.stop() }
         let driver = CurlMultiDriver(configuration: .init(maxConnectionsPerHost: connections))
-        var settings = SMTPFixtures.settings(port: sink.port, timeout: .seconds(30))
-        settings.maxConnections = connections
-        let channel = try SMTPEmailChannel(settings: settings, driver: driver, logger: SMTPFixtures.logger)
+        var config = SMTPFixtures.config(port: sink.port, timeout: 30)
+        config.maxConnections = connections
+        let channel = try SMTPEmailChannel(config: config, driver: driver, logger: SMTPFixtures.logger)
 
         // ~3 KB on the wire: a realistic reward email (text + HTML alternative).
         let text = String(repeating: "Halo Ana, terima kasih! Kode voucher Anda RW-7Q2K berlaku 30 hari.\n", count: 14)
         let html = "<html><body>" + String(repeating: "<p>Halo <b>Ana</b>, kode voucher Anda <code>RW-7Q2K</code>.</p>\n", count: 21) + "</body></html>"
         let sample = SMTPFixtures.request(id: "size-probe", text: text, html: html)
-        guard case .email(let rendered) = sample.content else { return }
+        guard case .email(let rendered) = sample.content else {
+            Issue.record("the fixture is not an email: \(sample.content)")
+            return
+        }
         let size = try MIMEComposer().compose(
-            rendered, from: EmailAddress.parse(settings.from), to: EmailAddress(address: "ana@example.co.id"), date: Date(),
+            rendered, from: EmailAddress.parse(config.from), to: EmailAddress(address: "ana@example.co.id"), date: Date(),
             messageID: "<x@acme.example>").count
 
         let started = ContinuousClock.now

@@ -38,14 +38,14 @@ import Glibc
     private func settings(
         _ relay: Relay, scheme: String = "smtp", host: String = "127.0.0.1", starttls: StartTLSPolicy = .required, caFile: String?,
         username: String? = nil, password: String? = nil
-    ) -> SMTPSettings {
-        SMTPSettings(
-            url: "\(scheme)://\(host):\(relay.server.port)", starttls: starttls, username: username, password: password,
-            from: "Acme Rewards <rewards@acme.example>", connectTimeout: .seconds(5), timeout: .seconds(10), maxConnections: 2, caFile: caFile)
+    ) -> EmailChannelConfig {
+        EmailChannelConfig(
+            from: "Acme Rewards <rewards@acme.example>", url: "\(scheme)://\(host):\(relay.server.port)", starttls: starttls,
+            username: username, password: password, connectTimeout: 5, timeout: 10, maxConnections: 2, caFile: caFile)
     }
 
-    private func send(_ settings: SMTPSettings, driver: CurlMultiDriver, id: String = UUID().uuidString) async throws -> Result<DeliveryReceipt, DeliveryError> {
-        let channel = try SMTPEmailChannel(settings: settings, driver: driver, logger: SMTPFixtures.logger)
+    private func send(_ config: EmailChannelConfig, driver: CurlMultiDriver, id: String = UUID().uuidString) async throws -> Result<DeliveryReceipt, DeliveryError> {
+        let channel = try SMTPEmailChannel(config: config, driver: driver, logger: SMTPFixtures.logger)
         do {
             return .success(try await channel.deliver(SMTPFixtures.request(id: id)))
         } catch {
@@ -166,7 +166,7 @@ import Glibc
         let relay = try Relay(cert: current, key: certs.key)
         defer { relay.server.stop() }
         let driver = CurlMultiDriver()
-        let channel = try SMTPEmailChannel(settings: settings(relay, caFile: certs.ca), driver: driver, logger: SMTPFixtures.logger)
+        let channel = try SMTPEmailChannel(config: settings(relay, caFile: certs.ca), driver: driver, logger: SMTPFixtures.logger)
         do {
             _ = try await channel.deliver(SMTPFixtures.request(id: "d-1", attempt: 1))
             Issue.record("an untrusted certificate was accepted")

@@ -84,6 +84,50 @@ import Testing
         }
     }
 
+    /// One source of defaults (README, Configuration): STARTTLS required across the network,
+    /// opportunistic on loopback; 16 connections; 10 s to connect, 60 s per send.
+    @Test(arguments: [
+        ("smtp://smtp.example.com:587", StartTLSPolicy.required),
+        ("smtp://10.0.0.5:25", .required),
+        ("smtp://mailer@relay.internal:25/ehlo.example", .required),
+        ("smtps://smtp.example.com:465", .required),
+        ("smtp://127.0.0.1:2525", .opportunistic),
+        ("smtp://127.0.0.53:25", .opportunistic),
+        ("smtp://localhost:25", .opportunistic),
+        ("smtp://[::1]:2525", .opportunistic),
+    ])
+    func emailDefaultsFollowTheHost(url: String, starttls: StartTLSPolicy) throws {
+        let yaml = "channels:\n  email:\n    from: a@b.co\n    smtp:\n      url: \(url)\n"
+        let email = try #require(try AccoladeConfig.parse(yaml: yaml, environment: [:]).channels.email)
+        #expect(email.starttls == starttls)
+        #expect(email.maxConnections == 16)
+        #expect(email.connectTimeout == 10 && email.timeout == 60)
+        #expect(email.replyTo == nil)
+        // Built in code, the same defaults apply.
+        let built = EmailChannelConfig(from: "a@b.co", url: url)
+        #expect(built == email)
+        // An explicit policy wins, on loopback or not; an empty variable means "not set".
+        let explicit = try AccoladeConfig.parse(yaml: yaml + "      starttls: never\n", environment: [:])
+        #expect(explicit.channels.email?.starttls == .never)
+        let empty = try AccoladeConfig.parse(yaml: yaml + "      starttls: ${SMTP_STARTTLS}\n", environment: [:])
+        #expect(empty.channels.email?.starttls == starttls)
+    }
+
+    @Test func replyToIsRead() throws {
+        let yaml = "channels:\n  email:\n    from: a@b.co\n    reply_to: Help <help@b.co>\n    smtp:\n      url: smtp://127.0.0.1:25\n"
+        #expect(try AccoladeConfig.parse(yaml: yaml, environment: [:]).channels.email?.replyTo == "Help <help@b.co>")
+    }
+
+    @Test func logLevelIsCheckedWhenTheFileIsRead() throws {
+        #expect(try AccoladeConfig.parse(yaml: "", environment: [:]).logLevel == .info)
+        #expect(try AccoladeConfig.parse(yaml: "log_level: warning\n", environment: [:]).logLevel == .warning)
+        #expect(try AccoladeConfig.parse(yaml: "log_level: DEBUG\n", environment: [:]).logLevel == .debug)
+        #expect(try AccoladeConfig.parse(yaml: "log_level: ${LEVEL:-notice}\n", environment: [:]).logLevel == .notice)
+        let error = #expect(throws: ConfigError.self) { try AccoladeConfig.parse(yaml: "log_level: verbose\n", environment: [:]) }
+        #expect(error?.path == "log_level")
+        #expect(error?.reason == #"must be one of trace | debug | info | notice | warning | error | critical, got "verbose""#)
+    }
+
     @Test func badPasswordValueIsNotEchoed() {
         do {
             _ = try AccoladeConfig.parse(yaml: "channels:\n  email:\n    from: a@b.c\n    smtp:\n      url: smtp://x:25\n      password: [s3cret]\n", environment: [:])

@@ -1,6 +1,7 @@
 import AccoladeCore
 import AccoladeStoreTestSupport
 import AccoladeStores
+import AccoladeTestSupport
 import Foundation
 import ServiceLifecycle
 import Synchronization
@@ -113,16 +114,6 @@ final class OutageStore: ForwardingStore, @unchecked Sendable {
         }
     }
 
-    /// Waits (bounded) until `condition` holds.
-    /// Generous: the whole suite runs in parallel on two cores.
-    func eventually(within seconds: Double = 120, _ condition: () async throws -> Bool) async throws {
-        let deadline = ContinuousClock.now + .seconds(seconds)
-        while try await !condition() {
-            guard ContinuousClock.now < deadline else { throw ValidationError(field: "test", reason: "timed out") }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
-
     @Test func aStoreOutageMidDrainLosesAndDoublesNothing() async throws {
         let store = OutageStore(try await makeStore())
         let email = ScriptedChannel { r in
@@ -132,9 +123,11 @@ final class OutageStore: ForwardingStore, @unchecked Sendable {
         let ids = try await enqueue(store, count: 80, using: [email])
         let worker = DeliveryWorker(store: store, renderer: StubRenderer(), channels: ChannelRegistry([email]), settings: settings(lease: 3), logger: quietLogger)
         try await run([worker]) {
-            try await eventually { email.requests.count >= 20 }
+            try await waitUntil("20 deliveries reached the provider") { email.requests.count >= 20 }
             store.down.withLock { $0 = true }
-            try await Task.sleep(for: .milliseconds(1500))
+            // An outage the worker really ran into (several calls refused, with backoff between
+            // them), however slow the machine, rather than one of a fixed length.
+            try await waitUntil("the store refused the worker 3 times") { store.refused.withLock { $0 } >= 3 }
             store.down.withLock { $0 = false }
         }
         #expect(store.refused.withLock { $0 } > 0)
@@ -154,7 +147,7 @@ final class OutageStore: ForwardingStore, @unchecked Sendable {
             DeliveryWorker(store: store, renderer: StubRenderer(), channels: ChannelRegistry([email]), settings: settings(lease: 2, concurrency: 8), logger: quietLogger)
         }
         try await run(workers) {
-            try await eventually { email.requests.count >= 8 }
+            try await waitUntil("8 deliveries reached the provider") { email.requests.count >= 8 }
             store.down.withLock { $0 = true }
             try await Task.sleep(for: .milliseconds(3000))  // longer than the lease: nobody heartbeats
             store.down.withLock { $0 = false }
@@ -187,6 +180,7 @@ final class OutageStore: ForwardingStore, @unchecked Sendable {
         store.down.withLock { $0 = true }
         let worker = DeliveryWorker(store: store, renderer: StubRenderer(), channels: ChannelRegistry([email]), settings: settings(lease: 2), logger: quietLogger)
         try await run([worker]) {
+            // A fault of a set length (real time, like the worker's backoff it measures), not a wait for an event.
             try await Task.sleep(for: .milliseconds(1200))
             store.down.withLock { $0 = false }
         }
@@ -227,9 +221,10 @@ final class OutageStore: ForwardingStore, @unchecked Sendable {
         s.retry.maxAttempts = 2
         let worker = DeliveryWorker(store: store, renderer: StubRenderer(), channels: ChannelRegistry([email]), settings: s, logger: quietLogger)
         try await run([worker]) {
-            try await eventually { try await !store.providerPauses().isEmpty }
+            try await waitUntil("the channel is paused") { try await !store.providerPauses().isEmpty }
             let pause = try #require(try await store.providerPauses().first)
             #expect(pause.channel == .email && pause.configKey == "channels.email.smtp.ca_file" && pause.provider == "smtp")
+            // A window in which an unpaused channel would have sent all 40 (a negative check needs time).
             try await Task.sleep(for: .milliseconds(1000))
             // Paused: only what was in flight and the probes reached the provider.
             #expect(email.requests.count < 20)

@@ -1,4 +1,5 @@
 import AccoladeCore
+import AccoladeTestSupport
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -135,7 +136,7 @@ import Testing
         let begin = clock.now
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            while started.withLock({ $0 }) < 4 { try await Task.sleep(for: .milliseconds(10)) }
+            try await waitUntil("all 4 deliveries are in flight") { started.withLock { $0 } == 4 }
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()
         }

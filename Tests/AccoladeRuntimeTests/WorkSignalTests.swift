@@ -1,6 +1,7 @@
 import AccoladeCore
 import AccoladeStoreTestSupport
 import AccoladeStores
+import AccoladeTestSupport
 import Foundation
 import ServiceLifecycle
 import Synchronization
@@ -12,6 +13,8 @@ import Testing
 final class SignallingStore: ForwardingStore, @unchecked Sendable {
     let signals: AsyncStream<Void>
     let signal: AsyncStream<Void>.Continuation
+    /// Claims answered so far.
+    let claims = Mutex(0)
 
     override init(_ base: SQLiteStore) {
         (signals, signal) = AsyncStream.makeStream(of: Void.self)
@@ -19,6 +22,12 @@ final class SignallingStore: ForwardingStore, @unchecked Sendable {
     }
 
     override func workSignals() -> AsyncStream<Void>? { signals }
+
+    override func claim(owner: String, limit: Int, now: Date, lease: TimeInterval, channels: Set<ChannelKind>?) async throws -> [ClaimedDelivery] {
+        let claimed = try await super.claim(owner: owner, limit: limit, now: now, lease: lease, channels: channels)
+        claims.withLock { $0 += 1 }
+        return claimed
+    }
 }
 
 @Suite struct WorkSignalTests {
@@ -36,16 +45,14 @@ final class SignallingStore: ForwardingStore, @unchecked Sendable {
         let clock = ContinuousClock()
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             tasks.addTask { try await group.run() }
-            // Let the worker find the queue empty and go idle first.
-            try await Task.sleep(for: .milliseconds(200))
+            // Let the worker find the queue empty first, so only the signal can bring it back.
+            try await waitUntil("the worker has looked at the empty queue") { store.claims.withLock { $0 } >= 1 }
             let d = Dispatcher(store: store, renderer: StubRenderer(), channels: ChannelRegistry([email]), clock: SystemWallClock(), logger: quietLogger)
             _ = try await d.send([SendRequest(template: "t", recipient: Recipient(email: "a@b.co"))])
             let signalled = clock.now
             store.signal.yield()
-            while delivered.withLock({ $0 }) == 0, clock.now - signalled < .seconds(120) {
-                try await Task.sleep(for: .milliseconds(5))
-            }
             // Generous for a loaded CI machine; polling would take 300 s.
+            try await waitUntil("the signalled worker delivered the message", timeout: .seconds(60)) { delivered.withLock { $0 } == 1 }
             #expect(clock.now - signalled < .seconds(60))
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()

@@ -48,7 +48,7 @@ struct PostgresStoreURLTests {
 }
 
 /// What only the PostgreSQL backend promises: concurrent migration, one sweeper, clear errors.
-@Suite("PostgreSQL store", .enabled(if: PostgresTestServer.shared != nil))
+@Suite("PostgreSQL store", .enabled(if: PostgresTestServer.shared != nil, "needs ACCOLADE_TEST_POSTGRES_URL (scripts/test.sh starts a cluster)"))
 struct PostgresStoreTests {
     @Test("four nodes starting at once apply every migration exactly once")
     func concurrentMigrate() async throws {
@@ -131,7 +131,7 @@ struct PostgresStoreTests {
 }
 
 /// LISTEN/NOTIFY wake-ups.
-@Suite("PostgreSQL work signals", .enabled(if: PostgresTestServer.shared != nil))
+@Suite("PostgreSQL work signals", .enabled(if: PostgresTestServer.shared != nil, "needs ACCOLADE_TEST_POSTGRES_URL (scripts/test.sh starts a cluster)"))
 struct PostgresWorkSignalTests {
     @Test("an enqueue committed by another node wakes a listener")
     func enqueueWakesListener() async throws {

@@ -6,7 +6,7 @@ import Testing
 @testable import AccoladeStores
 
 /// `accolade store migrate-from-sqlite`: a SQLite queue and log copied into PostgreSQL.
-@Suite("SQLite to PostgreSQL copy", .enabled(if: PostgresTestServer.shared != nil))
+@Suite("SQLite to PostgreSQL copy", .enabled(if: PostgresTestServer.shared != nil, "needs ACCOLADE_TEST_POSTGRES_URL (scripts/test.sh starts a cluster)"))
 struct SQLiteToPostgresTests {
     /// A populated SQLite store, a fresh PostgreSQL store, and a copier between them (batch of 7
     /// so every table spans several batches).

@@ -36,7 +36,7 @@ struct StoreFaultClassificationTests {
 
     @Test("PostgreSQL: a refused connection passes; a missing schema needs an operator")
     func postgres() async throws {
-        let server = try #require(PostgresTestServer.shared)
+        guard let server = PostgresTestServer.forTest() else { return }  // recorded: a known issue, or a failure in CI
         let closed = try await PostgresStore(url: "postgres://accolade@127.0.0.1:\(try Self.closedPort())/accolade", logger: testLogger, maximumConnections: 1)
         do {
             try await closed.checkConnection()
@@ -61,7 +61,7 @@ struct StoreFaultClassificationTests {
 
     @Test("PostgreSQL leases follow the server's clock: a worker an hour ahead neither sets nor judges them")
     func serverClock() async throws {
-        let server = try #require(PostgresTestServer.shared)
+        guard let server = PostgresTestServer.forTest() else { return }  // recorded: a known issue, or a failure in CI
         let database = try await server.createDatabase()
         let store = try await PostgresStore.open(url: server.url(database: database), logger: testLogger, maximumConnections: 2)
         let request = Fixtures.request(now: Date())

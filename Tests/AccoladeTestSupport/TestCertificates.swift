@@ -7,7 +7,7 @@ import Foundation
 /// ```swift
 /// let certs = try TestCertificates()
 /// let relay = try TestServer.python("smtp_tls.py", ["--dir", mail.path, "--cert", certs.untrusted, "--key", certs.key])
-/// // SMTPSettings(…, caFile: certs.ca) trusts certs.trusted, not certs.untrusted
+/// // EmailChannelConfig(…, caFile: certs.ca) trusts certs.trusted, not certs.untrusted
 /// ```
 public final class TestCertificates: @unchecked Sendable {
     /// The directory holding the files.

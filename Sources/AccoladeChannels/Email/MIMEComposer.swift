@@ -18,13 +18,15 @@ public struct MIMEComposer: Sendable {
     ///   - email: rendered subject, text and HTML.
     ///   - from: the sender mailbox (`From`).
     ///   - to: the one recipient (`To`).
+    ///   - replyTo: where replies go (`Reply-To`), when not to the sender.
     ///   - date: the `Date` header (use the message's creation time so retries do not change it).
     ///   - messageID: the `Message-ID` value with angle brackets (see ``messageID(deliveryID:from:)``).
     ///   - boundary: the multipart boundary; nil picks a random one that cannot occur in the parts.
     ///   - inlineImages: images the HTML references by `cid:`; none keeps the plain alternative layout.
     /// - Throws: ``MIMEError`` when any header value contains CR, LF or NUL or an address is invalid.
     public func compose(
-        _ email: RenderedEmail, from: EmailAddress, to: EmailAddress, date: Date, messageID: String, boundary: String? = nil,
+        _ email: RenderedEmail, from: EmailAddress, to: EmailAddress, replyTo: EmailAddress? = nil, date: Date, messageID: String,
+        boundary: String? = nil,
         inlineImages: [InlineImage] = []
     ) throws(MIMEError) -> [UInt8] {
         try Self.checkHeaderValue(email.subject, field: "subject")
@@ -35,6 +37,7 @@ public struct MIMEComposer: Sendable {
         }
         try Self.checkMailbox(from, field: "from")
         try Self.checkMailbox(to, field: "to")
+        if let replyTo { try Self.checkMailbox(replyTo, field: "replyTo") }
         try Self.checkHeaderValue(messageID, field: "messageID")
 
         var text: [UInt8] = []
@@ -52,6 +55,7 @@ public struct MIMEComposer: Sendable {
         header("Date: \(RFC5322Date.format(date))")
         header(HeaderEncoding.mailbox(name: "From", from))
         header(HeaderEncoding.mailbox(name: "To", to))
+        if let replyTo { header(HeaderEncoding.mailbox(name: "Reply-To", replyTo)) }
         header(HeaderEncoding.unstructured(name: "Subject", value: email.subject))
         header("Message-ID: \(messageID)")
         header("MIME-Version: 1.0")

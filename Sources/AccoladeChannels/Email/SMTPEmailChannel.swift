@@ -15,34 +15,36 @@ public struct SMTPEmailChannel: Channel {
     public let kind: ChannelKind = .email
     /// The provider name recorded on attempts (default `smtp`).
     public let providerName: String
-    /// The settings this channel was built from (password masked when printed).
-    public let settings: SMTPSettings
+    /// The configuration this channel was built from (password masked when printed).
+    public let config: EmailChannelConfig
     private let sender: EmailAddress
+    private let replyTo: EmailAddress?
     private let driver: CurlMultiDriver
     private let logger: Logger
     private let composer = MIMEComposer()
     private let qrSource: (any QRArtifactSource)?
     private let suppressions: (any SuppressionList)?
 
-    /// Creates the channel; throws when the settings are invalid (the error names the field).
+    /// Creates the channel; throws when the configuration is invalid (the error names the key).
     ///
     /// - Parameter qrSource: where inline QR codes come from; nil makes a `cid:qr@accolade`
     ///   reference a permanent failure (configure `channels.qr`).
     /// - Parameter suppressions: addresses (lower-cased) that must not be mailed; checked before
     ///   composing, a suppressed recipient's delivery ends `skipped`.
     public init(
-        settings: SMTPSettings, driver: CurlMultiDriver, logger: Logger, providerName: String = "smtp",
+        config: EmailChannelConfig, driver: CurlMultiDriver, logger: Logger, providerName: String = "smtp",
         qrSource: (any QRArtifactSource)? = nil, suppressions: (any SuppressionList)? = nil
     ) throws(ValidationError) {
-        sender = try settings.validated()
+        sender = try config.validated()
+        replyTo = try config.replyToAddress()
         self.qrSource = qrSource
         self.suppressions = suppressions
-        self.settings = settings
+        self.config = config
         self.driver = driver
         self.logger = logger
         self.providerName = providerName
-        if settings.sendsCredentialsInClear {
-            logger.warning("SMTP credentials will be sent without TLS; set smtp.starttls to required", metadata: ["smtp.url": "\(settings.url)"])
+        if config.sendsCredentialsInClear {
+            logger.warning("SMTP credentials will be sent without TLS; set smtp.starttls to required", metadata: ["smtp.url": "\(config.url)"])
         }
     }
 
@@ -78,7 +80,7 @@ public struct SMTPEmailChannel: Channel {
             try validate(recipient: request.recipient)
             recipient = try EmailAddress(address: request.recipient.email ?? "", displayName: request.recipient.name, field: "to")
             payload = try composer.compose(
-                email, from: sender, to: recipient, date: request.createdAt,
+                email, from: sender, to: recipient, replyTo: replyTo, date: request.createdAt,
                 messageID: MIMEComposer.messageID(deliveryID: request.deliveryID, from: sender), inlineImages: images)
         } catch let error as ValidationError {
             return .failure(permanent(error.description))
@@ -90,12 +92,12 @@ public struct SMTPEmailChannel: Channel {
         let send: CurlSMTPSend
         do {
             send = try CurlSMTPSend(
-                url: settings.url, tls: settings.starttls.tlsLevel, username: settings.username, password: settings.password,
+                url: config.url, tls: config.starttls.tlsLevel, username: config.username, password: config.password,
                 mailFrom: sender.address, recipients: [recipient.address], payload: payload)
         } catch {
             return .failure(permanent(error.description))
         }
-        let result = await driver.perform(CurlTransfer(.smtp(send), connectTimeout: settings.connectTimeout, timeout: settings.timeout, caFile: settings.caFile))
+        let result = await driver.perform(CurlTransfer(.smtp(send), connectTimeout: config.connectDuration, timeout: config.transferDuration, caFile: config.caFile))
         return SMTPResultClassifier.classify(result, provider: providerName)
     }
 

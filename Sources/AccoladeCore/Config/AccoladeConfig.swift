@@ -18,8 +18,8 @@ public struct AccoladeConfig: Sendable {
     public var server: ServerConfig
     /// Provider callbacks (receipt housekeeping).
     public var webhooks: WebhooksConfig
-    /// `trace` … `critical`; default `info`.
-    public var logLevel: String
+    /// `log_level`: `trace` … `critical`; default `info`. An unknown name stops start-up.
+    public var logLevel: LogLevel
 
     /// Loads and validates a configuration file.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
@@ -50,7 +50,7 @@ public struct AccoladeConfig: Sendable {
             worker: try WorkerConfig(root.child("worker")),
             server: try ServerConfig(root.child("server")),
             webhooks: try WebhooksConfig(root.child("webhooks")),
-            logLevel: try root.string("log_level") ?? "info")
+            logLevel: try LogLevel.parse(root, key: "log_level") ?? .info)
         try root.rejectUnknownKeys()
         return config
     }

@@ -3,14 +3,14 @@ import Foundation
 /// Locale-aware formatting of the values templates show: money, plain numbers and dates.
 ///
 /// One instance serves one (locale, time zone) pair and is shared by every render that needs
-/// that pair (see ``FormatterCache``). Foundation's `NumberFormatter` and `DateFormatter` cost
-/// microseconds to create, are not thread-safe, and rebuild their ICU object whenever a
-/// property changes (about 100 µs), so each instance configures one formatter per format
+/// that pair (see ``FormatterCache``). Foundation's `NumberFormatter` and `DateFormatter` are
+/// costly to create, are not thread-safe, and rebuild their ICU object whenever a
+/// property changes, so each instance configures one formatter per format
 /// (per currency and fraction-digit count) once, never changes it, and uses it under a lock.
 ///
 /// Money and numbers differ in every personalised message, so a cache of results does not
 /// help them: they are written by hand from a ``NumberLayout`` learned once per format from
-/// ICU's own output and verified against it (well under a microsecond); values a layout does
+/// ICU's own output and verified against it; values a layout does
 /// not cover, and formats no layout reproduces, go through ICU. Dates repeat (a campaign has
 /// few expiry dates), so their ICU results are memoised in a bounded table.
 ///

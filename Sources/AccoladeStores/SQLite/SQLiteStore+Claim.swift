@@ -55,8 +55,8 @@ extension SQLiteStore {
     /// `INDEXED BY deliveries_due` pins the partial index of claimable rows, already ordered by
     /// due time, so the statement reads `limit` index entries however many rows are due (a channel
     /// filter reads past the rows of other channels). Left to itself the planner picks
-    /// `deliveries_state_updated` and sorts every due row (measured: 6 ms instead of 0.2 ms with
-    /// 20,000 due). SQLite fails the statement rather than ignore the hint, and the hint is usable
+    /// `deliveries_state_updated` and sorts every due row, so a claim costs in proportion to the
+    /// backlog, not the batch. SQLite fails the statement rather than ignore the hint, and the hint is usable
     /// only because the state list is spelled exactly as in the index.
     static func claimSQL(filtered: Bool) -> String {
         """

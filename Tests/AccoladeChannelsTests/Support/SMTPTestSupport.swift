@@ -42,10 +42,10 @@ enum SMTPFixtures {
         return logger
     }()
 
-    static func settings(port: Int, timeout: Duration = .seconds(10)) -> SMTPSettings {
-        SMTPSettings(
-            url: "smtp://127.0.0.1:\(port)", starttls: .never, from: "Acme Rewards <rewards@acme.example>",
-            connectTimeout: .seconds(2), timeout: timeout, maxConnections: 4)
+    static func config(port: Int, timeout: TimeInterval = 10) -> EmailChannelConfig {
+        EmailChannelConfig(
+            from: "Acme Rewards <rewards@acme.example>", url: "smtp://127.0.0.1:\(port)", starttls: .never,
+            connectTimeout: 2, timeout: timeout, maxConnections: 4)
     }
 
     static func request(

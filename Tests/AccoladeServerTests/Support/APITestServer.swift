@@ -44,7 +44,7 @@ final class APITestServer: @unchecked Sendable {
         let templates = try TemplateLibrary(directory: TestServer.repositoryRoot.appendingPathComponent("templates").path)
         client = CurlMultiDriver(logger: logger)
         let email = try SMTPEmailChannel(
-            settings: SMTPSettings(url: "smtp://127.0.0.1:9", starttls: .never, from: "Rewards <rewards@example.test>"),
+            config: EmailChannelConfig(from: "Rewards <rewards@example.test>", url: "smtp://127.0.0.1:9", starttls: .never),
             driver: client, logger: logger)
         let channels = ChannelRegistry([email])
         var dependencies = APIServer.Dependencies(
