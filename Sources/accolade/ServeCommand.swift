@@ -65,8 +65,8 @@ struct ServeCommand: AsyncParsableCommand {
                     logger.notice("HTTP API listening", metadata: ["server.host": "\(host)", "server.port": "\(port)"])
                 }
                 // ServiceGroup stops services in reverse order: the API first (no new sends, the
-                // requests in flight answered), then the worker.
-                var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+                // requests in flight answered), then the worker, then the store they both use.
+                var services = context.storeServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
                 if !noWorker {
                     let worker = DeliveryWorker(
                         store: context.store, renderer: context.templates, channels: context.channels,
