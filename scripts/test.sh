@@ -10,8 +10,9 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build --build-tests
 
-# The store contract suite runs on SQLite and, with this URL set, on PostgreSQL too.
-eval "$(scripts/postgres-test-cluster.sh start)"
+# The store contract suite runs on SQLite and, with this URL set, on PostgreSQL too; --tls turns
+# TLS on with a throw-away CA for the PostgreSQL-over-TLS tests (plain connections still work).
+eval "$(scripts/postgres-test-cluster.sh start --tls)"
 trap 'scripts/postgres-test-cluster.sh stop "$ACCOLADE_PG_DIR"' EXIT
 
 # The multi-process PostgreSQL scale-out suite saturates both cores for minutes; it runs on its

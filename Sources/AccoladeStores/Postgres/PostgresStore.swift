@@ -39,6 +39,9 @@ public final class PostgresStore: Store, Service {
     /// PostgresNIO logs statements and their binds at debug level; binds hold message data, so
     /// the driver only gets to say warnings and errors.
     let queryLogger: Logger
+    /// The TLS context of single connections (start-up check, `LISTEN`; the pool makes its own
+    /// from the same settings); nil for plain TCP.
+    let tlsContext: NIOSSLContext?
 
     /// Parses `url` and sets up the connection pool; nothing connects until ``run()`` runs and a
     /// query needs a connection.
@@ -46,7 +49,9 @@ public final class PostgresStore: Store, Service {
     /// Call ``migrate()`` (with the store running) before anything else, or use
     /// ``open(url:logger:maximumConnections:leaseClock:)``.
     /// - Parameter maximumConnections: pool size; each connection is one server backend.
-    /// - Throws: ``PostgresStoreError/invalidURL(part:reason:)``.
+    /// - Throws: ``PostgresStoreError/invalidURL(part:reason:)``, or
+    ///   ``PostgresStoreError/unusableTLSFile(option:path:reason:)`` when a certificate or key
+    ///   named by the URL cannot be read.
     public init(url: String, logger: Logger, maximumConnections: Int = 20, leaseClock: LeaseClock = .database) throws {
         let parsed = try PostgresStoreURL(url)
         self.url = parsed
@@ -55,14 +60,11 @@ public final class PostgresStore: Store, Service {
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
         self.queryLogger = quiet
-        let tls: PostgresClient.Configuration.TLS
-        switch parsed.tls {
-        // TLS goes here: `.require(.makeClientConfiguration())` with the CA from the config.
-        case .disable: tls = .disable
-        }
+        let tls = try parsed.tlsConfiguration()
+        self.tlsContext = try parsed.tlsContext(tls)
         var configuration = PostgresClient.Configuration(
             host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password,
-            database: parsed.database, tls: tls)
+            database: parsed.database, tls: tls.map { PostgresClient.Configuration.TLS.require($0) } ?? .disable)
         configuration.options.maximumConnections = max(1, maximumConnections)
         configuration.options.connectTimeout = .seconds(10)
         self.client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
@@ -134,7 +136,7 @@ public final class PostgresStore: Store, Service {
     }
 
     /// Opens one connection outside the pool and closes it again, failing fast with the real
-    /// reason (refused, authentication, unknown database). The pool instead retries a failing
+    /// reason (refused, authentication, unknown database, TLS). The pool instead retries a failing
     /// server for about a minute and then reports only that its circuit breaker tripped.
     /// - Throws: ``PostgresStoreError/cannotConnect(endpoint:reason:)``.
     public func checkConnection() async throws {
@@ -166,11 +168,11 @@ public final class PostgresStore: Store, Service {
         }
     }
 
-    /// The settings of a connection outside the pool (start-up check, `LISTEN`): same target.
+    /// The settings of a connection outside the pool (start-up check, `LISTEN`): same target and TLS.
     func connectionConfiguration() -> PostgresConnection.Configuration {
         var configuration = PostgresConnection.Configuration(
             host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
-            tls: .disable)  // TLS: mirror `url.tls` here once it has more than `.disable`
+            tls: tlsContext.map { PostgresConnection.Configuration.TLS.require($0) } ?? .disable)
         configuration.options.connectTimeout = .seconds(10)
         return configuration
     }
