@@ -20,6 +20,8 @@ trap 'scripts/postgres-test-cluster.sh stop "$ACCOLADE_PG_DIR"' EXIT
 swift test --skip-build --skip PostgresScaleOutTests "$@"
 # The HTTP API against its own OpenAPI document: schemathesis (PyPI), 1,000+ cases, about a minute.
 scripts/api-fuzz.sh
+# The Containerfile (hadolint) and the systemd unit (systemd-analyze verify), statically.
+scripts/check-deploy.sh
 swift test --skip-build --filter PostgresScaleOutTests "$@"
 
 # Faults against real processes (issue 12): store outages, SMTP/HTTP provider faults, early and
