@@ -20,7 +20,8 @@ packages=(
   chromium               # headless check of the template preview page
   nginx-light            # HTTP sink answering 201 for the SMS benchmark (scripts/bench-sms.sh)
   curl                   # the Kannel test script polls bearerbox's admin status with it
-  openssl                # throw-away CAs: TLS tests (make_test_certs.sh) and the chaos TLS relay row
+  openssl                # throw-away CAs: TLS tests (make_test_certs.sh), the chaos TLS relay row, PostgreSQL over TLS
+  systemd                # systemd-analyze: scripts/check-deploy.sh verifies config/accolade.service (nothing is started)
   ca-certificates
 )
 

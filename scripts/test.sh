@@ -12,8 +12,9 @@ swift build --build-tests
 
 # The store contract suite runs on SQLite and PostgreSQL. Without a server the PostgreSQL cases
 # only record a known issue; ACCOLADE_REQUIRE_POSTGRES=1 turns that into a failure, so this run
-# (and CI, which runs this script) cannot pass without testing PostgreSQL.
-eval "$(scripts/postgres-test-cluster.sh start)"
+# (and CI, which runs this script) cannot pass without testing PostgreSQL. --tls turns TLS on
+# with a throw-away CA for the PostgreSQL-over-TLS tests (plain connections still work).
+eval "$(scripts/postgres-test-cluster.sh start --tls)"
 trap 'scripts/postgres-test-cluster.sh stop "$ACCOLADE_PG_DIR"' EXIT
 : "${ACCOLADE_TEST_POSTGRES_URL:?scripts/postgres-test-cluster.sh start exported no URL}"
 export ACCOLADE_REQUIRE_POSTGRES=1
@@ -23,6 +24,8 @@ export ACCOLADE_REQUIRE_POSTGRES=1
 swift test --skip-build --skip PostgresScaleOutTests "$@"
 # The HTTP API against its own OpenAPI document: schemathesis (PyPI), 1,000+ cases, about a minute.
 scripts/api-fuzz.sh
+# The Containerfile (hadolint) and the systemd unit (systemd-analyze verify), statically.
+scripts/check-deploy.sh
 swift test --skip-build --filter PostgresScaleOutTests "$@"
 
 # Faults against real processes: store outages, SMTP/HTTP provider faults, early and

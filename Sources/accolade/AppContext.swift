@@ -5,6 +5,7 @@ import AccoladeRuntime
 import AccoladeStores
 import Foundation
 import Logging
+import ServiceLifecycle
 
 /// The composition root: configuration, logging, store, templates and channels for one command.
 struct AppContext {
@@ -47,7 +48,8 @@ struct AppContext {
             channels: ChannelRegistry(channels, disabled: disabled), driver: driver)
     }
 
-    /// Opens the configured store and applies pending migrations.
+    /// Opens the configured store and applies pending migrations. A PostgreSQL store's pool is
+    /// not running yet: it is one of ``storeServices``.
     static func openStore(_ config: StoreConfig, logger: Logger) async throws -> any Store {
         switch config {
         case .sqlite(let path):
@@ -75,13 +77,19 @@ struct AppContext {
         Dispatcher(store: store, renderer: templates, channels: channels, clock: clock, logger: logger)
     }
 
-    /// Stops the transfer thread and the store's connections.
-    func close() async {
-        await driver?.shutdown()
-        if let postgres = store as? PostgresStore { await postgres.close() }
+    /// What must run while the store is used (a PostgreSQL store's connection pool), to be
+    /// listed first in a command's `ServiceGroup` so a graceful shutdown stops it last.
+    var storeServices: [any Service] {
+        (store as? PostgresStore).map { [$0] } ?? []
     }
 
-    /// Runs `body`, then closes, whether or not it threw.
+    /// Stops the transfer thread.
+    func close() async {
+        await driver?.shutdown()
+    }
+
+    /// Runs `body`, then closes, whether or not it threw. For commands that run ``storeServices``
+    /// in their own `ServiceGroup` (`serve`, `worker`).
     func closing(_ body: () async throws -> Void) async throws {
         do {
             try await body()
@@ -90,6 +98,20 @@ struct AppContext {
             throw error
         }
         await close()
+    }
+
+    /// Runs `body` while ``storeServices`` run, then stops them and closes: for commands that do
+    /// one job and exit.
+    func run<Result: Sendable>(_ body: () async throws -> Result) async throws -> Result {
+        let result: Result
+        do {
+            result = try await ServiceScope.run(storeServices, logger: logger, body)
+        } catch {
+            await close()
+            throw error
+        }
+        await close()
+        return result
     }
 }
 

@@ -144,59 +144,61 @@ struct BenchCommand: AsyncParsableCommand {
             store = try await SQLiteStore.open(path: dir.appendingPathComponent("bench.sqlite").path, logger: logger)
             label = "sqlite"
         }
-        // Never touch a real queue: the figures need an empty store, and the run leaves its rows.
-        guard try await store.snapshot(now: Date()).counts.values.reduce(0, +) == 0 else {
-            throw CommandFailure(message: "--postgres must name an empty database (this one has deliveries)", exitCode: 2)
-        }
-        let clock = ContinuousClock()
-        let now = Date()
-        let enqueueTime = try await clock.measure {
-            for start in stride(from: 0, to: messages, by: 500) {
-                let requests = (start..<min(start + 500, messages)).map { i -> EnqueueRequest in
-                    let (data, recipient) = Self.personalise(sample, index: i)
-                    let message = Message(
-                        id: Identifier.make(now: now), template: template, locale: recipient.locale, recipient: recipient,
-                        data: data, route: Route(channels: [.email], mode: .all), idempotencyKey: "bench-\(i)",
-                        fingerprint: "bench-\(i)", createdAt: now, sendAt: nil, expiresAt: nil)
-                    return EnqueueRequest(message: message, deliveries: DeliveryStateMachine.plan(for: message, now: now) { Identifier.make(now: now) })
-                }
-                _ = try await store.enqueue(requests)
+        let pool = (store as? PostgresStore).map { [$0] } ?? []
+        let (enqueueTime, seconds, samples) = try await ServiceScope.run(pool, logger: logger) {
+            // Never touch a real queue: the figures need an empty store, and the run leaves its rows.
+            guard try await store.snapshot(now: Date()).counts.values.reduce(0, +) == 0 else {
+                throw CommandFailure(message: "--postgres must name an empty database (this one has deliveries)", exitCode: 2)
             }
-        }
-        // What every worker does first; on PostgreSQL it also refreshes stale planner statistics.
-        _ = try await store.rescueExpiredLeases(now: Date(), maxAttempts: 8)
-        let batchSize = batch
-        let start = clock.now
-        let samples = try await withThrowingTaskGroup(of: [(claim: Duration, complete: Duration)].self) { group in
-            for c in 0..<claimers {
-                group.addTask {
-                    var samples: [(claim: Duration, complete: Duration)] = []
-                    for _ in 0..<1_000_000 {  // bounded; ends when the queue is empty
-                        let t0 = clock.now
-                        let claimed = try await store.claim(owner: "bench-\(c)", limit: batchSize, now: Date(), lease: 120)
-                        let t1 = clock.now
-                        if claimed.isEmpty { break }
-                        let done = Date()
-                        let updates = claimed.map { item in
-                            DeliveryUpdate(
-                                deliveryID: item.delivery.id, leaseOwner: "bench-\(c)", state: .sent, attempts: 1, nextAttemptAt: nil,
-                                provider: "smtp", providerMessageID: "bench", lastError: nil,
-                                attempt: Attempt(
-                                    deliveryID: item.delivery.id, number: 1, startedAt: done, finishedAt: done, provider: "smtp",
-                                    outcome: .sent, code: "250", detail: "250 2.0.0 Ok: queued"),
-                                followUp: nil, now: done)
-                        }
-                        let t2 = clock.now
-                        _ = try await store.complete(updates)
-                        samples.append((t1 - t0, clock.now - t2))
+            let clock = ContinuousClock()
+            let now = Date()
+            let enqueueTime = try await clock.measure {
+                for start in stride(from: 0, to: messages, by: 500) {
+                    let requests = (start..<min(start + 500, messages)).map { i -> EnqueueRequest in
+                        let (data, recipient) = Self.personalise(sample, index: i)
+                        let message = Message(
+                            id: Identifier.make(now: now), template: template, locale: recipient.locale, recipient: recipient,
+                            data: data, route: Route(channels: [.email], mode: .all), idempotencyKey: "bench-\(i)",
+                            fingerprint: "bench-\(i)", createdAt: now, sendAt: nil, expiresAt: nil)
+                        return EnqueueRequest(message: message, deliveries: DeliveryStateMachine.plan(for: message, now: now) { Identifier.make(now: now) })
                     }
-                    return samples
+                    _ = try await store.enqueue(requests)
                 }
             }
-            return try await group.reduce(into: []) { $0 += $1 }
+            // What every worker does first; on PostgreSQL it also refreshes stale planner statistics.
+            _ = try await store.rescueExpiredLeases(now: Date(), maxAttempts: 8)
+            let batchSize = batch
+            let start = clock.now
+            let samples = try await withThrowingTaskGroup(of: [(claim: Duration, complete: Duration)].self) { group in
+                for c in 0..<claimers {
+                    group.addTask {
+                        var samples: [(claim: Duration, complete: Duration)] = []
+                        for _ in 0..<1_000_000 {  // bounded; ends when the queue is empty
+                            let t0 = clock.now
+                            let claimed = try await store.claim(owner: "bench-\(c)", limit: batchSize, now: Date(), lease: 120)
+                            let t1 = clock.now
+                            if claimed.isEmpty { break }
+                            let done = Date()
+                            let updates = claimed.map { item in
+                                DeliveryUpdate(
+                                    deliveryID: item.delivery.id, leaseOwner: "bench-\(c)", state: .sent, attempts: 1, nextAttemptAt: nil,
+                                    provider: "smtp", providerMessageID: "bench", lastError: nil,
+                                    attempt: Attempt(
+                                        deliveryID: item.delivery.id, number: 1, startedAt: done, finishedAt: done, provider: "smtp",
+                                        outcome: .sent, code: "250", detail: "250 2.0.0 Ok: queued"),
+                                    followUp: nil, now: done)
+                            }
+                            let t2 = clock.now
+                            _ = try await store.complete(updates)
+                            samples.append((t1 - t0, clock.now - t2))
+                        }
+                        return samples
+                    }
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            return (enqueueTime, (clock.now - start).seconds, samples)
         }
-        let seconds = (clock.now - start).seconds
-        if let pg = store as? PostgresStore { await pg.close() }  // on errors the process exits, which closes it too
         let result = ClaimLatencyResult(
             store: label, messages: messages, batch: batch, claimers: claimers,
             enqueuePerSecond: (Double(messages) / enqueueTime.seconds).rounded(),

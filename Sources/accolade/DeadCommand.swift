@@ -17,13 +17,15 @@ struct DeadCommand: AsyncParsableCommand {
         func run() async throws {
             try await global.reporting {
                 let context = try await AppContext.open(global, channels: false)
-                let dead = try await context.store.deliveries(inStates: [.failed], limit: limit)
-                if global.json {
-                    Output.printJSON(dead.map { DeadView(messageID: $0.messageID, delivery: DeliveryView($0)) })
-                } else if dead.isEmpty {
-                    print("no failed deliveries")
-                } else {
-                    Output.table(["DELIVERY", "MESSAGE", "CHANNEL", "ATTEMPTS", "LAST ERROR"], dead.map { [$0.id, $0.messageID, $0.channel.rawValue, "\($0.attempts)", $0.lastError ?? ""] })
+                try await context.run {
+                    let dead = try await context.store.deliveries(inStates: [.failed], limit: limit)
+                    if global.json {
+                        Output.printJSON(dead.map { DeadView(messageID: $0.messageID, delivery: DeliveryView($0)) })
+                    } else if dead.isEmpty {
+                        print("no failed deliveries")
+                    } else {
+                        Output.table(["DELIVERY", "MESSAGE", "CHANNEL", "ATTEMPTS", "LAST ERROR"], dead.map { [$0.id, $0.messageID, $0.channel.rawValue, "\($0.attempts)", $0.lastError ?? ""] })
+                    }
                 }
             }
         }
@@ -44,18 +46,20 @@ struct DeadCommand: AsyncParsableCommand {
         func run() async throws {
             try await global.reporting {
                 let context = try await AppContext.open(global, channels: false)
-                var ids: [String]? = nil
-                if let id {
-                    let ofMessage = try await context.store.deliveries(messageID: id).filter { $0.state == .failed }.map(\.id)
-                    ids = ofMessage.isEmpty ? [id] : ofMessage
+                try await context.run {
+                    var ids: [String]? = nil
+                    if let id {
+                        let ofMessage = try await context.store.deliveries(messageID: id).filter { $0.state == .failed }.map(\.id)
+                        ids = ofMessage.isEmpty ? [id] : ofMessage
+                    }
+                    let requeued = try await context.store.requeueFailed(deliveryIDs: ids, now: context.clock.now())
+                    if global.json {
+                        Output.printJSON(["requeued": requeued])
+                    } else {
+                        print("requeued \(requeued.count) deliver\(requeued.count == 1 ? "y" : "ies")")
+                    }
+                    if id != nil, requeued.isEmpty { throw CommandFailure(message: "no failed delivery matches \(id!)", exitCode: 4) }
                 }
-                let requeued = try await context.store.requeueFailed(deliveryIDs: ids, now: context.clock.now())
-                if global.json {
-                    Output.printJSON(["requeued": requeued])
-                } else {
-                    print("requeued \(requeued.count) deliver\(requeued.count == 1 ? "y" : "ies")")
-                }
-                if id != nil, requeued.isEmpty { throw CommandFailure(message: "no failed delivery matches \(id!)", exitCode: 4) }
             }
         }
     }

@@ -15,22 +15,24 @@ struct LogCommand: AsyncParsableCommand {
     func run() async throws {
         try await global.reporting {
             let context = try await AppContext.open(global, channels: false)
-            guard try await context.store.message(id: id) != nil else {
-                throw CommandFailure(message: "no message with id \(id)", exitCode: 4)
-            }
-            let deliveries = try await context.store.deliveries(messageID: id)
-            let channelOf = Dictionary(uniqueKeysWithValues: deliveries.map { ($0.id, $0.channel.rawValue) })
-            let attempts = try await context.store.attempts(messageID: id)
-            if global.json {
-                Output.printJSON(attempts.map(AttemptView.init))
-            } else if attempts.isEmpty {
-                print("no attempts yet (deliveries: \(deliveries.map { "\($0.channel) \($0.state.rawValue)" }.joined(separator: ", ")))")
-            } else {
-                Output.table(
-                    ["TIME", "CHANNEL", "#", "PROVIDER", "OUTCOME", "CODE", "MS", "DETAIL"],
-                    attempts.map { a in
-                        [Output.iso(a.startedAt), channelOf[a.deliveryID] ?? "?", "\(a.number)", a.provider, a.outcome.rawValue, a.code ?? "-", "\(Int((a.duration * 1000).rounded()))", a.detail]
-                    })
+            try await context.run {
+                guard try await context.store.message(id: id) != nil else {
+                    throw CommandFailure(message: "no message with id \(id)", exitCode: 4)
+                }
+                let deliveries = try await context.store.deliveries(messageID: id)
+                let channelOf = Dictionary(uniqueKeysWithValues: deliveries.map { ($0.id, $0.channel.rawValue) })
+                let attempts = try await context.store.attempts(messageID: id)
+                if global.json {
+                    Output.printJSON(attempts.map(AttemptView.init))
+                } else if attempts.isEmpty {
+                    print("no attempts yet (deliveries: \(deliveries.map { "\($0.channel) \($0.state.rawValue)" }.joined(separator: ", ")))")
+                } else {
+                    Output.table(
+                        ["TIME", "CHANNEL", "#", "PROVIDER", "OUTCOME", "CODE", "MS", "DETAIL"],
+                        attempts.map { a in
+                            [Output.iso(a.startedAt), channelOf[a.deliveryID] ?? "?", "\(a.number)", a.provider, a.outcome.rawValue, a.code ?? "-", "\(Int((a.duration * 1000).rounded()))", a.detail]
+                        })
+                }
             }
         }
     }

@@ -14,7 +14,7 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         try await global.reporting {
             let context = try await AppContext.open(global, channels: false)
-            try await context.closing {
+            try await context.run {
                 if global.json {
                     Output.printJSON(["store": context.config.store.description, "status": "migrated"])
                 } else {

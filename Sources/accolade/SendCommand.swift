@@ -67,7 +67,7 @@ struct SendCommand: AsyncParsableCommand {
         try await global.reporting {
             let base = try baseRequest()
             let context = try await AppContext.open(global)
-            try await context.closing {
+            try await context.run {
                 if let csv {
                     try await CSVSend(global: global, dispatcher: context.dispatcher(), path: csv, base: base).run()
                 } else {

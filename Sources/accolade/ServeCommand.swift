@@ -17,6 +17,7 @@ struct ServeCommand: AsyncParsableCommand {
             On SIGTERM or SIGINT the server stops accepting connections and answers the requests in
             flight (an accepted message is durable before its 202 goes out); then the worker stops
             as `accolade worker` does. Add capacity with more `accolade worker` processes.
+            Under systemd (Type=notify) it reports READY=1 once listening and STOPPING=1 on SIGTERM.
             Examples:
               accolade serve
               accolade serve --listen 127.0.0.1:0      # any free port; the chosen one is printed
@@ -58,15 +59,17 @@ struct ServeCommand: AsyncParsableCommand {
                         clock: context.clock, logger: context.logger))
                 let logger = context.logger
                 let host = server.host.contains(":") ? "[\(server.host)]" : server.host
+                let systemd = SystemdNotifier()
                 let app = api.makeApplication { port in
                     // Scripts and tests read this line to find a port chosen with :0.
                     // Unbuffered, so a parent process reading stdout sees it at once.
                     try? FileHandle.standardOutput.write(contentsOf: Data("accolade: listening on http://\(host):\(port)\n".utf8))
                     logger.notice("HTTP API listening", metadata: ["server.host": "\(host)", "server.port": "\(port)"])
+                    systemd.ready(status: "listening on http://\(host):\(port)")
                 }
                 // ServiceGroup stops services in reverse order: the API first (no new sends, the
-                // requests in flight answered), then the worker.
-                var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
+                // requests in flight answered), then the worker, then the store they both use.
+                var services = context.storeServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) }
                 if !noWorker {
                     let worker = DeliveryWorker(
                         store: context.store, renderer: context.templates, channels: context.channels,
@@ -75,6 +78,7 @@ struct ServeCommand: AsyncParsableCommand {
                     services.append(.init(service: worker))
                 }
                 services.append(.init(service: app))
+                services.append(.init(service: SystemdNotifier.StoppingService(systemd)))
                 let group = ServiceGroup(
                     configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: context.logger))
                 try await group.run()

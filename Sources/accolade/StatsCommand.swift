@@ -11,22 +11,24 @@ struct StatsCommand: AsyncParsableCommand {
     func run() async throws {
         try await global.reporting {
             let context = try await AppContext.open(global, channels: false)
-            let snapshot = try await context.store.snapshot(now: context.clock.now())
-            let paused = try await context.store.providerPauses()
-            let counts = Dictionary(uniqueKeysWithValues: DeliveryState.allCases.map { ($0.rawValue, snapshot.count($0)) })
-            if global.json {
-                // The counts stay the top level (scripts read them); paused channels are one more key.
-                var object = counts.mapValues { JSONValue.int(Int64($0)) }
-                object["paused"] = .array(paused.map(Self.json))
-                Output.printJSON(JSONValue.object(object))
-            } else {
-                Output.table(["STATE", "DELIVERIES"], DeliveryState.allCases.map { [$0.rawValue, "\(snapshot.count($0))"] })
-                if let due = snapshot.nextDueAt { print("\nnext due: \(Output.iso(due))") }
-                if !paused.isEmpty {
-                    print("\nPAUSED: deliveries wait queued until the provider works again")
-                    Output.table(
-                        ["CHANNEL", "PROVIDER", "FIX", "SINCE", "NEXT PROBE", "ERROR"],
-                        paused.map { [$0.channel.rawValue, $0.provider, $0.configKey, Output.iso($0.since), Output.iso($0.nextProbeAt), $0.reason] })
+            try await context.run {
+                let snapshot = try await context.store.snapshot(now: context.clock.now())
+                let paused = try await context.store.providerPauses()
+                let counts = Dictionary(uniqueKeysWithValues: DeliveryState.allCases.map { ($0.rawValue, snapshot.count($0)) })
+                if global.json {
+                    // The counts stay the top level (scripts read them); paused channels are one more key.
+                    var object = counts.mapValues { JSONValue.int(Int64($0)) }
+                    object["paused"] = .array(paused.map(Self.json))
+                    Output.printJSON(JSONValue.object(object))
+                } else {
+                    Output.table(["STATE", "DELIVERIES"], DeliveryState.allCases.map { [$0.rawValue, "\(snapshot.count($0))"] })
+                    if let due = snapshot.nextDueAt { print("\nnext due: \(Output.iso(due))") }
+                    if !paused.isEmpty {
+                        print("\nPAUSED: deliveries wait queued until the provider works again")
+                        Output.table(
+                            ["CHANNEL", "PROVIDER", "FIX", "SINCE", "NEXT PROBE", "ERROR"],
+                            paused.map { [$0.channel.rawValue, $0.provider, $0.configKey, Output.iso($0.since), Output.iso($0.nextProbeAt), $0.reason] })
+                    }
                 }
             }
         }

@@ -15,25 +15,27 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         try await global.reporting {
             let context = try await AppContext.open(global, channels: false)
-            guard let message = try await context.store.message(id: id) else {
-                throw CommandFailure(message: "no message with id \(id)", exitCode: 4)
-            }
-            let deliveries = try await context.store.deliveries(messageID: id)
-            let masked = context.templates.maskedData(message.data, template: message.template)
-            if global.json {
-                Output.printJSON(MessageView(message, data: masked, deliveries: deliveries))
-            } else {
-                print("message   \(message.id)")
-                print("template  \(message.template)\(message.locale.map { " (\($0))" } ?? "")")
-                print("to        \([message.recipient.name, message.recipient.email, message.recipient.phone, message.recipient.whatsapp.map { "whatsapp:\($0)" }].compactMap { $0 }.joined(separator: " "))")
-                print("route     \(message.route.mode.rawValue): \(message.route.channels.map(\.rawValue).joined(separator: " → "))")
-                print("created   \(Output.iso(message.createdAt))\(message.idempotencyKey.map { "  key \($0)" } ?? "")")
-                if let sendAt = message.sendAt { print("send at   \(Output.iso(sendAt))") }
-                if let expiresAt = message.expiresAt { print("expires   \(Output.iso(expiresAt))") }
-                print("")
-                Output.table(
-                    ["CHANNEL", "STATE", "ATTEMPTS", "NEXT ATTEMPT", "PROVIDER ID", "LAST ERROR"],
-                    deliveries.map { [$0.channel.rawValue, $0.state.rawValue, "\($0.attempts)", $0.nextAttemptAt.map { Output.iso($0) } ?? "-", $0.providerMessageID ?? "-", $0.lastError ?? ""] })
+            try await context.run {
+                guard let message = try await context.store.message(id: id) else {
+                    throw CommandFailure(message: "no message with id \(id)", exitCode: 4)
+                }
+                let deliveries = try await context.store.deliveries(messageID: id)
+                let masked = context.templates.maskedData(message.data, template: message.template)
+                if global.json {
+                    Output.printJSON(MessageView(message, data: masked, deliveries: deliveries))
+                } else {
+                    print("message   \(message.id)")
+                    print("template  \(message.template)\(message.locale.map { " (\($0))" } ?? "")")
+                    print("to        \([message.recipient.name, message.recipient.email, message.recipient.phone, message.recipient.whatsapp.map { "whatsapp:\($0)" }].compactMap { $0 }.joined(separator: " "))")
+                    print("route     \(message.route.mode.rawValue): \(message.route.channels.map(\.rawValue).joined(separator: " → "))")
+                    print("created   \(Output.iso(message.createdAt))\(message.idempotencyKey.map { "  key \($0)" } ?? "")")
+                    if let sendAt = message.sendAt { print("send at   \(Output.iso(sendAt))") }
+                    if let expiresAt = message.expiresAt { print("expires   \(Output.iso(expiresAt))") }
+                    print("")
+                    Output.table(
+                        ["CHANNEL", "STATE", "ATTEMPTS", "NEXT ATTEMPT", "PROVIDER ID", "LAST ERROR"],
+                        deliveries.map { [$0.channel.rawValue, $0.state.rawValue, "\($0.attempts)", $0.nextAttemptAt.map { Output.iso($0) } ?? "-", $0.providerMessageID ?? "-", $0.lastError ?? ""] })
+                }
             }
         }
     }

@@ -1,4 +1,5 @@
 import AccoladeCore
+import AccoladeRuntime
 import AccoladeStores
 import ArgumentParser
 import Foundation
@@ -61,18 +62,18 @@ extension StoreCommand {
                 let showProgress = !global.json && isatty(STDERR_FILENO) == 1
                 let reports: [CopyTableReport]
                 do {
-                    reports = try await copier.copy(force: force) { p in
-                        if showProgress {
-                            FileHandle.standardError.write(Data("\r\u{1B}[K\(p.table): \(p.done)/\(p.total)".utf8))
+                    reports = try await ServiceScope.run([target], logger: logger) {
+                        try await copier.copy(force: force) { p in
+                            if showProgress {
+                                FileHandle.standardError.write(Data("\r\u{1B}[K\(p.table): \(p.done)/\(p.total)".utf8))
+                            }
                         }
                     }
                     if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
                 } catch {
-                    await target.close()
                     try? source.close()
                     throw error
                 }
-                await target.close()
                 try? source.close()
                 if global.json {
                     Output.printJSON(reports)

@@ -65,15 +65,17 @@ struct SuppressCommand: AsyncParsableCommand {
                     kind = parsed
                 }
                 let context = try await AppContext.open(global, channels: false)
-                let entries = try await context.store.suppressions(channel: kind, after: after, limit: max(1, limit))
-                if global.json {
-                    Output.printJSON(entries.map(SuppressionView.init))
-                } else if entries.isEmpty {
-                    print("no suppressed recipients")
-                } else {
-                    Output.table(
-                        ["ADDRESS", "CHANNEL", "SINCE", "SOURCE", "REASON"],
-                        entries.map { [$0.address, $0.channel.rawValue, Output.iso($0.createdAt), $0.source, $0.reason] })
+                try await context.run {
+                    let entries = try await context.store.suppressions(channel: kind, after: after, limit: max(1, limit))
+                    if global.json {
+                        Output.printJSON(entries.map(SuppressionView.init))
+                    } else if entries.isEmpty {
+                        print("no suppressed recipients")
+                    } else {
+                        Output.table(
+                            ["ADDRESS", "CHANNEL", "SINCE", "SOURCE", "REASON"],
+                            entries.map { [$0.address, $0.channel.rawValue, Output.iso($0.createdAt), $0.source, $0.reason] })
+                    }
                 }
             }
         }
@@ -90,12 +92,14 @@ struct SuppressCommand: AsyncParsableCommand {
             try await global.reporting {
                 let (kind, address) = try target.resolved()
                 let context = try await AppContext.open(global, channels: false)
-                let entry = Suppression(channel: kind, address: address, reason: reason, source: "cli", createdAt: context.clock.now())
-                let added = try await context.store.suppress([entry]) == 1
-                if global.json {
-                    Output.printJSON(["address": address, "channel": kind.rawValue, "added": added ? "true" : "false"])
-                } else {
-                    print(added ? "suppressed \(address) on \(kind)" : "\(address) was already suppressed on \(kind)")
+                try await context.run {
+                    let entry = Suppression(channel: kind, address: address, reason: reason, source: "cli", createdAt: context.clock.now())
+                    let added = try await context.store.suppress([entry]) == 1
+                    if global.json {
+                        Output.printJSON(["address": address, "channel": kind.rawValue, "added": added ? "true" : "false"])
+                    } else {
+                        print(added ? "suppressed \(address) on \(kind)" : "\(address) was already suppressed on \(kind)")
+                    }
                 }
             }
         }
@@ -111,11 +115,13 @@ struct SuppressCommand: AsyncParsableCommand {
             try await global.reporting {
                 let (kind, address) = try target.resolved()
                 let context = try await AppContext.open(global, channels: false)
-                let removed = try await context.store.unsuppress(channel: kind, address: address)
-                if global.json {
-                    Output.printJSON(["address": address, "channel": kind.rawValue, "removed": removed ? "true" : "false"])
-                } else {
-                    print(removed ? "removed \(address) from the \(kind) suppression list" : "\(address) was not suppressed on \(kind)")
+                try await context.run {
+                    let removed = try await context.store.unsuppress(channel: kind, address: address)
+                    if global.json {
+                        Output.printJSON(["address": address, "channel": kind.rawValue, "removed": removed ? "true" : "false"])
+                    } else {
+                        print(removed ? "removed \(address) from the \(kind) suppression list" : "\(address) was not suppressed on \(kind)")
+                    }
                 }
             }
         }

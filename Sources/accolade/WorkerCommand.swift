@@ -39,9 +39,17 @@ struct WorkerCommand: AsyncParsableCommand {
                 let worker = DeliveryWorker(
                     store: context.store, renderer: context.templates, channels: context.channels,
                     settings: context.workerSettings(config, drain: drain), clock: context.clock, logger: context.logger)
+                // Stopped in reverse order: the worker (outcomes written, the rest released), then the store.
+                let systemd = SystemdNotifier()
+                let services = context.storeServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) } + [
+                    .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: SystemdNotifier.StoppingService(systemd)),
+                ]
+                // The store is open and migrated: from here on the worker claims.
+                systemd.ready(status: "delivering")
                 let group = ServiceGroup(
                     configuration: .init(
-                        services: [.init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup)],
+                        services: services,
                         gracefulShutdownSignals: [.sigterm, .sigint],
                         logger: context.logger))
                 try await group.run()

@@ -62,9 +62,13 @@ final class Workspace: @unchecked Sendable {
     }
 
     /// Starts `accolade` without waiting; stdout and stderr go to files read by ``output(of:)``.
-    func start(_ arguments: [String]) throws -> Process {
+    /// `environment` adds to (or overrides) the test process's variables.
+    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.binary)
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         process.arguments = arguments.contains("--config") ? arguments : arguments + ["--config", configPath]
         process.currentDirectoryURL = directory.url
         let id = UUID().uuidString

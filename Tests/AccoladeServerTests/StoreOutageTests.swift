@@ -1,4 +1,5 @@
 import AccoladeCore
+import AccoladeRuntime
 import AccoladeStoreTestSupport
 import AccoladeStores
 import AccoladeTestSupport
@@ -32,22 +33,24 @@ struct StoreOutageTests {
         let port = try FreePort.pick()
         let url = "postgres://accolade:secret-password@127.0.0.1:\(port)/accolade"
         let postgres = try PostgresStore(url: url, logger: Logger(label: "pg-down"))
-        let server = try await APITestServer(serving: { _ in postgres }, readinessTimeout: .seconds(2))
-        let started = ContinuousClock.now
-        let ready = try await server.request("GET", "/readyz", token: nil)
-        // Well under the pool's own minute of retries, with room for a loaded machine.
-        #expect(ContinuousClock.now - started < .seconds(45))
-        #expect(ready.status == 503, "\(ready.text)")
-        #expect(ready.header("Content-Type") == "application/problem+json")
-        #expect(ready.header("Retry-After") != nil)
-        for leak in ["\(port)", "refused", "secret-password", "connect"] {
-            #expect(!ready.text.lowercased().contains(leak), "readyz leaked \(leak): \(ready.text)")
+        // Running, as in `accolade serve`: its pool keeps trying to connect while the API answers.
+        try await ServiceScope.run([postgres], logger: Logger(label: "pg-down")) {
+            let server = try await APITestServer(serving: { _ in postgres }, readinessTimeout: .seconds(2))
+            let started = ContinuousClock.now
+            let ready = try await server.request("GET", "/readyz", token: nil)
+            // Well under the pool's own minute of retries, with room for a loaded machine.
+            #expect(ContinuousClock.now - started < .seconds(45))
+            #expect(ready.status == 503, "\(ready.text)")
+            #expect(ready.header("Content-Type") == "application/problem+json")
+            #expect(ready.header("Retry-After") != nil)
+            for leak in ["\(port)", "refused", "secret-password", "connect"] {
+                #expect(!ready.text.lowercased().contains(leak), "readyz leaked \(leak): \(ready.text)")
+            }
+            let metrics = try await server.request("GET", "/metrics", token: nil)
+            #expect(metrics.status == 200)
+            #expect(metrics.text.contains("accolade_store_up 0"))
+            await server.stop()
         }
-        let metrics = try await server.request("GET", "/metrics", token: nil)
-        #expect(metrics.status == 200)
-        #expect(metrics.text.contains("accolade_store_up 0"))
-        await server.stop()
-        await postgres.close()
     }
 
     @Test("a store that fails every call: sends, batches, reads and retries answer 503, validation stays 422")

@@ -30,7 +30,7 @@ struct PostgresStoreURLTests {
         arguments: [
             ("mysql://u:pw@h/db", "scheme"), ("postgres://h:5432/db", "user"), ("postgres://u:pw@:5432/db", "host"),
             ("postgres://u:pw@h:70000/db", "port"), ("postgres://u:pw@h/a/b", "database"),
-            ("postgres://u:pw@h/db?sslmode=require", "option sslmode"), ("postgres://u:pw@h/db?x=1", "option x"),
+            ("postgres://u:pw@h/db?sslmode=prefer", "option sslmode"), ("postgres://u:pw@h/db?x=1", "option x"),
         ])
     func mistakes(text: String, part: String) {
         do {
@@ -55,7 +55,7 @@ struct PostgresStoreTests {
         let server = try #require(PostgresTestServer.shared)
         let database = try await server.createDatabase()
         let stores = (0..<4).map { _ in
-            try! PostgresStore(url: server.url(database: database), logger: testLogger, maximumConnections: 2)
+            try! PostgresStore(url: server.url(database: database), logger: testLogger, maximumConnections: 2).started()
         }
         do {
             #expect(try await stores[0].appliedMigrations().isEmpty)
@@ -68,7 +68,7 @@ struct PostgresStoreTests {
         } catch {
             Issue.record(error)
         }
-        for store in stores { await store.close() }
+        for store in stores { await store.stop() }
         await server.dropDatabase(database)
     }
 
@@ -104,8 +104,7 @@ struct PostgresStoreTests {
         let clock = ContinuousClock()
         let start = clock.now
         do {
-            let store = try await PostgresStore.open(url: "postgres://accolade@127.0.0.1:1/accolade", logger: testLogger)
-            await store.close()
+            _ = try await PostgresStore.open(url: "postgres://accolade@127.0.0.1:1/accolade", logger: testLogger)
             Issue.record("opened a store on port 1")
         } catch let error as PostgresStoreError {
             guard case .cannotConnect(let endpoint, _) = error else {
@@ -121,8 +120,7 @@ struct PostgresStoreTests {
     func missingDatabase() async throws {
         let server = try #require(PostgresTestServer.shared)
         do {
-            let store = try await PostgresStore.open(url: server.url(database: "no_such_db_x"), logger: testLogger)
-            await store.close()
+            _ = try await PostgresStore.open(url: server.url(database: "no_such_db_x"), logger: testLogger)
             Issue.record("opened a missing database")
         } catch let error as PostgresStoreError {
             #expect(error.description.contains("no_such_db_x"))
@@ -137,8 +135,8 @@ struct PostgresWorkSignalTests {
     func enqueueWakesListener() async throws {
         let server = try #require(PostgresTestServer.shared)
         let database = try await server.createDatabase()
-        let listener = try await PostgresStore.open(url: server.url(database: database), logger: testLogger, maximumConnections: 2)
-        let producer = try await PostgresStore.open(url: server.url(database: database), logger: testLogger, maximumConnections: 2)
+        let listener = try await PostgresStore.open(url: server.url(database: database), logger: testLogger, maximumConnections: 2).started()
+        let producer = try await PostgresStore.open(url: server.url(database: database), logger: testLogger, maximumConnections: 2).started()
         let signals = try #require(listener.workSignals())
         let received = Mutex(0)
         let consumer = Task {
@@ -154,8 +152,8 @@ struct PostgresWorkSignalTests {
         let woke = received.withLock { $0 } >= 2
         consumer.cancel()
         #expect(woke)
-        await listener.close()
-        await producer.close()
+        await listener.stop()
+        await producer.stop()
         await server.dropDatabase(database)
     }
 }

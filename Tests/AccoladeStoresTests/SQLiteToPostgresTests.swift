@@ -21,7 +21,7 @@ struct SQLiteToPostgresTests {
         let folder = TemporaryFolder()
         let database = try await server.createDatabase()
         let sqlite = try await SQLiteStore.open(path: folder.path("old.sqlite"), logger: testLogger)
-        let postgres = try await PostgresStore.open(url: server.url(database: database), logger: testLogger, maximumConnections: 2)
+        let postgres = try await PostgresStore.open(url: server.url(database: database), logger: testLogger, maximumConnections: 2).started()
         let pair = Pair(
             sqlite: sqlite, postgres: postgres,
             copier: SQLiteToPostgresCopier(source: sqlite, target: postgres, batchSize: 7, logger: testLogger))
@@ -30,7 +30,7 @@ struct SQLiteToPostgresTests {
         } catch {
             Issue.record(error)
         }
-        await postgres.close()
+        await postgres.stop()
         try? sqlite.close()
         folder.remove()
         await server.dropDatabase(database)

@@ -47,9 +47,10 @@ struct StoreFactory: Sendable, CustomTestStringConvertible {
             let database = try await server.createDatabase()
             do {
                 let store = try await PostgresStore.open(
-                    url: server.url(database: database), logger: testLogger, maximumConnections: 6, leaseClock: .caller)
+                    url: server.url(database: database), logger: testLogger, maximumConnections: 6, leaseClock: .caller
+                ).started()
                 return Handle(store: store) {
-                    await store.close()
+                    await store.stop()
                     await server.dropDatabase(database)
                 }
             } catch {
@@ -139,14 +140,15 @@ struct PostgresTestServer: Sendable {
             return nil
         }
         do {
-            return PostgresTestServer(adminURL: url, admin: try PostgresStore(url: url, logger: testLogger, maximumConnections: 4))
+            return PostgresTestServer(adminURL: url, admin: try PostgresStore(url: url, logger: testLogger, maximumConnections: 4).started())
         } catch {
             fatalError("ACCOLADE_TEST_POSTGRES_URL is unusable: \(error)")
         }
     }()
 
     let adminURL: String
-    /// Never migrated: only its connection pool is used, for CREATE/DROP DATABASE.
+    /// Never migrated: only its connection pool is used, for CREATE/DROP DATABASE. It runs until
+    /// the test process exits.
     let admin: PostgresStore
 
     /// Creates an empty database with a random name and returns the name.

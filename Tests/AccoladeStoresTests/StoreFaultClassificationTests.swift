@@ -37,17 +37,16 @@ struct StoreFaultClassificationTests {
     @Test("PostgreSQL: a refused connection passes; a missing schema needs an operator")
     func postgres() async throws {
         guard let server = PostgresTestServer.forTest() else { return }  // recorded: a known issue, or a failure in CI
-        let closed = try await PostgresStore(url: "postgres://accolade@127.0.0.1:\(try Self.closedPort())/accolade", logger: testLogger, maximumConnections: 1)
+        let closed = try PostgresStore(url: "postgres://accolade@127.0.0.1:\(try Self.closedPort())/accolade", logger: testLogger, maximumConnections: 1)
         do {
             try await closed.checkConnection()
             Issue.record("a closed port answered")
         } catch {
             #expect(closed.fault(of: error) == .transient)
         }
-        await closed.close()
 
         let database = try await server.createDatabase()
-        let unmigrated = try PostgresStore(url: server.url(database: database), logger: testLogger, maximumConnections: 1)
+        let unmigrated = try PostgresStore(url: server.url(database: database), logger: testLogger, maximumConnections: 1).started()
         do {
             _ = try await unmigrated.snapshot(now: Date())
             Issue.record("an unmigrated store answered")
@@ -55,7 +54,7 @@ struct StoreFaultClassificationTests {
             guard case .permanent(let advice) = unmigrated.fault(of: error) else { Issue.record("\(error) is not permanent"); return }
             #expect(advice.contains("accolade migrate"))
         }
-        await unmigrated.close()
+        await unmigrated.stop()
         await server.dropDatabase(database)
     }
 
@@ -63,7 +62,7 @@ struct StoreFaultClassificationTests {
     func serverClock() async throws {
         guard let server = PostgresTestServer.forTest() else { return }  // recorded: a known issue, or a failure in CI
         let database = try await server.createDatabase()
-        let store = try await PostgresStore.open(url: server.url(database: database), logger: testLogger, maximumConnections: 2)
+        let store = try await PostgresStore.open(url: server.url(database: database), logger: testLogger, maximumConnections: 2).started()
         let request = Fixtures.request(now: Date())
         _ = try await store.enqueue([request])
         let ahead = Date().addingTimeInterval(3600)
@@ -75,7 +74,7 @@ struct StoreFaultClassificationTests {
         #expect(try await store.extendLeases(owner: "ahead", deliveryIDs: claimed.map(\.delivery.id), now: ahead, lease: 120) == 1)
         expiry = try #require(try await store.deliveries(messageID: request.message.id).first?.leaseExpiresAt)
         #expect(abs(expiry.timeIntervalSinceNow - 120) < 10)
-        await store.close()
+        await store.stop()
         await server.dropDatabase(database)
     }
 

@@ -11,6 +11,9 @@
 #   untrusted.pem       self-signed for the same names (curl 60: self-signed certificate)
 #   expired.pem         signed by the CA, valid only in January 2020 (curl 60: certificate has expired)
 #   wronghost.pem       signed by the CA for other.example only (curl 60: no alternative subject name matches)
+#   localhost.pem       signed by the CA for the name localhost only (no IP address: the PostgreSQL
+#                       TLS tests reach it as localhost to pass verify-full and as 127.0.0.1 to fail it)
+#   client.pem, client.key  a client certificate signed by the CA for the user accolade_cert
 # Prints DIR on stdout when done. Nothing here is secret: the files live as long as the test.
 set -euo pipefail
 
@@ -31,9 +34,17 @@ openssl req -new -key server.key -out server.csr -subj "/CN=127.0.0.1" 2>/dev/nu
 names="subjectAltName=IP:127.0.0.1,IP:::1,DNS:localhost"
 printf '%s\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' "$names" > trusted.ext
 printf 'subjectAltName=DNS:other.example\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > wronghost.ext
+printf 'subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n' > localhost.ext
+printf 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n' > client.ext
 
 openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -set_serial 2 -days 30 -extfile trusted.ext -out trusted.pem 2>/dev/null
 openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -set_serial 3 -days 30 -extfile wronghost.ext -out wronghost.pem 2>/dev/null
+# Its own subject too: libpq falls back to the common name when no SAN is an IP address.
+openssl req -new -key server.key -out localhost.csr -subj "/CN=localhost" 2>/dev/null
+openssl x509 -req -in localhost.csr -CA ca.pem -CAkey ca.key -set_serial 5 -days 30 -extfile localhost.ext -out localhost.pem 2>/dev/null
+key client.key
+openssl req -new -key client.key -out client.csr -subj "/CN=accolade_cert" 2>/dev/null
+openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -set_serial 6 -days 30 -extfile client.ext -out client.pem 2>/dev/null
 openssl req -x509 -key server.key -out untrusted.pem -days 30 -subj "/CN=127.0.0.1" -addext "$names" 2>/dev/null
 
 # `openssl x509` cannot back-date a certificate; the `ca` command can, with a minimal database.
@@ -61,5 +72,5 @@ EOF
 openssl ca -batch -config expired.cnf -cert ca.pem -keyfile ca.key -in server.csr -out expired.pem -notext \
   -startdate 20200101000000Z -enddate 20200131000000Z 2>/dev/null
 
-rm -rf server.csr trusted.ext wronghost.ext expired.cnf expired.db
+rm -rf server.csr localhost.csr client.csr trusted.ext wronghost.ext localhost.ext client.ext expired.cnf expired.db
 echo "$dir"

@@ -14,15 +14,12 @@ extension PostgresStore {
         let url = self.url
         let logger = self.logger
         let queryLogger = self.queryLogger
+        let configuration = connectionConfiguration()
         let task = Task {
             var delay = Duration.milliseconds(100)
             while !Task.isCancelled {
                 var connection: PostgresConnection?
                 do {
-                    var configuration = PostgresConnection.Configuration(
-                        host: url.host, port: url.port, username: url.user, password: url.password,
-                        database: url.database, tls: .disable)  // TLS: mirror `url.tls` here as in checkConnection
-                    configuration.options.connectTimeout = .seconds(10)
                     let opened = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: queryLogger)
                     connection = opened
                     delay = .milliseconds(100)

@@ -2,6 +2,7 @@ import AccoladeCore
 import Foundation
 import Logging
 import PostgresNIO
+import ServiceLifecycle
 
 /// The shared ``Store``: one PostgreSQL database serving any number of API nodes and workers.
 ///
@@ -10,10 +11,12 @@ import PostgresNIO
 /// the lease owner; idempotency keys are a unique index; one sweeper at a time rescues expired
 /// leases under an advisory lock. Times are `BIGINT` milliseconds (see ``StoreTime``).
 ///
-/// The store owns a `PostgresClient` connection pool and the task running it; call ``close()``
-/// when done. After commits that make deliveries claimable it sends `NOTIFY accolade_deliveries`
-/// (``wakeUpChannel``) so idle workers can be woken without polling.
-public final class PostgresStore: Store {
+/// The store is a `Service`: its connection pool works while ``run()`` runs, which the process's
+/// `ServiceGroup` does (listed before the services that use the store, so a graceful shutdown stops
+/// it last, after the worker has written its outcomes). Queries made before it runs wait for it;
+/// once it has stopped they fail. After commits that make deliveries claimable it sends
+/// `NOTIFY accolade_deliveries` (``wakeUpChannel``) so idle workers can be woken without polling.
+public final class PostgresStore: Store, Service {
     /// The `LISTEN`/`NOTIFY` channel signalled when deliveries become claimable.
     public static let wakeUpChannel = "accolade_deliveries"
 
@@ -36,13 +39,19 @@ public final class PostgresStore: Store {
     /// PostgresNIO logs statements and their binds at debug level; binds hold message data, so
     /// the driver only gets to say warnings and errors.
     let queryLogger: Logger
-    private let runTask: Task<Void, Never>
+    /// The TLS context of single connections (start-up check, `LISTEN`; the pool makes its own
+    /// from the same settings); nil for plain TCP.
+    let tlsContext: NIOSSLContext?
 
-    /// Parses `url` and starts the connection pool (connections open lazily, on first use).
+    /// Parses `url` and sets up the connection pool; nothing connects until ``run()`` runs and a
+    /// query needs a connection.
     ///
-    /// Call ``migrate()`` before anything else, or use ``open(url:logger:maximumConnections:)``.
+    /// Call ``migrate()`` (with the store running) before anything else, or use
+    /// ``open(url:logger:maximumConnections:leaseClock:)``.
     /// - Parameter maximumConnections: pool size; each connection is one server backend.
-    /// - Throws: ``PostgresStoreError/invalidURL(part:reason:)``.
+    /// - Throws: ``PostgresStoreError/invalidURL(part:reason:)``, or
+    ///   ``PostgresStoreError/unusableTLSFile(option:path:reason:)`` when a certificate or key
+    ///   named by the URL cannot be read.
     public init(url: String, logger: Logger, maximumConnections: Int = 20, leaseClock: LeaseClock = .database) throws {
         let parsed = try PostgresStoreURL(url)
         self.url = parsed
@@ -51,73 +60,74 @@ public final class PostgresStore: Store {
         var quiet = logger
         quiet.logLevel = max(logger.logLevel, .warning)
         self.queryLogger = quiet
-        let tls: PostgresClient.Configuration.TLS
-        switch parsed.tls {
-        // TLS goes here: `.require(.makeClientConfiguration())` with the CA from the config.
-        case .disable: tls = .disable
-        }
+        let tls = try parsed.tlsConfiguration()
+        self.tlsContext = try parsed.tlsContext(tls)
         var configuration = PostgresClient.Configuration(
             host: parsed.host, port: parsed.port, username: parsed.user, password: parsed.password,
-            database: parsed.database, tls: tls)
+            database: parsed.database, tls: tls.map { PostgresClient.Configuration.TLS.require($0) } ?? .disable)
         configuration.options.maximumConnections = max(1, maximumConnections)
         configuration.options.connectTimeout = .seconds(10)
-        let client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
-        self.client = client
-        self.runTask = Task { await client.run() }
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: quiet)
         logger.debug("opened PostgreSQL store", metadata: ["store.url": "\(parsed.redacted)"])
     }
 
-    /// Connects and applies pending migrations: what `accolade serve`, `worker` and the read-only
-    /// commands call at start. Closes the pool again when migrating fails.
+    /// Connects once, failing fast with the real reason, and applies pending migrations over that
+    /// one connection: what `accolade serve`, `worker` and the other commands call at start. The
+    /// pool is not running yet; run the returned store (``run()``) while it is used.
     public static func open(
         url: String, logger: Logger, maximumConnections: Int = 20, leaseClock: LeaseClock = .database
     ) async throws -> PostgresStore {
         let store = try PostgresStore(url: url, logger: logger, maximumConnections: maximumConnections, leaseClock: leaseClock)
-        do {
-            try await store.checkConnection()
-            try await store.migrate()
-        } catch {
-            await store.close()
-            throw error
+        let applied = try await store.withDirectConnection("migrate the schema") { connection in
+            try await connection.withTransaction(logger: store.queryLogger) { db in
+                try await Self.applyMigrations(db, logger: store.queryLogger)
+            }
         }
+        store.logMigrated(applied)
         return store
     }
 
-    /// Stops the pool and closes every connection; later calls fail.
-    public func close() async {
-        runTask.cancel()
-        await runTask.value
+    /// Runs the connection pool until the task is cancelled or the service group shuts down
+    /// gracefully; then every connection is closed and later queries fail.
+    public func run() async {
+        await client.run()
     }
 
     /// Applies pending migrations in one transaction under an advisory lock, so concurrent
     /// starters (several nodes booting at once) wait for each other and apply each migration once.
     public func migrate() async throws {
+        let applied = try await transaction("migrate the schema") { db in
+            try await Self.applyMigrations(db, logger: self.queryLogger)
+        }
+        logMigrated(applied)
+    }
+
+    /// The migration steps inside a caller's transaction; returns the names applied.
+    private static func applyMigrations(_ db: PostgresConnection, logger: Logger) async throws -> [String] {
         let known = PostgresSchema.migrations.map(\.name)
         let now = StoreTime.millis(Date())
-        let applied: [String] = try await transaction("migrate the schema") { db in
-            try await db.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.LockKey.migrate))", logger: self.queryLogger)
-            try await db.query(PostgresQuery(unsafeSQL: PostgresSchema.createMigrationsTable), logger: self.queryLogger)
-            var done: [String] = []
-            for try await version in try await db.query("SELECT version FROM schema_migrations", logger: self.queryLogger)
-                .decode(String.self)
-            {
-                done.append(version)
-            }
-            if done.contains(where: { !known.contains($0) }) {
-                throw PostgresStoreError.schemaTooNew(applied: done.sorted(), known: known)
-            }
-            var applied: [String] = []
-            for migration in PostgresSchema.migrations where !done.contains(migration.name) {
-                for statement in migration.statements {
-                    try await db.query(PostgresQuery(unsafeSQL: statement), logger: self.queryLogger)
-                }
-                try await db.query(
-                    "INSERT INTO schema_migrations (version, applied_at) VALUES (\(migration.name), \(now))",
-                    logger: self.queryLogger)
-                applied.append(migration.name)
-            }
-            return applied
+        try await db.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.LockKey.migrate))", logger: logger)
+        try await db.query(PostgresQuery(unsafeSQL: PostgresSchema.createMigrationsTable), logger: logger)
+        var done: [String] = []
+        for try await version in try await db.query("SELECT version FROM schema_migrations", logger: logger).decode(String.self) {
+            done.append(version)
         }
+        if done.contains(where: { !known.contains($0) }) {
+            throw PostgresStoreError.schemaTooNew(applied: done.sorted(), known: known)
+        }
+        var applied: [String] = []
+        for migration in PostgresSchema.migrations where !done.contains(migration.name) {
+            for statement in migration.statements {
+                try await db.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+            }
+            try await db.query(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (\(migration.name), \(now))", logger: logger)
+            applied.append(migration.name)
+        }
+        return applied
+    }
+
+    private func logMigrated(_ applied: [String]) {
         if !applied.isEmpty {
             logger.info(
                 "migrated PostgreSQL store",
@@ -126,17 +136,21 @@ public final class PostgresStore: Store {
     }
 
     /// Opens one connection outside the pool and closes it again, failing fast with the real
-    /// reason (refused, authentication, unknown database). The pool instead retries a failing
+    /// reason (refused, authentication, unknown database, TLS). The pool instead retries a failing
     /// server for about a minute and then reports only that its circuit breaker tripped.
     /// - Throws: ``PostgresStoreError/cannotConnect(endpoint:reason:)``.
     public func checkConnection() async throws {
-        var configuration = PostgresConnection.Configuration(
-            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
-            tls: .disable)  // TLS: mirror `url.tls` here too once it has more than `.disable`
-        configuration.options.connectTimeout = .seconds(10)
+        try await withDirectConnection("connect") { _ in }
+    }
+
+    /// Runs `body` on one connection of its own, outside the pool (which need not be running).
+    /// Failing to connect throws ``PostgresStoreError/cannotConnect(endpoint:reason:)``.
+    private func withDirectConnection<Result: Sendable>(
+        _ operation: String, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let connection: PostgresConnection
         do {
-            let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: queryLogger)
-            try? await connection.close()
+            connection = try await PostgresConnection.connect(configuration: connectionConfiguration(), id: 0, logger: queryLogger)
         } catch {
             let wrapped = PostgresStoreError.wrap(error, operation: "connect", endpoint: url.endpoint)
             if case PostgresStoreError.queryFailed(_, let reason, _) = wrapped {
@@ -144,6 +158,23 @@ public final class PostgresStore: Store {
             }
             throw wrapped
         }
+        do {
+            let result = try await body(connection)
+            try? await connection.close()
+            return result
+        } catch {
+            try? await connection.close()
+            throw PostgresStoreError.wrap(error, operation: operation, endpoint: url.endpoint)
+        }
+    }
+
+    /// The settings of a connection outside the pool (start-up check, `LISTEN`): same target and TLS.
+    func connectionConfiguration() -> PostgresConnection.Configuration {
+        var configuration = PostgresConnection.Configuration(
+            host: url.host, port: url.port, username: url.user, password: url.password, database: url.database,
+            tls: tlsContext.map { PostgresConnection.Configuration.TLS.require($0) } ?? .disable)
+        configuration.options.connectTimeout = .seconds(10)
+        return configuration
     }
 
     // MARK: Plumbing shared by the extensions

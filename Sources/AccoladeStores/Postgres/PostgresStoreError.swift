@@ -6,6 +6,8 @@ import PostgresNIO
 public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The connection URL is malformed; `part` names the offending piece (scheme, user, host, port, database, option).
     case invalidURL(part: String, reason: String)
+    /// A certificate or key file named by a TLS option of the URL cannot be used.
+    case unusableTLSFile(option: String, path: String, reason: String)
     /// The server could not be reached or refused us (connection, authentication, TLS).
     case cannotConnect(endpoint: String, reason: String)
     /// A statement failed on the server (with its SQLSTATE) or on the way to it.
@@ -23,6 +25,11 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
         case .invalidURL(let part, let reason):
             return "invalid PostgreSQL URL (\(part)): \(reason). "
                 + "Expected `postgres://user[:password]@host[:port]/database`; check `store.postgres`."
+        case .unusableTLSFile(let option, let path, let reason):
+            return "cannot use \(option) file \(path) of the PostgreSQL URL: \(reason). "
+                + "Point \(option) at a readable PEM file; check `store.postgres`."
+        case .cannotConnect(let endpoint, let reason) where reason.hasPrefix("TLS"):
+            return "cannot connect to PostgreSQL at \(endpoint): \(reason)."
         case .cannotConnect(let endpoint, let reason):
             return "cannot connect to PostgreSQL at \(endpoint): \(reason). "
                 + "Check that the server runs and accepts TCP connections there, and the user, password and database."
@@ -56,7 +63,9 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
             case "25006": return .permanent(advice: "the database is read-only (a standby?): point store.postgres at the primary. \(description)")
             default: return state.hasPrefix("28") || state == "3D000" ? .permanent(advice: description) : .transient
             }
-        case .schemaTooNew, .invalidURL:
+        case .cannotConnect(_, let reason) where reason.hasPrefix("TLS"):
+            return .permanent(advice: description)
+        case .schemaTooNew, .invalidURL, .unusableTLSFile:
             return .permanent(advice: description)
         default:
             return .transient
@@ -87,6 +96,9 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
             }
             return PostgresStoreError.queryFailed(operation: operation, reason: reason, sqlState: info[.sqlState])
         }
+        if let tls = tlsReason(psql) {
+            return PostgresStoreError.cannotConnect(endpoint: endpoint, reason: tls)
+        }
         let underlying = psql.underlying.map { ": \($0)" } ?? ""
         switch psql.code {
         case .connectionError, .serverClosedConnection, .sslUnsupported, .failedToAddSSLHandler,
@@ -95,5 +107,28 @@ public enum PostgresStoreError: Error, Sendable, Hashable, CustomStringConvertib
         default:
             return PostgresStoreError.queryFailed(operation: operation, reason: "\(psql.code)\(underlying)")
         }
+    }
+
+    /// A TLS failure that needs an operator, in words that say what to change (each starts with
+    /// "TLS", which ``fault`` reads as permanent), or nil. None of them quotes the URL, so the
+    /// password cannot leak through them.
+    private static func tlsReason(_ error: PSQLError) -> String? {
+        if error.code == .sslUnsupported {
+            return "TLS: the server does not accept TLS connections. Turn `ssl` on in the server's "
+                + "postgresql.conf, or use sslmode=disable on a network you trust"
+        }
+        if let extra = error.underlying as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            return "TLS: the server's certificate does not name the host in the URL (sslmode=verify-full). "
+                + "Connect by a name or address the certificate lists, or fix the server's certificate"
+        }
+        if case .handshakeFailed(let failure)? = error.underlying as? NIOSSLError,
+            "\(failure)".contains("CERTIFICATE_VERIFY_FAILED")
+        {
+            return "TLS: the server's certificate is not trusted: it is not signed by a CA in sslrootcert, "
+                + "or it has expired. Point sslrootcert at the CA that signed the server's certificate"
+        }
+        // Other handshake failures (a connection reset mid-handshake by a restarting server) stay
+        // transient: they go the ordinary way.
+        return nil
     }
 }
