@@ -10,7 +10,8 @@ extension APIServer {
             router.get(RouterPath(path)) { request, context in try await self.webhook(request, context) }
             router.post(RouterPath(path)) { request, context in try await self.webhook(request, context) }
         }
-        router.get("v1/qr/{file}") { _, context in try self.qrImage(context.parameters.require("file")) }
+        router.get("v1/qr/{file}") { request, context in try self.qrImage(context.parameters.require("file"), request) }
+        router.head("v1/qr/{file}") { request, context in try self.qrImage(context.parameters.require("file"), request) }
     }
 
     /// Hands the raw callback to the provider's handler.
@@ -47,24 +48,20 @@ extension APIServer {
         }
     }
 
-    /// `GET /v1/qr/{token}.png|.svg`: the stored image. A token's image never changes, but it
-    /// encodes a voucher code, so it is cacheable by the browser only, never by shared caches.
-    func qrImage(_ file: String) throws -> Response {
+    /// `GET|HEAD /v1/qr/{token}.png|.svg`: the stored image, as an immutable asset. The token is
+    /// unguessable (192 bits) and its image never changes, so it is served like any static file:
+    /// public, cached for a year, revalidated by `ETag` if ever.
+    func qrImage(_ file: String, _ request: Request) throws -> Response {
         let parts = file.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, ["png", "svg"].contains(parts[1]), let lookup = deps.qrImage,
             let path = lookup(String(parts[0]), String(parts[1])), let bytes = FileManager.default.contents(atPath: path)
         else {
             throw Problem.notFound("no QR image \(file)")
         }
-        var headers: HTTPFields = [
-            .contentType: parts[1] == "png" ? "image/png" : "image/svg+xml",
-            .cacheControl: "private, max-age=86400, immutable",
-            .eTag: "\"\(parts[0])\"",
-            .xContentTypeOptions: "nosniff",
-            .referrerPolicy: "no-referrer",
-        ]
+        var headers: HTTPFields = [.xContentTypeOptions: "nosniff", .referrerPolicy: "no-referrer"]
         // An SVG opened directly is a document: no scripts, no external loads.
         if parts[1] == "svg" { headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'" }
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        let asset = ImmutableAsset(bytes: Array(bytes), contentType: parts[1] == "png" ? "image/png" : "image/svg+xml", headers: headers)
+        return asset.response(to: request)
     }
 }

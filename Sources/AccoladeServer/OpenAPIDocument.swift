@@ -352,22 +352,40 @@ enum OpenAPIDocument {
               tags: [messages]
               operationId: getQRImage
               summary: A stored QR code image (`{token}.png` or `{token}.svg`)
-              description: Public (the token is unguessable) and immutable, so it can be cached forever and embedded anywhere.
+              description: Public (the token is unguessable) and immutable, so it can be cached forever and embedded anywhere. Conditional requests with `If-None-Match` (a list, weak comparison, or `*`) get `304`.
               security: []
               parameters:
-                - { name: file, in: path, required: true, description: "`{token}.png` or `{token}.svg`.", schema: { type: string, pattern: '^[^./]+\.(png|svg)$' } }
+                - $ref: "#/components/parameters/QRFile"
+                - $ref: "#/components/parameters/IfNoneMatch"
               responses:
                 "200":
                   description: The image.
                   headers:
-                    Cache-Control: { description: "`public, max-age=31536000, immutable`", schema: { type: string } }
-                    ETag: { description: The token, quoted., schema: { type: string } }
+                    Cache-Control: { $ref: "#/components/headers/ImmutableCacheControl" }
+                    ETag: { $ref: "#/components/headers/StrongETag" }
                   content:
                     image/png:
                       schema: { type: string, contentMediaType: image/png }
                     image/svg+xml:
                       schema: { type: string }
+                "304": { $ref: "#/components/responses/NotModified" }
                 "404": { $ref: "#/components/responses/NotFound" }
+            head:
+              tags: [messages]
+              operationId: headQRImage
+              summary: The headers `GET` would answer for a stored QR code image, without the body
+              security: []
+              parameters:
+                - $ref: "#/components/parameters/QRFile"
+                - $ref: "#/components/parameters/IfNoneMatch"
+              responses:
+                "200":
+                  description: The image exists; `Content-Length` is the size `GET` would send.
+                  headers:
+                    Cache-Control: { $ref: "#/components/headers/ImmutableCacheControl" }
+                    ETag: { $ref: "#/components/headers/StrongETag" }
+                "304": { $ref: "#/components/responses/NotModified" }
+                "404": { description: No such image (no body, as for every `HEAD`). }
           /healthz:
             get:
               tags: [operations]
@@ -454,7 +472,24 @@ enum OpenAPIDocument {
               required: true
               description: A provider-specific event kind (e.g. `status`, `dlr`).
               schema: { type: string }
+            QRFile:
+              name: file
+              in: path
+              required: true
+              description: "`{token}.png` or `{token}.svg`."
+              schema: { type: string, pattern: '^[^./]+\.(png|svg)$' }
+            IfNoneMatch:
+              name: If-None-Match
+              in: header
+              description: Entity tags from an earlier answer (`"…"`, `W/"…"`, a comma-separated list) or `*`; a match answers `304`.
+              schema: { type: string }
           headers:
+            ImmutableCacheControl:
+              description: "`public, max-age=31536000, immutable`: the content at this URL never changes."
+              schema: { type: string, const: "public, max-age=31536000, immutable" }
+            StrongETag:
+              description: A strong entity tag of the bytes (quoted hex).
+              schema: { type: string, pattern: '^"[0-9a-f]{32}"$' }
             Location:
               description: The message's URL, `/v1/messages/{id}`.
               schema: { type: string }
@@ -470,6 +505,11 @@ enum OpenAPIDocument {
               headers:
                 WWW-Authenticate: { description: "`Bearer realm=\"accolade\"`", schema: { type: string } }
               content: { application/problem+json: { schema: { $ref: "#/components/schemas/Problem" } } }
+            NotModified:
+              description: "`If-None-Match` matched: the cached copy is current. No body."
+              headers:
+                Cache-Control: { $ref: "#/components/headers/ImmutableCacheControl" }
+                ETag: { $ref: "#/components/headers/StrongETag" }
             NotFound:
               description: No such resource.
               content: { application/problem+json: { schema: { $ref: "#/components/schemas/Problem" } } }
