@@ -37,8 +37,13 @@ public struct WhatsAppFailure: Error, Sendable, Hashable, CustomStringConvertibl
     public var description: String { error.description }
 }
 
-/// Turns a Graph API answer into a wamid or a classified failure: pure, keyed on `error.code`,
-/// never on the HTTP status (sources disagree on 400 vs 429 for throttling).
+/// Turns a Graph API answer into a wamid or a classified failure: pure, one rule.
+///
+/// When the body carries a Graph error object (`{"error":{"code":<integer>,…}}`), `error.code`
+/// decides, whatever the HTTP status (sources disagree on 400 vs 429 for throttling, and Meta
+/// wraps server-side codes in a 400). Only without such a body does the HTTP status decide: a
+/// proxy, a load balancer or an outage answered, not Meta. README's "WhatsApp → Errors" tables
+/// are this one, and a test holds them to it.
 ///
 /// | `error.code` | disposition | action |
 /// |---|---|---|
@@ -47,15 +52,24 @@ public struct WhatsAppFailure: Error, Sendable, Hashable, CustomStringConvertibl
 /// | 131056 pair rate limit | retry after the pair delay | delay this recipient only |
 /// | 131049 per-user marketing cap | retry after 6 h | – |
 /// | 1, 2, 131000, 131016, 131057 | retry with backoff | – |
-/// | 190 token expired/invalid, HTTP 401 without a Graph error | misconfigured (`access_token`) | alert in the log |
+/// | 190 token expired/invalid | misconfigured (`access_token`) | alert in the log |
 /// | 0, 3, 10, 200–299 auth/permission | misconfigured (`access_token`) | – |
-/// | TLS certificate rejected (curl 60, 58, 77, 83) | misconfigured (`ca_file`, or `api_base` for a host-name mismatch) | – |
 /// | 368, 131031 account restricted | rate-limited, 15 min | alert, pause the channel |
 /// | 100, 131008, 131009, 132000, 132001, 132012, 132015, 132016 | permanent (configuration or payload) | – |
 /// | 131026 undeliverable | permanent (a `fallback` route moves on) | – |
 /// | 131047 outside the 24-hour window | permanent | resend as template |
 /// | 131050 user stopped marketing | suppressed | add to the suppression list |
-/// | other codes | HTTP 5xx → retry, else permanent | – |
+/// | any other code | retry with backoff (Retry-After honoured) | – |
+///
+/// | no Graph error object | disposition | action |
+/// |---|---|---|
+/// | HTTP 401 | misconfigured (`access_token`) | alert in the log |
+/// | HTTP 429 | rate-limited (Retry-After or 1 s) | throttle the channel |
+/// | HTTP 408, 5xx | retry with backoff | – |
+/// | an HTML page (a proxy's), any other status | retry with backoff | – |
+/// | any other status | permanent | – |
+/// | TLS certificate rejected (curl 60, 58, 77, 83) | misconfigured (`ca_file`, or `api_base` for a host-name mismatch) | – |
+/// | other transfer failures (timeouts, refused, reset) | retry with backoff | – |
 public enum WhatsAppResultClassifier {
     /// The provider name recorded on attempts.
     public static let provider = "whatsapp"
@@ -105,7 +119,8 @@ public enum WhatsAppResultClassifier {
         _ result: CurlResult, body: JSONValue?, now: Date, pairDelay: Duration, keys: ProviderConfigKeys = .whatsapp
     ) -> WhatsAppFailure {
         let error = body?["error"]
-        // intValue, not Int(_:): a code such as 1e20 in a remote answer must not trap.
+        // A Graph error object is one with an integer code. intValue, not Int(_:): a code such
+        // as 1e20 in a remote answer must not trap (it is then no Graph code, and the status decides).
         let code = error?["code"]?.intValue
         let status = result.responseCode
         var text = ProviderText.shorten(error?["message"]?.stringValue ?? result.bodyText)
@@ -121,9 +136,13 @@ public enum WhatsAppResultClassifier {
                     disposition: .misconfigured(key: keys.key("access_token")), provider: provider, code: "\(status)",
                     detail: "HTTP 401 without a Graph error: the access token was refused — renew \(keys.key("access_token")): \(text)"), action: .alertToken)
             }
-            let d: DeliveryDisposition = status == 429 ? .rateLimited(after: retryAfter ?? .seconds(1)) : (status >= 500 || status == 408) ? .retry(after: retryAfter) : .permanent
+            let html = isHTML(result)
+            let d: DeliveryDisposition =
+                status == 429 ? .rateLimited(after: retryAfter ?? .seconds(1))
+                : (status >= 500 || status == 408 || html) ? .retry(after: retryAfter) : .permanent
             let action: WhatsAppFailure.Action = status == 429 ? .throttleChannel : .none
-            return WhatsAppFailure(DeliveryError(disposition: d, provider: provider, code: "\(status)", detail: "HTTP \(status) without a Graph error: \(text)"), action: action)
+            let source = html ? "an HTML page (a proxy answered, not the Graph API)" : "no Graph error"
+            return WhatsAppFailure(DeliveryError(disposition: d, provider: provider, code: "\(status)", detail: "HTTP \(status) with \(source): \(text)"), action: action)
         }
         func fail(_ d: DeliveryDisposition, _ detail: String, _ action: WhatsAppFailure.Action = .none) -> WhatsAppFailure {
             WhatsAppFailure(DeliveryError(disposition: d, provider: provider, code: "\(code)", detail: detail), action: action)
@@ -164,8 +183,18 @@ public enum WhatsAppResultClassifier {
         case 131050:
             return fail(.suppressed, "the user stopped marketing messages from this business: \(text)", .suppress)
         default:
-            return fail(status >= 500 ? .retry(after: retryAfter) : .permanent, text)
+            // A code this table does not know (new, or server-side such as 500 inside an HTTP
+            // 400): retried with backoff, and `failed` after `retry.max_attempts` like any retry.
+            return fail(.retry(after: retryAfter), "unclassified Graph error \(code), retrying: \(text)")
         }
+    }
+
+    /// Whether the answer is an HTML page (a proxy's or load balancer's error page): by its
+    /// `Content-Type`, or by a body that opens with a tag when the type is missing or generic.
+    static func isHTML(_ result: CurlResult) -> Bool {
+        if let type = result.header("Content-Type")?.lowercased(), type.contains("html") { return true }
+        let start = result.body.prefix(64).drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0xEF || $0 == 0xBB || $0 == 0xBF }
+        return start.first == UInt8(ascii: "<")
     }
 
     /// What a code means, for details.
