@@ -33,23 +33,61 @@ public enum HeaderEncoding {
         return fold(name: name, tokens: phrase + [angle])
     }
 
-    /// Splits `value` into B encoded-words of at most 75 characters, never cutting a UTF-8
-    /// sequence; the first word fits in `firstRoom` characters, later ones after a folding space.
+    /// Splits `value` into B encoded-words of at most 75 characters; the first word fits in
+    /// `firstRoom` characters, later ones after a folding space.
+    ///
+    /// Words break where the text has spaces, each space kept at the end of the word before the
+    /// break: RFC 2047 decoders drop the folding whitespace between encoded-words and get the
+    /// text back exactly, and parsers that keep it (Python's `email.policy.default`, several
+    /// clients) show one extra space between two whole words, never a word cut in two. Only a
+    /// word too long for one encoded-word (about 40 UTF-8 bytes) is split inside, and then
+    /// between characters (grapheme clusters; between scalars only for a cluster longer than a
+    /// word), never inside a UTF-8 sequence.
     public static func encodedWords(_ value: String, firstRoom: Int) -> [String] {
         var words: [String] = []
         var chunk: [UInt8] = []
         var room = max(firstRoom, 16)
-        for scalar in value.unicodeScalars {
-            let bytes = Array(String(scalar).utf8)
-            if !chunk.isEmpty, encodedLength(chunk.count + bytes.count) > room {
-                words.append(word(chunk))
-                chunk.removeAll(keepingCapacity: true)
-                room = maxEncodedWordLength
+        func fits(_ count: Int) -> Bool { encodedLength(chunk.count + count) <= room }
+        func flush() {
+            words.append(word(chunk))
+            chunk.removeAll(keepingCapacity: true)
+            room = maxEncodedWordLength
+        }
+        /// Appends `pieces` whole, flushing before one that does not fit; pieces too long for an
+        /// empty word are split further by `smaller`.
+        func pack<Piece>(_ pieces: [Piece], bytes: (Piece) -> [UInt8], smaller: (Piece) -> Void) {
+            for piece in pieces {
+                let encoded = bytes(piece)
+                if !fits(encoded.count), !chunk.isEmpty { flush() }
+                if fits(encoded.count) { chunk += encoded } else { smaller(piece) }
             }
-            chunk.append(contentsOf: bytes)
+        }
+        pack(spaceSeparatedRuns(value), bytes: { Array($0.utf8) }) { run in
+            pack(Array(run), bytes: { Array($0.utf8) }) { character in
+                pack(Array(character.unicodeScalars), bytes: { Array(String($0).utf8) }) { scalar in
+                    chunk += Array(String(scalar).utf8)  // ≤ 4 bytes: fits any fresh word
+                }
+            }
         }
         if !chunk.isEmpty || words.isEmpty { words.append(word(chunk)) }
         return words
+    }
+
+    /// `value` cut after every run of spaces: `"Ana  Putri"` → `["Ana  ", "Putri"]`.
+    static func spaceSeparatedRuns(_ value: String) -> [Substring] {
+        var runs: [Substring] = []
+        var start = value.startIndex
+        var index = value.startIndex
+        while index < value.endIndex {
+            let next = value.index(after: index)
+            if value[index] == " ", next < value.endIndex, value[next] != " " {
+                runs.append(value[start..<next])
+                start = next
+            }
+            index = next
+        }
+        if start < value.endIndex { runs.append(value[start...]) }
+        return runs
     }
 
     /// Joins tokens with single spaces after `Name:`, folding with `CRLF SP` before a token that
