@@ -86,9 +86,9 @@ extension PreviewPage {
             """
     }
 
-    /// The WhatsApp text in a chat bubble.
-    func whatsAppPanel(_ text: String) -> String {
-        let length = text.count
+    /// The WhatsApp text in a chat bubble; `length` is of the text as sent (secrets in clear),
+    /// `text` what the page shows.
+    func whatsAppPanel(_ text: String, length: Int) -> String {
         let over = length > Self.whatsAppTextLimit
         return """
             <section class="panel whatsapp" aria-label="WhatsApp">
@@ -97,14 +97,15 @@ extension PreviewPage {
             <p class="bubble wa-bubble">\(HTMLEscape.text(text))<span class="wa-meta">09:41 ✓✓</span></p>
             </div>
             <dl class="stats">
-            <div><dt>Length</dt><dd\(over ? " class=\"too-long\"" : "")>\(length) of \(Self.whatsAppTextLimit) characters</dd></div>
+            <div><dt>Length</dt><dd class="wa-length\(over ? " too-long" : "")">\(length) of \(Self.whatsAppTextLimit) characters</dd></div>
             </dl>
             </section>
             """
     }
 
-    /// The QR image when one exists, else its payload and why there is no image.
-    func qrPanel(_ payload: String) -> String {
+    /// The QR image when one exists, else its payload and why there is no image; `bytes` is the
+    /// size of the payload as encoded (secrets in clear), `payload` what the page shows.
+    func qrPanel(_ payload: String, bytes: Int) -> String {
         let image: String
         if let qrImageURL {
             image = "<img class=\"qr-image\" src=\"\(HTMLEscape.text(qrImageURL))\" alt=\"QR code\" width=\"220\" height=\"220\">"
@@ -120,7 +121,7 @@ extension PreviewPage {
             <div class="qr-box">\(image)</div>
             <dl class="stats">
             <div><dt>Payload</dt><dd><code class="payload">\(HTMLEscape.text(payload))</code></dd></div>
-            <div><dt>Length</dt><dd>\(payload.utf8.count) bytes</dd></div>
+            <div><dt>Length</dt><dd class="qr-length">\(bytes) bytes</dd></div>
             </dl>
             </section>
             """

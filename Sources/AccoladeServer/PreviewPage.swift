@@ -67,9 +67,23 @@ struct PreviewPage {
             // Encoding and segments of the message as sent, not of its masked copy.
             guard case .sms(let sent)? = try? preview.renderUnmasked(.sms) else { return smsPanel(text, analysis: SMSAnalysis(text)) }
             return smsPanel(text, analysis: SMSAnalysis(sent))
-        case .whatsapp(let text): return whatsAppPanel(text)
-        case .whatsappTemplate(let template, let text): return whatsAppPanel(text ?? template.summary)
-        case .qr(let payload): return qrPanel(payload)
+        case .whatsapp(let text): return whatsAppPanel(text, length: sentWhatsAppText(channel)?.count ?? text.count)
+        case .whatsappTemplate(let template, let text):
+            let shown = text ?? template.summary
+            return whatsAppPanel(shown, length: sentWhatsAppText(channel)?.count ?? shown.count)
+        case .qr(let payload):
+            guard case .qr(let sent)? = try? preview.renderUnmasked(.qr) else { return qrPanel(payload, bytes: payload.utf8.count) }
+            return qrPanel(payload, bytes: sent.utf8.count)
+        }
+    }
+
+    /// The WhatsApp text as sent (secrets in clear), for its length: the mask is display only,
+    /// and `••••` is rarely as long as the secret it hides.
+    func sentWhatsAppText(_ channel: ChannelKind) -> String? {
+        switch try? preview.renderUnmasked(channel) {
+        case .whatsapp(let text)?: text
+        case .whatsappTemplate(let template, let text)?: text ?? template.summary
+        default: nil
         }
     }
 

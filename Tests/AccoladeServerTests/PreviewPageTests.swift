@@ -115,6 +115,26 @@ struct PreviewPageTests {
         #expect(withImage.contains(#"src=&quot;/v1/qr/abc.png&quot;"#))
     }
 
+    @Test("QR and WhatsApp lengths count the payload as sent, not its masked copy")
+    func lengthsAreOfTheRealPayload() throws {
+        let directory = try TemporaryDirectory()
+        let library = try Self.library(in: directory)
+        let info = try #require(library.info("loyalty"))
+        for code in ["LX-5521", "LX-5521-\(String(repeating: "Q", count: 40))", "Ключ-Σ-🎉", "ab"] {
+            let data: JSONValue = .object(["club": .string("Club"), "points": .int(1250), "code": .string(code)])
+            let html = PreviewPage(preview: TemplatePreview(library: library, info: info, locale: nil, data: data), qrImageURL: nil).html()
+            let text = "Hi Ana, you have 1,250 points in Club. Code \(code)"
+            let payload = "https://club.example/redeem/\(code)"
+            #expect(html.contains(#"<dd class="wa-length">\#(text.count) of 4096 characters</dd>"#), "\(code)")
+            #expect(html.contains(#"<dd class="qr-length">\#(payload.utf8.count) bytes</dd>"#), "\(code)")
+            if code.count >= TemplatePreview.minimumRedactedLength { #expect(!html.contains(code)) }
+        }
+        // Over the limit because of the secret alone: flagged although the masked text is short.
+        let long: JSONValue = .object(["club": .string("Club"), "points": .int(1), "code": .string(String(repeating: "Z", count: 4100))])
+        let html = PreviewPage(preview: TemplatePreview(library: library, info: info, locale: nil, data: long), qrImageURL: nil).html()
+        #expect(html.contains(#"<dd class="wa-length too-long">"#))
+    }
+
     @Test("escaping helpers")
     func escaping() {
         #expect(HTMLEscape.text(#"<a href="x">'&'</a>"#) == "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;")
