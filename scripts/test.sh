@@ -24,6 +24,9 @@ export ACCOLADE_REQUIRE_POSTGRES=1
 swift test --skip-build --skip PostgresScaleOutTests "$@"
 # The HTTP API against its own OpenAPI document: schemathesis (PyPI), 1,000+ cases, about a minute.
 scripts/api-fuzz.sh
+# Every CLI example of the --help texts and every CLI/curl example of the README, run against
+# the local stand-ins (or only parsed when it names a real host, PostgreSQL or a benchmark).
+scripts/check-examples.py
 # The Containerfile (hadolint) and the systemd unit (systemd-analyze verify), statically.
 scripts/check-deploy.sh
 swift test --skip-build --filter PostgresScaleOutTests "$@"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `accolade`: send, deliver and inspect reward messages.
 @main
@@ -19,4 +20,25 @@ struct Accolade: AsyncParsableCommand {
             ServeCommand.self, StoreCommand.self, QRCommand.self, SuppressCommand.self,
         ]
     )
+
+    /// Parses the command line and runs the command, as ArgumentParser's own `main` does, except
+    /// that with `ACCOLADE_CHECK_ARGUMENTS=1` it stops after parsing and validation (exit 0, or
+    /// the usage error): `scripts/check-examples.sh` checks the syntax of documented examples
+    /// that name real hosts this way, without contacting them.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if ProcessInfo.processInfo.environment["ACCOLADE_CHECK_ARGUMENTS"] == "1" {
+                print("arguments ok: \(type(of: command)._commandName)")
+                return
+            }
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -12,7 +12,7 @@ struct SendCommand: AsyncParsableCommand {
             Nothing is queued unless every routed channel renders and every address is valid.
             Examples:
               accolade send reward-earned --to ana@example.com --name "Ana Putri" --locale id \\
-                --data '{"reward":{"amount":50000,"currency":"IDR"},"code":"RW-7Q2K","expires_on":"2026-12-31"}'
+                --data '{"program":"Kudos Awards","reward":{"voucher":{"amount":50000,"currency":"IDR"},"code":"RW-7Q2K","expires_on":"2026-12-31"}}'
               accolade send reward-earned --to ana@example.com --data @reward.json --idempotency-key deal-4711
               accolade send milestone-reached --csv winners.csv
             """)
