@@ -23,7 +23,7 @@ struct Accolade: AsyncParsableCommand {
 
     /// Parses the command line and runs the command, as ArgumentParser's own `main` does, except
     /// that with `ACCOLADE_CHECK_ARGUMENTS=1` it stops after parsing and validation (exit 0, or
-    /// the usage error): `scripts/check-examples.sh` checks the syntax of documented examples
+    /// the usage error): `scripts/check-examples.py` checks the syntax of documented examples
     /// that name real hosts this way, without contacting them.
     static func main() async {
         do {
