@@ -94,6 +94,10 @@ enum MessageJSON {
         o["provider_event_id"] = r.providerEventID.map(JSONValue.string)
         o["occurred_at"] = r.occurredAt.map(time)
         o["detail"] = r.detail.map(JSONValue.string)
+        if let part = r.part {
+            o["part"] = .int(Int64(part.index))
+            o["parts"] = .int(Int64(part.count))
+        }
         return .object(o)
     }
 

@@ -657,6 +657,8 @@ enum OpenAPIDocument {
                 provider: { type: string }
                 provider_event_id: { type: string }
                 detail: { type: string }
+                part: { type: integer, minimum: 1, description: "The part reported on, for an SMS Accolade sent as several parts." }
+                parts: { type: integer, minimum: 2, description: "How many parts that SMS was sent as." }
             Message:
               type: object
               required: [id, template, to, data, channels, mode, created_at, status, deliveries]

@@ -108,6 +108,82 @@ final class SMSKannelIntegrationTests {
         #expect(throws: WebhookRejection.self) { try KannelDLR.parse(query: forged, tokens: provider.tokens) }
     }
 
+    /// Sends `text` and checks what fakesmsc got: as many parts as `preview` counts, each part
+    /// whole on its own (no lone surrogate at either end of a UCS-2 part), rejoining to `text`.
+    func checkParts(_ text: String, id: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let analysis = SMSAnalysis(text)
+        let before = kannel.received().count
+        _ = try await channel.deliver(SMSFixtures.request(to: "+15551234567", text: text, id: id))
+        let mine = Array(try await kannel.waitForMessages(before + analysis.segments).dropFirst(before))
+        #expect(mine.count == analysis.segments, "\(id): parts received", sourceLocation: sourceLocation)
+        #expect(FakeSMSCMessage.texts(mine, ucs2Parts: analysis.encoding == .ucs2) == [text], "\(id): reassembled", sourceLocation: sourceLocation)
+        for message in mine {
+            guard case .part(let ref, let total, _, let data) = message.body else { continue }
+            #expect(ref == SMSConcatenationHeader.reference(forDelivery: id) && Int(total) == analysis.segments, sourceLocation: sourceLocation)
+            if analysis.encoding == .ucs2 {
+                #expect(data.count % 2 == 0 && data.count <= 134, sourceLocation: sourceLocation)
+                let units = stride(from: 0, to: data.count, by: 2).map { UInt16(data[$0]) << 8 | UInt16(data[$0 + 1]) }
+                #expect(!UTF16.isTrailSurrogate(units.first!) && !UTF16.isLeadSurrogate(units.last!), "\(id): half a pair", sourceLocation: sourceLocation)
+            } else {
+                let part = String(decoding: data, as: UTF8.self)
+                #expect(SMSAnalysis(part).units <= 153, "\(id): part over 153 septets", sourceLocation: sourceLocation)
+            }
+        }
+    }
+
+    @Test func emojiAtEveryPositionAroundAPartBoundaryArrivesWhole() async throws {
+        for boundary in [67, 134, 201] {
+            for position in (boundary - 3)...(boundary + 1) {
+                for emoji in ["😀", "👍🏽"] {
+                    let text = String(repeating: "á", count: position) + emoji + " selamat"
+                    try await checkParts(text, id: "d-u\(boundary)-\(position)-\(emoji.utf16.count)")
+                }
+            }
+        }
+    }
+
+    @Test func gsmExtensionCharactersAtAPartBoundaryArriveWhole() async throws {
+        for boundary in [153, 306] {
+            for position in (boundary - 2)...(boundary + 1) {
+                for character in ["€", "[", "}", "~"] {
+                    let text = String(repeating: "x", count: position) + character + character + " Kode RW-7Q2K"
+                    try await checkParts(text, id: "d-g\(boundary)-\(position)-\(character.unicodeScalars.first!.value)")
+                }
+            }
+        }
+        try await checkParts(String(repeating: "y", count: 306), id: "d-g306")
+        try await checkParts(String(repeating: "y", count: 160), id: "d-g160")
+    }
+
+    @Test func everyPartReportsAndTheDeliveryIsDeliveredWhenAllAre() async throws {
+        let id = "0190f3a2-7b1c-7d2e-8f00-00000000beef"
+        let text = String(repeating: "á", count: 66) + "😀" + String(repeating: "é", count: 70)
+        #expect(SMSAnalysis(text).segments == 3)
+        _ = try await channel.deliver(SMSFixtures.request(to: "+15551234567", text: text, id: id))
+        let deadline = ContinuousClock.now + .seconds(20)
+        var received: [Callback] = []
+        while ContinuousClock.now < deadline {
+            received = try callbacks().filter { $0.query["token"]?.first?.hasPrefix(id) == true }
+            if received.count >= 6 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try #require(received.count >= 6, "Kannel did not report on every part: \(received.map(\.query))")
+        var parts = PartReceipts(count: 3)
+        var seen: Set<String> = []
+        for callback in received {
+            let event = try KannelDLR.parse(query: callback.query.flatMap { name, values in values.map { (name, $0) } }, tokens: provider.tokens)
+            let part = try #require(event.part)
+            #expect(event.reference == .deliveryID(id) && part.count == 3)
+            seen.insert(event.deduplicationKey)
+            parts.record(part: part.index, state: event.state)
+        }
+        #expect(seen.count == 6, "one report per part and status, each its own receipt")
+        #expect(parts.state == .delivered)
+        // A report moved to another part fails the token check.
+        let moved = received[0].query.flatMap { name, values in values.map { (name, name == "part" ? ($0 == "1" ? "2" : "1") : $0) } }
+        #expect(throws: WebhookRejection.self) { try KannelDLR.parse(query: moved, tokens: provider.tokens) }
+    }
+
     @Test func withTheSMSCDownKannelQueuesAndNothingIsLost() async throws {
         try kannel.stopSMSC()
         let before = kannel.received().count

@@ -1,5 +1,6 @@
 import AccoladeChannels
 import AccoladeCore
+import AccoladeCurl
 import Foundation
 import Testing
 
@@ -79,5 +80,57 @@ struct SMSReceiptTests {
         #expect(throws: WebhookRejection.self) { try KannelDLR.parse(query: [("status", "1")], tokens: tokens) }
         #expect(throws: WebhookRejection.self) { try KannelDLR.parse(query: [("token", token), ("status", "3")], tokens: tokens) }
         #expect(throws: WebhookRejection.self) { try KannelDLR.parse(query: [("token", token)], tokens: tokens) }
+    }
+
+    @Test func kannelPartReportsAreSignedForTheirPartAndDeduplicatedPerPart() throws {
+        let tokens = KannelDLRToken(secret: "s3cret-s3cret-s3cret")
+        let two = ReceiptReport.Part(index: 2, count: 3)
+        let token = tokens.make(deliveryID: "d-7", part: two)
+        #expect(token != tokens.make(deliveryID: "d-7"))
+        #expect(tokens.verify(token, part: two) == "d-7")
+        #expect(tokens.verify(token) == nil)
+        #expect(tokens.verify(token, part: ReceiptReport.Part(index: 1, count: 3)) == nil)
+        #expect(tokens.verify(token, part: ReceiptReport.Part(index: 2, count: 4)) == nil)
+        let event = try KannelDLR.parse(query: [("token", token), ("part", "2"), ("parts", "3"), ("status", "1")], tokens: tokens)
+        #expect(event.part == two && event.reference == .deliveryID("d-7") && event.state == .delivered)
+        let other = try KannelDLR.parse(
+            query: [("token", tokens.make(deliveryID: "d-7", part: ReceiptReport.Part(index: 1, count: 3))), ("part", "1"), ("parts", "3"), ("status", "1")],
+            tokens: tokens)
+        #expect(other.deduplicationKey != event.deduplicationKey)
+        // A part moved, dropped or out of range: refused.
+        for query: [(String, String)] in [
+            [("token", token), ("part", "1"), ("parts", "3"), ("status", "1")],
+            [("token", token), ("status", "1")],
+            [("token", token), ("part", "4"), ("parts", "3"), ("status", "1")],
+            [("token", token), ("part", "2"), ("status", "1")],
+            [("token", token), ("part", "x"), ("parts", "3"), ("status", "1")],
+        ] {
+            #expect(throws: WebhookRejection.self) { try KannelDLR.parse(query: query, tokens: tokens) }
+        }
+    }
+
+    @Test func kannelSendsALongTextAsPartsWithTheirHeaderAndPartDLRURL() async throws {
+        let driver = CurlMultiDriver()
+        let provider = KannelSMSProvider(
+            name: "gateway", config: KannelProviderConfig(sendsmsURL: "http://127.0.0.1:9/cgi-bin/sendsms", username: "u", password: "p"),
+            publicURL: "https://rewards.example.com", driver: driver)
+        let text = String(repeating: "á", count: 66) + "😀" + String(repeating: "b", count: 10)
+        let queries = provider.queries(SMSOutgoing(deliveryID: "d-9", to: "+6281234567890", text: text))
+        #expect(queries.count == 2)
+        let ref = SMSConcatenationHeader.reference(forDelivery: "d-9")
+        for (offset, query) in queries.enumerated() {
+            let udh = String(format: "&udh=%%05%%00%%03%%%02X%%02%%%02X", Int(ref), offset + 1)
+            #expect(query.hasSuffix(udh), "\(query)")
+            let fields = FormURLEncoding.decode(query)
+            let dlr = try #require(fields.first { $0.0 == "dlr-url" }?.1)
+            #expect(dlr.contains("&part=\(offset + 1)&parts=2&status=%d"))
+            #expect(fields.first { $0.0 == "coding" }?.1 == "2")
+        }
+        let texts = queries.map { FormURLEncoding.decode($0).first { $0.0 == "text" }!.1 }
+        #expect(texts.joined() == text && texts.map(\.utf16.count) == [66, 12])
+        // A single SMS goes as before: no udh, no part.
+        let single = provider.queries(SMSOutgoing(deliveryID: "d-9", to: "+6281234567890", text: "Selamat 😀"))
+        #expect(single.count == 1 && !single[0].contains("udh=") && !single[0].contains("part%3D"))
+        await driver.shutdown()
     }
 }

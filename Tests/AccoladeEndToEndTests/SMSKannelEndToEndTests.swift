@@ -16,8 +16,8 @@ struct SMSKannelEndToEndTests {
     static let inboundToken = "kannel-mo-0123456789abcdef"
     static let number = "+6281234567890"
 
-    func post(_ driver: CurlMultiDriver, port: Int, key: String) async throws -> String {
-        let body = #"{"template":"reward-earned","to":{"phone":"\#(Self.number)","name":"Ana"},"channels":["sms"],"idempotency_key":"\#(key)","data":\#(EmailEndToEndTests.rewardData)}"#
+    func post(_ driver: CurlMultiDriver, port: Int, key: String, data: String = EmailEndToEndTests.rewardData) async throws -> String {
+        let body = #"{"template":"reward-earned","to":{"phone":"\#(Self.number)","name":"Ana"},"channels":["sms"],"idempotency_key":"\#(key)","data":\#(data)}"#
         let request = try CurlHTTPRequest(
             method: "POST", url: "http://127.0.0.1:\(port)/v1/messages",
             headers: [CurlHeader("Content-Type", "application/json")], body: Array(body.utf8))
@@ -27,11 +27,14 @@ struct SMSKannelEndToEndTests {
         return try #require(object?["id"] as? String)
     }
 
-    func delivery(_ driver: CurlMultiDriver, port: Int, message: String) async throws -> [String: Any]? {
+    func message(_ driver: CurlMultiDriver, port: Int, message: String) async throws -> [String: Any]? {
         let request = try CurlHTTPRequest(method: "GET", url: "http://127.0.0.1:\(port)/v1/messages/\(message)", headers: [], body: [])
         let r = await driver.perform(CurlTransfer(.http(request), connectTimeout: .seconds(2), timeout: .seconds(10)))
-        let object = try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any]
-        return (object?["deliveries"] as? [[String: Any]])?.first
+        return try JSONSerialization.jsonObject(with: Data(r.body)) as? [String: Any]
+    }
+
+    func delivery(_ driver: CurlMultiDriver, port: Int, message id: String) async throws -> [String: Any]? {
+        (try await message(driver, port: port, message: id)?["deliveries"] as? [[String: Any]])?.first
     }
 
     func waitForState(_ driver: CurlMultiDriver, port: Int, message: String, _ state: String) async throws -> [String: Any]? {
@@ -83,6 +86,24 @@ struct SMSKannelEndToEndTests {
         #expect(texts.count == 1)
         #expect(texts.first?.contains("Ana") == true, "\(texts)")
 
+        // 1b. A text longer than one SMS, with emoji (UCS-2): Accolade splits it between
+        // characters, fakesmsc gets the parts preview counts, every part's report is kept, and
+        // the delivery is delivered once all of them are.
+        let before = kannel.received().count
+        let program = String(repeating: "Kudos 🎉 Awards ", count: 9)
+        let long = try await post(driver, port: port, key: "e2e-sms-long", data: EmailEndToEndTests.rewardData.replacingOccurrences(of: "Kudos Awards", with: program))
+        let longDelivered = try await waitForState(driver, port: port, message: long, "delivered")
+        #expect(longDelivered?["state"] as? String == "delivered", "\(String(describing: longDelivered))")
+        let parts = Array(try await kannel.waitForMessages(before + 3).dropFirst(before))
+        let longTexts = FakeSMSCMessage.texts(parts, ucs2Parts: true)
+        #expect(longTexts.count == 1 && longTexts.first?.hasPrefix(program) == true, "\(longTexts)")
+        let receipts = (try await message(driver, port: port, message: long)?["receipts"] as? [[String: Any]]) ?? []
+        let count = parts.count
+        #expect(count >= 3)
+        let deliveredParts = Set(receipts.filter { $0["status"] as? String == "delivered" }.compactMap { $0["part"] as? Int })
+        #expect(deliveredParts == Set(1...max(1, count)), "\(receipts)")
+        #expect(receipts.allSatisfy { $0["parts"] as? Int == count })
+
         // 2. The handset answers STOP: the number is suppressed, the next SMS is skipped unsent.
         try kannel.sendMO(from: Self.number, text: "STOP")
         #expect(try eventually { try suppressed(ws).contains { $0["address"] as? String == Self.number } })
@@ -91,7 +112,7 @@ struct SMSKannelEndToEndTests {
         let skipped = try await waitForState(driver, port: port, message: second, "skipped")
         #expect(skipped?["state"] as? String == "skipped")
         #expect((skipped?["last_error"] as? String)?.contains("replied STOP") == true, "\(String(describing: skipped))")
-        #expect(kannel.received().count == texts.count, "a suppressed number reached Kannel")
+        #expect(kannel.received().count == texts.count + count, "a suppressed number reached Kannel")
 
         // 3. START lifts it.
         try kannel.sendMO(from: Self.number, text: "START")

@@ -5,10 +5,13 @@ Usage: /usr/bin/python3 http_echo.py [--port 0]
 
 Prints the bound port on the first line of stdout, then serves until SIGTERM/SIGINT.
 Every request is answered with JSON {"method", "path", "headers": {lower-name: value}, "body"}.
-The path picks the status: /status/NNN answers NNN. Responses carry `X-Echo: yes`.
+The path picks the status: /status/NNN answers NNN; /statuses/A,B,C answers A to the first
+request on that path (query ignored), B to the second, C to the third and later ones (a gateway
+that fails part-way through a multi-part send). Responses carry `X-Echo: yes`.
 """
 import json
 import sys
+import threading
 from http.server import BaseHTTPRequestHandler
 
 from standin_support import parser, serve
@@ -16,6 +19,8 @@ from standin_support import parser, serve
 
 class Echo(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    seen = {}
+    lock = threading.Lock()
 
     def handle_any(self):
         length = int(self.headers.get("Content-Length") or 0)
@@ -23,6 +28,13 @@ class Echo(BaseHTTPRequestHandler):
         status = 200
         if self.path.startswith("/status/"):
             status = int(self.path.split("/")[2])
+        elif self.path.startswith("/statuses/"):
+            path = self.path.split("?")[0]
+            with Echo.lock:
+                count = Echo.seen.get(path, 0)
+                Echo.seen[path] = count + 1
+            statuses = [int(x) for x in path.split("/")[2].split(",")]
+            status = statuses[min(count, len(statuses) - 1)]
         payload = json.dumps({
             "method": self.command,
             "path": self.path,

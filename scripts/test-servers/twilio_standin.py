@@ -19,7 +19,10 @@ Twilio's magic test numbers answer as Twilio's test credentials do:
   To +15005550001 → 400 21211 (invalid number)    To +15005550002 → 400 21612 (cannot route)
   To +15005550003 → 400 21408 (no permission)     To +15005550004 → 400 21610 (opted out)
   To +15005550009 → 400 21614 (not a mobile number)
-Anything valid gets 201 Created with a realistic message JSON (sid SM…, status queued).
+Anything valid gets 201 Created with a realistic message JSON (sid SM…, status queued), whose
+num_segments counts as Twilio documents: GSM-7 (extension characters cost two septets) 160 in one
+segment or 153 per segment, else UCS-2 70 or 67 UTF-16 units, never splitting an escape pair or a
+surrogate pair (Accolade's SMSAnalysis counts the same; see SMSTwilioTests).
 
 Scripted failures apply to the next N valid requests: --fail-status 500|503|429 --fail-count N,
 or at run time GET /_control?fail_status=429&fail_count=2&retry_after=3 (count 0 clears).
@@ -61,6 +64,28 @@ MAGIC = {
     "+15005550009": (21614, "'To' number is not a valid mobile number"),
 }
 
+
+
+GSM_BASIC = set("@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+                "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà")
+GSM_EXTENSION = set("\f^{}\\[~]|€")
+
+
+def segments(body):
+    """Twilio's segment count: greedy parts over indivisible costs (an ESC pair, a surrogate pair)."""
+    if all(c in GSM_BASIC or c in GSM_EXTENSION for c in body):
+        costs, single, part = [2 if c in GSM_EXTENSION else 1 for c in body], 160, 153
+    else:
+        costs, single, part = [2 if ord(c) > 0xFFFF else 1 for c in body], 70, 67
+    total = sum(costs)
+    if total <= single:
+        return 1 if total else 0
+    count, used = 1, 0
+    for cost in costs:
+        if used + cost > part:
+            count, used = count + 1, 0
+        used += cost
+    return count
 
 class State(ScriptedFailures):
     def __init__(self, args):
@@ -193,7 +218,7 @@ class Handler(JSONHandler):
             "account_sid": st.sid, "api_version": "2010-04-01", "body": body, "date_created": now, "date_sent": None,
             "date_updated": now, "direction": "outbound-api", "error_code": None, "error_message": None,
             "from": sender or None, "messaging_service_sid": service or None, "num_media": "0",
-            "num_segments": "0" if service else "1", "price": None, "price_unit": "USD", "sid": sid,
+            "num_segments": "0" if service else str(segments(body)), "price": None, "price_unit": "USD", "sid": sid,
             "status": "accepted" if service else "queued", "subresource_uris": {
                 "media": "/2010-04-01/Accounts/%s/Messages/%s/Media.json" % (st.sid, sid)},
             "to": to, "uri": "/2010-04-01/Accounts/%s/Messages/%s.json" % (st.sid, sid),

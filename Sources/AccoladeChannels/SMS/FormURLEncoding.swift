@@ -24,6 +24,17 @@ public enum FormURLEncoding {
         return String(decoding: out, as: UTF8.self)
     }
 
+    /// Encodes raw bytes (binary values such as Kannel's `udh`), every byte percent-encoded.
+    public static func encode(bytes: [UInt8]) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count * 3)
+        for byte in bytes {
+            out.append(UInt8(ascii: "%"))
+            Hex.append(byte, uppercase: true, to: &out)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
     /// Encodes name/value pairs in the given order: `a=1&b=x+y`.
     public static func encode(_ pairs: [(String, String)]) -> String {
         pairs.map { "\(encode($0.0))=\(encode($0.1))" }.joined(separator: "&")

@@ -11,11 +11,22 @@ public enum KannelDLR {
 
     /// Parses the decoded query (or form) fields, verifying `token` with `tokens`.
     ///
+    /// A report on one part of a message Accolade split carries `part` and `parts` (signed with
+    /// the token); the event then names that part, and the store decides the delivery's state
+    /// from all of its parts.
+    ///
     /// Status bits map to delivery states: 1 delivered → delivered; 2 not delivered and
     /// 16 rejected by the SMSC → failed; 4 buffered and 8 accepted by the SMSC → sent.
     public static func parse(query: [(String, String)], tokens: KannelDLRToken) throws(WebhookRejection) -> ReceiptEvent {
         func field(_ name: String) -> String? { query.first { $0.0 == name }?.1 }
-        guard let token = field("token"), let deliveryID = tokens.verify(token) else {
+        var part: ReceiptReport.Part?
+        if field("part") != nil || field("parts") != nil {
+            guard let index = field("part").flatMap({ Int($0) }), let count = field("parts").flatMap({ Int($0) }),
+                let valid = ReceiptReport.Part(index: index, count: count)
+            else { throw WebhookRejection(status: 400, reason: "part and parts must be 1 <= part <= parts <= 255") }
+            part = valid
+        }
+        guard let token = field("token"), let deliveryID = tokens.verify(token, part: part) else {
             throw WebhookRejection(status: 403, reason: "missing or invalid DLR token")
         }
         guard let raw = field("status"), let bits = Int(raw), let state = state(for: bits) else {
@@ -33,7 +44,7 @@ public enum KannelDLR {
         return ReceiptEvent(
             source: "kannel", reference: .deliveryID(deliveryID), state: state, rawStatus: raw,
             errorCode: state == .failed ? raw : nil, detail: reply.isEmpty ? meaning : "\(meaning): \(reply)",
-            occurredAt: occurred)
+            occurredAt: occurred, part: part)
     }
 
     /// The state a single DLR type reports, or nil for a value that is not one mask bit.

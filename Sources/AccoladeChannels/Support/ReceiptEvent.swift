@@ -26,12 +26,15 @@ public struct ReceiptEvent: Sendable, Hashable {
     public var detail: String
     /// When the provider says it happened, when it says so.
     public var occurredAt: Date?
+    /// The part it reports on, when the channel sent the message as several (Kannel parts).
+    public var part: ReceiptReport.Part?
 
     /// Creates an event.
     public init(
         source: String, reference: Reference, state: DeliveryState, rawStatus: String, errorCode: String? = nil,
-        detail: String = "", occurredAt: Date? = nil
+        detail: String = "", occurredAt: Date? = nil, part: ReceiptReport.Part? = nil
     ) {
+        self.part = part
         self.source = source
         self.reference = reference
         self.state = state
@@ -42,12 +45,14 @@ public struct ReceiptEvent: Sendable, Hashable {
     }
 
     /// Same report twice ⇒ same key: source, reference and raw status (a provider repeats a
-    /// status when our answer was lost; a different status is a different event).
+    /// status when our answer was lost; a different status is a different event), plus the part
+    /// for one part of a multi-part message (each part reports on its own).
     public var deduplicationKey: String {
         let ref: String = switch reference {
         case .deliveryID(let id): "d:\(id)"
         case .providerMessageID(let id): "p:\(id)"
         }
-        return "\(source):\(ref):\(rawStatus)"
+        let key = "\(source):\(ref):\(rawStatus)"
+        return part.map { "\(key):part\($0.index)/\($0.count)" } ?? key
     }
 }

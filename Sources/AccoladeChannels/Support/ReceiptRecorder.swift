@@ -14,11 +14,12 @@ struct ReceiptRecorder: Sendable {
     func record(_ event: ReceiptEvent, provider: String) async throws -> WebhookResponse {
         let report = ReceiptReport(
             reference: event.reference, state: event.state, provider: provider, providerEventID: event.deduplicationKey,
-            occurredAt: event.occurredAt, receivedAt: clock.now(), detail: event.detail)
+            occurredAt: event.occurredAt, receivedAt: clock.now(), detail: event.detail, part: event.part)
         let outcome = try await store.recordReceipt(report)
         var metadata: Logger.Metadata = [
             "webhook.provider": "\(provider)", "receipt.status": "\(event.rawStatus)", "receipt.outcome": "\(outcome)",
         ]
+        if let part = event.part { metadata["receipt.part"] = "\(part.index)/\(part.count)" }
         switch event.reference {
         case .deliveryID(let id): metadata["delivery.id"] = "\(id)"
         case .providerMessageID(let id): metadata["receipt.provider_message_id"] = "\(id)"

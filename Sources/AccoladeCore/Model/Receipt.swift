@@ -17,12 +17,15 @@ public struct Receipt: Sendable, Hashable, Codable {
     public var receivedAt: Date
     /// Error code or free text from the provider.
     public var detail: String?
+    /// The part it reports on, when the delivery went out as several parts (SMS split by Accolade).
+    public var part: ReceiptReport.Part?
 
     /// Creates a receipt.
     public init(
         deliveryID: String, status: String, provider: String?, providerEventID: String?, occurredAt: Date?,
-        receivedAt: Date, detail: String?
+        receivedAt: Date, detail: String?, part: ReceiptReport.Part? = nil
     ) {
+        self.part = part
         self.deliveryID = deliveryID
         self.status = status
         self.provider = provider

@@ -12,8 +12,25 @@ public struct ReceiptReport: Sendable, Hashable {
         case providerMessageID(String)
     }
 
+    /// One part of a message the channel sent as several (an SMS Accolade concatenated itself).
+    public struct Part: Sendable, Hashable, Codable {
+        /// The part's number, from 1.
+        public var index: Int
+        /// How many parts the message was sent as (at least 2).
+        public var count: Int
+
+        /// Creates a part; nil unless `1 <= index <= count` and `2 <= count <= 255`.
+        public init?(index: Int, count: Int) {
+            guard (2...255).contains(count), (1...count).contains(index) else { return nil }
+            self.index = index
+            self.count = count
+        }
+    }
+
     /// The delivery it is about.
     public var reference: Reference
+    /// The part it reports on, for a delivery sent as several parts; nil for the whole message.
+    public var part: Part?
     /// The state it reports: `sent`, `delivered`, `read` or `failed`.
     public var state: DeliveryState
     /// The provider that reported it.
@@ -30,9 +47,10 @@ public struct ReceiptReport: Sendable, Hashable {
     /// Creates a report.
     public init(
         reference: Reference, state: DeliveryState, provider: String?, providerEventID: String?, occurredAt: Date?,
-        receivedAt: Date, detail: String?
+        receivedAt: Date, detail: String?, part: Part? = nil
     ) {
         self.reference = reference
+        self.part = part
         self.state = state
         self.provider = provider
         self.providerEventID = providerEventID
@@ -45,7 +63,7 @@ public struct ReceiptReport: Sendable, Hashable {
     public func receipt(deliveryID: String) -> Receipt {
         Receipt(
             deliveryID: deliveryID, status: state.rawValue, provider: provider, providerEventID: providerEventID,
-            occurredAt: occurredAt, receivedAt: receivedAt, detail: detail)
+            occurredAt: occurredAt, receivedAt: receivedAt, detail: detail, part: part)
     }
 }
 

@@ -22,7 +22,7 @@ enum PostgresSchema {
 
     /// Every migration, in order.
     static let migrations: [(name: String, statements: [String])] = [
-        ("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6),
+        ("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7),
     ]
 
     static let createMigrationsTable = """
@@ -223,5 +223,13 @@ enum PostgresSchema {
             owner         TEXT NOT NULL
         )
         """,
+    ]
+
+    /// Multi-part deliveries, as SQLite's `v6`: the part a receipt (applied or held) reports on.
+    private static let v7: [String] = [
+        "ALTER TABLE receipts ADD COLUMN part_index INTEGER",
+        "ALTER TABLE receipts ADD COLUMN part_count INTEGER",
+        "ALTER TABLE unmatched_receipts ADD COLUMN part_index INTEGER",
+        "ALTER TABLE unmatched_receipts ADD COLUMN part_count INTEGER",
     ]
 }

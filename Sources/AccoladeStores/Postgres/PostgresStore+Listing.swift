@@ -8,7 +8,8 @@ extension PostgresStore {
         try await rows(
             "read receipts",
             """
-            SELECT r.delivery_id, r.status, r.provider, r.provider_event_id, r.occurred_at, r.received_at, r.detail
+            SELECT r.delivery_id, r.status, r.provider, r.provider_event_id, r.occurred_at, r.received_at, r.detail,
+                   r.part_index, r.part_count
             FROM receipts r JOIN deliveries d ON d.id = r.delivery_id
             WHERE d.message_id = \(messageID)
             ORDER BY r.received_at, r.id
@@ -19,7 +20,8 @@ extension PostgresStore {
                 deliveryID: try c[0].decode(String.self), status: try c[1].decode(String.self),
                 provider: try c[2].decode(String?.self), providerEventID: try c[3].decode(String?.self),
                 occurredAt: StoreTime.date(try c[4].decode(Int64?.self)),
-                receivedAt: StoreTime.date(try c[5].decode(Int64.self)), detail: try c[6].decode(String?.self))
+                receivedAt: StoreTime.date(try c[5].decode(Int64.self)), detail: try c[6].decode(String?.self),
+                part: try c[7].decode(Int?.self).flatMap { index in try c[8].decode(Int?.self).flatMap { ReceiptReport.Part(index: index, count: $0) } })
         }
     }
 

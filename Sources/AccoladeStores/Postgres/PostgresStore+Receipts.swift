@@ -55,15 +55,16 @@ extension PostgresStore {
         guard let current = DeliveryState(rawValue: found.state) else {
             throw PostgresStoreError.unreadableRow(table: "deliveries", id: deliveryID, column: "state", reason: "unknown state \(found.state)")
         }
-        let decision = DeliveryStateMachine.receiptDecision(report.state, current: current)
+        let decision = DeliveryStateMachine.receiptDecision(
+            try await partsState(report, deliveryID: deliveryID, db: db, logger: logger), current: current)
         if decision == .hold { return try await hold(report, deliveryID: deliveryID, db: db, logger: logger) }
         let occurred = StoreTime.millis(report.occurredAt)
         let received = StoreTime.millis(report.receivedAt)
         try await db.query(
             """
-            INSERT INTO receipts (delivery_id, status, provider, provider_event_id, occurred_at, received_at, detail)
+            INSERT INTO receipts (delivery_id, status, provider, provider_event_id, occurred_at, received_at, detail, part_index, part_count)
             VALUES (\(deliveryID), \(report.state.rawValue), \(report.provider), \(report.providerEventID),
-                    \(occurred), \(received), \(report.detail))
+                    \(occurred), \(received), \(report.detail), \(report.part?.index), \(report.part?.count))
             """, logger: logger)
         guard case .advance(let next) = decision else { return .recorded }
         let failed = next == .failed
@@ -81,6 +82,23 @@ extension PostgresStore {
             try await Self.notify(db, logger: logger)
         }
         return .applied(next)
+    }
+
+    /// The state `report` says for its delivery: its own, or for one part of a multi-part
+    /// delivery, what all the parts' recorded reports and this one say together (``PartReceipts``).
+    /// The caller holds the delivery's row lock, so two parts' reports are decided one after the other.
+    static func partsState(_ report: ReceiptReport, deliveryID: String, db: PostgresConnection, logger: Logger) async throws
+        -> DeliveryState
+    {
+        guard let part = report.part else { return report.state }
+        var parts = PartReceipts(count: part.count)
+        for try await (index, status) in try await db.query(
+            "SELECT part_index, status FROM receipts WHERE delivery_id = \(deliveryID) AND part_count = \(part.count)", logger: logger
+        ).decode((Int, String).self) {
+            if let state = DeliveryState(rawValue: status) { parts.record(part: index, state: state) }
+        }
+        parts.record(part: part.index, state: report.state)
+        return parts.state
     }
 
     /// The delivery a provider knows by this message id.

@@ -13,6 +13,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v3", migrate: v3)
         migrator.registerMigration("v4", migrate: v4)
         migrator.registerMigration("v5", migrate: v5)
+        migrator.registerMigration("v6", migrate: v6)
         return migrator
     }
 
@@ -189,6 +190,19 @@ enum SQLiteSchema {
                     next_probe_at INTEGER NOT NULL,
                     owner         TEXT NOT NULL
                 );
+                """)
+    }
+
+    /// Multi-part deliveries: a receipt (applied or held) may name one part of a message the
+    /// channel sent as several (an SMS Accolade split itself), so the delivery's state can be
+    /// decided from every part's report (``PartReceipts``). NULL for a whole-message receipt.
+    private static func v6(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE receipts ADD COLUMN part_index INTEGER;
+                ALTER TABLE receipts ADD COLUMN part_count INTEGER;
+                ALTER TABLE unmatched_receipts ADD COLUMN part_index INTEGER;
+                ALTER TABLE unmatched_receipts ADD COLUMN part_count INTEGER;
                 """)
     }
 }

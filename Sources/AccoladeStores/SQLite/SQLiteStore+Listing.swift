@@ -10,7 +10,7 @@ extension SQLiteStore {
                 db.cachedStatement(
                     sql: """
                         SELECT r.delivery_id, r.status, r.provider, r.provider_event_id, r.occurred_at, r.received_at,
-                               r.detail
+                               r.detail, r.part_index, r.part_count
                         FROM receipts r JOIN deliveries d ON d.id = r.delivery_id
                         WHERE d.message_id = ?
                         ORDER BY r.received_at, r.id
@@ -19,7 +19,7 @@ extension SQLiteStore {
                 Receipt(
                     deliveryID: row[0], status: row[1], provider: row[2], providerEventID: row[3],
                     occurredAt: StoreTime.date(row[4] as Int64?), receivedAt: StoreTime.date(row[5] as Int64),
-                    detail: row[6])
+                    detail: row[6], part: (row[7] as Int?).flatMap { index in (row[8] as Int?).flatMap { ReceiptReport.Part(index: index, count: $0) } })
             }
         }
     }

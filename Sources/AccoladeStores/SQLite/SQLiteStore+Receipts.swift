@@ -51,17 +51,18 @@ extension SQLiteStore {
         guard let current = DeliveryState(rawValue: row[0]) else {
             throw SQLiteStoreError.unreadableRow(table: "deliveries", id: deliveryID, column: "state", reason: "unknown state")
         }
-        let decision = DeliveryStateMachine.receiptDecision(report.state, current: current)
+        let decision = DeliveryStateMachine.receiptDecision(try partsState(report, deliveryID: deliveryID, db: db), current: current)
         if decision == .hold { return try hold(report, deliveryID: deliveryID, db: db) }
         let receipt = report.receipt(deliveryID: deliveryID)
         try db.cachedStatement(
             sql: """
-                INSERT INTO receipts (delivery_id, status, provider, provider_event_id, occurred_at, received_at, detail)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO receipts (delivery_id, status, provider, provider_event_id, occurred_at, received_at, detail, part_index, part_count)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """
         ).execute(arguments: [
             receipt.deliveryID, receipt.status, receipt.provider, receipt.providerEventID,
             StoreTime.millis(receipt.occurredAt), StoreTime.millis(receipt.receivedAt), receipt.detail,
+            receipt.part?.index, receipt.part?.count,
         ])
         guard case .advance(let next) = decision else { return .recorded }
         try db.cachedStatement(
@@ -78,6 +79,21 @@ extension SQLiteStore {
             try Self.apply(followUp, db: db, now: report.receivedAt)
         }
         return .applied(next)
+    }
+
+    /// The state `report` says for its delivery: its own, or for one part of a multi-part
+    /// delivery, what all the parts' recorded reports and this one say together (``PartReceipts``).
+    static func partsState(_ report: ReceiptReport, deliveryID: String, db: Database) throws -> DeliveryState {
+        guard let part = report.part else { return report.state }
+        var parts = PartReceipts(count: part.count)
+        for row in try Row.fetchAll(
+            db.cachedStatement(sql: "SELECT part_index, status FROM receipts WHERE delivery_id = ? AND part_count = ?"),
+            arguments: [deliveryID, part.count])
+        {
+            if let state = DeliveryState(rawValue: row[1]) { parts.record(part: row[0], state: state) }
+        }
+        parts.record(part: part.index, state: report.state)
+        return parts.state
     }
 
     /// The delivery a provider knows by this message id.
