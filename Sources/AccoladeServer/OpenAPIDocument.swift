@@ -528,7 +528,7 @@ enum OpenAPIDocument {
               example: "+6281234567890"
             Money:
               type: object
-              description: "An amount in major units and its ISO 4217 code; shown formatted for the locale (`Rp 50.000`)."
+              description: "An amount in major units and its ISO 4217 code; shown formatted for the locale with the currency's own digits (`Rp50.000`, `KWD 0.500`)."
               additionalProperties: false
               required: [amount, currency]
               properties:

@@ -14,7 +14,10 @@ extension RenderJob {
         let template = try MustacheTemplate(string: part.isHTML ? source : "{{%CONTENT_TYPE:TEXT}}\n" + source)
         let root = ContextRoot(
             data: renderer.data, recipient: renderer.recipient.templateValue, locale: locale.canonical, formatter: renderer.formatter)
-        let output = template.render(root)
+        // An SMS part's no-break spaces become plain ones: over the whole output here, which
+        // equals doing it per value while the files themselves hold none (the shipped ones do not).
+        let rendered = template.render(root)
+        let output = renderer.plainSpaces ? LocaleFormatter.plainSpaces(rendered) : rendered
         return part.isSingleValue ? Self.trimmed(output) : output
     }
 }

@@ -99,11 +99,16 @@ struct RenderJob {
         guard let compiled = loaded.part(part, chain: locale.chain) else {
             throw TemplateError(.channelNotAvailable(part.channel), template: loaded.info.name)
         }
-        if (compiled.language ?? library.defaultLanguage) == locale.language { return (compiled, renderer) }
-        guard let other = library.formatters.formatter(locale: compiled.localeKey ?? library.defaultLocale, timeZone: timeZone) else {
-            throw TemplateError(.unknownTimeZone(timeZone ?? ""), template: loaded.info.name)
+        var chosen = renderer
+        if (compiled.language ?? library.defaultLanguage) != locale.language {
+            guard let other = library.formatters.formatter(locale: compiled.localeKey ?? library.defaultLocale, timeZone: timeZone) else {
+                throw TemplateError(.unknownTimeZone(timeZone ?? ""), template: loaded.info.name)
+            }
+            chosen = TemplateRenderer(data: renderer.data, recipient: renderer.recipient, locale: renderer.locale, formatter: other)
         }
-        return (compiled, TemplateRenderer(data: renderer.data, recipient: renderer.recipient, locale: renderer.locale, formatter: other))
+        // SMS parts show formatted values with plain spaces: a no-break space would force UCS-2.
+        chosen.plainSpaces = part == .sms
+        return (compiled, chosen)
     }
 
     /// Trims spaces, tabs and line breaks at both ends without a trip through Foundation.

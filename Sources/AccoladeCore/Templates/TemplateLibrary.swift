@@ -39,7 +39,7 @@ import Mustache
 /// - HTML parts escape every value and may not use `{{{x}}}` or `{{& x}}`; subject, text, SMS,
 ///   WhatsApp and QR parts do not escape. Subjects, SMS, WhatsApp and QR outputs are trimmed;
 ///   a subject must render to one line.
-/// - Values: an object `{"amount": 50000, "currency": "IDR"}` shows as money (`Rp 50.000`);
+/// - Values: an object `{"amount": 50000, "currency": "IDR"}` shows as money (`Rp50.000`);
 ///   numbers are grouped per locale (`1.250`); `{{date(x)}}` and `{{datetime(x)}}` format an
 ///   ISO-8601 string (`2026-12-31`, `2026-12-31T17:00:00Z`) in medium style in the
 ///   recipient's time zone (UTC when unset). `uppercased`, `lowercased`, `capitalized` apply
