@@ -85,8 +85,11 @@ struct TemplateRenderingTests {
         let fixture = try TemplateFixture(files: ["sms.txt.mustache": "{{recipient.name}} {{recipient.phone}} {{locale}}"])
         defer { fixture.remove() }
         let library = try fixture.library()
-        let recipient = Recipient(name: "Ana", phone: "+62812", locale: "id_ID")
-        #expect(try renderSMS(library, json("{}"), recipient: recipient).get() == "Ana +62812 id-ID")
+        let recipient = Recipient(name: "Ana", phone: "+62812", locale: "en_GB")
+        #expect(try renderSMS(library, json("{}"), recipient: recipient).get() == "Ana +62812 en-GB")
+        // `locale` is the locale of the text sent: an id-ID recipient gets the English default file.
+        let indonesian = Recipient(name: "Ana", phone: "+62812", locale: "id_ID")
+        #expect(try renderSMS(library, json("{}"), recipient: indonesian).get() == "Ana +62812 en")
         guard case .failure(let error) = renderSMS(library, json("{}"), recipient: Recipient(name: "Ana")) else {
             Issue.record("rendered"); return
         }
