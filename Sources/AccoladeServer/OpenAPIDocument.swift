@@ -652,11 +652,13 @@ enum OpenAPIDocument {
                     secret: { type: array, items: { type: string } }
             ChannelPreview:
               type: object
-              required: [template, channel, locale, parts]
+              required: [template, channel, locale, locale_used, part_locales, parts]
               properties:
                 template: { type: string }
                 channel: { $ref: "#/components/schemas/ChannelKind" }
-                locale: { type: string }
+                locale: { type: string, description: "The locale asked for (the recipient's, else the request's, else the default)." }
+                locale_used: { type: string, description: "The locale of the text actually sent, which its values are formatted in (`en-US` when an `es` message falls back to the `en_US` WhatsApp template)." }
+                part_locales: { type: object, additionalProperties: { type: string }, description: "The locale of each part (`email.subject`, `email.txt`, `email.html`, `sms.txt`, `whatsapp.txt`, `whatsapp.template`, `qr.txt`)." }
                 parts:
                   type: object
                   description: "email: subject, text, html · sms: text, encoding, units, segments, ucs2_characters · whatsapp: text (null when only an approved template is mapped), template {name, language, header, body, buttons} when mapped · qr: payload"
