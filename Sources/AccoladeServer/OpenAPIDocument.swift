@@ -568,7 +568,7 @@ enum OpenAPIDocument {
               example: "+6281234567890"
             Money:
               type: object
-              description: "An amount in major units and its ISO 4217 code; shown formatted for the locale (`Rp 50.000`)."
+              description: "An amount in major units and its ISO 4217 code; shown formatted for the locale with the currency's own digits (`Rp50.000`, `KWD 0.500`)."
               additionalProperties: false
               required: [amount, currency]
               properties:
@@ -694,11 +694,13 @@ enum OpenAPIDocument {
                     secret: { type: array, items: { type: string } }
             ChannelPreview:
               type: object
-              required: [template, channel, locale, parts]
+              required: [template, channel, locale, locale_used, part_locales, parts]
               properties:
                 template: { type: string }
                 channel: { $ref: "#/components/schemas/ChannelKind" }
-                locale: { type: string }
+                locale: { type: string, description: "The locale asked for (the recipient's, else the request's, else the default)." }
+                locale_used: { type: string, description: "The locale of the text actually sent, which its values are formatted in (`en-US` when an `es` message falls back to the `en_US` WhatsApp template)." }
+                part_locales: { type: object, additionalProperties: { type: string }, description: "The locale of each part (`email.subject`, `email.txt`, `email.html`, `sms.txt`, `whatsapp.txt`, `whatsapp.template`, `qr.txt`)." }
                 parts:
                   type: object
                   description: "email: subject, text, html · sms: text, encoding, units, segments, ucs2_characters · whatsapp: text (null when only an approved template is mapped), template {name, language, header, body, buttons} when mapped · qr: payload"

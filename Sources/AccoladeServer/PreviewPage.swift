@@ -116,6 +116,7 @@ struct PreviewPage {
         return """
             <section class="summary" aria-label="Template details">
             <p class="rendered-for">Rendered in <strong>\(HTMLEscape.text(preview.effectiveLocale))</strong> with \(source)\(who.isEmpty ? "" : " for <strong>\(who)</strong>")</p>
+            \(fallbackNote())
             <dl class="variables">
             <div><dt>Required</dt><dd>\(chips(manifest.requiredVariables, "required"))</dd></div>
             <div><dt>Optional</dt><dd>\(chips(manifest.optionalVariables, "optional"))</dd></div>
@@ -123,6 +124,17 @@ struct PreviewPage {
             </dl>
             </section>
             """
+    }
+
+    /// Names the channels whose text is sent in another locale than the one asked for (a
+    /// fallback file or WhatsApp language), so the author sees it before recipients do.
+    func fallbackNote() -> String {
+        let sent = preview.info.channels.compactMap { channel -> String? in
+            guard let locales = try? preview.locales(channel), locales.used != locales.requested else { return nil }
+            return "<strong>\(HTMLEscape.text(locales.used))</strong> for \(Self.channelTitle(channel))"
+        }
+        guard !sent.isEmpty else { return "" }
+        return "<p class=\"fallback\">Sent in \(sent.joined(separator: ", ")): no text in \(HTMLEscape.text(preview.effectiveLocale)) for them.</p>"
     }
 
     /// Names the channels this template has no parts for, so their absence is not a surprise.

@@ -20,6 +20,13 @@ struct TemplatePreview {
     /// The locale the template resolves to.
     var effectiveLocale: String { library.effectiveLocale(locale: locale, recipient: recipient) }
 
+    /// The locale one channel's text is actually sent (and its values formatted) in, and each
+    /// part's: differs from ``effectiveLocale`` when a part falls back to another locale's file
+    /// or the WhatsApp template to another language.
+    func locales(_ channel: ChannelKind) throws -> RenderLocales {
+        try library.locales(template: info.name, channel: channel, locale: locale, recipient: recipient)
+    }
+
     /// Renders one channel with secrets masked.
     func render(_ channel: ChannelKind) throws -> RenderedContent {
         try library.render(
@@ -123,8 +130,10 @@ struct TemplatePreview {
         case .qr(let payload):
             parts = ["payload": .string(payload)]
         }
+        let used = try locales(channel)
         return .object([
             "template": .string(info.name), "channel": .string(channel.rawValue), "locale": .string(effectiveLocale),
+            "locale_used": .string(used.used), "part_locales": .object(used.parts.mapValues(JSONValue.string)),
             "parts": .object(parts),
         ])
     }

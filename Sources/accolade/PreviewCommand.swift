@@ -50,14 +50,20 @@ struct PreviewCommand: AsyncParsableCommand {
             var views: [PreviewView] = []
             for kind in channels {
                 let content: RenderedContent
+                let locales: RenderLocales
                 do {
                     content = try library.render(template: template, channel: kind, locale: locale, data: dataValue, recipient: recipient)
+                    locales = try library.locales(template: template, channel: kind, locale: locale, recipient: recipient)
                 } catch {
                     throw CommandFailure(message: "\(error)", exitCode: 2)
                 }
-                views.append(try PreviewView(
+                var view = try PreviewView(
                     content, template: template, locale: library.effectiveLocale(locale: locale, recipient: recipient), out: out,
-                    qr: config.channels.qr ?? QRChannelConfig()))
+                    qr: config.channels.qr ?? QRChannelConfig())
+                view.locale = locales.requested
+                view.localeUsed = locales.used
+                view.partLocales = locales.parts
+                views.append(view)
             }
             if global.json {
                 Output.printJSON(views)
@@ -73,6 +79,12 @@ extension ChannelKind: ExpressibleByArgument {}
 /// One channel's preview.
 struct PreviewView: Encodable {
     var channel: String
+    /// The locale asked for.
+    var locale: String?
+    /// The locale the channel's text is actually sent and formatted in (see ``RenderLocales``).
+    var localeUsed: String?
+    /// The locale of each part, by part name.
+    var partLocales: [String: String]?
     var subject: String?
     var text: String?
     var htmlFile: String?
@@ -128,6 +140,16 @@ struct PreviewView: Encodable {
 
     func printText() {
         print("── \(channel) " + String(repeating: "─", count: max(0, 60 - channel.count)))
+        if let localeUsed, let locale {
+            // Said only when it differs: a fallback is what a template author must notice.
+            let mixed = Set(partLocales?.values.map { $0 } ?? []).count > 1
+            if localeUsed != locale || mixed {
+                let detail = mixed ? " (" + (partLocales ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", ") + ")" : ""
+                print("Locale: sent in \(localeUsed), asked for \(locale)\(detail)\n")
+            } else {
+                print("Locale: \(localeUsed)\n")
+            }
+        }
         if let subject { print("Subject: \(subject)\n") }
         if let text { print(text) }
         if let htmlFile { print("\nHTML written to \(htmlFile)") }
@@ -145,7 +167,9 @@ struct PreviewView: Encodable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case channel, subject, text, encoding, units, segments
+        case channel, locale, subject, text, encoding, units, segments
+        case localeUsed = "locale_used"
+        case partLocales = "part_locales"
         case htmlFile = "html_file"
         case pngFile = "png_file"
         case svgFile = "svg_file"

@@ -11,25 +11,31 @@ struct FormattingTests {
     }
 
     @Test("money per locale", arguments: [
-        ("id", 50000.0, "IDR", "Rp 50.000"),
-        ("id-ID", 50000.0, "IDR", "Rp 50.000"),
-        ("de", 50.0, "EUR", "50,00 €"),
+        ("id", 50000.0, "IDR", "Rp50.000"),
+        ("id-ID", 50000.0, "IDR", "Rp50.000"),
+        ("de", 50.0, "EUR", "50,00\u{A0}€"),
         ("en", 50.0, "USD", "$50.00"),
-        ("es", 50.0, "EUR", "50,00 €"),
+        ("es", 50.0, "EUR", "50,00\u{A0}€"),
         ("en", 1200.0, "JPY", "¥1,200"),
         ("en", 12.5, "USD", "$12.50"),
-        ("id", 50000.5, "IDR", "Rp 50.000,50"),
+        ("id", 50000.5, "IDR", "Rp50.000"),
+        ("id", 50001.5, "IDR", "Rp50.002"),
+        ("en", 12.5, "KWD", "KWD\u{A0}12.500"),
     ])
     func money(locale: String, amount: Double, currency: String, expected: String) throws {
         #expect(try formatter(locale).money(amount: amount, currency: currency) == expected)
     }
 
-    @Test("no no-break spaces survive")
+    @Test("money keeps Foundation's no-break spaces; plainSpaces removes them for SMS")
     func noBreakSpaces() throws {
         for (locale, currency) in [("de", "EUR"), ("es", "USD"), ("en", "IDR"), ("fr", "EUR")] {
             let text = try formatter(locale).money(amount: 1234.5, currency: currency)
-            #expect(!text.unicodeScalars.contains { $0 == "\u{00A0}" || $0 == "\u{202F}" }, "\(locale): \(text)")
+            #expect(text.unicodeScalars.contains { $0 == "\u{00A0}" || $0 == "\u{202F}" }, "\(locale): \(text)")
+            let plain = LocaleFormatter.plainSpaces(text)
+            #expect(!plain.unicodeScalars.contains { $0 == "\u{00A0}" || $0 == "\u{202F}" }, "\(locale): \(plain)")
+            #expect(plain.unicodeScalars.count == text.unicodeScalars.count)
         }
+        #expect(try formatter("fr").money(amount: 1234.5, currency: "EUR") == "1\u{202F}234,50\u{A0}€")
     }
 
     @Test("numbers are grouped per locale", arguments: [
@@ -65,7 +71,7 @@ struct FormattingTests {
         #expect(try formatter("id", "Asia/Jakarta").date("2026-12-31T20:00:00Z") == "1 Jan 2027")
         #expect(try formatter("en", "America/New_York").date("2027-01-01T02:00:00+00:00") == "Dec 31, 2026")
         #expect(try formatter("de", "Europe/Berlin").dateTime("2026-12-31T17:30:00Z") == "31.12.2026, 18:30")
-        #expect(try formatter("en", "UTC").dateTime("2026-12-31T17:30:00.250Z") == "Dec 31, 2026 at 5:30 PM")
+        #expect(try formatter("en", "UTC").dateTime("2026-12-31T17:30:00.250Z") == "Dec 31, 2026 at 5:30\u{202F}PM")
     }
 
     @Test("malformed dates are rejected", arguments: [

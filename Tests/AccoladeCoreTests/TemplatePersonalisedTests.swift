@@ -20,6 +20,6 @@ struct TemplatePersonalisedTests {
         // Still a valid message: renders strictly with the varied values.
         let sms = try library.render(
             template: "reward-earned", channel: .sms, locale: "id", data: second.data, recipient: second.recipient)
-        #expect(sms == .sms(text: "Kudos Awards: Selamat Ana Putri 2! Anda mendapat voucher senilai Rp 51.000. Kode RW-7Q2K-2, berlaku s.d. 31 Des 2026. Tukarkan: https://rewards.example.com/r/RW-7Q2K"))
+        #expect(sms == .sms(text: "Kudos Awards: Selamat Ana Putri 2! Anda mendapat voucher senilai Rp51.000. Kode RW-7Q2K-2, berlaku s.d. 31 Des 2026. Tukarkan: https://rewards.example.com/r/RW-7Q2K"))
     }
 }

@@ -4,8 +4,10 @@ import Mustache
 
 extension RenderJob {
     /// Renders one part with swift-mustache instead of ``TemplateRenderer``: the reference
-    /// TemplateReferenceTests compare Accolade's own renderer against. Same file, same formatter
-    /// and the same trimming as `render(_:)`.
+    /// TemplateReferenceTests compare Accolade's own renderer against. Same file, same formatter,
+    /// same `locale` and the same trimming as `render(_:)`; an SMS part's no-break spaces become
+    /// plain ones over the whole output, which equals doing it per value as long as the files
+    /// themselves hold none (the shipped ones do not).
     func referenceRender(_ part: TemplatePart) throws -> String {
         let (compiled, renderer) = try prepare(part)
         let source = try String(contentsOfFile: library.directory + "/" + loaded.info.name + "/" + compiled.file, encoding: .utf8)
@@ -13,8 +15,10 @@ extension RenderJob {
         // own the pragma is standalone and leaves the output untouched.
         let template = try MustacheTemplate(string: part.isHTML ? source : "{{%CONTENT_TYPE:TEXT}}\n" + source)
         let root = ContextRoot(
-            data: renderer.data, recipient: renderer.recipient.templateValue, locale: locale.canonical, formatter: renderer.formatter)
-        let output = template.render(root)
+            data: renderer.data, recipient: renderer.recipient.templateValue, locale: renderer.locale.stringValue ?? "",
+            formatter: renderer.formatter)
+        let rendered = template.render(root)
+        let output = renderer.plainSpaces ? LocaleFormatter.plainSpaces(rendered) : rendered
         return part.isSingleValue ? Self.trimmed(output) : output
     }
 }

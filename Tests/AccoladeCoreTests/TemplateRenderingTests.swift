@@ -85,8 +85,11 @@ struct TemplateRenderingTests {
         let fixture = try TemplateFixture(files: ["sms.txt.mustache": "{{recipient.name}} {{recipient.phone}} {{locale}}"])
         defer { fixture.remove() }
         let library = try fixture.library()
-        let recipient = Recipient(name: "Ana", phone: "+62812", locale: "id_ID")
-        #expect(try renderSMS(library, json("{}"), recipient: recipient).get() == "Ana +62812 id-ID")
+        let recipient = Recipient(name: "Ana", phone: "+62812", locale: "en_GB")
+        #expect(try renderSMS(library, json("{}"), recipient: recipient).get() == "Ana +62812 en-GB")
+        // `locale` is the locale of the text sent: an id-ID recipient gets the English default file.
+        let indonesian = Recipient(name: "Ana", phone: "+62812", locale: "id_ID")
+        #expect(try renderSMS(library, json("{}"), recipient: indonesian).get() == "Ana +62812 en")
         guard case .failure(let error) = renderSMS(library, json("{}"), recipient: Recipient(name: "Ana")) else {
             Issue.record("rendered"); return
         }
@@ -188,7 +191,7 @@ struct TemplateRenderingTests {
         defer { fixture.remove() }
         let library = try fixture.library()
         let idr = json(#"{"price": {"amount": 50000, "currency": "IDR"}, "count": 1250, "on": "2026-12-31", "code": "rw-7q2k", "at": "2026-12-31T17:30:00Z"}"#)
-        #expect(try renderSMS(library, idr, locale: "id-ID").get() == "Rp 50.000 | 1.250 | 31 Des 2026")
+        #expect(try renderSMS(library, idr, locale: "id-ID").get() == "Rp50.000 | 1.250 | 31 Des 2026")
         #expect(try renderSMS(library, idr, locale: "en").get() == "IDR 50,000 | 50000 IDR | 1,250 | Dec 31, 2026 | RW-7Q2K")
         let eur = json(#"{"price": {"amount": 50, "currency": "EUR"}, "count": 1250, "on": "2026-12-31", "at": "2026-12-31T17:30:00Z"}"#)
         let berlin = Recipient(timezone: "Europe/Berlin")

@@ -46,7 +46,7 @@ struct TemplateShippedTests {
         #expect(info.locales == ["en", "de", "es", "id"])
         #expect(info.channels == [.email, .sms, .whatsapp])
         let sms = try library.render(template: "reward-earned", channel: .sms, locale: "id-ID", data: info.sample.data, recipient: info.sample.recipient)
-        #expect(sms == .sms(text: "Kudos Awards: Selamat Ana Putri! Anda mendapat voucher senilai Rp 50.000. Kode RW-7Q2K, berlaku s.d. 31 Des 2026. Tukarkan: https://rewards.example.com/r/RW-7Q2K"))
+        #expect(sms == .sms(text: "Kudos Awards: Selamat Ana Putri! Anda mendapat voucher senilai Rp50.000. Kode RW-7Q2K, berlaku s.d. 31 Des 2026. Tukarkan: https://rewards.example.com/r/RW-7Q2K"))
         #expect(info.maskedData(info.sample.data)[path: "reward.code"] == .string("••••"))
     }
 }

@@ -33,9 +33,9 @@ import Testing
         let parts = try #require(message["parts"] as? [[String: Any]])
         #expect(parts.map { $0["content_type"] as? String } == ["text/plain", "text/html"])
         let text = parts[0]["content"] as? String ?? ""
-        #expect(text.contains("Rp 50.000"), "\(text)")
+        #expect(text.contains("Rp50.000"), "\(text)")
         #expect(text.contains("RW-7Q2K"))
-        #expect((parts[1]["content"] as? String ?? "").contains("Rp 50.000"))
+        #expect((parts[1]["content"] as? String ?? "").contains("Rp50.000"))
 
         let status = try ws.call(["status", id, "--json"])
         let view = try #require(try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any])

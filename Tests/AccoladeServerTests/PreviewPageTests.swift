@@ -32,8 +32,9 @@ struct PreviewPageTests {
         // SMS: encoding, size and segments.
         #expect(html.contains(#"<span class="badge ok">GSM-7</span>"#))
         #expect(html.contains("<dt>Segments</dt>"))
-        // 161 GSM-7 characters (the real code, not the mask, is measured): two segments.
-        #expect(html.contains(#"<dd class="segments">2</dd>"#))
+        // 160 GSM-7 characters with `Rp50.000` (the real code, not the mask, is measured): one
+        // segment, exactly full.
+        #expect(html.contains(#"<dd class="segments">1</dd>"#))
         // The secret value appears nowhere: not from reward.code, not through reward.redeem_url.
         #expect(!html.contains("RW-7Q2K"))
         #expect(html.contains(TemplateManifest.mask))

@@ -1,18 +1,18 @@
-/// How one ICU number format writes a non-negative number: affixes, separators and grouping,
-/// learned once from ICU's own output and then applied by hand.
+/// How one Foundation number format writes a non-negative number: affixes, separators and
+/// grouping, learned once from Foundation's own output and then applied by hand.
 ///
-/// Why: Foundation's `NumberFormatter` costs microseconds per call on Linux, and every
+/// Why: Foundation's format styles cost several microseconds per call on Linux, and every
 /// personalised message carries a different amount, so results cannot be cached. Writing the
 /// digits by hand costs a fraction of a microsecond. Exactness is kept by construction:
-/// ``learn(minimumFraction:maximumFraction:icu:)`` only returns a layout that reproduced ICU's
-/// output for every probe value (grouping thresholds, rounding ties, carries), and
+/// ``learn(minimumFraction:maximumFraction:icu:)`` only returns a layout that reproduced
+/// Foundation's output for every probe value (grouping thresholds, rounding ties, carries), and
 /// ``format(_:)`` declines values outside what the probes cover (negative, non-finite,
-/// 10^15 and above, or too small for plain decimal notation) so the caller asks ICU instead.
+/// 10^15 and above, or too small for plain decimal notation) so the caller asks Foundation instead.
 ///
-/// Rounding matches ICU: half-even, applied to the shortest decimal representation of the
-/// double (what ICU's `DecimalQuantity` rounds), not to its exact binary value.
+/// Rounding matches ICU under Foundation: half-even, applied to the shortest decimal
+/// representation of the double (what ICU's `DecimalQuantity` rounds), not to its exact binary value.
 struct NumberLayout: Sendable, Equatable {
-    /// Text before the digits (`Rp `, `$`), already space-normalised.
+    /// Text before the digits (`Rp`, `$`, `KWD\u{A0}`), exactly as Foundation writes it.
     var prefix: String
     /// Text after the digits (` €`).
     var suffix: String
@@ -85,6 +85,8 @@ extension NumberLayout {
             0.5, 0.05, 0.005, 0.015, 0.025, 0.125, 0.375, 1.005, 2.675, 1.115, 1.125, 0.1 + 0.2, 1234.5, 1234.56,
             1234.565, 1234.575, 999.995, 9999.999, 99999.5, 50000.5, 1.5, 2.5, 0.0001, 0.25, 1.0000005, 1.0000015,
             3.14159265358979, 123456.7890125, 0.000125, 1e14 + 0.5, 4503599627370495.5 / 8,
+            // Ties and carries at three and four fraction digits (KWD, TND, CLF).
+            0.0005, 0.0015, 0.0025, 0.00005, 0.00015, 1.2345, 1234.5675, 9.9995, 999.99995, 0.12345,
         ]
         // Deterministic pseudo-random amounts with 0–7 decimals, to cover what the list misses.
         var state: UInt64 = 0x9E37_79B9_7F4A_7C15
@@ -97,12 +99,16 @@ extension NumberLayout {
         return values
     }()
 
-    /// Learns the layout of `icu` (a configured ICU format with these fraction limits, output
-    /// space-normalised) from a probe value, and returns it only if it reproduces `icu` for
-    /// every value in ``probes``; `nil` means: keep using ICU for this format.
+    /// Learns the layout of `icu` (a Foundation format with these fraction limits) from a
+    /// sample value, and returns it only if it reproduces `icu` for every value in ``probes``;
+    /// `nil` means: keep using Foundation for this format.
     static func learn(minimumFraction: Int, maximumFraction: Int, icu: (Double) -> String?) -> NumberLayout? {
-        let sample = maximumFraction > 0 ? 1234567890.12 : 1234567890
-        guard let text = icu(sample), let shape = Shape(text, hasFraction: maximumFraction > 0) else { return nil }
+        // The sample shows as many fraction digits as the format always writes (`.123` for
+        // KWD), or two when they are optional, so its last digit run is recognisably the fraction.
+        let fraction = String("1234".prefix(minimumFraction > 0 ? minimumFraction : min(maximumFraction, 2)))
+        guard minimumFraction <= 4, let sample = Double(fraction.isEmpty ? "1234567890" : "1234567890." + fraction), let text = icu(sample),
+            let shape = Shape(text, fraction: fraction.isEmpty ? nil : fraction)
+        else { return nil }
         let integerRuns = shape.integerRuns
         guard integerRuns.joined() == "1234567890" else { return nil }
         let groupSeparators = Set(shape.separators.prefix(integerRuns.count - 1))
@@ -137,7 +143,8 @@ extension NumberLayout {
         var separators: [String]
         var decimalSeparator: String?
 
-        init?(_ text: String, hasFraction: Bool) {
+        /// `fraction`: the fraction digits the sample shows, `nil` when it shows none.
+        init?(_ text: String, fraction: String?) {
             let scalars = Array(text.unicodeScalars)
             func isDigit(_ s: Unicode.Scalar) -> Bool { s.value >= 48 && s.value <= 57 }
             guard let first = scalars.firstIndex(where: isDigit), let last = scalars.lastIndex(where: isDigit) else { return nil }
@@ -158,8 +165,8 @@ extension NumberLayout {
                 if digit { runs.append(string(scalars[index..<end])) } else { separators.append(string(scalars[index..<end])) }
                 index = end
             }
-            if hasFraction {
-                guard runs.count >= 2, runs.last == "12", let decimal = separators.last else { return nil }
+            if let fraction {
+                guard runs.count >= 2, runs.last == fraction, let decimal = separators.last else { return nil }
                 runs.removeLast()
                 separators.removeLast()
                 decimalSeparator = decimal

@@ -39,10 +39,14 @@ struct RenderJob {
     let loaded: LoadedTemplate
     let locale: ResolvedLocale
     let timeZone: String?
-    /// Renders with the requested locale's formatter; copied with another for foreign files.
+    /// Renders in the requested locale; ``rendererFormatting(in:)`` makes one for another.
     let renderer: TemplateRenderer
 
-    init(library: TemplateLibrary, template: String, locale: String?, data: JSONValue, recipient: Recipient) throws(TemplateError) {
+    /// - Parameter checkRequired: whether manifest `required` variables must be in `data`
+    ///   (false only when nothing is rendered, as for ``TemplateLibrary/locales(template:channel:locale:recipient:)``).
+    init(
+        library: TemplateLibrary, template: String, locale: String?, data: JSONValue, recipient: Recipient, checkRequired: Bool = true
+    ) throws(TemplateError) {
         guard let loaded = library.templates[template] else { throw TemplateError(.unknownTemplate(template)) }
         guard case .object(let object) = data else {
             throw TemplateError(.invalidFile("message data must be a JSON object of template variables"), template: template)
@@ -56,7 +60,7 @@ struct RenderJob {
         }
         self.renderer = TemplateRenderer(
             data: object, recipient: recipient, locale: .string(self.locale.canonical), formatter: formatter)
-        for required in loaded.required where renderer.lookupFromRoot(required.segments) == nil {
+        for required in loaded.required where checkRequired && renderer.lookupFromRoot(required.segments) == nil {
             throw TemplateError(.missingVariable(required.path), template: template, file: "manifest.yml", line: required.line)
         }
     }
@@ -92,18 +96,16 @@ struct RenderJob {
         return part.isSingleValue ? Self.trimmed(output) : output
     }
 
-    /// The file for `part` in this locale, and a renderer whose formatter suits the file: the
-    /// requested locale when the file is in its language, otherwise the file's own, so an
-    /// English fallback never shows French month names.
+    /// The file for `part` in this locale, and a renderer for it: values formatted in the
+    /// locale of that file's text (``formattingLocale(of:)``), so an English fallback never
+    /// shows French month names, and with plain spaces in SMS parts.
     func prepare(_ part: TemplatePart) throws(TemplateError) -> (CompiledPart, TemplateRenderer) {
         guard let compiled = loaded.part(part, chain: locale.chain) else {
             throw TemplateError(.channelNotAvailable(part.channel), template: loaded.info.name)
         }
-        if (compiled.language ?? library.defaultLanguage) == locale.language { return (compiled, renderer) }
-        guard let other = library.formatters.formatter(locale: compiled.localeKey ?? library.defaultLocale, timeZone: timeZone) else {
-            throw TemplateError(.unknownTimeZone(timeZone ?? ""), template: loaded.info.name)
-        }
-        return (compiled, TemplateRenderer(data: renderer.data, recipient: renderer.recipient, locale: renderer.locale, formatter: other))
+        var chosen = try rendererFormatting(in: formattingLocale(of: compiled))
+        chosen.plainSpaces = part == .sms
+        return (compiled, chosen)
     }
 
     /// Trims spaces, tabs and line breaks at both ends without a trip through Foundation.

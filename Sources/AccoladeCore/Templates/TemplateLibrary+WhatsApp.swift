@@ -2,15 +2,17 @@ extension RenderJob {
     /// Fills the manifest's approved WhatsApp template for this message, plus the free text when
     /// the template also has a `whatsapp.txt` part.
     ///
-    /// Values render with the message locale's formats. Meta rejects template text parameters
-    /// holding line breaks or tabs, so those become single spaces; a value that renders empty is
-    /// an error here (Meta would answer 131008 only after the message was queued).
+    /// Values render in the locale of the language actually sent (see
+    /// ``formattingLocale(whatsAppLanguage:)``): an `es` message that falls back to the `en_US`
+    /// template shows `IDR 50,000` and `Dec 31, 2026`, not `50.000 IDR` and `31 dic 2026`.
+    /// Meta rejects template text parameters holding line breaks or tabs, so those become
+    /// single spaces; a value that renders empty is an error here (Meta would answer 131008
+    /// only after the message was queued).
     func renderWhatsApp(_ mapping: WhatsAppTemplateMapping) throws(TemplateError) -> RenderedContent {
-        let defaultChain = library.locales.resolve(library.defaultLocale).chain
-        guard let code = mapping.languageCode(chain: locale.chain, defaultChain: defaultChain) else {
-            throw TemplateError(
-                .invalidFile("whatsapp.language has no code for locale \(locale.canonical) — add \(locale.language): <code> or default: <code>"),
-                template: loaded.info.name, file: "manifest.yml")
+        let code = try whatsAppLanguage(mapping)
+        let renderer = try rendererFormatting(in: formattingLocale(whatsAppLanguage: code))
+        func value(_ source: WhatsAppParameterSource, path: String) throws(TemplateError) -> String {
+            try parameter(source, path: path, renderer: renderer)
         }
         var message = WhatsAppTemplateMessage(name: mapping.name, languageCode: code)
         switch mapping.header {
@@ -33,7 +35,18 @@ extension RenderJob {
         return .whatsappTemplate(message, text: text)
     }
 
-    private func value(_ source: WhatsAppParameterSource, path: String) throws(TemplateError) -> String {
+    /// The WhatsApp language code sent for this message's locale.
+    func whatsAppLanguage(_ mapping: WhatsAppTemplateMapping) throws(TemplateError) -> String {
+        let defaultChain = library.locales.resolve(library.defaultLocale).chain
+        guard let code = mapping.languageCode(chain: locale.chain, defaultChain: defaultChain) else {
+            throw TemplateError(
+                .invalidFile("whatsapp.language has no code for locale \(locale.canonical) — add \(locale.language): <code> or default: <code>"),
+                template: loaded.info.name, file: "manifest.yml")
+        }
+        return code
+    }
+
+    private func parameter(_ source: WhatsAppParameterSource, path: String, renderer: TemplateRenderer) throws(TemplateError) -> String {
         let raw: String
         do {
             raw = try renderer.render(source.compiled)

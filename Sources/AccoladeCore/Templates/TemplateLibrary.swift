@@ -22,14 +22,17 @@ import Mustache
 /// - Locale lookup for `id-ID` tries `id-ID/file`, then `id/file`, then the default `file`;
 ///   folder names match case-insensitively and `_` equals `-`. The locale used is the
 ///   recipient's, else the message's, else ``defaultLocale``.
-/// - Values are formatted (money, numbers, dates: see ``LocaleFormatter``) in the requested
-///   locale when the file used is in that language, otherwise in the file's language, so an
-///   English fallback text never carries French month names.
+/// - One locale per text: values are formatted (money, numbers, dates: see ``LocaleFormatter``)
+///   in the locale of the text actually sent — the requested locale when the file used is in
+///   that language, otherwise the file's (the default locale for default files), and for a
+///   WhatsApp template the language code sent — so an English fallback never carries French
+///   month names. ``locales(template:channel:locale:recipient:)`` tells which locale that was.
 ///
 /// ## Rendering rules
 /// - Context: the message data object at the top level, plus `recipient` (name, email, phone,
-///   whatsapp, id, locale, timezone: the fields that are set) and `locale` (the locale used,
-///   e.g. `id-ID`). `recipient` and `locale` win over data keys of the same name.
+///   whatsapp, id, locale, timezone: the fields that are set) and `locale` (the locale of the
+///   text being rendered, e.g. `id-ID`, or `en` in a default file an `fr` message fell back
+///   to). `recipient` and `locale` win over data keys of the same name.
 /// - Strict: every variable a part shows must be present and non-null (empty strings are
 ///   present) — otherwise a ``TemplateError`` names template, file, line and variable.
 ///   Variables inside sections resolve against the section item, then outer contexts, as in
@@ -39,7 +42,7 @@ import Mustache
 /// - HTML parts escape every value and may not use `{{{x}}}` or `{{& x}}`; subject, text, SMS,
 ///   WhatsApp and QR parts do not escape. Subjects, SMS, WhatsApp and QR outputs are trimmed;
 ///   a subject must render to one line.
-/// - Values: an object `{"amount": 50000, "currency": "IDR"}` shows as money (`Rp 50.000`);
+/// - Values: an object `{"amount": 50000, "currency": "IDR"}` shows as money (`Rp50.000`);
 ///   numbers are grouped per locale (`1.250`); `{{date(x)}}` and `{{datetime(x)}}` format an
 ///   ISO-8601 string (`2026-12-31`, `2026-12-31T17:00:00Z`) in medium style in the
 ///   recipient's time zone (UTC when unset). `uppercased`, `lowercased`, `capitalized` apply

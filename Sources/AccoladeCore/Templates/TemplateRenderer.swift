@@ -14,10 +14,13 @@ struct TemplateRenderer {
     let data: [String: JSONValue]
     /// The recipient (`recipient.name`, …); fields are read directly, not via an object.
     let recipient: Recipient
-    /// The effective locale identifier (`locale`).
+    /// The locale of the text being rendered (`locale`): the one its values are formatted in.
     let locale: JSONValue
     /// Formats money, numbers and dates.
     let formatter: LocaleFormatter
+    /// Whether formatted values trade no-break spaces for plain ones (SMS parts: see
+    /// ``LocaleFormatter/plainSpaces(_:)``); elsewhere they keep number and currency together.
+    var plainSpaces = false
 
     /// A failed tag and what is wrong with it.
     struct Failure: Error {
@@ -94,10 +97,10 @@ struct TemplateRenderer {
                 switch transform {
                 case "date":
                     guard let formatted = formatter.date(text) else { throw Failure(reference: ref, kind: .notADate(ref.path)) }
-                    text = formatted
+                    text = spaced(formatted)
                 case "datetime":
                     guard let formatted = formatter.dateTime(text) else { throw Failure(reference: ref, kind: .notADate(ref.path)) }
-                    text = formatted
+                    text = spaced(formatted)
                 case "uppercased": text = text.uppercased()
                 case "lowercased": text = text.lowercased()
                 default: text = text.capitalized
@@ -107,17 +110,23 @@ struct TemplateRenderer {
         }
         switch value {
         case .string(let s): return s
-        case .int(let i): return parentIsMoney ? String(i) : formatter.number(i)
+        case .int(let i): return parentIsMoney ? String(i) : spaced(formatter.number(i))
         case .double(let d):
             if parentIsMoney { return d.rounded() == d && abs(d) < 1e15 ? String(Int64(d)) : String(d) }
-            return formatter.number(d)
+            return spaced(formatter.number(d))
         case .bool(let b): return b ? "true" : "false"
         case .object(let object):
             guard let money = Money(object) else { throw Failure(reference: ref, kind: .notAValue(ref.path)) }
-            return formatter.money(amount: money.amount, currency: money.currency)
+            return spaced(formatter.money(amount: money.amount, currency: money.currency))
         case .array: throw Failure(reference: ref, kind: .notAValue(ref.path))
         case .null: throw Failure(reference: ref, kind: .missingVariable(ref.path))
         }
+    }
+
+    /// A formatted value as this part shows it.
+    @inline(__always)
+    private func spaced(_ formatted: String) -> String {
+        plainSpaces ? LocaleFormatter.plainSpaces(formatted) : formatted
     }
 
     /// The value a tag names, and whether it is the raw `amount` of a money object.

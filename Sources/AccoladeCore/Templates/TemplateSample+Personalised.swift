@@ -17,8 +17,8 @@ extension TemplateSample {
         switch value {
         case .object(let object):
             if let money = Money(object) {
-                // Whole steps for currencies without a minor unit, unique cents otherwise.
-                let step = LocaleFormatter.zeroDecimalCurrencies.contains(money.currency) ? 500.0 : 0.01
+                // Whole steps for currencies shown without a minor unit, unique cents otherwise.
+                let step = CurrencyDigits.of(money.currency) == 0 ? 500.0 : 0.01
                 return .object(["amount": .double(money.amount + Double(index) * step), "currency": .string(money.currency)])
             }
             var varied = object

@@ -16,7 +16,8 @@ import Yams
 ///
 /// A value is a dotted variable path (`reward.code`, `recipient.name`) or a Mustache snippet
 /// (`"{{reward.voucher}} ({{program}})"`); both render like the template's own parts, with the
-/// message locale's number, money and date formats, and a missing variable stops the send. The
+/// number, money and date formats of the language sent (the message locale's when the code is
+/// in its language, else the code's: `en_US` → `en-US`), and a missing variable stops the send. The
 /// lists *are* the approved template's placeholders: Meta answers 132000 when the counts differ,
 /// so keep `body` in step with the template approved in WhatsApp Manager.
 public struct WhatsAppTemplateMapping: Sendable, Hashable {
