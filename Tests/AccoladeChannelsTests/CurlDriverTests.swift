@@ -60,8 +60,9 @@ import Testing
         let send = try CurlSMTPSend(
             url: "smtp://127.0.0.1:\(server.port)", tls: .none, mailFrom: "a@acme.example", recipients: ["b@example.com"], payload: [])
         async let pending = driver.perform(CurlTransfer(.smtp(send), timeout: .seconds(30)))
-        // Wait until the transfer is really in flight (the server logged the connection).
-        try await waitUntil("the server logged the connection", timeout: .seconds(5)) {
+        // Wait until the transfer is really in flight (the server logged the connection); within
+        // the transfer's own 30 s timeout, with room for a crowded start of the suite.
+        try await waitUntil("the server logged the connection", timeout: .seconds(25)) {
             (try? String(contentsOfFile: log.path + "/log", encoding: .utf8))?.contains("CONNECT") == true
         }
         await driver.shutdown(.abortInFlight)

@@ -13,9 +13,11 @@ public struct WaitTimedOut: Error, CustomStringConvertible {
 /// deadline: the one way tests wait for something another task or process does, instead of a
 /// fixed sleep (too short under load, wasted time otherwise) or an unbounded loop (a hang).
 ///
-/// The deadline is generous on purpose: it bounds a failure, it is not a speed requirement.
+/// The deadline is generous on purpose: it bounds a failure, it is not a speed requirement. Two
+/// minutes, because the whole suite starts at once on two cores and a test that starts in that
+/// crowd can wait half a minute for its first turn (seen: 20 fast deliveries took over 30 s).
 public func waitUntil(
-    _ what: String, timeout: Duration = .seconds(30), every interval: Duration = .milliseconds(10),
+    _ what: String, timeout: Duration = .seconds(120), every interval: Duration = .milliseconds(10),
     _ condition: () async throws -> Bool
 ) async throws {
     let clock = ContinuousClock()
