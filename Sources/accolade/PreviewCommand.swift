@@ -30,7 +30,7 @@ struct PreviewCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Template data as JSON or @file (default: the template's sample.json).")
     var data: String?
 
-    @Option(name: .long, help: "Folder for the HTML, PNG and SVG preview files (default: var/preview).")
+    @Option(name: .long, help: "Folder for the HTML, PNG and SVG preview files.")
     var out: String = "var/preview"
 
     func run() async throws {
