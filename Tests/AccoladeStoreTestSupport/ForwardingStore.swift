@@ -69,4 +69,23 @@ open class ForwardingStore: Store, @unchecked Sendable {
     open func lastInbound(channel: ChannelKind, address: String) async throws -> Date? {
         try await base.lastInbound(channel: channel, address: address)
     }
+    open func writeInboxItems(_ items: [NewInboxItem]) async throws -> [InboxItem] { try await base.writeInboxItems(items) }
+    open func inboxPage(recipientKey: String, status: InboxStatus, before: Int64?, limit: Int) async throws -> InboxPage {
+        try await base.inboxPage(recipientKey: recipientKey, status: status, before: before, limit: limit)
+    }
+    open func inboxItems(recipientKey: String, after sequence: Int64, limit: Int) async throws -> [InboxItem] {
+        try await base.inboxItems(recipientKey: recipientKey, after: sequence, limit: limit)
+    }
+    open func inboxItem(id: String, recipientKey: String) async throws -> InboxItem? {
+        try await base.inboxItem(id: id, recipientKey: recipientKey)
+    }
+    open func markInbox(_ mark: InboxMark, _ selection: InboxSelection, recipientKey: String, at time: Date) async throws
+        -> InboxMarkResult
+    {
+        try await base.markInbox(mark, selection, recipientKey: recipientKey, at: time)
+    }
+    open func inboxHead(recipientKey: String) async throws -> InboxHead { try await base.inboxHead(recipientKey: recipientKey) }
+    open func inboxChanges(after mark: Int64, limit: Int) async throws -> InboxFeedChanges {
+        try await base.inboxChanges(after: mark, limit: limit)
+    }
 }

@@ -62,6 +62,12 @@ struct SQLiteToPostgresTests {
                     arguments: [c.delivery.id, StoreTime.millis(Fixtures.at(30))])
             }
         }
+        // Two inbox items in one feed, the first read.
+        let sent = claimed.enumerated().filter { $0.offset % 4 != 0 }.map(\.element).prefix(2)
+        let items = try await store.writeInboxItems(sent.map {
+            StoreInboxContractTests.item($0.delivery.id, messageID: $0.message.id, recipient: "crm-42", at: 25)
+        })
+        _ = try await store.markInbox(.read, .item(items[0].id), recipientKey: "crm-42", at: Fixtures.at(26))
         for reference in [ReceiptReport.Reference.providerMessageID("SM-early"), .deliveryID(claimed[0].delivery.id)] {
             let report = ReceiptReport(
                 reference: reference, state: .delivered, provider: "twilio", providerEventID: "e", occurredAt: nil,
@@ -80,8 +86,13 @@ struct SQLiteToPostgresTests {
             #expect(reports.map(\.table) == CopyTable.all.map(\.name))
             #expect(byTable["messages"]?.source == 30 && byTable["messages"]?.copied == 30)
             #expect(byTable["deliveries"]?.source == 40 && byTable["deliveries"]?.target == 40)
-            #expect(byTable["attempts"]?.copied == 20 && byTable["receipts"]?.copied == 2)
+            #expect(byTable["attempts"]?.copied == 20 && byTable["receipts"]?.copied == 4)  // 2 + the inbox read's delivered and read
             #expect(byTable["unmatched_receipts"]?.copied == 2)
+            #expect(byTable["inbox_items"]?.copied == 2 && byTable["inbox_feeds"]?.copied == 1)
+            let pgFeed = try await pair.postgres.inboxPage(recipientKey: "crm-42", status: .all, before: nil, limit: 10)
+            #expect(pgFeed == (try await pair.sqlite.inboxPage(recipientKey: "crm-42", status: .all, before: nil, limit: 10)))
+            #expect(pgFeed.counts == InboxCounts(unread: 1, unseen: 1))
+            #expect(try await pair.postgres.inboxHead(recipientKey: "crm-42") == (try await pair.sqlite.inboxHead(recipientKey: "crm-42")))
 
             for id in ids {
                 #expect(try await pair.postgres.message(id: id) == pair.sqlite.message(id: id))
@@ -115,6 +126,13 @@ struct SQLiteToPostgresTests {
             let maxID = try await pair.postgres.rows("max attempt id", "SELECT MAX(id)::bigint, COUNT(*)::bigint FROM attempts")
                 .first?.decode((Int64, Int64).self)
             #expect(maxID?.0 == maxID?.1)  // 1…n without gaps or clashes: the sequence moved past the copied ids
+            // The copied feed goes on at its next sequence, and its change marks move past the copied ones.
+            let before = try await pair.postgres.inboxChanges(after: 0, limit: 10).mark
+            let next = try await pair.postgres.writeInboxItems([
+                StoreInboxContractTests.item(claimed[0].delivery.id, messageID: claimed[0].message.id, recipient: "crm-42", at: 200_003)
+            ])
+            #expect(next.map(\.sequence) == [3])
+            #expect(try await pair.postgres.inboxChanges(after: before, limit: 10).feeds.map(\.recipientKey) == ["crm-42"])
         }
     }
 
@@ -175,7 +193,7 @@ struct SQLiteToPostgresRuleTests {
         defer { folder.remove() }
         let store = try await SQLiteStore.open(path: folder.path("s.sqlite"), logger: testLogger)
         let plan = try await store.pool.read { try SQLiteToPostgresCopier.plan($0, now: 0) }
-        #expect(plan.tables.map(\.0.name) == ["messages", "deliveries", "attempts", "receipts", "suppressions", "inbound_activity", "unmatched_receipts"])
+        #expect(plan.tables.map(\.0.name) == ["messages", "deliveries", "attempts", "receipts", "suppressions", "inbound_activity", "unmatched_receipts", "inbox_feeds", "inbox_items"])
         #expect(plan.liveLeases == nil)
         try await store.pool.write { try $0.execute(sql: "CREATE TABLE extra (x INTEGER)") }
         await #expect(throws: CopyError.unknownTable("extra")) {

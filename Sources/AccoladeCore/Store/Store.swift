@@ -5,8 +5,9 @@ import Foundation
 /// Implementations (SQLite, PostgreSQL) persist what ``DeliveryStateMachine`` decides and add
 /// only the concurrency control a shared queue needs: leases, compare-and-set on the lease owner,
 /// unique idempotency keys. Every method that changes more than one row does so in one transaction.
-/// A store is also the shared ``SuppressionList`` and ``InboundActivityLog`` of every process on it.
-public protocol Store: SuppressionList, InboundActivityLog, ProviderPauseBoard {
+/// A store is also the shared ``SuppressionList``, ``InboundActivityLog`` and ``InboxFeed`` of every
+/// process on it.
+public protocol Store: SuppressionList, InboundActivityLog, ProviderPauseBoard, InboxFeed {
     /// Applies pending schema migrations (idempotent).
     func migrate() async throws
 
@@ -31,7 +32,8 @@ public protocol Store: SuppressionList, InboundActivityLog, ProviderPauseBoard {
     func extendLeases(owner: String, deliveryIDs: [String], now: Date, lease: TimeInterval) async throws -> Int
 
     /// Writes a batch of attempt outcomes in one transaction. An update applies only while the
-    /// delivery is still `running` under `update.leaseOwner`; returns how many applied.
+    /// delivery is still `running` under `update.leaseOwner`; returns how many applied. A `sent`
+    /// update that applies writes its ``DeliveryUpdate/inboxItem`` in the same transaction.
     @discardableResult
     func complete(_ updates: [DeliveryUpdate]) async throws -> Int
 
@@ -208,13 +210,18 @@ public struct DeliveryUpdate: Sendable, Hashable {
     public var followUp: RouteFollowUp?
     /// When the update was decided.
     public var now: Date
+    /// The inbox item a `sent` inbox delivery writes: the store inserts it (assigning its feed
+    /// sequence) in the transaction that writes this outcome, and only if the outcome applies,
+    /// so the item is in the feed exactly when the delivery is `sent` (ignored for other states).
+    public var inboxItem: NewInboxItem?
 
     /// Creates an update.
     public init(
         deliveryID: String, leaseOwner: String, state: DeliveryState, attempts: Int, nextAttemptAt: Date?,
         provider: String?, providerMessageID: String?, lastError: String?, attempt: Attempt?,
-        followUp: RouteFollowUp?, now: Date
+        followUp: RouteFollowUp?, now: Date, inboxItem: NewInboxItem? = nil
     ) {
+        self.inboxItem = inboxItem
         self.deliveryID = deliveryID
         self.leaseOwner = leaseOwner
         self.state = state

@@ -7,8 +7,9 @@ public struct CopyTable: Sendable, Hashable {
     /// row is written. A row already in PostgreSQL counts as copied only when all of them match,
     /// so a re-run skips what an earlier run copied but never mistakes a different row for it.
     public var identity: [String]
-    /// The PostgreSQL identity column (`GENERATED ALWAYS AS IDENTITY`) whose values are copied
-    /// as they are and whose sequence must then move past the largest copied value.
+    /// The PostgreSQL identity column (`GENERATED ALWAYS AS IDENTITY`, or a column owning a
+    /// sequence, as `inbox_feeds.change_mark`) whose values are copied as they are and whose
+    /// sequence must then move past the largest copied value.
     public var generatedColumn: String?
 
     /// Creates an entry.
@@ -27,6 +28,8 @@ public struct CopyTable: Sendable, Hashable {
         CopyTable(name: "suppressions", identity: ["channel", "address"]),
         CopyTable(name: "inbound_activity", identity: ["channel", "address"]),
         CopyTable(name: "unmatched_receipts", identity: ["id", "status", "received_at"], generatedColumn: "id"),
+        CopyTable(name: "inbox_feeds", identity: ["recipient_key"], generatedColumn: "change_mark"),
+        CopyTable(name: "inbox_items", identity: ["id", "recipient_key", "sequence", "delivery_id"]),
     ]
 
     /// SQLite tables never copied: the SQLite store's own bookkeeping, and `provider_pauses`,

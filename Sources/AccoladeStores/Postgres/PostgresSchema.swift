@@ -22,7 +22,7 @@ enum PostgresSchema {
 
     /// Every migration, in order.
     static let migrations: [(name: String, statements: [String])] = [
-        ("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7),
+        ("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8),
     ]
 
     static let createMigrationsTable = """
@@ -231,5 +231,56 @@ enum PostgresSchema {
         "ALTER TABLE receipts ADD COLUMN part_count INTEGER",
         "ALTER TABLE unmatched_receipts ADD COLUMN part_index INTEGER",
         "ALTER TABLE unmatched_receipts ADD COLUMN part_count INTEGER",
+    ]
+
+    /// The in-app inbox, as SQLite's `v7`: items and per-recipient feeds. The feed row is the
+    /// per-recipient sequence counter: a writer locks it, takes the next sequence and holds the lock
+    /// until commit (see `PostgresStore+Inbox.swift` for why that makes sequences gap-free in commit
+    /// order). `change_mark` comes from a sequence (owned by the column, so the SQLite copier moves
+    /// it past copied values): no shared row that every writer would queue on.
+    private static let v8: [String] = [
+        """
+        CREATE TABLE inbox_feeds (
+            recipient_key TEXT COLLATE "C" PRIMARY KEY,
+            last_sequence BIGINT NOT NULL,
+            version       BIGINT NOT NULL,
+            change_mark   BIGINT NOT NULL
+        )
+        """,
+        "CREATE SEQUENCE inbox_change_marks OWNED BY inbox_feeds.change_mark",
+        "CREATE INDEX inbox_feeds_change ON inbox_feeds(change_mark)",
+        """
+        CREATE TABLE inbox_items (
+            id            TEXT COLLATE "C" PRIMARY KEY,
+            recipient_key TEXT COLLATE "C" NOT NULL,
+            sequence      BIGINT NOT NULL,
+            delivery_id   TEXT COLLATE "C" NOT NULL UNIQUE REFERENCES deliveries(id) ON DELETE CASCADE,
+            message_id    TEXT COLLATE "C" NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            template      TEXT NOT NULL,
+            locale        TEXT,
+            title         TEXT NOT NULL,
+            body          TEXT,
+            url           TEXT,
+            image_token   TEXT,
+            created_at    BIGINT NOT NULL,
+            seen_at       BIGINT,
+            read_at       BIGINT,
+            archived_at   BIGINT,
+            UNIQUE (recipient_key, sequence)
+        )
+        """,
+        """
+        CREATE INDEX inbox_items_unread ON inbox_items(recipient_key, sequence)
+            WHERE read_at IS NULL AND archived_at IS NULL
+        """,
+        """
+        CREATE INDEX inbox_items_unseen ON inbox_items(recipient_key, sequence)
+            WHERE seen_at IS NULL AND archived_at IS NULL
+        """,
+        """
+        CREATE INDEX inbox_items_archived ON inbox_items(recipient_key, sequence)
+            WHERE archived_at IS NOT NULL
+        """,
+        "CREATE INDEX inbox_items_message ON inbox_items(message_id)",
     ]
 }

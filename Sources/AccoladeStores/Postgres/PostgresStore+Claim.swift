@@ -70,7 +70,7 @@ extension PostgresStore {
     /// Repeats of one (delivery, owner) pair in a batch are dropped up front: the first decides,
     /// exactly as if the batch were applied one update at a time.
     ///
-    /// Without follow-ups (every `all` route, and most fallback outcomes) the update and the
+    /// Without follow-ups or inbox items (every `all` route, and most fallback outcomes) the update and the
     /// attempt rows go in one statement with data-modifying CTEs, committed explicitly (see
     /// ``write(_:_:)``: an autocommit statement's results can arrive before a restart rolls it back).
     ///
@@ -85,7 +85,8 @@ extension PostgresStore {
         // The outcomes that may have receipts held for them.
         let written = candidates.map(\.1).filter(\.state.isFinal)
         var applied: Set<Int>?
-        if updates.allSatisfy({ $0.followUp == nil }) {
+        // Inbox items take their feed's sequence under the feed row's lock: the transactional path.
+        if updates.allSatisfy({ $0.followUp == nil && $0.inboxItem == nil }) {
             let attempts = try PostgresRows.records(
                 candidates.compactMap { i, u in u.attempt.map { PostgresRows.record($0, ord: i) } }, field: "attempts")
             applied = try await completeInOneStatement(
@@ -191,9 +192,9 @@ extension PostgresStore {
         return ords.contains(-1) ? nil : Set(ords)
     }
 
-    /// Applies `updateSQL` (built from `updates`) with the attempts and follow-ups of the rows it
-    /// changed and the receipts held for them, inside the caller's transaction: outcomes with
-    /// fallback follow-ups or held receipts, and rescues. Returns the indexes in `updates` that applied.
+    /// Applies `updateSQL` (built from `updates`) with the attempts, inbox items (`sent` only) and
+    /// follow-ups of the rows it changed and the receipts held for them, inside the caller's
+    /// transaction: outcomes with fallback follow-ups, inbox items or held receipts, and rescues. Returns the indexes in `updates` that applied.
     static func apply(
         _ updates: [DeliveryUpdate], updateSQL: PostgresQuery, db: PostgresConnection, logger: Logger, log: Logger
     ) async throws -> Set<Int> {
@@ -203,6 +204,9 @@ extension PostgresStore {
         }
         let done = updates.indices.filter { applied.contains($0) }
         try await insertAttempts(done.compactMap { updates[$0].attempt }, db: db, logger: logger)
+        // The inbox item is the delivery's content: in the feed exactly when it is `sent`.
+        _ = try await insertInboxItems(
+            done.compactMap { updates[$0].state == .sent ? updates[$0].inboxItem : nil }, db: db, logger: logger)
         var woke = false
         for i in done {
             if let followUp = updates[i].followUp {

@@ -14,6 +14,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v4", migrate: v4)
         migrator.registerMigration("v5", migrate: v5)
         migrator.registerMigration("v6", migrate: v6)
+        migrator.registerMigration("v7", migrate: v7)
         return migrator
     }
 
@@ -203,6 +204,51 @@ enum SQLiteSchema {
                 ALTER TABLE receipts ADD COLUMN part_count INTEGER;
                 ALTER TABLE unmatched_receipts ADD COLUMN part_index INTEGER;
                 ALTER TABLE unmatched_receipts ADD COLUMN part_count INTEGER;
+                """)
+    }
+
+    /// The in-app inbox: one row per item (one per `inbox` delivery, written with its `sent`
+    /// outcome) and one row per recipient's feed holding the sequence counter, the feed version
+    /// and the store-wide change mark a poller watches.
+    ///
+    /// The partial indexes serve the feed's listings and badge counts (`InboxSQL.predicate` spells
+    /// their conditions); `UNIQUE (recipient_key, sequence)` serves "all" and resumption, newest or
+    /// oldest first. Rowid tables: the SQLite → PostgreSQL copier pages by rowid.
+    private static func v7(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE inbox_feeds (
+                    recipient_key TEXT PRIMARY KEY NOT NULL,
+                    last_sequence INTEGER NOT NULL,        -- the newest item's sequence (items are 1...last)
+                    version       INTEGER NOT NULL,        -- bumped by every change to this feed
+                    change_mark   INTEGER NOT NULL         -- store-wide: MAX + 1 at each change (one writer)
+                );
+                CREATE INDEX inbox_feeds_change ON inbox_feeds(change_mark);
+                CREATE TABLE inbox_items (
+                    id            TEXT PRIMARY KEY NOT NULL,
+                    recipient_key TEXT NOT NULL,
+                    sequence      INTEGER NOT NULL,
+                    delivery_id   TEXT NOT NULL UNIQUE REFERENCES deliveries(id) ON DELETE CASCADE,
+                    message_id    TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+                    template      TEXT NOT NULL,
+                    locale        TEXT,
+                    title         TEXT NOT NULL,
+                    body          TEXT,
+                    url           TEXT,
+                    image_token   TEXT,
+                    created_at    INTEGER NOT NULL,
+                    seen_at       INTEGER,
+                    read_at       INTEGER,
+                    archived_at   INTEGER,
+                    UNIQUE (recipient_key, sequence)
+                );
+                CREATE INDEX inbox_items_unread ON inbox_items(recipient_key, sequence)
+                    WHERE read_at IS NULL AND archived_at IS NULL;
+                CREATE INDEX inbox_items_unseen ON inbox_items(recipient_key, sequence)
+                    WHERE seen_at IS NULL AND archived_at IS NULL;
+                CREATE INDEX inbox_items_archived ON inbox_items(recipient_key, sequence)
+                    WHERE archived_at IS NOT NULL;
+                CREATE INDEX inbox_items_message ON inbox_items(message_id);
                 """)
     }
 }

@@ -104,8 +104,9 @@ extension SQLiteStore {
     }
 
     /// Applies updates of `running` deliveries inside the caller's transaction (outcomes and
-    /// rescues alike), each only while its delivery is still `running` under `update.leaseOwner`;
-    /// returns the updates that no longer applied.
+    /// rescues alike), each only while its delivery is still `running` under `update.leaseOwner`,
+    /// with its attempt, its inbox item (`sent` only) and its follow-up; returns the updates that
+    /// no longer applied.
     static func apply(_ updates: [DeliveryUpdate], db: Database) throws -> [DeliveryUpdate] {
         let update = try db.cachedStatement(
             sql: """
@@ -128,6 +129,8 @@ extension SQLiteStore {
                 continue
             }
             if let attempt = u.attempt { try insertAttempt.execute(arguments: SQLiteRows.arguments(for: attempt)) }
+            // The inbox item is the delivery's content: in the feed exactly when it is `sent`.
+            if u.state == .sent, let item = u.inboxItem { _ = try insertInboxItems([item], db: db) }
             if let followUp = u.followUp { try apply(followUp, db: db, now: u.now) }
         }
         return stale

@@ -1,0 +1,254 @@
+import AccoladeCore
+import Foundation
+import Testing
+
+/// The `InboxFeed` contract: items written with their `sent` outcome, per-recipient sequences
+/// without gaps, listing and counts by the pure ``InboxStatus`` rule, marks by ``InboxMark`` with
+/// their receipts in the same transaction.
+@Suite("Store contract: inbox feed")
+struct StoreInboxContractTests {
+    /// An item for `delivery` of message `messageID` in `recipient`'s feed.
+    static func item(_ deliveryID: String, messageID: String, recipient: String = "crm-42", title: String = "You earned a reward", at offset: Int64 = 100)
+        -> NewInboxItem
+    {
+        NewInboxItem(
+            id: Identifier.make(now: Fixtures.at(offset)), recipientKey: recipient, deliveryID: deliveryID, messageID: messageID,
+            template: "reward-earned", locale: "id-ID", title: title, body: "Rp 50.000 🎉", url: "https://crm.example.test/r/1",
+            imageToken: "qr-token-1", createdAt: Fixtures.at(offset))
+    }
+
+    /// Enqueues `count` one-channel messages, sends their deliveries (no items yet) and returns
+    /// their (delivery id, message id): items exist only for sent deliveries, and receipts apply only to them.
+    static func deliveries(_ store: any Store, count: Int) async throws -> [(String, String)] {
+        _ = try await store.enqueue((0..<count).map { _ in Fixtures.request() })
+        let claimed = try await store.claim(owner: "setup", limit: count, now: Fixtures.t0, lease: 30)
+        try #require(claimed.count == count)
+        #expect(try await store.complete(claimed.map { Fixtures.update($0, owner: "setup", state: .sent, now: Fixtures.at(1)) }) == count)
+        return claimed.map { ($0.delivery.id, $0.message.id) }
+    }
+
+    /// Writes `count` items to `recipient`'s feed (one per new delivery), one call each, in order.
+    static func writeItems(_ store: any Store, count: Int, recipient: String = "crm-42") async throws -> [InboxItem] {
+        var written: [InboxItem] = []
+        for (i, (delivery, message)) in try await deliveries(store, count: count).enumerated() {
+            written += try await store.writeInboxItems([item(delivery, messageID: message, recipient: recipient, title: "item \(i + 1)", at: Int64(i))])
+        }
+        return written
+    }
+
+    @Test("the item is written with its delivery's sent outcome, and only if that outcome applies", arguments: StoreFactory.all)
+    func writtenWithOutcome(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            _ = try await store.enqueue([Fixtures.request(), Fixtures.request(), Fixtures.request()])
+            let claimed = try await store.claim(owner: "w", limit: 3, now: Fixtures.t0, lease: 30)
+            #expect(claimed.count == 3)
+            func withItem(_ u: DeliveryUpdate, _ c: ClaimedDelivery) -> DeliveryUpdate {
+                var u = u
+                u.inboxItem = Self.item(c.delivery.id, messageID: c.message.id, at: 10)
+                return u
+            }
+            let sent = withItem(Fixtures.update(claimed[0], owner: "w", state: .sent, now: Fixtures.at(10)), claimed[0])
+            // A retry carries no item into the feed, nor does an outcome whose lease was lost.
+            let retry = withItem(
+                Fixtures.update(claimed[1], owner: "w", state: .retryable, now: Fixtures.at(10), nextAttemptAt: Fixtures.at(60_000)), claimed[1])
+            let stale = withItem(Fixtures.update(claimed[2], owner: "someone-else", state: .sent, now: Fixtures.at(10)), claimed[2])
+            #expect(try await store.complete([sent, retry, stale]) == 2)
+            let items = try await store.inboxItems(recipientKey: "crm-42", after: 0, limit: 10)
+            #expect(items.map(\.deliveryID) == [claimed[0].delivery.id])
+            let stored = try #require(items.first)
+            #expect(stored == sent.inboxItem?.stored(sequence: 1))
+            #expect(try await store.deliveries(messageID: claimed[0].message.id).first?.state == .sent)
+            #expect(try await store.inboxHead(recipientKey: "crm-42") == InboxHead(
+                recipientKey: "crm-42", lastSequence: 1, version: 1, counts: InboxCounts(unread: 1, unseen: 1)))
+
+            // The retried delivery, sent later, joins the feed as the next item.
+            let again = try await store.claim(owner: "w", limit: 3, now: Fixtures.at(60_000), lease: 30)
+            #expect(again.map(\.delivery.id) == [claimed[1].delivery.id])
+            #expect(try await store.complete([withItem(Fixtures.update(again[0], owner: "w", state: .sent, now: Fixtures.at(60_001)), again[0])]) == 1)
+            #expect(try await store.inboxItems(recipientKey: "crm-42", after: 1, limit: 10).map(\.sequence) == [2])
+        }
+    }
+
+    @Test("sequences are 1, 2, 3 … per recipient; a delivery's second item writes nothing and takes no number", arguments: StoreFactory.all)
+    func sequences(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            let pairs = try await Self.deliveries(store, count: 5)
+            let batch = [
+                Self.item(pairs[0].0, messageID: pairs[0].1, recipient: "ana"), Self.item(pairs[1].0, messageID: pairs[1].1, recipient: "budi"),
+                Self.item(pairs[2].0, messageID: pairs[2].1, recipient: "ana"),
+            ]
+            let written = try await store.writeInboxItems(batch)
+            #expect(written.map(\.sequence) == [1, 1, 2])
+            #expect(written.map(\.id) == batch.map(\.id))
+            // Again, with a different id: the stored item comes back, nothing is added.
+            var repeated = batch[2]
+            repeated.id = Identifier.make(now: Fixtures.at(500))
+            repeated.title = "changed"
+            #expect(try await store.writeInboxItems([repeated]) == [written[2]])
+            let next = try await store.writeInboxItems([Self.item(pairs[3].0, messageID: pairs[3].1, recipient: "ana")])
+            #expect(next.map(\.sequence) == [3])
+            #expect(try await store.inboxItems(recipientKey: "ana", after: 0, limit: 10).map(\.sequence) == [1, 2, 3])
+            #expect(try await store.inboxItems(recipientKey: "ana", after: 1, limit: 1).map(\.sequence) == [2])
+            #expect(try await store.inboxItems(recipientKey: "budi", after: 0, limit: 10).map(\.title) == ["You earned a reward"])
+            #expect(try await store.inboxHead(recipientKey: "nobody") == InboxHead(
+                recipientKey: "nobody", lastSequence: 0, version: 0, counts: InboxCounts(unread: 0, unseen: 0)))
+            #expect(try await store.inboxItem(id: written[0].id, recipientKey: "ana") == written[0])
+            #expect(try await store.inboxItem(id: written[0].id, recipientKey: "budi") == nil)
+        }
+    }
+
+    @Test("concurrent writers for one recipient get every sequence exactly once, without gaps", arguments: StoreFactory.all)
+    func concurrentWriters(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            let pairs = try await Self.deliveries(store, count: 24)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for chunk in stride(from: 0, to: pairs.count, by: 2) {
+                    let items = pairs[chunk..<chunk + 2].map { Self.item($0.0, messageID: $0.1, recipient: "shared") }
+                    group.addTask { _ = try await store.writeInboxItems(items) }
+                }
+                try await group.waitForAll()
+            }
+            let items = try await store.inboxItems(recipientKey: "shared", after: 0, limit: 100)
+            #expect(items.map(\.sequence) == Array(1...24))
+            #expect(Set(items.map(\.deliveryID)) == Set(pairs.map(\.0)))
+            #expect(try await store.inboxHead(recipientKey: "shared").lastSequence == 24)
+        }
+    }
+
+    @Test("pages are newest first, the cursor continues below the last item, and counts come with every page", arguments: StoreFactory.all)
+    func paging(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            _ = try await Self.writeItems(store, count: 5)
+            _ = try await Self.writeItems(store, count: 1, recipient: "someone-else")
+            let first = try await store.inboxPage(recipientKey: "crm-42", status: .all, before: nil, limit: 2)
+            #expect(first.items.map(\.sequence) == [5, 4])
+            #expect(first.nextCursor == 4)
+            #expect(first.counts == InboxCounts(unread: 5, unseen: 5))
+            let second = try await store.inboxPage(recipientKey: "crm-42", status: .all, before: first.nextCursor, limit: 2)
+            #expect(second.items.map(\.sequence) == [3, 2])
+            let last = try await store.inboxPage(recipientKey: "crm-42", status: .all, before: second.nextCursor, limit: 2)
+            #expect(last.items.map(\.sequence) == [1])
+            #expect(last.nextCursor == nil)
+            // Exactly a page's worth left: no cursor to an empty page.
+            #expect(try await store.inboxPage(recipientKey: "crm-42", status: .all, before: 3, limit: 2).nextCursor == nil)
+            #expect(try await store.inboxPage(recipientKey: "nobody", status: .all, before: nil, limit: 10)
+                == InboxPage(items: [], nextCursor: nil, counts: InboxCounts(unread: 0, unseen: 0)))
+        }
+    }
+
+    @Test("every status lists exactly what InboxStatus.selects says, and the counts agree", arguments: StoreFactory.all)
+    func statusesAgreeWithTheRule(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            let items = try await Self.writeItems(store, count: 6)
+            // Every reachable combination: fresh, seen, read; each in the feed and archived.
+            let at = Fixtures.at(1_000)
+            for (i, item) in items.enumerated() {
+                if i % 3 == 1 { _ = try await store.markInbox(.seen, .item(item.id), recipientKey: "crm-42", at: at) }
+                if i % 3 == 2 { _ = try await store.markInbox(.read, .item(item.id), recipientKey: "crm-42", at: at) }
+                if i >= 3 { _ = try await store.markInbox(.archive, .item(item.id), recipientKey: "crm-42", at: at) }
+            }
+            let all = try await store.inboxItems(recipientKey: "crm-42", after: 0, limit: 100)
+            #expect(all.count == 6)
+            for status in InboxStatus.allCases {
+                let page = try await store.inboxPage(recipientKey: "crm-42", status: status, before: nil, limit: 100)
+                let expected = all.filter { status.selects($0.marks) }.sorted { $0.sequence > $1.sequence }
+                #expect(page.items == expected, "status \(status)")
+                #expect(page.counts == InboxCounts(counting: all.map(\.marks)))
+            }
+            #expect(try await store.inboxHead(recipientKey: "crm-42").counts == InboxCounts(unread: 2, unseen: 1))
+        }
+    }
+
+    @Test("seen and read record delivered and read receipts for the delivery in the same call; a repeat records nothing", arguments: StoreFactory.all)
+    func marksRecordReceipts(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            _ = try await store.enqueue([Fixtures.request()])
+            let claimed = try #require(try await store.claim(owner: "w", limit: 1, now: Fixtures.t0, lease: 30).first)
+            var update = Fixtures.update(claimed, owner: "w", state: .sent, now: Fixtures.at(10))
+            update.inboxItem = Self.item(claimed.delivery.id, messageID: claimed.message.id, at: 10)
+            #expect(try await store.complete([update]) == 1)
+            let itemID = try #require(update.inboxItem?.id)
+
+            let seen = try await store.markInbox(.seen, .item(itemID), recipientKey: "crm-42", at: Fixtures.at(20))
+            #expect(seen.found && seen.changes.map(\.receipts) == [[.delivered]])
+            #expect(seen.counts == InboxCounts(unread: 1, unseen: 0))
+            #expect(try await store.deliveries(messageID: claimed.message.id).first?.state == .delivered)
+
+            let read = try await store.markInbox(.read, .item(itemID), recipientKey: "crm-42", at: Fixtures.at(30))
+            #expect(read.changes.map(\.receipts) == [[.read]])
+            #expect(read.changes.first?.after == InboxMarks(seenAt: Fixtures.at(20), readAt: Fixtures.at(30)))
+            #expect(read.counts == InboxCounts(unread: 0, unseen: 0))
+            #expect(read.version > seen.version)
+            #expect(try await store.deliveries(messageID: claimed.message.id).first?.state == .read)
+
+            let repeated = try await store.markInbox(.read, .item(itemID), recipientKey: "crm-42", at: Fixtures.at(40))
+            #expect(repeated.found && repeated.changes.isEmpty && repeated.version == read.version)
+            let receipts = try await store.receipts(messageID: claimed.message.id)
+            #expect(receipts.map(\.status) == ["delivered", "read"])
+            #expect(receipts.allSatisfy { $0.provider == "inbox" })
+            #expect(receipts.map(\.receivedAt) == [Fixtures.at(20), Fixtures.at(30)])
+            #expect(try await store.inboxItem(id: itemID, recipientKey: "crm-42")?.marks
+                == InboxMarks(seenAt: Fixtures.at(20), readAt: Fixtures.at(30)))
+
+            // Another recipient's item, or none: not found, nothing changed.
+            let foreign = try await store.markInbox(.read, .item(itemID), recipientKey: "someone-else", at: Fixtures.at(50))
+            #expect(!foreign.found && foreign.changes.isEmpty)
+            #expect(try await store.markInbox(.seen, .item("no-such-item"), recipientKey: "crm-42", at: Fixtures.at(50)).found == false)
+        }
+    }
+
+    @Test("seen-all and read-all change the feed's items once, leave the archive alone, and record each receipt once", arguments: StoreFactory.all)
+    func markAll(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            let items = try await Self.writeItems(store, count: 4)
+            _ = try await Self.writeItems(store, count: 1, recipient: "someone-else")
+            _ = try await store.markInbox(.archive, .item(items[0].id), recipientKey: "crm-42", at: Fixtures.at(5))
+            _ = try await store.markInbox(.read, .item(items[1].id), recipientKey: "crm-42", at: Fixtures.at(6))
+
+            let seenAll = try await store.markInbox(.seen, .all, recipientKey: "crm-42", at: Fixtures.at(10))
+            #expect(seenAll.changes.map(\.sequence) == [3, 4])
+            #expect(seenAll.counts == InboxCounts(unread: 2, unseen: 0))
+            let readAll = try await store.markInbox(.read, .all, recipientKey: "crm-42", at: Fixtures.at(20))
+            #expect(readAll.changes.map(\.sequence) == [3, 4])
+            #expect(readAll.changes.allSatisfy { $0.receipts == [.read] })
+            #expect(readAll.counts == InboxCounts(unread: 0, unseen: 0))
+            #expect(try await store.markInbox(.read, .all, recipientKey: "crm-42", at: Fixtures.at(30)).changes.isEmpty)
+            // The archived item is untouched and still unread; the other recipient's too.
+            #expect(try await store.inboxItem(id: items[0].id, recipientKey: "crm-42")?.marks == InboxMarks(archivedAt: Fixtures.at(5)))
+            #expect(try await store.inboxHead(recipientKey: "someone-else").counts == InboxCounts(unread: 1, unseen: 1))
+            // Every delivery got each receipt once.
+            for item in items[1...] {
+                #expect(try await store.receipts(messageID: item.messageID).map(\.status) == ["delivered", "read"])
+            }
+            #expect(try await store.receipts(messageID: items[0].messageID).isEmpty)
+
+            // Unarchived, it is back in the feed and its badge.
+            let back = try await store.markInbox(.unarchive, .item(items[0].id), recipientKey: "crm-42", at: Fixtures.at(40))
+            #expect(back.changes.first?.receipts == [] && back.counts == InboxCounts(unread: 1, unseen: 1))
+            let archiveAll = try await store.markInbox(.archive, .all, recipientKey: "crm-42", at: Fixtures.at(50))
+            #expect(archiveAll.changes.count == 4 && archiveAll.counts == InboxCounts(unread: 0, unseen: 0))
+        }
+    }
+
+    @Test("changed feeds can be polled by a store-wide mark: each feed once, with its head", arguments: StoreFactory.all)
+    func changes(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            let start = try await store.inboxChanges(after: 0, limit: 10)
+            #expect(start.feeds.isEmpty && start.mark == 0)
+            let ana = try await Self.writeItems(store, count: 2, recipient: "ana")
+            _ = try await Self.writeItems(store, count: 1, recipient: "budi")
+            let first = try await store.inboxChanges(after: 0, limit: 10)
+            #expect(first.feeds.map(\.recipientKey) == ["ana", "budi"])
+            #expect(first.feeds.map(\.lastSequence) == [2, 1])
+            #expect(try await store.inboxChanges(after: first.mark, limit: 10).feeds.isEmpty)
+            // A mark is a change too; a repeat (no change) is not.
+            _ = try await store.markInbox(.read, .item(ana[0].id), recipientKey: "ana", at: Fixtures.at(10))
+            _ = try await store.markInbox(.read, .item(ana[0].id), recipientKey: "ana", at: Fixtures.at(11))
+            let next = try await store.inboxChanges(after: first.mark, limit: 10)
+            #expect(next.feeds.map(\.recipientKey) == ["ana"])
+            #expect(next.feeds.first?.version == 3)
+            #expect(next.mark > first.mark)
+            #expect(try await store.inboxChanges(after: 0, limit: 1).feeds.map(\.recipientKey) == ["budi"])
+        }
+    }
+}
