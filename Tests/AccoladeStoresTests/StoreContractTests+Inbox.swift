@@ -115,6 +115,33 @@ struct StoreInboxContractTests {
         }
     }
 
+    @Test("a reader following a feed while writers commit never sees a gap it would have to go back for", arguments: StoreFactory.all)
+    func readerNeverSkips(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            let pairs = try await Self.deliveries(store, count: 30)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for pair in pairs {
+                    let item = Self.item(pair.0, messageID: pair.1, recipient: "followed")
+                    group.addTask { _ = try await store.writeInboxItems([item]) }
+                }
+                // What a stream does: read after the last sequence it sent. Every read must continue
+                // exactly at last + 1, else a resumed stream (Last-Event-ID) would miss the hole.
+                group.addTask {
+                    var last: Int64 = 0
+                    let deadline = ContinuousClock.now + .seconds(60)
+                    while last < 30, ContinuousClock.now < deadline {
+                        let items = try await store.inboxItems(recipientKey: "followed", after: last, limit: 7)
+                        #expect(items.map(\.sequence) == Array((last + 1)..<(last + 1 + Int64(items.count))))
+                        last = items.last?.sequence ?? last
+                        if items.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
+                    }
+                    #expect(last == 30)
+                }
+                try await group.waitForAll()
+            }
+        }
+    }
+
     @Test("pages are newest first, the cursor continues below the last item, and counts come with every page", arguments: StoreFactory.all)
     func paging(factory: StoreFactory) async throws {
         try await factory.withStore { store in
