@@ -88,4 +88,5 @@ open class ForwardingStore: Store, @unchecked Sendable {
     open func inboxChanges(after mark: Int64, limit: Int) async throws -> InboxFeedChanges {
         try await base.inboxChanges(after: mark, limit: limit)
     }
+    open func inboxSignals() -> AsyncStream<InboxSignal>? { base.inboxSignals() }
 }

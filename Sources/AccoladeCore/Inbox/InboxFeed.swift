@@ -51,6 +51,29 @@ public protocol InboxFeed: Sendable {
     /// a poller must not trust them alone; PostgreSQL nodes follow the `NOTIFY accolade_inbox`
     /// (payload: the recipient key) that every commit changing a feed sends instead.
     func inboxChanges(after mark: Int64, limit: Int) async throws -> InboxFeedChanges
+
+    /// Signals feed changes committed by any process on the store, for streams: which recipient's
+    /// feed changed, or ``InboxSignal/resync`` when signals may have been missed. nil when the
+    /// store cannot tell (streams must then poll ``inboxChanges(after:limit:)`` or heads).
+    ///
+    /// A signal says only "look again": the stream reads ``inboxItems(recipientKey:after:limit:)``
+    /// and ``inboxHead(recipientKey:)`` itself, so a repeated or late signal costs a read, never a
+    /// duplicate event. The stream ends when the consumer stops iterating.
+    func inboxSignals() -> AsyncStream<InboxSignal>?
+}
+
+extension InboxFeed {
+    /// Feeds without change signals.
+    public func inboxSignals() -> AsyncStream<InboxSignal>? { nil }
+}
+
+/// A feed-change signal (``InboxFeed/inboxSignals()``).
+public enum InboxSignal: Sendable, Hashable {
+    /// This recipient's feed changed: an item was written or marks changed.
+    case changed(recipientKey: String)
+    /// Signals may have been missed (first connection, reconnect, too many at once): re-read the
+    /// head of every feed followed.
+    case resync
 }
 
 /// A page of a feed.
