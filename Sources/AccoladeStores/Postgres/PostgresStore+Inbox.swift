@@ -27,23 +27,30 @@ extension PostgresStore {
 
     public func inboxPage(recipientKey: String, status: InboxStatus, before: Int64?, limit: Int) async throws -> InboxPage {
         let limit = max(0, limit)
-        let logger = queryLogger
-        // One transaction so the page and its counts are read from one snapshot.
-        return try await transaction("list an inbox") { db in
-            let rows = try await db.query(
-                """
+        // One statement, so the page and its counts come from one snapshot (under READ COMMITTED
+        // each statement of a transaction would take its own). With no items the counts still
+        // come back, on a row whose item columns are NULL.
+        let query: PostgresQuery = """
+            SELECT \(unescaped: Self.countColumns), p.* FROM (\(unescaped: Self.countsSelect)) c
+            LEFT JOIN LATERAL (
                 SELECT \(unescaped: InboxSQL.itemColumns) FROM inbox_items
-                WHERE recipient_key = \(recipientKey) AND \(unescaped: InboxSQL.predicate(status))
+                WHERE recipient_key = $R AND \(unescaped: InboxSQL.predicate(status))
                     AND (\(before)::bigint IS NULL OR sequence < \(before))
-                ORDER BY sequence DESC LIMIT \(limit + 1)
-                """, logger: logger
-            ).collect()
-            var items = try rows.map(Self.inboxItem)
-            let more = items.count > limit
-            if more { items.removeLast() }
-            let counts = try await Self.inboxCounts(recipientKey, db: db, logger: logger)
-            return InboxPage(items: items, nextCursor: more ? items.last?.sequence : nil, counts: counts)
+                ORDER BY sequence DESC LIMIT \(limit + 1)) p ON true
+            ORDER BY p.sequence DESC
+            """
+        let rows = try await rows("list an inbox", query.binding(recipient: recipientKey))
+        guard let first = rows.first else { return InboxPage(items: [], nextCursor: nil, counts: InboxCounts(unread: 0, unseen: 0)) }
+        let counts = try Self.counts(first.makeRandomAccess())
+        var items: [InboxItem] = []
+        for row in rows {
+            let columns = row.makeRandomAccess()
+            if try columns[2].decode(String?.self) == nil { continue }
+            items.append(try Self.inboxItem(columns, from: 2))
         }
+        let more = items.count > limit
+        if more { items.removeLast() }
+        return InboxPage(items: items, nextCursor: more ? items.last?.sequence : nil, counts: counts)
     }
 
     public func inboxItems(recipientKey: String, after sequence: Int64, limit: Int) async throws -> [InboxItem] {
@@ -126,8 +133,8 @@ extension PostgresStore {
     }
 
     public func inboxHead(recipientKey: String) async throws -> InboxHead {
-        let logger = queryLogger
-        return try await transaction("read an inbox head") { db in try await Self.inboxHead(recipientKey, db: db, logger: logger) }
+        let rows = try await rows("read an inbox head", Self.headQuery(recipientKey))
+        return try Self.head(recipientKey, rows)
     }
 
     public func inboxChanges(after mark: Int64, limit: Int) async throws -> InboxFeedChanges {
@@ -206,30 +213,51 @@ extension PostgresStore {
             "SELECT pg_notify(\(InboxSQL.notifyChannel), key) FROM unnest(\(keys)::text[]) AS k(key)", logger: logger)
     }
 
-    static func inboxCounts(_ recipientKey: String, db: PostgresConnection, logger: Logger) async throws -> InboxCounts {
-        let row = try await db.query(
-            PostgresQuery(unsafeSQL: InboxSQL.countsSQL(bind: "$1"), binds: { var b = PostgresBindings(); b.append(recipientKey); return b }()),
-            logger: logger
-        ).collect().first
-        guard let row else { return InboxCounts(unread: 0, unseen: 0) }
-        let (unread, unseen) = try row.decode((Int64, Int64).self)
-        return InboxCounts(unread: Int(unread), unseen: Int(unseen))
+    /// The two counts as columns of ``countsSelect`` (`c.unread, c.unseen`).
+    static let countColumns = "c.unread, c.unseen"
+
+    /// The counts of the recipient bound as `$R` (``PostgresQuery/binding(recipient:)``), each a scalar sub-select answered from its
+    /// partial index.
+    static let countsSelect = """
+        SELECT (SELECT COUNT(*) FROM inbox_items WHERE recipient_key = $R AND \(InboxSQL.predicate(.unread))) AS unread,
+               (SELECT COUNT(*) FROM inbox_items WHERE recipient_key = $R AND \(InboxSQL.predicate(.unseen))) AS unseen
+        """
+
+    /// A recipient's head in one statement (one snapshot): counts, newest sequence and version
+    /// (NULL before its first item).
+    static func headQuery(_ recipientKey: String) -> PostgresQuery {
+        let query: PostgresQuery = """
+        SELECT \(unescaped: countColumns), f.last_sequence, f.version FROM (\(unescaped: countsSelect)) c
+        LEFT JOIN inbox_feeds f ON f.recipient_key = $R
+        """
+        return query.binding(recipient: recipientKey)
+    }
+
+    static func head(_ recipientKey: String, _ rows: [PostgresRow]) throws -> InboxHead {
+        guard let row = rows.first?.makeRandomAccess() else {
+            return InboxHead(recipientKey: recipientKey, lastSequence: 0, version: 0, counts: InboxCounts(unread: 0, unseen: 0))
+        }
+        return InboxHead(
+            recipientKey: recipientKey, lastSequence: try row[2].decode(Int64?.self) ?? 0, version: try row[3].decode(Int64?.self) ?? 0,
+            counts: try counts(row))
+    }
+
+    static func counts(_ row: PostgresRandomAccessRow) throws -> InboxCounts {
+        InboxCounts(unread: Int(try row[0].decode(Int64.self)), unseen: Int(try row[1].decode(Int64.self)))
     }
 
     static func inboxHead(_ recipientKey: String, db: PostgresConnection, logger: Logger) async throws -> InboxHead {
-        let row = try await db.query(
-            "SELECT last_sequence, version FROM inbox_feeds WHERE recipient_key = \(recipientKey)", logger: logger
-        ).collect().first
-        var (last, version): (Int64, Int64) = (0, 0)
-        if let row { (last, version) = try row.decode((Int64, Int64).self) }
-        return InboxHead(
-            recipientKey: recipientKey, lastSequence: last, version: version,
-            counts: try await inboxCounts(recipientKey, db: db, logger: logger))
+        try head(recipientKey, try await db.query(headQuery(recipientKey), logger: logger).collect())
     }
 
     /// An item from a row selected with ``InboxSQL/itemColumns``.
     static func inboxItem(_ row: PostgresRow) throws -> InboxItem {
-        let c = row.makeRandomAccess()
+        try inboxItem(row.makeRandomAccess(), from: 0)
+    }
+
+    /// An item from ``InboxSQL/itemColumns`` starting at column `base` of a wider row.
+    static func inboxItem(_ row: PostgresRandomAccessRow, from base: Int) throws -> InboxItem {
+        let c = PostgresRows.Columns(row: row, base: base)
         return InboxItem(
             id: try c[0].decode(String.self), recipientKey: try c[1].decode(String.self), sequence: try c[2].decode(Int64.self),
             deliveryID: try c[3].decode(String.self), messageID: try c[4].decode(String.self),
@@ -239,5 +267,19 @@ extension PostgresStore {
             marks: InboxMarks(
                 seenAt: StoreTime.date(try c[12].decode(Int64?.self)), readAt: StoreTime.date(try c[13].decode(Int64?.self)),
                 archivedAt: StoreTime.date(try c[14].decode(Int64?.self))))
+    }
+}
+
+extension PostgresQuery {
+    /// The placeholder a statement writes for the value ``binding(recipient:)`` binds.
+    static let recipientBind = "$R"
+
+    /// This query with `value` bound once, after its own binds, wherever its SQL says
+    /// ``recipientBind``: for statements that use one value several times (PostgresNIO's
+    /// interpolation gives every occurrence a bind of its own).
+    func binding(recipient value: String) -> PostgresQuery {
+        var binds = self.binds
+        binds.append(value)
+        return PostgresQuery(unsafeSQL: sql.replacingOccurrences(of: Self.recipientBind, with: "$\(binds.count)"), binds: binds)
     }
 }

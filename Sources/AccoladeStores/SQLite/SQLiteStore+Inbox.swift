@@ -159,7 +159,7 @@ extension SQLiteStore {
     }
 
     static func inboxCounts(_ recipientKey: String, db: Database) throws -> InboxCounts {
-        let row = try Row.fetchOne(db.cachedStatement(sql: InboxSQL.countsSQL(bind: "?1")), arguments: [recipientKey])
+        let row = try Row.fetchOne(db.cachedStatement(sql: InboxSQL.sqliteCounts), arguments: [recipientKey])
         return InboxCounts(unread: row?[0] ?? 0, unseen: row?[1] ?? 0)
     }
 

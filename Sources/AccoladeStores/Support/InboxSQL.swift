@@ -22,14 +22,13 @@ enum InboxSQL {
         }
     }
 
-    /// Counts of one recipient's feed (the bind is the recipient key, `?1` / `$1`), as two scalar
-    /// sub-selects so each is answered from its partial index.
-    static func countsSQL(bind: String) -> String {
+    /// Counts of one recipient's feed (the recipient key bound as `?1`), as two scalar
+    /// sub-selects so each is answered from its partial index (SQLite; PostgreSQL spells the same
+    /// in `PostgresStore.countsSelect`).
+    static let sqliteCounts = """
+        SELECT (SELECT COUNT(*) FROM inbox_items WHERE recipient_key = ?1 AND \(predicate(.unread))),
+               (SELECT COUNT(*) FROM inbox_items WHERE recipient_key = ?1 AND \(predicate(.unseen)))
         """
-        SELECT (SELECT COUNT(*) FROM inbox_items WHERE recipient_key = \(bind) AND \(predicate(.unread))),
-               (SELECT COUNT(*) FROM inbox_items WHERE recipient_key = \(bind) AND \(predicate(.unseen)))
-        """
-    }
 
     /// The `NOTIFY` channel PostgreSQL commits that change a feed signal on, with the recipient key
     /// as payload (API nodes' streams listen on it).
