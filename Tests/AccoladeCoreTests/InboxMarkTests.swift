@@ -106,3 +106,21 @@ struct InboxMarkTests {
         #expect(Set(reports.compactMap(\.providerEventID)) == ["inbox-delivered-item-1", "inbox-read-item-1"])
     }
 }
+
+@Suite("inbox recipient keys")
+struct InboxRecipientKeyTests {
+    @Test("a key is 1–255 bytes of text without control characters or surrounding white space")
+    func rule() {
+        #expect(InboxRecipientKey.problem("crm-10492") == nil)
+        #expect(InboxRecipientKey.problem("pengguna-ü-🎉") == nil)
+        #expect(InboxRecipientKey.problem(String(repeating: "a", count: 255)) == nil)
+        #expect(InboxRecipientKey.problem(String(repeating: "a", count: 256)) != nil)
+        // 64 four-byte characters: 256 bytes, though 64 characters.
+        #expect(InboxRecipientKey.problem(String(repeating: "🎉", count: 64)) != nil)
+        #expect(InboxRecipientKey.problem("") != nil)
+        #expect(InboxRecipientKey.problem("crm\n1") != nil)
+        #expect(InboxRecipientKey.problem("crm\u{0}1") != nil)
+        #expect(InboxRecipientKey.problem(" crm-1") != nil)
+        #expect(InboxRecipientKey.problem("crm-1 ") != nil)
+    }
+}
