@@ -115,6 +115,35 @@ struct StoreInboxContractTests {
         }
     }
 
+    @Test("concurrent outcome batches with items for the same recipients in opposite orders neither deadlock nor skip a number", arguments: StoreFactory.all)
+    func concurrentOutcomeBatches(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            _ = try await store.enqueue((0..<32).map { _ in Fixtures.request() })
+            var batches: [[ClaimedDelivery]] = []
+            for worker in 0..<8 {
+                batches.append(try await store.claim(owner: "w\(worker)", limit: 4, now: Fixtures.t0, lease: 30))
+            }
+            try await withThrowingTaskGroup(of: Int.self) { group in
+                for (worker, batch) in batches.enumerated() {
+                    // Even workers write ana's items first, odd ones budi's: lock order must not follow input order.
+                    let recipients = worker % 2 == 0 ? ["ana", "ana", "budi", "budi"] : ["budi", "budi", "ana", "ana"]
+                    let updates = zip(batch, recipients).map { claimed, recipient in
+                        var update = Fixtures.update(claimed, owner: "w\(worker)", state: .sent, now: Fixtures.at(10))
+                        update.inboxItem = Self.item(claimed.delivery.id, messageID: claimed.message.id, recipient: recipient, at: 10)
+                        return update
+                    }
+                    group.addTask { try await store.complete(updates) }
+                }
+                var applied = 0
+                for try await count in group { applied += count }
+                #expect(applied == 32)
+            }
+            for recipient in ["ana", "budi"] {
+                #expect(try await store.inboxItems(recipientKey: recipient, after: 0, limit: 100).map(\.sequence) == Array(1...16))
+            }
+        }
+    }
+
     @Test("a reader following a feed while writers commit never sees a gap it would have to go back for", arguments: StoreFactory.all)
     func readerNeverSkips(factory: StoreFactory) async throws {
         try await factory.withStore { store in
