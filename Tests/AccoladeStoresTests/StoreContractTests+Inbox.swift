@@ -286,6 +286,35 @@ struct StoreInboxContractTests {
         }
     }
 
+    @Test("tabs marking the same items at once record each receipt once and agree on the counts", arguments: StoreFactory.all)
+    func concurrentMarks(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            let items = try await Self.writeItems(store, count: 8)
+            let changed = try await withThrowingTaskGroup(of: Int.self) { group in
+                for tab in 0..<3 {
+                    group.addTask { try await store.markInbox(.seen, .all, recipientKey: "crm-42", at: Fixtures.at(100 + Int64(tab))).changes.count }
+                    group.addTask { try await store.markInbox(.read, .all, recipientKey: "crm-42", at: Fixtures.at(200 + Int64(tab))).changes.count }
+                    for item in items where item.sequence % 3 == Int64(tab) {
+                        group.addTask {
+                            try await store.markInbox(.read, .item(item.id), recipientKey: "crm-42", at: Fixtures.at(300)).changes.count
+                        }
+                    }
+                }
+                var total = 0
+                for try await count in group { total += count }
+                return total
+            }
+            // Every item was changed by at least one call and by at most two (seen, then read).
+            #expect((8...16).contains(changed))
+            for item in items {
+                let receipts = try await store.receipts(messageID: item.messageID).map(\.status)
+                #expect(receipts == ["delivered", "read"], "item \(item.sequence)")
+                #expect(try await store.deliveries(messageID: item.messageID).first?.state == .read)
+            }
+            #expect(try await store.inboxHead(recipientKey: "crm-42").counts == InboxCounts(unread: 0, unseen: 0))
+        }
+    }
+
     @Test("changed feeds can be polled by a store-wide mark: each feed once, with its head", arguments: StoreFactory.all)
     func changes(factory: StoreFactory) async throws {
         try await factory.withStore { store in
