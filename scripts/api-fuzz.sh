@@ -42,6 +42,9 @@ channels:
       starttls: never
   qr:
     directory: $work/qr
+  inbox:
+    signing_secret: fuzz-inbox-secret-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+    allowed_origins: [ "https://crm.example.com" ]
 YAML
 
 "$bin" serve --config "$work/accolade.yml" --no-worker > "$work/serve.out" 2> "$work/serve.err" &

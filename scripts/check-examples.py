@@ -189,7 +189,8 @@ class Stand:
             "TWILIO_BASE_URL": f"http://127.0.0.1:{twilio}", "TWILIO_AUTH_TOKEN": "standin-auth-token",
             "WHATSAPP_API_BASE": f"http://127.0.0.1:{whatsapp}", "WHATSAPP_TOKEN": "standin-access-token",
             "WHATSAPP_APP_SECRET": "standin-app-secret-0123", "WHATSAPP_VERIFY_TOKEN": "standin-verify-token-0123",
-            "QR_SIGNING_KEY": SIGNING_KEY, "NO_PROXY": "*", "no_proxy": "*",
+            "QR_SIGNING_KEY": SIGNING_KEY, "ACCOLADE_INBOX_SECRET": "check-examples-inbox-signing-secret-0123",
+            "NO_PROXY": "*", "no_proxy": "*",
         })
         self.env.pop("http_proxy", None)
         self.env.pop("HTTP_PROXY", None)

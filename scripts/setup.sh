@@ -41,3 +41,13 @@ if ((${#missing[@]})); then
 fi
 
 command -v swift >/dev/null || { echo "setup: swift is not on PATH (Swift 6.3 is required)" >&2; exit 1; }
+
+# PyJWT from PyPI, pinned, in a virtualenv of Debian's Python (installed once): InboxTokenPyJWTTests
+# mints and verifies inbox tokens with it both ways, as a CRM backend would.
+pyjwt_version=2.10.1
+pyjwt_venv="$(cd "$(dirname "$0")/.." && pwd)/var/pyjwt/venv"
+if [ "$("$pyjwt_venv/bin/python" -c 'import jwt; print(jwt.__version__)' 2>/dev/null)" != "$pyjwt_version" ]; then
+  rm -rf "$pyjwt_venv"
+  /usr/bin/python3 -m venv "$pyjwt_venv"
+  "$pyjwt_venv/bin/pip" install -q --disable-pip-version-check "PyJWT==$pyjwt_version"
+fi

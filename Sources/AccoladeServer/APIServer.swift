@@ -30,6 +30,9 @@ public struct APIServer: Sendable {
         public var qrPreview: (@Sendable (_ payload: String) -> [UInt8]?)?
         /// Prometheus text for `/metrics`; `nil` disables the route's content.
         public var metrics: MetricsExporter?
+        /// `channels.inbox`, when configured: mounts `POST /v1/inbox/tokens`, inbox token
+        /// authentication for the feed routes and CORS for them.
+        public var inbox: InboxChannelConfig?
         /// How long `/readyz` and `/metrics` wait for the store before answering without it.
         public var readinessTimeout: Duration = .seconds(2)
         /// Time source.
@@ -42,7 +45,7 @@ public struct APIServer: Sendable {
             config: ServerConfig, store: any Store, dispatcher: Dispatcher, templates: TemplateLibrary,
             channels: [ChannelKind], webhooks: [String: any WebhookHandler] = [:],
             qrImage: (@Sendable (String, String) -> String?)? = nil, qrPreview: (@Sendable (String) -> [UInt8]?)? = nil,
-            metrics: MetricsExporter? = nil,
+            metrics: MetricsExporter? = nil, inbox: InboxChannelConfig? = nil,
             clock: any WallClock = SystemWallClock(), logger: Logger
         ) {
             self.config = config
@@ -54,6 +57,7 @@ public struct APIServer: Sendable {
             self.qrImage = qrImage
             self.qrPreview = qrPreview
             self.metrics = metrics
+            self.inbox = inbox
             self.clock = clock
             self.logger = logger
         }
@@ -65,6 +69,8 @@ public struct APIServer: Sendable {
     let snapshots: QueueSnapshotCache
     /// `GET /openapi.yaml`, generated once from the templates and channels.
     let openAPI: String
+    /// Mints and verifies inbox tokens; `nil` without `channels.inbox`.
+    let inboxSigner: InboxTokenSigner?
 
     /// Creates the server.
     public init(_ dependencies: Dependencies) {
@@ -72,7 +78,9 @@ public struct APIServer: Sendable {
         self.coalescer = EnqueueCoalescer(store: dependencies.store)
         self.snapshots = QueueSnapshotCache(
             store: dependencies.store, clock: dependencies.clock, logger: dependencies.logger, timeout: dependencies.readinessTimeout)
-        self.openAPI = OpenAPIDocument.render(templates: dependencies.templates, channels: dependencies.channels)
+        self.openAPI = OpenAPIDocument.render(
+            templates: dependencies.templates, channels: dependencies.channels, inbox: dependencies.inbox != nil)
+        self.inboxSigner = dependencies.inbox.map { InboxTokenSigner(secret: $0.signingSecret) }
     }
 
     /// Refuses to expose an unauthenticated API beyond this machine.
@@ -93,6 +101,8 @@ public struct APIServer: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: AccessLogMiddleware(logger: deps.logger))
         router.add(middleware: ProblemMiddleware(logger: deps.logger))
+        // Before the method check: a CORS preflight is an OPTIONS no route declares.
+        if let inbox = deps.inbox { router.add(middleware: InboxCORSMiddleware(config: inbox)) }
         router.add(middleware: MethodNotAllowedMiddleware(routes: table.routes.map { ($0.method.rawValue, "\($0.path)") }))
         addRoutes(to: router)
         return router
@@ -104,6 +114,7 @@ public struct APIServer: Sendable {
         let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(tokens: deps.config.tokens))
         addMessageRoutes(to: v1)
         addTemplateRoutes(to: v1)
+        addInboxTokenRoutes(to: v1)
     }
 
     /// Every route the server answers, as `METHOD /path` (what the OpenAPI document must list).

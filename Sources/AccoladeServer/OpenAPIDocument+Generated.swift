@@ -6,8 +6,9 @@ extension OpenAPIDocument {
     /// and channels, so a client (or a fuzzer) sees exactly the rules the server enforces:
     /// `template` is one of the loaded templates, each template's `data` has its own schema (see
     /// ``TemplateDataSchema``), `channels` lists the template's configured channels, and the
-    /// recipient needs an address for each channel it is routed to.
-    static func render(templates: TemplateLibrary, channels configured: [ChannelKind]) -> String {
+    /// recipient needs an address for each channel it is routed to; the inbox routes appear only
+    /// when `inbox` (`channels.inbox` is configured).
+    static func render(templates: TemplateLibrary, channels configured: [ChannelKind], inbox: Bool = false) -> String {
         let names = templates.infos.map(\.name)
         var schemas: [(String, JSONValue)] = [
             ("TemplateName", .object(["type": .string("string"), "enum": .array(names.map(JSONValue.string))])),
@@ -43,7 +44,8 @@ extension OpenAPIDocument {
         // No template any configured channel can send: no request body is valid.
         schemas.append(("MessageRequest", messages.isEmpty ? .object(["not": .object([:])]) : .object(["oneOf": .array(messages)])))
         schemas.append(("PreviewRequest", previews.isEmpty ? .object(["not": .object([:])]) : .object(["oneOf": .array(previews)])))
-        var text = base + "\n"
+        if inbox { schemas += inboxSchemas }
+        var text = (inbox ? withInbox(base) : base) + "\n"
         for (name, schema) in schemas {
             // JSON is YAML: each generated schema is one flow mapping under components.schemas.
             text += "    \(name): \((try? schema.jsonText()) ?? "{}")\n"

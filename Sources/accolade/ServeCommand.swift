@@ -51,12 +51,15 @@ struct ServeCommand: AsyncParsableCommand {
                 } catch {
                     throw CommandFailure(message: "configuration error at \(error)")
                 }
+                if let reason = context.config.channels.inboxDisabledReason {
+                    context.logger.notice("\(reason)", metadata: ["config.key": "channels.inbox.signing_secret"])
+                }
                 let api = APIServer(
                     .init(
                         config: server, store: context.store, dispatcher: context.dispatcher(),
                         templates: context.templates, channels: context.channels.kinds,
                         webhooks: context.webhookHandlers(), qrImage: context.qrImageLookup, qrPreview: context.qrPreview, metrics: metrics,
-                        clock: context.clock, logger: context.logger))
+                        inbox: context.config.channels.inbox, clock: context.clock, logger: context.logger))
                 let logger = context.logger
                 let host = server.host.contains(":") ? "[\(server.host)]" : server.host
                 let systemd = SystemdNotifier()

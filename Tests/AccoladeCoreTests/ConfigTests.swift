@@ -161,6 +161,10 @@ import Testing
         let bare = try AccoladeConfig.load(path: path, environment: [:])
         #expect(bare.channels.sms == nil && bare.channels.whatsapp == nil)
         #expect(bare.channels.disabledProviders.map(\.variables) == [["TWILIO_AUTH_TOKEN"], ["WHATSAPP_TOKEN"]])
+        #expect(bare.channels.inbox == nil)
+        #expect(bare.channels.inboxDisabledReason?.contains("ACCOLADE_INBOX_SECRET") == true)
+        let inbox = try AccoladeConfig.load(path: path, environment: ["ACCOLADE_INBOX_SECRET": String(repeating: "k", count: 32)])
+        #expect(inbox.channels.inbox?.maxStreams == 10_000 && inbox.channels.inbox?.allowedOrigins == [])
         let env = [
             "TWILIO_AUTH_TOKEN": "standin-auth-token", "WHATSAPP_TOKEN": "standin-access-token",
             "WHATSAPP_APP_SECRET": "standin-app-secret", "WHATSAPP_VERIFY_TOKEN": "standin-verify-token",

@@ -10,6 +10,12 @@ public struct ChannelsConfig: Sendable {
     public var qr: QRChannelConfig?
     /// WhatsApp through Meta's Business Cloud API, when configured.
     public var whatsapp: WhatsAppChannelConfig?
+    /// The in-app inbox (per-recipient feeds read by browsers), when configured with its secret.
+    public var inbox: InboxChannelConfig?
+    /// Why the inbox is off although `channels.inbox` is present (its secret is empty), e.g.
+    /// `inbox is disabled: channels.inbox.signing_secret is empty (set ACCOLADE_INBOX_SECRET)`.
+    /// (Kept apart from ``disabledProviders`` until ``ChannelKind`` has an inbox case.)
+    public var inboxDisabledReason: String?
     /// Configured providers left out because a credential is empty (an unset environment
     /// variable). A channel whose every provider is here is absent above.
     public var disabledProviders: [DisabledProvider]
@@ -17,12 +23,13 @@ public struct ChannelsConfig: Sendable {
     /// Creates a channels section.
     public init(
         email: EmailChannelConfig?, sms: SMSChannelConfig? = nil, qr: QRChannelConfig? = nil, whatsapp: WhatsAppChannelConfig? = nil,
-        disabledProviders: [DisabledProvider] = []
+        inbox: InboxChannelConfig? = nil, disabledProviders: [DisabledProvider] = []
     ) {
         self.email = email
         self.sms = sms
         self.qr = qr
         self.whatsapp = whatsapp
+        self.inbox = inbox
         self.disabledProviders = disabledProviders
     }
 
@@ -32,6 +39,9 @@ public struct ChannelsConfig: Sendable {
         let sms = try node.optionalChild("sms").map { n throws(ConfigError) in try SMSChannelConfig(n) }
         self.qr = try node.optionalChild("qr").map { n throws(ConfigError) in try QRChannelConfig(n) }
         let whatsapp = try node.optionalChild("whatsapp").map { n throws(ConfigError) in try WhatsAppChannelConfig(n) }
+        let inbox = try node.optionalChild("inbox").map { n throws(ConfigError) in try InboxChannelConfig.parse(n) }
+        self.inbox = inbox?.config
+        self.inboxDisabledReason = inbox?.disabled
         try node.rejectUnknownKeys()
         if let missing = email?.missingCredential { disabled.append(missing) }
         self.email = email?.missingCredential == nil ? email : nil

@@ -1,23 +1,26 @@
-/// The rule for a recipient key, the id an inbox feed is kept under (`to.id` of a send, `sub` of an
-/// inbox token).
+/// The rule for the key that names one inbox: the recipient's id (`to.id` in the API,
+/// `--recipient-id` and the CSV `id` column in the CLI), the `sub` of an inbox token and the
+/// `recipient_id` of `POST /v1/inbox/tokens`.
 ///
-/// Checked where a key enters (the inbox channel's address check at send time, token minting), so
-/// a bad key is refused with a 400 before anything is queued, never discovered by the outcome
-/// transaction that writes the item (which would then fail at every retry). The length also keeps
-/// a key well inside PostgreSQL's `NOTIFY` payload limit (8,000 bytes), which carries it.
+/// One rule for all of them, so every id that can receive an inbox item can also be given a token
+/// (the inbox channel's address check must use it too). The key is compared byte for byte: no
+/// trimming, no case folding, no Unicode normalisation — it is the caller's own identifier.
 public enum InboxRecipientKey {
-    /// The longest key, in UTF-8 bytes.
-    public static let maxBytes = 255
+    /// The longest key, in Unicode scalars (what JSON Schema's `maxLength` counts).
+    public static let maximumLength = 255
 
-    /// Why `key` cannot name a feed, or nil when it can.
-    public static func problem(_ key: String) -> String? {
-        if key.isEmpty { return "must not be empty" }
-        if key.utf8.count > maxBytes { return "must be at most \(maxBytes) bytes (UTF-8)" }
-        if key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
-            return "must not contain control characters"
-        }
-        if key.unicodeScalars.first?.properties.isWhitespace == true || key.unicodeScalars.last?.properties.isWhitespace == true {
-            return "must not start or end with white space"
+    /// The JSON Schema `pattern` equivalent to ``problem(with:)`` apart from length: no control
+    /// characters (Unicode general category Cc).
+    public static let pattern = #"^[^\x00-\x1F\x7F-\x9F]*$"#
+
+    /// Why `key` cannot name an inbox, or `nil` when it can.
+    public static func problem(with key: String) -> String? {
+        let scalars = key.unicodeScalars
+        if scalars.isEmpty { return "must not be empty" }
+        if scalars.count > maximumLength { return "must be at most \(maximumLength) characters, got \(scalars.count)" }
+        // Control characters (line breaks, NUL, C1 controls) would forge log lines and SSE framing.
+        if scalars.contains(where: { $0.properties.generalCategory == .control }) {
+            return "must not contain control characters (line breaks, tabs, NUL)"
         }
         return nil
     }

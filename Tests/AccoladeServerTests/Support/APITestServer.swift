@@ -2,10 +2,11 @@ import AccoladeChannels
 import AccoladeCore
 import AccoladeCurl
 import AccoladeRuntime
-import AccoladeServer
+@testable import AccoladeServer
 import AccoladeStores
 import AccoladeTestSupport
 import Foundation
+import Hummingbird
 import Logging
 import ServiceLifecycle
 
@@ -32,7 +33,9 @@ final class APITestServer: @unchecked Sendable {
         webhookFactory: (@Sendable (any Store) -> [any WebhookHandler])? = nil,
         qrImage: (@Sendable (String, String) -> String?)? = nil,
         serving: (@Sendable (SQLiteStore) throws -> any Store)? = nil,
-        readinessTimeout: Duration = .seconds(60)
+        readinessTimeout: Duration = .seconds(60),
+        inbox: InboxChannelConfig? = nil, clock: any WallClock = SystemWallClock(),
+        extraRoutes: ((APIServer, Router<BasicRequestContext>) -> Void)? = nil
     ) async throws {
         directory = try TemporaryDirectory()
         var logger = Logger(label: "api-test")
@@ -53,13 +56,23 @@ final class APITestServer: @unchecked Sendable {
             dispatcher: Dispatcher(store: served, renderer: templates, channels: channels, clock: SystemWallClock(), logger: logger),
             templates: templates, channels: channels.kinds,
             webhooks: webhooks.merging((webhookFactory?(served) ?? []).map { ($0.provider, $0) }) { a, _ in a },
-            qrImage: qrImage, metrics: MetricsExporter.shared,
+            qrImage: qrImage, metrics: MetricsExporter.shared, inbox: inbox, clock: clock,
             logger: logger)
         dependencies.readinessTimeout = readinessTimeout
         let server = APIServer(dependencies)
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let app = server.makeApplication { port in portSink.yield(port) }
-        group = ServiceGroup(services: [app], logger: logger)
+        if let extraRoutes {
+            // The production router plus routes only a test has (e.g. one behind inbox auth).
+            let router = server.makeRouter()
+            extraRoutes(server, router)
+            let app = Application(
+                router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0), serverName: "accolade"),
+                onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) }, logger: logger)
+            group = ServiceGroup(services: [app], logger: logger)
+        } else {
+            let app = server.makeApplication { port in portSink.yield(port) }
+            group = ServiceGroup(services: [app], logger: logger)
+        }
         let group = self.group
         task = Task { try await group.run() }
         var bound = 0
