@@ -74,6 +74,7 @@ struct PreviewPage {
         case .qr(let payload):
             guard case .qr(let sent)? = try? preview.renderUnmasked(.qr) else { return qrPanel(payload, bytes: payload.utf8.count) }
             return qrPanel(payload, bytes: sent.utf8.count)
+        case .inbox(let item): return inboxPanel(item)
         }
     }
 

@@ -100,6 +100,10 @@ struct TemplatePreview {
         case .whatsapp(let text): return .whatsapp(text: redacting(text))
         case .whatsappTemplate(let template, let text): return .whatsappTemplate(template.mapValues(redacting), text: text.map(redacting))
         case .qr(let payload): return .qr(payload: redacting(payload))
+        case .inbox(let item):
+            return .inbox(RenderedInbox(
+                title: redacting(item.title), body: item.body.map(redacting), url: item.url.map(redacting),
+                qrPayload: item.qrPayload.map(redacting), locale: item.locale))
         }
     }
 
@@ -129,6 +133,8 @@ struct TemplatePreview {
             parts = ["text": text.map(JSONValue.string) ?? .null, "template": template.jsonValue]
         case .qr(let payload):
             parts = ["payload": .string(payload)]
+        case .inbox(let item):
+            parts = ["title": .string(item.title), "body": item.body.map(JSONValue.string) ?? .null, "url": item.url.map(JSONValue.string) ?? .null]
         }
         let used = try locales(channel)
         return .object([

@@ -29,13 +29,14 @@ struct AppContext {
             // One transfer thread serves every libcurl channel; its pool is sized for the largest.
             let d = CurlMultiDriver(configuration: curlConfiguration(config.channels), logger: logger)
             driver = d
-            // One QR drawing function for the QR channel, email's inline cid:qr@accolade image and WhatsApp's image header.
+            // One QR drawing function for the QR channel, email's inline cid:qr@accolade image, WhatsApp's image header and inbox items.
             let qr = try qrArtifacts(config)
             let stored = qrSource(qr, store: store, templates: templates)
             channels += try emailChannels(config.channels, driver: d, qrSource: stored, suppressions: store, logger: logger)
             channels += try smsChannels(config, driver: d, suppressions: store, logger: logger)
             channels += qrChannels(qr, logger: logger)
             channels += try whatsappChannels(config, driver: d, store: store, qrSource: stored, logger: logger)
+            channels += inboxChannels(config, artifacts: qr, logger: logger)
             // Once per process that would deliver: which provider is off and which variable to set.
             for entry in config.channels.disabledProviders {
                 logger.warning("\(entry)", metadata: ["config.key": "\(entry.key)", "channel": "\(entry.channel)"])

@@ -21,7 +21,7 @@ struct PreviewCommand: AsyncParsableCommand {
     @Argument(help: "Template name.")
     var template: String
 
-    @Option(name: .long, help: "Only this channel (email, sms, whatsapp, qr).")
+    @Option(name: .long, help: "Only this channel (email, sms, whatsapp, qr, inbox).")
     var channel: ChannelKind?
 
     @Option(name: .long, help: "Locale, e.g. id or de-DE.")
@@ -135,6 +135,12 @@ struct PreviewView: Encodable {
             svgFile = base + ".svg"
             qrVersion = images.matrix.version
             qrLines = QRTextRenderer(quietZone: qr.quietZone).lines(images.matrix)
+        case .inbox(let item):
+            // The title is shown as the subject: it is the line a bell's panel lists.
+            channel = "inbox"
+            subject = item.title
+            text = [item.body, item.url.map { "Link: \($0)" }, item.qrPayload.map { _ in "(shows the message's QR code)" }]
+                .compactMap { $0 }.joined(separator: "\n\n")
         }
     }
 
@@ -185,6 +191,7 @@ extension RenderedContent {
         case .sms: return "sms"
         case .whatsapp, .whatsappTemplate: return "whatsapp"
         case .qr: return "qr"
+        case .inbox: return "inbox"
         }
     }
 }

@@ -9,9 +9,9 @@ struct TemplateShippedTests {
         let library = try TemplateLibrary(directory: shippedTemplatesDirectory)
         #expect(library.names == ["milestone-reached", "reward-earned", "reward-voucher"])
         let results = library.checkAll()
-        // reward-earned 4 locales × 3 channels (email, sms, whatsapp), milestone-reached 4 × 2 (email, sms),
-        // reward-voucher 3 locales × 3 channels (email, qr, whatsapp).
-        #expect(results.count == 29)
+        // reward-earned 4 locales × 4 channels (email, sms, whatsapp, inbox), milestone-reached 4 × 3 (email, sms, inbox),
+        // reward-voucher 3 locales × 4 channels (email, qr, whatsapp, inbox).
+        #expect(results.count == 40)
         for result in results {
             if case .failure(let error) = result.result {
                 Issue.record("\(result.template) \(result.locale) \(result.channel): \(error)")
@@ -44,7 +44,7 @@ struct TemplateShippedTests {
         let library = try TemplateLibrary(directory: shippedTemplatesDirectory)
         let info = try #require(library.info("reward-earned"))
         #expect(info.locales == ["en", "de", "es", "id"])
-        #expect(info.channels == [.email, .sms, .whatsapp])
+        #expect(info.channels == [.email, .sms, .whatsapp, .inbox])
         let sms = try library.render(template: "reward-earned", channel: .sms, locale: "id-ID", data: info.sample.data, recipient: info.sample.recipient)
         #expect(sms == .sms(text: "Kudos Awards: Selamat Ana Putri! Anda mendapat voucher senilai Rp50.000. Kode RW-7Q2K, berlaku s.d. 31 Des 2026. Tukarkan: https://rewards.example.com/r/RW-7Q2K"))
         #expect(info.maskedData(info.sample.data)[path: "reward.code"] == .string("••••"))

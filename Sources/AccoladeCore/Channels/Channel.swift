@@ -69,13 +69,18 @@ public struct DeliveryReceipt: Sendable, Hashable {
     public var code: String?
     /// A short, secret-free detail, e.g. the server's final reply line.
     public var detail: String
+    /// The inbox item to write with the `sent` outcome (inbox channel only; nil elsewhere).
+    public var inboxItem: InboxItemDraft?
 
     /// Creates a receipt.
-    public init(provider: String, providerMessageID: String? = nil, code: String? = nil, detail: String = "") {
+    public init(
+        provider: String, providerMessageID: String? = nil, code: String? = nil, detail: String = "", inboxItem: InboxItemDraft? = nil
+    ) {
         self.provider = provider
         self.providerMessageID = providerMessageID
         self.code = code
         self.detail = detail
+        self.inboxItem = inboxItem
     }
 }
 

@@ -14,7 +14,7 @@ public struct ChannelsConfig: Sendable {
     public var inbox: InboxChannelConfig?
     /// Why the inbox is off although `channels.inbox` is present (its secret is empty), e.g.
     /// `inbox is disabled: channels.inbox.signing_secret is empty (set ACCOLADE_INBOX_SECRET)`.
-    /// (Kept apart from ``disabledProviders`` until ``ChannelKind`` has an inbox case.)
+    /// ``disabledReason(_:)`` reports it for ``ChannelKind/inbox``; `serve` logs it once.
     public var inboxDisabledReason: String?
     /// Configured providers left out because a credential is empty (an unset environment
     /// variable). A channel whose every provider is here is absent above.
@@ -54,6 +54,7 @@ public struct ChannelsConfig: Sendable {
 
     /// Why `kind` has no provider here, when it was configured but every provider is disabled.
     public func disabledReason(_ kind: ChannelKind) -> String? {
+        if kind == .inbox { return inbox == nil ? inboxDisabledReason : nil }
         let entries = disabledProviders.filter { $0.channel == kind }
         return entries.isEmpty ? nil : entries.map(\.description).joined(separator: "; ")
     }

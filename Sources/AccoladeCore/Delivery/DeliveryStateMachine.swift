@@ -78,10 +78,14 @@ public enum DeliveryStateMachine {
 
         switch result {
         case .sent(let receipt, let started):
-            return update(
+            var sent = update(
                 .sent, attempts: number, provider: receipt.provider, providerID: receipt.providerMessageID,
                 error: nil, attempt: attempt(.sent, started, receipt.provider, receipt.code, receipt.detail),
                 followUp: fallback ? .skipPending(messageID: message.id, reason: fallbackSkipReason(sent: delivery.channel)) : nil)
+            // An inbox delivery is its item: it rides on the `sent` outcome and commits with it.
+            sent.inboxItem = receipt.inboxItem?.item(
+                deliveryID: delivery.id, messageID: message.id, template: message.template, createdAt: now)
+            return sent
 
         case .expired:
             let reason = "message expired before delivery"

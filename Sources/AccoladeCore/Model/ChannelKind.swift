@@ -7,6 +7,8 @@ public enum ChannelKind: String, Sendable, Hashable, Codable, CaseIterable, Cust
     case sms
     case whatsapp
     case qr
+    /// The recipient's in-app inbox feed (on screen), addressed by the recipient's id.
+    case inbox
 
     /// The raw name, as used in configuration, the CLI and the API.
     public var description: String { rawValue }

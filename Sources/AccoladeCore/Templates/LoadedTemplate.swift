@@ -88,9 +88,12 @@ final class LoadedTemplate: Sendable {
         for channel in ChannelKind.allCases {
             let needed = TemplatePart.parts(for: channel)
             let present = needed.filter { defaultParts[$0] != nil }
+            // An optional part (the inbox body or link) without the channel's required ones is
+            // a forgotten file, not a channel-less template.
+            let extras = TemplatePart.optionalParts(for: channel).filter { defaultParts[$0] != nil }
             if present.count == needed.count {
                 found.append(channel)
-            } else if !present.isEmpty {
+            } else if !present.isEmpty || !extras.isEmpty {
                 let missing = needed.filter { defaultParts[$0] == nil }.map(\.fileName).joined(separator: ", ")
                 throw TemplateError(.invalidFile("\(channel) is incomplete — add \(missing)"), template: template)
             }

@@ -81,7 +81,27 @@ struct RenderJob {
         case .sms: return .sms(text: try render(.sms))
         case .whatsapp: return .whatsapp(text: try render(.whatsapp))
         case .qr: return .qr(payload: try render(.qr))
+        case .inbox: return try renderInbox()
         }
+    }
+
+    /// The inbox parts: title (one line), then the optional body and link (absent when the
+    /// template has no such part or it renders empty), plus the QR payload the item will show.
+    private func renderInbox() throws(TemplateError) -> RenderedContent {
+        let title = try render(.inboxTitle)
+        if title.utf8.contains(where: { $0 == 10 || $0 == 13 }) {
+            throw TemplateError(
+                .invalidFile("inbox.title renders to several lines — keep the title on one line"), template: loaded.info.name,
+                file: loaded.part(.inboxTitle, chain: locale.chain)?.file)
+        }
+        func optional(_ part: TemplatePart) throws(TemplateError) -> String? {
+            guard loaded.defaultParts[part] != nil else { return nil }
+            let text = Self.trimmed(try render(part))
+            return text.isEmpty ? nil : text
+        }
+        let qr = loaded.info.channels.contains(.qr) ? try render(.qr) : nil
+        return .inbox(RenderedInbox(
+            title: title, body: try optional(.inboxBody), url: try optional(.inboxURL), qrPayload: qr, locale: locale.canonical))
     }
 
     /// Checks and renders one part.

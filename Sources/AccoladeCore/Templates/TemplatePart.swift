@@ -15,6 +15,12 @@ public enum TemplatePart: String, Sendable, Hashable, CaseIterable, Comparable {
     case whatsapp = "whatsapp.txt"
     /// `qr.txt.mustache`: the QR payload, typically a redeem URL.
     case qr = "qr.txt"
+    /// `inbox.title.mustache`: the inbox item's title, one line of plain text (required for `inbox`).
+    case inboxTitle = "inbox.title"
+    /// `inbox.body.mustache`: the inbox item's plain-text body (optional).
+    case inboxBody = "inbox.body"
+    /// `inbox.url.mustache`: the inbox item's action link, an http(s) URL (optional).
+    case inboxURL = "inbox.url"
 
     /// The file name inside a template or locale folder.
     public var fileName: String { rawValue + ".mustache" }
@@ -26,6 +32,7 @@ public enum TemplatePart: String, Sendable, Hashable, CaseIterable, Comparable {
         case .sms: return .sms
         case .whatsapp: return .whatsapp
         case .qr: return .qr
+        case .inboxTitle, .inboxBody, .inboxURL: return .inbox
         }
     }
 
@@ -33,7 +40,7 @@ public enum TemplatePart: String, Sendable, Hashable, CaseIterable, Comparable {
     public var isHTML: Bool { self == .emailHTML }
 
     /// Whether the output is trimmed and must be a single line (subjects, SMS, QR payloads).
-    var isSingleValue: Bool { self != .emailText && self != .emailHTML }
+    var isSingleValue: Bool { self != .emailText && self != .emailHTML && self != .inboxBody }
 
     /// The parts a channel needs, in rendering order.
     public static func parts(for channel: ChannelKind) -> [TemplatePart] {
@@ -42,7 +49,13 @@ public enum TemplatePart: String, Sendable, Hashable, CaseIterable, Comparable {
         case .sms: return [.sms]
         case .whatsapp: return [.whatsapp]
         case .qr: return [.qr]
+        case .inbox: return [.inboxTitle]
         }
+    }
+
+    /// The parts a channel uses when the template has them (the inbox body and action link).
+    public static func optionalParts(for channel: ChannelKind) -> [TemplatePart] {
+        channel == .inbox ? [.inboxBody, .inboxURL] : []
     }
 
     /// The part stored in `fileName`, if any.

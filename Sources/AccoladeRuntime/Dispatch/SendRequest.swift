@@ -40,8 +40,9 @@ public struct SendRequest: Sendable, Hashable {
     }
 
     /// Route order used when the caller names no channels: QR first (others embed it), then the
-    /// richest conversational channel down to email.
-    public static let defaultOrder: [ChannelKind] = [.qr, .whatsapp, .sms, .email]
+    /// richest conversational channel down to email, then the in-app inbox — last, so that
+    /// configuring the inbox never changes which channel a `fallback` route tries first.
+    public static let defaultOrder: [ChannelKind] = [.qr, .whatsapp, .sms, .email, .inbox]
 }
 
 /// What became of one ``SendRequest``.

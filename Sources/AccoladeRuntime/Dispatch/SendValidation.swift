@@ -50,6 +50,7 @@ enum SendValidation {
         case .sms: return recipient.phone != nil
         case .whatsapp: return recipient.whatsapp != nil
         case .qr: return true
+        case .inbox: return recipient.id != nil
         }
     }
 }
