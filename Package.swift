@@ -147,7 +147,7 @@ let package = Package(
         .testTarget(
             name: "AccoladeRuntimeTests",
             dependencies: [
-                "AccoladeRuntime", "AccoladeCore", "AccoladeStores", "AccoladeStoreTestSupport", "AccoladeTestSupport",
+                "AccoladeRuntime", "AccoladeCore", "AccoladeStores", "AccoladeChannels", "AccoladeStoreTestSupport", "AccoladeTestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),

@@ -548,7 +548,7 @@ enum OpenAPIDocument {
                 existing_message_id: { type: string, description: "With `idempotency-conflict`: the message the key belongs to." }
             ChannelKind:
               type: string
-              enum: [email, sms, whatsapp, qr]
+              enum: [email, sms, whatsapp, qr, inbox]
             Recipient:
               type: object
               additionalProperties: false
@@ -560,7 +560,7 @@ enum OpenAPIDocument {
                 whatsapp: { anyOf: [{ $ref: "#/components/schemas/E164" }, { type: "null" }] }
                 locale: { anyOf: [{ $ref: "#/components/schemas/Locale" }, { type: "null" }] }
                 timezone: { anyOf: [{ $ref: "#/components/schemas/TimeZone" }, { type: "null" }] }
-                id: { type: [string, "null"], pattern: '^[^\r\n\x00]*$', description: Your own id of the person (CRM id). }
+                id: { type: [string, "null"], pattern: '^[^\r\n\x00]*$', description: "Your own id of the person (CRM id). The inbox channel's address: for it, 1–255 characters without control characters." }
             E164:
               type: string
               description: An E.164 number.

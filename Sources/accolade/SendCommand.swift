@@ -28,7 +28,7 @@ struct SendCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Recipient display name.")
     var name: String?
 
-    @Option(name: .long, help: "Recipient's external id (CRM contact id).")
+    @Option(name: .long, help: "Recipient's external id (CRM contact id); the inbox channel's address.")
     var recipientId: String?
 
     @Option(name: .long, help: "Recipient's IANA time zone for dates, e.g. Asia/Jakarta.")
@@ -110,7 +110,7 @@ struct SendCommand: AsyncParsableCommand {
             try list.split(separator: ",").map { raw in
                 let name = raw.trimmingCharacters(in: .whitespaces)
                 guard let kind = ChannelKind(rawValue: name) else {
-                    throw CommandFailure(message: "--channels: unknown channel \"\(name)\" (email, sms, whatsapp, qr)", exitCode: 2)
+                    throw CommandFailure(message: "--channels: unknown channel \"\(name)\" (email, sms, whatsapp, qr, inbox)", exitCode: 2)
                 }
                 return kind
             }
