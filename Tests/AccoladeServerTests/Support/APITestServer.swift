@@ -49,7 +49,8 @@ final class APITestServer: @unchecked Sendable {
         let email = try SMTPEmailChannel(
             config: EmailChannelConfig(from: "Rewards <rewards@example.test>", url: "smtp://127.0.0.1:9", starttls: .never),
             driver: client, logger: logger)
-        let channels = ChannelRegistry([email])
+        // With `inbox` the inbox channel exists too, as `AppContext` builds it in production.
+        let channels = ChannelRegistry([email] + (inbox == nil ? [] : [InboxChannel(artifacts: nil, logger: logger)]))
         var dependencies = APIServer.Dependencies(
             config: ServerConfig(host: "127.0.0.1", port: 0, publicURL: "https://rewards.example.test", tokens: tokens),
             store: served,
