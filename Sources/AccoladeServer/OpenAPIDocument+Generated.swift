@@ -63,12 +63,13 @@ extension OpenAPIDocument {
         .object(["anyOf": .array([schema, .object(["type": .string("null")])])])
     }
 
-    /// The address field a channel needs in `to`, `nil` for QR (it needs none).
+    /// The address field a channel needs in `to` (the inbox's is the recipient's `id`), `nil` for QR (it needs none).
     private static func addressField(_ channel: ChannelKind) -> String? {
         switch channel {
         case .email: return "email"
         case .sms: return "phone"
         case .whatsapp: return "whatsapp"
+        case .inbox: return "id"
         case .qr: return nil
         }
     }

@@ -197,6 +197,7 @@ struct PreviewPage {
         case .sms: return "SMS"
         case .whatsapp: return "WhatsApp"
         case .qr: return "QR code"
+        case .inbox: return "Inbox"
         }
     }
 

@@ -27,7 +27,7 @@ struct SuppressCommand: AsyncParsableCommand {
 
         /// The channel and the address in the form channels look up (email lower-cased).
         func resolved() throws -> (ChannelKind, String) {
-            guard let kind = ChannelKind(rawValue: channel), kind != .qr else {
+            guard let kind = ChannelKind(rawValue: channel), kind != .qr, kind != .inbox else {
                 throw CommandFailure(message: "--channel must be sms, whatsapp or email", exitCode: 2)
             }
             switch kind {
@@ -41,7 +41,7 @@ struct SuppressCommand: AsyncParsableCommand {
                     throw CommandFailure(message: "\"\(address)\" is not a valid email address: \(problem)", exitCode: 2)
                 }
                 return (kind, address.lowercased())
-            case .qr:
+            case .qr, .inbox:
                 throw CommandFailure(message: "--channel must be sms, whatsapp or email", exitCode: 2)
             }
         }

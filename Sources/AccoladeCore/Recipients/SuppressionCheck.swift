@@ -25,13 +25,14 @@ public enum SuppressionCheck: Sendable, Hashable {
 
 extension Recipient {
     /// The recipient's address on `channel` as given: the E.164 number for SMS and WhatsApp, the
-    /// email address for email; nil for channels without one (QR).
+    /// email address for email; nil for channels without one (QR) and for the inbox, whose key
+    /// (the recipient's id) is not an address one opts out of: the recipient's own page shows it.
     public func address(for channel: ChannelKind) -> String? {
         switch channel {
         case .sms: phone
         case .whatsapp: whatsapp
         case .email: email
-        case .qr: nil
+        case .qr, .inbox: nil
         }
     }
 

@@ -99,7 +99,7 @@ struct RenderJob {
             let text = Self.trimmed(try render(part))
             return text.isEmpty ? nil : text
         }
-        let qr = loaded.info.channels.contains(.qr) ? try render(.qr) : nil
+        let qr = loaded.info.channels.contains(ChannelKind.qr) ? try render(TemplatePart.qr) : nil
         return .inbox(RenderedInbox(
             title: title, body: try optional(.inboxBody), url: try optional(.inboxURL), qrPayload: qr, locale: locale.canonical))
     }
