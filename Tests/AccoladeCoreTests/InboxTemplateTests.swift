@@ -86,6 +86,26 @@ struct InboxTemplateTests {
         }
     }
 
+    @Test("inbox parts make no optional variable required: without the link variable the item has no link")
+    func optionalLinks() throws {
+        let library = try TemplateLibrary(directory: shippedTemplatesDirectory)
+        for (template, path) in [("reward-earned", ["reward", "redeem_url"]), ("milestone-reached", ["progress_url"])] {
+            let info = try #require(library.info(template))
+            guard case .object(var data) = info.sample.data else { Issue.record("sample"); continue }
+            if path.count == 2, case .object(var inner)? = data[path[0]] {
+                inner[path[1]] = nil
+                data[path[0]] = .object(inner)
+            } else {
+                data[path[0]] = nil
+            }
+            try library.validateData(template: template, data: .object(data))
+            let content = try library.render(
+                template: template, channel: .inbox, locale: nil, data: .object(data), recipient: info.sample.recipient)
+            guard case .inbox(let item) = content else { Issue.record("not inbox"); continue }
+            #expect(item.url == nil, "\(template)")
+        }
+    }
+
     @Test("a sent outcome carries the channel's item; other outcomes and channels carry none")
     func sentCarriesItem() {
         let now = Date(timeIntervalSince1970: 1_800_000_000)
