@@ -60,7 +60,10 @@ struct SendCommand: AsyncParsableCommand {
 
     func validate() throws {
         if csv != nil, !to.isEmpty { throw ValidationError("--csv and --to exclude each other: addresses come from the CSV columns") }
-        if csv == nil, to.isEmpty { throw ValidationError("give at least one --to address, or --csv FILE") }
+        // The recipient id alone is an address: the inbox channel's.
+        if csv == nil, to.isEmpty, recipientId == nil {
+            throw ValidationError("give at least one --to address or --recipient-id (the inbox's address), or --csv FILE")
+        }
     }
 
     func run() async throws {

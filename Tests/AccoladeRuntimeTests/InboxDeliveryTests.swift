@@ -120,6 +120,22 @@ struct InboxDeliveryTests {
         #expect(try await store.inboxPage(recipientKey: "crm-10492", status: .all, before: nil, limit: 10).items.isEmpty)
     }
 
+    @Test("the CSV id column addresses the inbox; a row with a bad id rejects only itself")
+    func csvRows() async throws {
+        let store = try await makeStore()
+        let long = String(repeating: "x", count: 256)
+        let csv = "id,program,reward.code,reward.expires_on,reward.points:number\ncrm-1,Kudos,RW-1,2026-12-31,5\n\(long),Kudos,RW-2,2026-12-31,5\n"
+        let rows = try CSVSendRows.rows(csv: csv, template: SendRequest(template: "reward-earned", recipient: Recipient(), channels: [.inbox]))
+        let requests = try rows.map { try $0.result.get() }
+        let outcomes = try await dispatcher(store, [Self.inbox]).send(requests)
+        guard case .accepted = outcomes[0] else { Issue.record("row 1: \(outcomes[0])"); return }
+        guard case .rejected(.invalid(let error)) = outcomes[1] else { Issue.record("row 2 accepted"); return }
+        #expect(error.field == "to.id")
+        try await drain(store, [Self.inbox])
+        let items = try await store.inboxPage(recipientKey: "crm-1", status: .all, before: nil, limit: 10).items
+        #expect(items.map(\.title) == ["🎉 You earned 5 points"])
+    }
+
     @Test("without channels.inbox routing is exactly as before; with it the inbox joins default routes last")
     func routingWithoutConfig() async throws {
         let store = try await makeStore()
