@@ -136,7 +136,7 @@ struct PreviewView: Encodable {
             qrVersion = images.matrix.version
             qrLines = QRTextRenderer(quietZone: qr.quietZone).lines(images.matrix)
         case .inbox(let item):
-            // The title is shown as the subject: it is the line a bell's panel lists.
+            // The title travels as `subject` in --json (the line a bell's panel lists); text says Title.
             channel = "inbox"
             subject = item.title
             text = [item.body, item.url.map { "Link: \($0)" }, item.qrPayload.map { _ in "(shows the message's QR code)" }]
@@ -156,7 +156,7 @@ struct PreviewView: Encodable {
                 print("Locale: \(localeUsed)\n")
             }
         }
-        if let subject { print("Subject: \(subject)\n") }
+        if let subject { print("\(channel == "inbox" ? "Title" : "Subject"): \(subject)\n") }
         if let text { print(text) }
         if let htmlFile { print("\nHTML written to \(htmlFile)") }
         if let qrLines, let pngFile, let svgFile, let qrVersion {
