@@ -98,6 +98,7 @@ extension APIServer {
     /// A recipient's feed is theirs alone: no shared or intermediary cache may keep it.
     static let privateAnswer: HTTPFields = [.cacheControl: "private, no-store"]
 
+    /// `404` for an id that is not in this recipient's feed, whether it exists elsewhere or not.
     static func noItem(_ id: String) -> Problem {
         Problem.notFound("no item \(id) in this inbox")
     }
