@@ -25,6 +25,7 @@ fi
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/accolade-fuzz.XXXXXX")
 token=fuzz-token-$(od -An -N8 -tx1 /dev/urandom | tr -d ' \n')
+inbox_secret=fuzz-inbox-secret-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
 cat > "$work/accolade.yml" <<YAML
 store:
   sqlite: $work/queue.sqlite
@@ -43,7 +44,7 @@ channels:
   qr:
     directory: $work/qr
   inbox:
-    signing_secret: fuzz-inbox-secret-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+    signing_secret: $inbox_secret
     allowed_origins: [ "https://crm.example.com" ]
 YAML
 
@@ -60,9 +61,17 @@ done
 [ -n "$port" ] || { echo "api-fuzz: accolade serve did not start:" >&2; cat "$work/serve.err" >&2; exit 1; }
 
 base=http://127.0.0.1:$port
+# The feed routes take an inbox token, not the API token: one minted by the token route itself
+# (so that route is exercised the way a CRM backend uses it), for one recipient, valid 1 hour.
+inbox_token=$(curl -sS --fail-with-body -X POST "$base/v1/inbox/tokens" -H "Authorization: Bearer $token" \
+  -H 'Content-Type: application/json' -d '{"recipient_id": "fuzz-recipient", "ttl": "1h"}' \
+  | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])') \
+  || { echo "api-fuzz: could not mint an inbox token" >&2; exit 1; }
+# schemathesis.toml gives each operation the credential its `security` names (API or inbox token).
 set +e
-PYTHONPATH=scripts/api-fuzz "$venv/bin/schemathesis" --config-file scripts/api-fuzz/schemathesis.toml run "$base/openapi.yaml" \
-  --url "$base" -H "Authorization: Bearer $token" --no-color --report junit --report-junit-path var/api-fuzz/junit.xml "$@" \
+ACCOLADE_FUZZ_TOKEN=$token ACCOLADE_FUZZ_INBOX_TOKEN=$inbox_token PYTHONPATH=scripts/api-fuzz \
+  "$venv/bin/schemathesis" --config-file scripts/api-fuzz/schemathesis.toml run "$base/openapi.yaml" \
+  --url "$base" --no-color --report junit --report-junit-path var/api-fuzz/junit.xml "$@" \
   > var/api-fuzz/schemathesis.out 2>&1
 status=$?
 set -e

@@ -115,6 +115,7 @@ public struct APIServer: Sendable {
         addMessageRoutes(to: v1)
         addTemplateRoutes(to: v1)
         addInboxTokenRoutes(to: v1)
+        addInboxFeedRoutes(to: router)
     }
 
     /// Every route the server answers, as `METHOD /path` (what the OpenAPI document must list).

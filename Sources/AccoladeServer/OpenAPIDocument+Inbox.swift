@@ -76,12 +76,14 @@ extension OpenAPIDocument {
         ]
     }
 
-    /// `base` with ``inboxPaths`` added at the end of `paths:` and the inbox tag listed.
+    /// `base` with ``inboxPaths`` and ``inboxFeedPaths`` added at the end of `paths:`, their
+    /// components, and the inbox tag listed.
     static func withInbox(_ document: String) -> String {
-        var text = document.replacingOccurrences(of: "\ncomponents:\n", with: "\n" + inboxPaths + "components:\n")
+        var text = document.replacingOccurrences(of: "\ncomponents:\n", with: "\n" + inboxPaths + inboxFeedPaths + "components:\n")
+        text = withInboxFeedComponents(text)
         text = text.replacingOccurrences(
             of: "\n  - name: operations\n",
-            with: "\n  - name: inbox\n    description: The in-app inbox — tokens for browsers (`channels.inbox`).\n  - name: operations\n")
+            with: "\n  - name: inbox\n    description: The in-app inbox (`channels.inbox`) — tokens for browsers (API token), and the recipient's feed (inbox token).\n  - name: operations\n")
         return text
     }
 }

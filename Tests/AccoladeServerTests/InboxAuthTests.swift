@@ -20,8 +20,9 @@ final class SettableClock: WallClock, @unchecked Sendable {
 }
 
 /// `POST /v1/inbox/tokens`, inbox token authentication of the feed group and CORS for it, over
-/// HTTP against a real server. The feed routes themselves do not exist yet: a test-only route
-/// `GET /v1/inbox/whoami` in ``APIServer/inboxFeedGroup(_:)`` answers the authenticated recipient.
+/// HTTP against a real server, through a test-only route `GET /v1/inbox/whoami` in
+/// ``APIServer/inboxFeedGroup(_:)`` that answers the authenticated recipient (the feed routes
+/// themselves: ``InboxFeedAPITests``).
 @Suite("Inbox: tokens, feed authentication, CORS")
 struct InboxAuthTests {
     static let secret = "inbox-tests-signing-secret-0123456789"
@@ -186,7 +187,7 @@ struct InboxAuthTests {
         await server.stop()
     }
 
-    @Test("with channels.inbox the document lists exactly the routes, the inbox ones behind the API token")
+    @Test("with channels.inbox the document lists exactly the routes, the token route behind the API token")
     func openAPI() async throws {
         let server = try await APITestServer(inbox: Self.config)
         let text = try await server.request("GET", "/openapi.yaml", token: nil).text

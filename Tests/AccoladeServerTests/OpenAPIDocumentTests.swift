@@ -55,21 +55,45 @@ struct OpenAPIDocumentTests {
         await server.stop()
     }
 
-    @Test("bearer auth everywhere in /v1 except webhooks and QR images; operations are public")
+    @Test("bearer auth everywhere in /v1 except webhooks, QR images and the inbox feed (inbox token); operations are public")
     func security() throws {
-        let root = try #require(try Yams.load(yaml: OpenAPIDocument.base) as? [String: Any])
+        let templates = try TemplateLibrary(directory: TestServer.repositoryRoot.appendingPathComponent("templates").path)
+        for document in [OpenAPIDocument.base, OpenAPIDocument.render(templates: templates, channels: [], inbox: true)] {
+            try Self.checkSecurity(document)
+        }
+    }
+
+    /// Who may call what: the API token by default; nothing for operations, webhooks, QR images
+    /// and the inbox's public widget and demo page; the inbox token (header or `?token=`) for the
+    /// recipient's feed under `/v1/inbox/` (its token route is for backends: the API token).
+    static func checkSecurity(_ document: String) throws {
+        let root = try #require(try Yams.load(yaml: document) as? [String: Any])
         let schemes = (root["components"] as? [String: Any])?["securitySchemes"] as? [String: Any]
         let bearer = schemes?["bearerAuth"] as? [String: Any]
         #expect(bearer?["type"] as? String == "http")
         #expect(bearer?["scheme"] as? String == "bearer")
         #expect((root["security"] as? [[String: Any]])?.first?["bearerAuth"] != nil)
         let paths = try #require(root["paths"] as? [String: Any])
+        let inboxPublic: Set<String> = ["/v1/inbox/widget.js", "/v1/inbox/demo"]
         for (path, value) in paths {
             for (method, operationValue) in value as? [String: Any] ?? [:] where Self.methods.contains(method) {
                 let operation = operationValue as? [String: Any] ?? [:]
-                let isPublic = (operation["security"] as? [Any])?.isEmpty == true
+                let security = operation["security"] as? [[String: Any]]
+                let isPublic = security?.isEmpty == true
+                let isFeed = path.hasPrefix("/v1/inbox/") && path != "/v1/inbox/tokens" && !inboxPublic.contains(path)
                 let shouldBePublic = !path.hasPrefix("/v1/") || path.hasPrefix("/v1/webhooks/") || path.hasPrefix("/v1/qr/")
+                    || inboxPublic.contains(path)
                 #expect(isPublic == shouldBePublic, "\(method.uppercased()) \(path): public \(isPublic)")
+                if isFeed {
+                    // Either form of the inbox token, never the API token.
+                    #expect(security?.map { Set($0.keys) } == [["inboxToken"], ["inboxTokenQuery"]], "\(method.uppercased()) \(path)")
+                    let inbox = schemes?["inboxToken"] as? [String: Any]
+                    #expect(inbox?["scheme"] as? String == "bearer" && inbox?["bearerFormat"] as? String == "JWT")
+                    let query = schemes?["inboxTokenQuery"] as? [String: Any]
+                    #expect(query?["in"] as? String == "query" && query?["name"] as? String == "token")
+                } else if !isPublic {
+                    #expect(security == nil, "\(method.uppercased()) \(path) should take the document's API token")
+                }
                 if !isPublic {
                     #expect((operation["responses"] as? [String: Any])?["401"] != nil, "\(method) \(path) lacks 401")
                 }
