@@ -237,7 +237,8 @@ public enum DeliveryStateMachine {
         return nil
     }
 
-    private static func receiptRank(_ state: DeliveryState) -> Int {
+    /// How far a receipt state has come (`sent` 1 < `delivered` 2 < `read` 3; anything else 0).
+    static func receiptRank(_ state: DeliveryState) -> Int {
         switch state {
         case .sent: return 1
         case .delivered: return 2

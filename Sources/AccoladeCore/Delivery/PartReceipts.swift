@@ -19,7 +19,7 @@ public struct PartReceipts: Sendable, Hashable {
     /// keeps the furthest state reported for it, whatever order the reports came in; `failed` sticks.
     public mutating func record(part index: Int, state: DeliveryState) {
         guard (1...max(1, count)).contains(index) else { return }
-        if let known = furthest[index], known == .failed || Self.rank(known) >= Self.rank(state), state != .failed { return }
+        if let known = furthest[index], known == .failed || DeliveryStateMachine.receiptRank(known) >= DeliveryStateMachine.receiptRank(state), state != .failed { return }
         furthest[index] = state
     }
 
@@ -28,14 +28,6 @@ public struct PartReceipts: Sendable, Hashable {
     /// so `delivered` needs a delivery report from every part.
     public var state: DeliveryState {
         if furthest.values.contains(.failed) { return .failed }
-        return (1...max(1, count)).map { furthest[$0] ?? .sent }.min { Self.rank($0) < Self.rank($1) } ?? .sent
-    }
-
-    private static func rank(_ state: DeliveryState) -> Int {
-        switch state {
-        case .delivered: 2
-        case .read: 3
-        default: 1
-        }
+        return (1...max(1, count)).map { furthest[$0] ?? .sent }.min { DeliveryStateMachine.receiptRank($0) < DeliveryStateMachine.receiptRank($1) } ?? .sent
     }
 }

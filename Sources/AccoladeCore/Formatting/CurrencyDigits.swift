@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// How many fraction digits a currency shows, as CLDR says and Foundation applies it: 3 for
 /// KWD, 0 for JPY, 2 for EUR and USD.
@@ -7,19 +8,18 @@ import Foundation
 /// so it cannot disagree with the reference ``LocaleFormatter`` is tested against. Remembered per
 /// code: the codes a deployment sees are a handful.
 public enum CurrencyDigits {
-    private static let lock = NSLock()
-    nonisolated(unsafe) private static var known: [String: Int] = [:]
+    private static let known = Mutex<[String: Int]>([:])
 
     /// The fraction digits of ISO 4217 `code` (2 for codes Foundation does not know).
     public static func of(_ code: String) -> Int {
-        if let hit = lock.withLock({ known[code] }) { return hit }
+        if let hit = known.withLock({ $0[code] }) { return hit }
         let text = 0.0.formatted(FloatingPointFormatStyle<Double>.Currency(code: code, locale: Locale(identifier: "en_US_POSIX")))
         // `KWD 0.000`, `¥0`, `$0.00`: the digits after the last non-digit following the first `0`.
         let runs = text.split(whereSeparator: { !$0.isASCII || !$0.isNumber })
         let digits = runs.count >= 2 ? runs[runs.count - 1].count : 0
-        lock.withLock {
-            if known.count >= 1024 { known.removeAll(keepingCapacity: true) }
-            known[code] = digits
+        known.withLock {
+            if $0.count >= 1024 { $0.removeAll(keepingCapacity: true) }
+            $0[code] = digits
         }
         return digits
     }
