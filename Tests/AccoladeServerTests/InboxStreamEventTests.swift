@@ -1,5 +1,6 @@
 import AccoladeCore
 @testable import AccoladeServer
+import AccoladeTestSupport
 import Foundation
 import Testing
 
@@ -62,6 +63,7 @@ struct InboxStreamEventTests {
             ("", [], "Last-Event-ID"), ("-1", [], "Last-Event-ID"), ("1e3", [], "Last-Event-ID"),
             ("1234567890123456789", [], "Last-Event-ID"), (nil, [("last_event_id", "abc")], "last_event_id"),
             (nil, [("last_event_id", "1"), ("last_event_id", "2")], "last_event_id"), (nil, [("status", "all")], "status"),
+            ("3", [("last_event_id", "")], "last_event_id"),
         ] {
             do {
                 _ = try InboxStreamResume.parse(header: header, query: query.map { (name: $0.0, value: $0.1) })

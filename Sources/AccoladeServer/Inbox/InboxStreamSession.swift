@@ -89,10 +89,10 @@ enum InboxStreamResume {
             }
             if name == "last_event_id" { fromQuery = value }
         }
-        if let header {
-            return try sequence(header, field: "Last-Event-ID")
-        }
-        return try fromQuery.map { value throws(Problem) in try sequence(value, field: "last_event_id") }
+        // Both are checked, so a bad one is never hidden by a good one.
+        let query = try fromQuery.map { value throws(Problem) in try sequence(value, field: "last_event_id") }
+        if let header { return try sequence(header, field: "Last-Event-ID") }
+        return query
     }
 
     private static func sequence(_ text: String, field: String) throws(Problem) -> Int64 {

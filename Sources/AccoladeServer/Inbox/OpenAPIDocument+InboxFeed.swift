@@ -36,7 +36,14 @@ extension OpenAPIDocument {
                         Cache-Control: { $ref: "#/components/headers/PrivateNoStore" }
                       content:
                         text/event-stream:
-                          schema: { type: string }
+                          schema:
+                            description: "One event as `EventSource` parses it: `item` (data: an InboxItem, id: its sequence), `counts`, `token-expired`; the opening `retry:` hint; heartbeats are comments."
+                            type: object
+                            properties:
+                              event: { type: string, enum: [item, counts, token-expired] }
+                              id: { type: string, pattern: '^[0-9]+$' }
+                              data: { type: string, contentMediaType: application/json }
+                              retry: { type: integer, minimum: 2000, maximum: 8000 }
                     "400": { $ref: "#/components/responses/InboxTokenTwice" }
                     "401": { $ref: "#/components/responses/InboxUnauthorized" }
                     "403": { $ref: "#/components/responses/OriginNotAllowed" }

@@ -2,26 +2,38 @@ import Foundation
 
 /// One Server-Sent Events block as a client parses it (WHATWG HTML §9.2.6), kept raw enough for
 /// tests to check the framing too.
-struct SSEBlock: Sendable, Equatable {
-    var event: String?
-    var id: String?
-    var data: String?
-    var retry: Int?
-    var comment: String?
+public struct SSEBlock: Sendable, Equatable {
+    /// The `event:` field.
+    public var event: String?
+    /// The `id:` field.
+    public var id: String?
+    /// The `data:` lines, joined by line feeds.
+    public var data: String?
+    /// The `retry:` field.
+    public var retry: Int?
+    /// A comment line's text (`: heartbeat`).
+    public var comment: String?
 
     /// The data as a JSON object.
-    func json() throws -> [String: Any] {
+    public func json() throws -> [String: Any] {
         guard let data, let object = try JSONSerialization.jsonObject(with: Data(data.utf8)) as? [String: Any] else {
-            throw HTTPTestError.notAnObject(data ?? "(no data)")
+            throw SSEDataNotAnObject(data: data ?? "(no data)")
         }
         return object
     }
 }
 
+/// Thrown by ``SSEBlock/json()`` for data that is not a JSON object.
+public struct SSEDataNotAnObject: Error, CustomStringConvertible {
+    /// The data.
+    public var data: String
+    public var description: String { "event data is not a JSON object: \(data)" }
+}
+
 /// A streaming HTTP client for `GET /v1/inbox/stream`: the `curl` command (`-N`, no buffering),
 /// a real client reading the real chunked response as it arrives, in a child process a test can
 /// stop. Tests read ``blocks`` (parsed so far) with `waitUntil`.
-final class SSETestClient: @unchecked Sendable {
+public final class SSETestClient: @unchecked Sendable {
     private let process = Process()
     private let lock = NSLock()
     private var buffer: [UInt8] = []
@@ -29,7 +41,7 @@ final class SSETestClient: @unchecked Sendable {
     private var headerText: String?
 
     /// Starts `curl` for `url` with `headers`.
-    init(_ url: String, headers: [String: String] = [:]) throws {
+    public init(_ url: String, headers: [String: String] = [:]) throws {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         var arguments = ["-sS", "-N", "-D", "-", "--max-time", "180", url]
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { arguments += ["-H", "\(name): \(value)"] }
@@ -52,20 +64,20 @@ final class SSETestClient: @unchecked Sendable {
 
     /// Ends the connection (the client goes away). SIGKILL, not `terminate()`: the test process
     /// may ignore SIGTERM (a service group's signal handling), and children inherit that.
-    func stop() {
+    public func stop() {
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
     }
 
     /// Whether curl is still connected.
-    var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { process.isRunning }
 
     /// The HTTP status, once the head arrived.
-    var status: Int? {
+    public var status: Int? {
         lock.withLock { headerText }.flatMap { $0.split(separator: " ").dropFirst().first.flatMap { Int($0) } }
     }
 
     /// A response header, once the head arrived.
-    func header(_ name: String) -> String? {
+    public func header(_ name: String) -> String? {
         guard let text = lock.withLock({ headerText }) else { return nil }
         for line in text.split(separator: "\r\n") {
             let parts = line.split(separator: ":", maxSplits: 1)
@@ -75,13 +87,13 @@ final class SSETestClient: @unchecked Sendable {
     }
 
     /// The body so far, as text (problem documents of refused streams).
-    var bodyText: String { lock.withLock { String(decoding: buffer, as: UTF8.self) } }
+    public var bodyText: String { lock.withLock { String(decoding: buffer, as: UTF8.self) } }
 
     /// Every complete block so far.
-    var blocks: [SSEBlock] { lock.withLock { parsed } }
+    public var blocks: [SSEBlock] { lock.withLock { parsed } }
 
     /// The complete blocks naming `event`.
-    func events(_ event: String) -> [SSEBlock] { blocks.filter { $0.event == event } }
+    public func events(_ event: String) -> [SSEBlock] { blocks.filter { $0.event == event } }
 
     private func append(_ bytes: [UInt8]) {
         lock.withLock {
@@ -106,7 +118,7 @@ final class SSETestClient: @unchecked Sendable {
         return nil
     }
 
-    static func parse(_ text: String) -> SSEBlock {
+    public static func parse(_ text: String) -> SSEBlock {
         var block = SSEBlock()
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             if line.hasPrefix(":") {
