@@ -124,7 +124,8 @@ final class InboxStreamHub: Sendable {
         gauge.record(count)
     }
 
-    /// Ends every stream (graceful shutdown): each writes nothing more and its response ends.
+    /// Ends one stream's wakes (graceful shutdown): it writes nothing more and its response ends;
+    /// the connection's end then closes it.
     func finish(_ id: UInt64) {
         state.withLock { $0.streams[id]?.continuation }?.finish()
     }
