@@ -4,7 +4,8 @@
 Phases, each printing its figures:
   1. feed   — seeds `feed_recipients` feeds with `feed_items` items each through
               POST /v1/messages/batch, waits until the worker wrote them, then runs wrk against
-              GET /v1/inbox/items?limit=<feed_items> with a different recipient's token per request.
+              GET /v1/inbox/items?limit=<feed_items> with a different recipient's token per request
+              (and GET /healthz after it, a yardstick for how busy the machine was).
   2. connect — opens `clients` SSE streams (GET /v1/inbox/stream) in waves; server RSS before and
               after, per-stream memory, then the server's CPU while the streams sit idle.
   3. rewards — sends `rewards` rewards (POST /v1/messages, channels [inbox], to.id = a random one of
@@ -360,7 +361,16 @@ class Bench:
             f"{len(sample['items'])} a page), p50 {lat['50']}, p99 {lat['99']}, {a.feed_connections} connections, "
             f"non-2xx {non2xx}{', ' + errors.group(0) if errors else ''}  (target >= 10,000 req/s)"
         )
-        self.summary.append(f"           server CPU {cpu * 1e6 / max(requests, 1):.0f} µs a request")
+        # A yardstick for a shared machine: the same server and wrk settings on the cheapest route.
+        out = subprocess.run(
+            ["wrk", f"-t{a.feed_threads}", f"-c{a.feed_connections}", "-d3s", f"http://{self.host}:{self.port}/healthz"],
+            check=True, capture_output=True, text=True,
+        ).stdout
+        healthz = float(re.search(r"Requests/sec:\s*([\d.]+)", out).group(1))
+        say(f"yardstick: GET /healthz {healthz:,.0f} req/s with the same wrk settings, just after")
+        self.summary.append(
+            f"           server CPU {cpu * 1e6 / max(requests, 1):.0f} µs a request; GET /healthz {healthz:,.0f} req/s just after (yardstick)"
+        )
 
     # ---------------- phase 2: streams
 
@@ -421,7 +431,7 @@ class Bench:
         )
         self.summary.append(
             f"RSS:       {mib(rss_before)} before the streams, {mib(rss_after)} with {len(open_streams)} open "
-            f"({per_stream:.1f} KiB a stream)  (target < 200 MB)"
+            f"({per_stream:.1f} KiB a stream)  (target < 200 MB with 5,000)"
         )
         self.summary.append(f"idle:      server CPU {idle:.1f}% of one core over {t1 - t0:.0f} s with the streams open")
         self.streams_failed = failed

@@ -2,7 +2,8 @@
 # In-app inbox benchmark: release build, ONE `accolade serve` (API + worker) on a fresh SQLite
 # store, loopback only; client and server share the machine. scripts/bench-inbox.py then measures:
 #   1. GET /v1/inbox/items with wrk (a different recipient's token per request, 20-item pages):
-#      req/s, items/s, latency                                   (target >= 10,000 req/s)
+#      req/s, items/s, latency, server CPU a request             (target >= 10,000 req/s)
+#      and GET /healthz right after as a yardstick for how busy the shared machine was
 #   2. N concurrent SSE clients on GET /v1/inbox/stream, connected in waves: server RSS before and
 #      with them, per-stream memory, server CPU while they sit idle (target < 200 MB RSS)
 #   3. M rewards (POST /v1/messages, channels [inbox], to.id = a random client's recipient) at a
