@@ -17,8 +17,8 @@ extension SQLiteStore {
 
     public func inboxPage(recipientKey: String, status: InboxStatus, before: Int64?, limit: Int) async throws -> InboxPage {
         let limit = max(0, limit)
-        return try await pool.read { db in
-            let rows = try Row.fetchAll(
+        return try feedRead { db in
+            var items = try Self.inboxItems(
                 db.cachedStatement(
                     sql: """
                         SELECT \(InboxSQL.itemColumns) FROM inbox_items
@@ -26,7 +26,6 @@ extension SQLiteStore {
                         ORDER BY sequence DESC LIMIT ?3
                         """),
                 arguments: [recipientKey, before, limit + 1])
-            var items = try rows.map(Self.inboxItem)
             let more = items.count > limit
             if more { items.removeLast() }
             return InboxPage(items: items, nextCursor: more ? items.last?.sequence : nil, counts: try Self.inboxCounts(recipientKey, db: db))
@@ -35,20 +34,19 @@ extension SQLiteStore {
 
     public func inboxItems(recipientKey: String, after sequence: Int64, limit: Int) async throws -> [InboxItem] {
         guard limit > 0 else { return [] }
-        return try await pool.read { db in
-            try Row.fetchAll(
+        return try feedRead { db in
+            try Self.inboxItems(
                 db.cachedStatement(
                     sql: """
                         SELECT \(InboxSQL.itemColumns) FROM inbox_items
                         WHERE recipient_key = ? AND sequence > ? ORDER BY sequence LIMIT ?
                         """),
-                arguments: [recipientKey, sequence, limit]
-            ).map(Self.inboxItem)
+                arguments: [recipientKey, sequence, limit])
         }
     }
 
     public func inboxItem(id: String, recipientKey: String) async throws -> InboxItem? {
-        try await pool.read { db in
+        try feedRead { db in
             try Row.fetchOne(
                 db.cachedStatement(sql: "SELECT \(InboxSQL.itemColumns) FROM inbox_items WHERE id = ? AND recipient_key = ?"),
                 arguments: [id, recipientKey]
@@ -104,7 +102,7 @@ extension SQLiteStore {
     }
 
     public func inboxHead(recipientKey: String) async throws -> InboxHead {
-        try await pool.read { db in try Self.inboxHead(recipientKey, db: db) }
+        try feedRead { db in try Self.inboxHead(recipientKey, db: db) }
     }
 
     public func inboxChanges(after mark: Int64, limit: Int) async throws -> InboxFeedChanges {
@@ -120,6 +118,24 @@ extension SQLiteStore {
             ).map { InboxFeedChange(recipientKey: $0[0], lastSequence: $0[1], version: $0[2], mark: $0[3]) }
             return InboxFeedChanges(feeds: feeds, mark: feeds.last?.mark ?? mark)
         }
+    }
+
+    /// Runs one of the feed's reads on the calling thread. These are a few index probes in a WAL
+    /// snapshot (tens of microseconds, never waiting for the writer), and `GET /v1/inbox/items`
+    /// and every stream wake make them: awaiting GRDB's asynchronous `read` instead hops to a
+    /// reader's dispatch queue and back, two thread switches that cost several times the query
+    /// itself (measured with `scripts/bench-inbox.sh`). Longer reads stay asynchronous.
+    private func feedRead<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.read(body)
+    }
+
+    /// The items a statement selecting ``InboxSQL/itemColumns`` returns, decoded as SQLite steps
+    /// (no intermediate copy of every row).
+    static func inboxItems(_ statement: Statement, arguments: StatementArguments) throws -> [InboxItem] {
+        var items: [InboxItem] = []
+        let rows = try Row.fetchCursor(statement, arguments: arguments)
+        while let row = try rows.next() { items.append(try inboxItem(row)) }
+        return items
     }
 
     // MARK: Inside a caller's transaction
