@@ -45,9 +45,13 @@ enum HTTPJSON {
 
     /// A JSON response.
     static func response(_ value: JSONValue, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        response(bytes: (try? value.jsonBytes()) ?? Array("null".utf8), status: status, headers: headers)
+    }
+
+    /// A JSON response whose bytes the caller wrote (a hot path's own writer).
+    static func response(bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
-        let bytes = (try? value.jsonBytes()) ?? Array("null".utf8)
         return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 

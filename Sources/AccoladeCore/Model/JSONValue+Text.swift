@@ -24,6 +24,13 @@ extension JSONValue {
         return out
     }
 
+    /// Appends `text` as a JSON string, escaped byte for byte as ``jsonBytes()`` escapes strings:
+    /// for hot paths that write a fixed shape straight to bytes instead of building a value whose
+    /// keys are then hashed and sorted (the inbox feed's pages).
+    public static func appendJSONString(_ text: String, to out: inout [UInt8]) {
+        JSONTextWriter.writeString(text, into: &out)
+    }
+
     /// Parses JSON text written by ``jsonText()`` (or any standard JSON).
     ///
     /// The one JSON reader of every input (API bodies, `--data`, the CSV `data` column,

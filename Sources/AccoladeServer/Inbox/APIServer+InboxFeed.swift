@@ -44,11 +44,7 @@ extension APIServer {
     /// `GET /v1/inbox/items`: a page, newest first, with the badge counts of the same snapshot.
     func listInboxItems(_ query: InboxFeedQuery, recipient: String) async throws -> Response {
         let page = try await deps.store.inboxPage(recipientKey: recipient, status: query.status, before: query.before, limit: query.limit)
-        let body: [String: JSONValue] = [
-            "items": .array(page.items.map { InboxJSON.item($0, publicURL: deps.config.publicURL) }),
-            "next_cursor": page.nextCursor.map { .string(InboxCursor.encode($0)) } ?? .null,
-        ]
-        return HTTPJSON.response(InboxJSON.adding(page.counts, to: body), headers: Self.privateAnswer)
+        return HTTPJSON.response(bytes: InboxJSON.pageBytes(page, publicURL: deps.config.publicURL), headers: Self.privateAnswer)
     }
 
     /// `GET /v1/inbox/items/{id}`: one item of this recipient's feed.
