@@ -15,14 +15,20 @@ import Hummingbird
 struct InboxTokenAuthMiddleware: RouterMiddleware {
     typealias Context = InboxRequestContext
 
-    let signer: InboxTokenSigner
+    /// Verifies tokens, remembering the ones that passed (a widget sends the same token many times).
+    let tokens: InboxTokenCache
     let clock: any WallClock
+
+    init(signer: InboxTokenSigner, clock: any WallClock) {
+        self.tokens = InboxTokenCache(signer: signer)
+        self.clock = clock
+    }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let token = try Self.presentedToken(request)
         let claims: InboxTokenClaims
         do throws(InboxTokenError) {
-            claims = try signer.verify(token, now: clock.now())
+            claims = try tokens.verify(token, now: clock.now())
         } catch {
             throw Self.refusal(error)
         }
