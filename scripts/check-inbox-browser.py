@@ -23,7 +23,10 @@ origin allowed), mints an inbox token through POST /v1/inbox/tokens, opens the d
      `accolade-inbox-token-expired` and stops (no reconnect storm); the page sets a new token and
      the widget resumes without a reload, missing nothing;
   f. a further window with locale=id shows Indonesian strings and times, loads the first page (20)
-     and the rest by infinite scroll; nothing in any window broke the CSP or threw.
+     and the rest by infinite scroll;
+  g. without Web Locks (they need a secure context: plain http off localhost has none) two windows
+     of another recipient elect one leader over BroadcastChannel, share its stream and hand over;
+  and nothing in any window broke the CSP or threw.
 
 One line per check; exit 1 when any fails. Every wait is bounded; everything started is stopped by
 its PID (the server, chromedriver and its browser).
@@ -320,7 +323,7 @@ def run_checks(server, driver, check, recipient, binary, config, work, api_token
     m1 = send(server, api_token, recipient)
     card = wait_for("the card of the new reward", lambda: card_for(driver, m1))
     seconds = time.monotonic() - started
-    s = wait_for("the badge shows 1", lambda: (s := state(driver)) and s["badge"] == "1" and s)
+    s = wait_for("the badge shows 1 and the live region announces it", lambda: (s := state(driver)) and s["badge"] == "1" and s["live"] and s)
     check("a. card appears without reload, badge goes up", s["marker"] == "no-reload" and card["unread"],
           f"{seconds:.2f} s from POST to card; badge {s['badge']}; bell '{s['label']}'; live region '{s['live']}'")
     image = wait_for("the QR image loads", lambda: (c := card_for(driver, m1)) and c["image"] and c["image"]["loaded"] and c)
@@ -366,9 +369,9 @@ def run_checks(server, driver, check, recipient, binary, config, work, api_token
     shadow(driver, ".bell").click()
     shadow(driver, f'.card[data-message-id="{m2}"] .title').click()
     driver.switch_to.window(leader_window)
-    s = wait_for("the leader's badge drops after a read in the other window", lambda: (s := state(driver)) and s["badge"] == "" and s)
-    check("c. mark read in one window → the other's badge drops", not next(c for c in s["cards"] if c["message"] == m2)["unread"],
-          "the other window's card shows read too")
+    s = wait_for("the leader's badge drops and its card shows read after a read in the other window",
+                 lambda: (s := state(driver)) and s["badge"] == "" and not card_for(driver, m2)["unread"] and s)
+    check("c. mark read in one window → the other's badge drops", True, "the other window's card shows read too")
     driver.close()  # the leader goes away: the follower takes over the stream
     driver.switch_to.window(follower_window)
     s = wait_for("the remaining window takes over the stream", lambda: (s := state(driver)) and s["role"] == "leader" and s["stream"] == "open" and s)
@@ -438,6 +441,50 @@ def run_checks(server, driver, check, recipient, binary, config, work, api_token
     s = wait_for("infinite scroll loads the rest", lambda: (s := state(driver)) and len(s["cards"]) == total and s)
     check("f. infinite scroll loads the next page when the end of the list comes into view", True,
           f"{len(s['cards'])} cards after scrolling (first page 20)")
+
+    # g. the fallback election without Web Locks (another recipient, so another lock and channel)
+    other = recipient + "-nolocks"
+    demo2 = f"{server.base}/v1/inbox/demo?token={mint(server, api_token, other, '1h')['token']}"
+    windows = []
+    for _ in range(2):
+        driver.switch_to.new_window("window")
+        driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": "delete Navigator.prototype.locks;"})
+        driver.get(demo2)
+        windows.append(driver.current_window_handle)
+
+    def states():
+        out = {}
+        for handle in windows:
+            driver.switch_to.window(handle)
+            out[handle] = state(driver)
+        return out
+
+    def one_leader():
+        all_states = states()
+        leaders = [h for h, s in all_states.items() if s and s["role"] == "leader" and s["stream"] == "open"]
+        followers = [h for h, s in all_states.items() if s and s["role"] == "follower"]
+        return len(leaders) == 1 and len(followers) == len(windows) - 1 and (leaders[0], all_states)
+
+    leader, all_states = wait_for("one leader elected over BroadcastChannel", one_leader)
+    driver.switch_to.window(leader)
+    locks = driver.execute_script("return typeof navigator.locks")
+    m7 = send(server, api_token, other)
+    for handle in windows:
+        driver.switch_to.window(handle)
+        wait_for("the reward reaches every window without Web Locks", lambda: card_for(driver, m7))
+    now = states()
+    streaming = [h for h, s in now.items() if s["stream"] in ("open", "connecting")]
+    check("g. without Web Locks: one leader, its one stream serves both windows", locks == "undefined" and streaming == [leader],
+          f"navigator.locks {locks}; windows streaming {len(streaming)}; EventSources opened per window "
+          + str(sorted((s["opened"] for s in now.values()), reverse=True)))
+    driver.switch_to.window(leader)
+    driver.close()
+    windows.remove(leader)
+    driver.switch_to.window(windows[0])
+    s = wait_for("the other window takes over", lambda: (s := state(driver)) and s["role"] == "leader" and s["stream"] == "open" and s)
+    m8 = send(server, api_token, other)
+    wait_for("a reward after the hand-over", lambda: card_for(driver, m8))
+    check("g. without Web Locks: closing the leader hands over the stream", True)
 
     # the browser's console: no CSP violation, no uncaught error
     problems = []

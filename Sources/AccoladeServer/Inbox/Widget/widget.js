@@ -359,6 +359,8 @@ button { font: inherit; color: inherit; cursor: pointer; }
       clearTimeout(this._pageRetry);
       clearInterval(this._ticker);
       clearInterval(this._electTimer);
+      clearTimeout(this._claimTimer);
+      if (this._goodbye) { this._goodbye(); window.removeEventListener('pagehide', this._goodbye); this._goodbye = null; }
       if (this._releaseLock) { this._releaseLock(); this._releaseLock = null; }
       if (this._lockAbort) { this._lockAbort.abort(); this._lockAbort = null; }
       if (this._channel) { this._channel.close(); this._channel = null; }
@@ -380,16 +382,31 @@ button { font: inherit; color: inherit; cursor: pointer; }
         return;
       }
       if (!this._channel) { this._becomeLeader(); return; }
+      // Fallback: the leader says so every 2 s and answers a newcomer's hello at once; a tab that
+      // hears no leader for 5 s (or its goodbye) takes over after a random pause. Two leaders at
+      // once (a tie) resolve themselves: the one with the larger id steps down on hearing the other.
       this._tabId = Math.random().toString(36).slice(2) + Date.now().toString(36);
-      this._leaderSeen = Date.now();
+      this._leaderSeen = 0;
+      this._post({ type: 'hello' });
+      this._claimSoon();
       this._electTimer = setInterval(() => {
         if (this._leader) this._post({ type: 'leader', id: this._tabId });
-        else if (Date.now() - this._leaderSeen > 5000) this._becomeLeader();
+        else if (Date.now() - this._leaderSeen > 5000) this._claimSoon();
       }, 2000);
+      this._goodbye = () => { if (this._leader) this._post({ type: 'bye' }); };
+      window.addEventListener('pagehide', this._goodbye);
+    }
+
+    _claimSoon() {
+      clearTimeout(this._claimTimer);
+      this._claimTimer = setTimeout(() => {
+        if (this._started && !this._leader && Date.now() - this._leaderSeen > 1000) this._becomeLeader();
+      }, 300 + Math.random() * 700);
     }
 
     async _becomeLeader() {
       this._setLeader(true);
+      if (this._tabId) this._post({ type: 'leader', id: this._tabId });
       try { await this._firstPage; } catch (_) { /* the stream still carries live items */ }
       if (this._started && this._leader) this._connect();
     }
@@ -523,9 +540,15 @@ button { font: inherit; color: inherit; cursor: pointer; }
             this._connect();
           }
           break;
+        case 'hello':
+          if (this._leader && this._tabId) this._post({ type: 'leader', id: this._tabId });
+          break;
         case 'leader':
           this._leaderSeen = Date.now();
-          if (this._leader && message.id < this._tabId) { this._closeStream(); this._setLeader(false); }
+          if (this._leader && this._tabId && message.id < this._tabId) { this._closeStream(); clearTimeout(this._retryTimer); this._setLeader(false); }
+          break;
+        case 'bye':
+          if (!this._leader && this._tabId) { this._leaderSeen = 0; this._claimSoon(); }
           break;
         default: break;
       }
