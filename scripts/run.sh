@@ -42,8 +42,10 @@ export TWILIO_AUTH_TOKEN=standin-auth-token
 export WHATSAPP_TOKEN=standin-access-token
 export WHATSAPP_APP_SECRET=standin-app-secret
 export WHATSAPP_VERIFY_TOKEN=standin-verify-token
+# The in-app inbox: a signing secret for browser tokens, random per run unless you set one.
+export ACCOLADE_INBOX_SECRET=${ACCOLADE_INBOX_SECRET:-$(/usr/bin/python3 -c 'import secrets; print(secrets.token_urlsafe(48))')}
 $bin templates check > /dev/null
-id=$($bin send reward-earned --to ana@example.com --to +6281234567890 --to whatsapp:+6281234567890 --name "Ana Putri" --locale id \
+id=$($bin send reward-earned --to ana@example.com --to +6281234567890 --to whatsapp:+6281234567890 --recipient-id crm-10492 --name "Ana Putri" --locale id \
   --data '{"program":"Kudos Awards","reward":{"voucher":{"amount":50000,"currency":"IDR"},"code":"RW-7Q2K","expires_on":"2026-12-31"},"note":"Twelve new accounts in October. Thank you!"}')
 echo "run: queued sample message $id (see: $bin status $id; $bin log $id)" >&2
 port=${ACCOLADE_PORT:-8080}
@@ -53,5 +55,7 @@ run: starting the HTTP API and a worker on http://127.0.0.1:$port (Ctrl-C stops 
     -d '{"template":"reward-earned","to":{"email":"budi@example.com","locale":"id"},"data":{"program":"Kudos Awards","reward":{"points":1200,"code":"PT-1200","expires_on":"2026-12-31"}}}'
   SMS and WhatsApp go to the stand-ins: add "phone":"+6281234567890" or "whatsapp":"+6281234567890" to "to".
   and open http://127.0.0.1:$port/v1/templates/reward-earned/preview?locale=id in a browser.
+  The sample recipient's in-app inbox (live; send more with "to":{"id":"crm-10492"}), valid 24 h:
+    http://127.0.0.1:$port/v1/inbox/demo?token=$($bin inbox token crm-10492 --ttl 24h)
 EOF
 $bin serve --listen "127.0.0.1:$port"

@@ -33,6 +33,8 @@ public struct APIServer: Sendable {
         /// `channels.inbox`, when configured: mounts `POST /v1/inbox/tokens`, inbox token
         /// authentication for the feed routes and CORS for them.
         public var inbox: InboxChannelConfig?
+        /// Heartbeat, tick and poll intervals of `GET /v1/inbox/stream`.
+        public var inboxStream = InboxStreamSettings()
         /// How long `/readyz` and `/metrics` wait for the store before answering without it.
         public var readinessTimeout: Duration = .seconds(2)
         /// Time source.
@@ -71,6 +73,8 @@ public struct APIServer: Sendable {
     let openAPI: String
     /// Mints and verifies inbox tokens; `nil` without `channels.inbox`.
     let inboxSigner: InboxTokenSigner?
+    /// The open inbox streams and their change listener; `nil` without `channels.inbox`.
+    let inboxStreams: InboxStreamHub?
 
     /// Creates the server.
     public init(_ dependencies: Dependencies) {
@@ -81,6 +85,11 @@ public struct APIServer: Sendable {
         self.openAPI = OpenAPIDocument.render(
             templates: dependencies.templates, channels: dependencies.channels, inbox: dependencies.inbox != nil)
         self.inboxSigner = dependencies.inbox.map { InboxTokenSigner(secret: $0.signingSecret) }
+        self.inboxStreams = dependencies.inbox.map {
+            InboxStreamHub(
+                feed: dependencies.store, limit: $0.maxStreams, settings: dependencies.inboxStream, clock: dependencies.clock,
+                logger: dependencies.logger)
+        }
     }
 
     /// Refuses to expose an unauthenticated API beyond this machine.

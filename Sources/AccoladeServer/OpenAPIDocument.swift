@@ -1,3 +1,4 @@
+import AccoladeCore
 /// The OpenAPI 3.1 description served at `GET /openapi.yaml`.
 ///
 /// Written by hand next to the handlers it describes; `OpenAPIDocumentTests` fails when a route
@@ -560,7 +561,7 @@ enum OpenAPIDocument {
                 whatsapp: { anyOf: [{ $ref: "#/components/schemas/E164" }, { type: "null" }] }
                 locale: { anyOf: [{ $ref: "#/components/schemas/Locale" }, { type: "null" }] }
                 timezone: { anyOf: [{ $ref: "#/components/schemas/TimeZone" }, { type: "null" }] }
-                id: { type: [string, "null"], pattern: '^[^\r\n\x00]*$', description: "Your own id of the person (CRM id). The inbox channel's address: for it, 1–255 characters without control characters." }
+                id: { type: [string, "null"], minLength: 1, maxLength: \#(InboxRecipientKey.maximumLength), pattern: '\#(InboxRecipientKey.pattern)', description: "Your own id of the person (CRM id), and the inbox channel's address: 1–255 characters without control characters, compared exactly." }
             E164:
               type: string
               description: An E.164 number.

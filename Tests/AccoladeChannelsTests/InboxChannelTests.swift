@@ -121,3 +121,23 @@ import Testing
         #expect(throws: ValidationError.self) { try channel.validate(content: .inbox(huge)) }
     }
 }
+
+/// Whatever the data-side link rule (``InboxLinkPattern``, also the OpenAPI `pattern`) lets
+/// through passes the channel's check of the rendered link, so a schema-valid request is never
+/// refused for its link afterwards.
+@Suite struct InboxLinkRuleAgreementTests {
+    @Test func everyLinkThePatternAcceptsTheChannelAccepts() {
+        var generator = SeededRandom(state: 20261206)
+        let alphabet = Array("abcXYZ019._~!$&'()*+,;=:@/?-%#")
+        var checked = 0
+        for _ in 0..<20_000 {
+            let length = Int.random(in: 0...24, using: &generator)
+            let tail = String((0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+            for candidate in ["https://x.example.com" + tail, "http://127.0.0.1:8080/" + tail] where InboxLinkPattern.matches(candidate) {
+                #expect(InboxActionURL.problem(with: candidate) == nil, "\(candidate)")
+                checked += 1
+            }
+        }
+        #expect(checked > 1_000)
+    }
+}

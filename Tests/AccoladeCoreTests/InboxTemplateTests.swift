@@ -145,3 +145,25 @@ struct InboxTemplateTests {
         #expect(config.disabledReason(.inbox)?.contains("ACCOLADE_INBOX_SECRET") == true)
     }
 }
+
+/// The link rule the data check and the OpenAPI document share (``InboxLinkPattern``), against the
+/// channel-side check of the rendered link: what matches is a link the channel accepts.
+@Suite("Inbox: the action link rule")
+struct InboxLinkPatternTests {
+    @Test("links that match; and values that do not, refused before rendering")
+    func pattern() {
+        for good in [
+            "https://crm.example.com", "http://127.0.0.1:8080/r/RW-7Q2K?x=1&y=%20#top", "HTTPS://Rewards.Example.com/a/b;c=d",
+            "https://x.example/" + String(repeating: "a", count: 2000),
+        ] {
+            #expect(InboxLinkPattern.matches(good), "\(good)")
+        }
+        for bad in [
+            "", "JTO 0.00", "javascript:alert(1)", "ftp://x.example", "https://", "https://user:pw@x.example", "https://x.example/a b",
+            "https://x.example/%zz", "https://x.example/ä", "https://x.example/#a#b", "https://x.example/" + String(repeating: "a", count: 2100),
+            "https://x.example/\n",
+        ] {
+            #expect(!InboxLinkPattern.matches(bad), "\(bad)")
+        }
+    }
+}

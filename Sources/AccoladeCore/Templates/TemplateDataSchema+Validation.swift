@@ -10,6 +10,11 @@ extension TemplateDataSchema {
         switch shape {
         case .any:
             return
+        case .value(let rules) where rules.link:
+            guard case .string(let text) = value else {
+                throw ValidationError(field: path, reason: "is the item's action link in the inbox, so it must be an http(s) URL string")
+            }
+            try checkText(text, rules, at: path)
         case .value(let rules):
             switch value {
             case .int, .double, .bool: return
@@ -42,6 +47,11 @@ extension TemplateDataSchema {
     }
 
     private static func checkText(_ text: String, _ rules: Text, at path: String) throws(ValidationError) {
+        if rules.link, !InboxLinkPattern.matches(text) {
+            throw ValidationError(
+                field: path,
+                reason: "is the item's action link in the inbox, so it must be an absolute http(s) URL of plain URL characters (percent-encode others), without user info, at most \(InboxLinkPattern.maximumLength) bytes")
+        }
         if rules.singleLine, text.utf8.contains(where: { $0 == 0x0A || $0 == 0x0D }) {
             throw ValidationError(field: path, reason: "is shown in an email subject, so it must not contain line breaks")
         }

@@ -30,6 +30,8 @@ public struct TemplateDataSchema: Sendable, Hashable {
         public var singleLine = false
         /// The whole of a part that must not be empty (QR payload, WhatsApp parameter).
         public var nonBlank = false
+        /// The whole of an inbox action link: a string matching ``InboxLinkPattern``.
+        public var link = false
     }
 
     /// One member of an object.
@@ -47,6 +49,7 @@ public struct TemplateDataSchema: Sendable, Hashable {
         for part in parts {
             builder.walk(part.requirements.nodes, guards: [], singleLine: part.part == .emailSubject)
             if part.part == .qr { builder.markNonBlank(part.requirements.nodes) }
+            if part.part == .inboxURL { builder.markLink(part.requirements.nodes) }
         }
         if let whatsapp {
             var sources = whatsapp.body
@@ -137,6 +140,25 @@ public struct TemplateDataSchema: Sendable, Hashable {
             root.insert(segments, requiredFrom: Int.max).rules.nonBlank = true
         }
 
+        /// A link part that is one variable (spaces aside), bare or inside its own section
+        /// (`{{#url}}{{url}}{{/url}}`): that variable must be a link when given.
+        func markLink(_ nodes: [TemplateRequirements.Node]) {
+            let content = nodes.filter { node in
+                if case .text(let text) = node { return !text.utf8.allSatisfy { $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 } }
+                return true
+            }
+            guard content.count == 1 else { return }
+            switch content[0] {
+            case .variable(let ref):
+                guard let segments = Self.dataPath(ref) else { return }
+                root.insert(segments, requiredFrom: Int.max).rules.link = true
+            case .section(_, false, let children):
+                markLink(children)
+            default:
+                return
+            }
+        }
+
         /// The data path a tag names, or `nil` for `.`, anchored names and the recipient/locale.
         static func dataPath(_ ref: TemplateRequirements.Reference) -> [String]? {
             guard !ref.anchored, let first = ref.segments.first, first != "recipient", first != "locale" else { return nil }
@@ -153,6 +175,12 @@ extension TemplateDataSchema {
 
     private static func json(_ shape: Shape, moneyRef: String) -> JSONValue {
         func string(_ rules: Text) -> JSONValue {
+            if rules.link {
+                return .object([
+                    "type": .string("string"), "maxLength": .int(Int64(InboxLinkPattern.maximumLength)),
+                    "pattern": .string(InboxLinkPattern.pattern), "format": .string("uri"),
+                ])
+            }
             // One pattern per schema: the rules combined. The classes are spelled out so ECMA,
             // Python and ICU read them alike (and as the renderer trims: space, tab, CR, LF).
             let pattern: String? =
@@ -168,6 +196,8 @@ extension TemplateDataSchema {
         switch shape {
         case .any:
             return .object([:])
+        case .value(let rules) where rules.link:
+            return string(rules)
         case .value(let rules):
             return .object(["anyOf": .array([
                 string(rules), .object(["type": .string("number")]), .object(["type": .string("boolean")]),

@@ -14,10 +14,13 @@ enum SendValidation {
         }
         try LocaleTag.validate(request.locale, field: "locale")
         try LocaleTag.validate(request.recipient.locale, field: "to.locale")
-        for (field, value) in [("to.name", request.recipient.name), ("to.id", request.recipient.id)] {
-            if let value, value.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
-                throw ValidationError(field: field, reason: "must not contain CR, LF or NUL")
-            }
+        if let name = request.recipient.name, name.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
+            throw ValidationError(field: "to.name", reason: "must not contain CR, LF or NUL")
+        }
+        // The id is the recipient key and the inbox's address: held to the inbox's rule whether
+        // or not the inbox is routed, like every other address.
+        if let id = request.recipient.id, let problem = InboxRecipientKey.problem(with: id) {
+            throw ValidationError(field: "to.id", reason: problem)
         }
         try LocaleTag.validateTimeZone(request.recipient.timezone, field: "to.timezone")
         // Every address given must be well-formed, routed or not: a malformed one is a caller's

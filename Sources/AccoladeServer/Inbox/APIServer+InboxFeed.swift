@@ -12,6 +12,7 @@ extension APIServer {
     /// that it does).
     func addInboxFeedRoutes(to router: Router<BasicRequestContext>) {
         guard let feed = inboxFeedGroup(router) else { return }
+        addInboxStreamRoute(to: feed)
         feed.get("items") { request, context in
             let recipient = try context.recipient()
             let query = try InboxFeedQuery.parse(request.uri.queryParameters.map { (String($0.key), String($0.value)) })

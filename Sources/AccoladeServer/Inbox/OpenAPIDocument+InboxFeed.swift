@@ -8,6 +8,47 @@ extension OpenAPIDocument {
     /// The feed paths (`/v1/inbox/items…`), after ``inboxPaths`` under `paths:`.
     static var inboxFeedPaths: String {
         var text = #"""
+              /v1/inbox/stream:
+                get:
+                  tags: [inbox]
+                  operationId: streamInbox
+                  summary: The token's recipient's feed as Server-Sent Events
+                  description: |
+                    For `EventSource` (token as `?token=`, which it cannot send as a header). The body is
+                    `text/event-stream`: first `retry: <ms>` (2–8 s, random per connection, so a restart's
+                    reconnects spread out), then with a resume point the items after it, then a `counts`
+                    event; then live `item` events (data: an InboxItem; `id:` its per-recipient sequence,
+                    in commit order, no gaps or repeats) each batch followed by `counts` (data:
+                    `unread_count`, `unseen_count`, `last_sequence`, `version`; also sent when a mark made
+                    in another tab or on another node changes the feed), `: heartbeat` comments every 15 s,
+                    and `token-expired` (data: `expires_at`) after which the server ends the stream: ask the
+                    page for a new token and reconnect with `last_event_id`. Refused answers (401, 422, 503
+                    at `channels.inbox.max_streams`) are problem documents, which `EventSource` does not
+                    retry on its own.
+                  security: \#(inboxSecurity)
+                  parameters:
+                    - { name: last_event_id, in: query, description: "Resume after this item sequence (a new EventSource cannot send Last-Event-ID).", schema: { type: string, pattern: '^[0-9]{1,18}$' } }
+                    - { name: Last-Event-ID, in: header, description: "Resume after this item sequence (EventSource sends it when it reconnects); wins over last_event_id.", schema: { type: string, pattern: '^[0-9]{1,18}$' } }
+                  responses:
+                    "200":
+                      description: The event stream; it ends when the token expires or the server stops.
+                      headers:
+                        Cache-Control: { $ref: "#/components/headers/PrivateNoStore" }
+                      content:
+                        text/event-stream:
+                          schema:
+                            description: "One event as `EventSource` parses it: `item` (data: an InboxItem, id: its sequence), `counts`, `token-expired`; the opening `retry:` hint; heartbeats are comments."
+                            type: object
+                            properties:
+                              event: { type: string, enum: [item, counts, token-expired] }
+                              id: { type: string, pattern: '^[0-9]+$' }
+                              data: { type: string, contentMediaType: application/json }
+                              retry: { type: integer, minimum: 2000, maximum: 8000 }
+                    "400": { $ref: "#/components/responses/InboxTokenTwice" }
+                    "401": { $ref: "#/components/responses/InboxUnauthorized" }
+                    "403": { $ref: "#/components/responses/OriginNotAllowed" }
+                    "422": { $ref: "#/components/responses/Invalid" }
+                    "503": { $ref: "#/components/responses/Unavailable" }
               /v1/inbox/items:
                 get:
                   tags: [inbox]

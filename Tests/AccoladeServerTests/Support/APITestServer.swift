@@ -35,6 +35,7 @@ final class APITestServer: @unchecked Sendable {
         serving: (@Sendable (SQLiteStore) throws -> any Store)? = nil,
         readinessTimeout: Duration = .seconds(60),
         inbox: InboxChannelConfig? = nil, clock: any WallClock = SystemWallClock(),
+        inboxStream: InboxStreamSettings = InboxStreamSettings(),
         extraRoutes: ((APIServer, Router<BasicRequestContext>) -> Void)? = nil
     ) async throws {
         directory = try TemporaryDirectory()
@@ -60,6 +61,7 @@ final class APITestServer: @unchecked Sendable {
             qrImage: qrImage, metrics: MetricsExporter.shared, inbox: inbox, clock: clock,
             logger: logger)
         dependencies.readinessTimeout = readinessTimeout
+        dependencies.inboxStream = inboxStream
         let server = APIServer(dependencies)
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
         if let extraRoutes {
