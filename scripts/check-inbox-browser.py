@@ -304,6 +304,15 @@ def shadow(driver, selector):
     return host.shadow_root.find_element(By.CSS_SELECTOR, selector)
 
 
+def click(driver, selector):
+    """Clicks an element of the widget's shadow DOM; a card re-rendered between finding and
+    clicking (a counts event refreshed it) is found again."""
+    def attempt():
+        shadow(driver, selector).click()
+        return True
+    wait_for(f"click {selector}", attempt)
+
+
 def stream_requests(server):
     return server.metric("accolade_api_requests_total", 'route="/v1/inbox/stream"') or 0
 
@@ -332,7 +341,7 @@ def run_checks(server, driver, check, recipient, binary, config, work, api_token
           f"title '{image['title']}', time '{image['time']}', alt '{image['image']['alt']}'")
 
     # b. panel focus handling; open the card → read receipt
-    shadow(driver, ".bell").click()
+    click(driver, ".bell")
     s = wait_for("the panel opens with focus inside", lambda: (s := state(driver)) and s["panelOpen"] and s["focusInPanel"] and s)
     ActionChains(driver).send_keys(Keys.ESCAPE).perform()
     s = wait_for("Escape closes the panel and focuses the bell",
@@ -340,7 +349,7 @@ def run_checks(server, driver, check, recipient, binary, config, work, api_token
     check("b. panel: focus moves in on open, Escape closes and returns focus to the bell", True)
     shadow(driver, ".bell").send_keys(Keys.ENTER)  # keyboard opens it too
     wait_for("the panel opens from the keyboard", lambda: (s := state(driver)) and s["panelOpen"] and s)
-    shadow(driver, f'.card[data-message-id="{m1}"] .title').click()
+    click(driver, f'.card[data-message-id="{m1}"] .title')
     read = wait_for("the inbox delivery becomes read", lambda: inbox_state(server, api_token, m1) == "read" and "read")
     s = wait_for("the badge drops to 0", lambda: (s := state(driver)) and s["badge"] == "" and s)
     check("b. clicking the card records the read receipt (GET /v1/messages/{id})", read == "read",
@@ -366,8 +375,8 @@ def run_checks(server, driver, check, recipient, binary, config, work, api_token
     check("c. a reward reaches both windows over ONE stream", opened == 1 and gauge in (None, 1.0),
           f"EventSources opened: {opened} (leader + follower); accolade_inbox_streams gauge: "
           + ("not exposed" if gauge is None else f"{gauge:g}"))
-    shadow(driver, ".bell").click()
-    shadow(driver, f'.card[data-message-id="{m2}"] .title').click()
+    click(driver, ".bell")
+    click(driver, f'.card[data-message-id="{m2}"] .title')
     driver.switch_to.window(leader_window)
     s = wait_for("the leader's badge drops and its card shows read after a read in the other window",
                  lambda: (s := state(driver)) and s["badge"] == "" and not card_for(driver, m2)["unread"] and s)
@@ -434,7 +443,7 @@ def run_checks(server, driver, check, recipient, binary, config, work, api_token
     heading = driver.execute_script("return document.querySelector('accolade-inbox').shadowRoot.querySelector('.heading').textContent")
     check("f. locale=id: Indonesian UI and time ago", heading == "Hadiah" and s["label"].startswith("Notifikasi")
           and s["cards"][0]["time"] not in ("", "now"), f"heading '{heading}', bell '{s['label']}', time '{s['cards'][0]['time']}'")
-    shadow(driver, ".bell").click()
+    click(driver, ".bell")
     for _ in range(5):
         driver.execute_script("const r = document.querySelector('accolade-inbox').shadowRoot.querySelector('.scroll'); r.scrollTop = r.scrollHeight;")
         time.sleep(0.5)
