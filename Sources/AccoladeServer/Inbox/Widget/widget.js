@@ -25,7 +25,7 @@
     try { return new URL(document.currentScript.src).origin; } catch (_) { return location.origin; }
   })();
   const PAGE_SIZE = 20;
-  const BACKOFF_MIN_MS = 1000;
+  const BACKOFF_MIN_MS = 2000;
   const BACKOFF_MAX_MS = 30000;
   const EXPIRED_EVENT = 'accolade-inbox-token-expired';
 
