@@ -24,6 +24,9 @@ origin allowed), mints an inbox token through POST /v1/inbox/tokens, opens the d
      the widget resumes without a reload, missing nothing;
   f. a further window with locale=id shows Indonesian strings and times, loads the first page (20)
      and the rest by infinite scroll;
+     There, "mark all as read" clears the badge and the server's unread count, Archive removes a
+     card and archives its item, and the page's theme reaches the shadow DOM (a custom property
+     set through CSSOM, demo.css's ::part rule);
   g. without Web Locks (they need a secure context: plain http off localhost has none) two windows
      of another recipient elect one leader over BroadcastChannel, share its stream and hand over;
   and nothing in any window broke the CSP or threw.
@@ -450,6 +453,28 @@ def run_checks(server, driver, check, recipient, binary, config, work, api_token
     s = wait_for("infinite scroll loads the rest", lambda: (s := state(driver)) and len(s["cards"]) == total and s)
     check("f. infinite scroll loads the next page when the end of the list comes into view", True,
           f"{len(s['cards'])} cards after scrolling (first page 20)")
+
+    click(driver, ".mark-all")
+    s = wait_for("mark all as read clears the badge", lambda: (s := state(driver)) and s["badge"] == "" and not any(c["unread"] for c in s["cards"]) and s)
+    feed = server.json("GET", "/v1/inbox/items?limit=1", token=fresh)
+    check("f. mark all as read: badge cleared, every card read, the server counts 0 unread", feed["unread_count"] == 0,
+          f"unread_count {feed['unread_count']}, {len(s['cards'])} cards read")
+    victim = s["cards"][0]
+    click(driver, f'.card[data-id="{victim["id"]}"] .archive')
+    wait_for("the archived card leaves the list", lambda: all(c["id"] != victim["id"] for c in state(driver)["cards"]))
+    item = wait_for("the item is archived on the server",
+                    lambda: (i := server.json("GET", f"/v1/inbox/items/{victim['id']}", token=fresh)) and i["archived_at"] and i)
+    check("f. Archive removes the card and archives the item", True, f"archived_at {item['archived_at']}")
+    theme = driver.execute_script("""
+      const el = document.querySelector('accolade-inbox');
+      el.style.setProperty('--accolade-accent', 'rgb(1, 2, 3)');
+      const r = el.shadowRoot;
+      return { action: getComputedStyle(r.querySelector('.action')).backgroundColor,
+               panel: getComputedStyle(r.querySelector('.panel')).color,
+               host: getComputedStyle(el).color, position: getComputedStyle(r.querySelector('.panel')).position };""")
+    check("f. themable: --accolade-accent and ::part(panel) reach the shadow DOM; its own sheet applies under the CSP",
+          theme["action"] == "rgb(1, 2, 3)" and theme["panel"] == "rgb(17, 24, 39)" != theme["host"] and theme["position"] == "absolute",
+          f"action background {theme['action']}, panel color {theme['panel']} (host {theme['host']}), panel position {theme['position']}")
 
     # g. the fallback election without Web Locks (another recipient, so another lock and channel)
     other = recipient + "-nolocks"
