@@ -743,17 +743,22 @@ button { font: inherit; color: inherit; cursor: pointer; }
       // A mark made elsewhere (another tab or node), or items this tab has not got yet: re-read
       // what is shown.
       const behind = typeof counts.last_sequence === 'number' && counts.last_sequence > this._lastSeq;
-      if (versionChanged || behind) this._refreshShown();
+      if (versionChanged || behind) this._refreshShown(behind ? counts.last_sequence : 0);
     }
 
-    /** Re-reads the shown items' marks (and any newer items), debounced. */
-    _refreshShown() {
+    /** Re-reads the shown items' marks and any newer items up to sequence `upTo`, debounced. */
+    _refreshShown(upTo) {
       clearTimeout(this._marksTimer);
+      this._refreshUpTo = Math.max(this._refreshUpTo || 0, upTo || 0);
       this._marksTimer = setTimeout(async () => {
         if (this._cursor === undefined) return;
-        const shown = Math.max(1, Math.min(100, this._cards.size));
+        const target = this._refreshUpTo;
+        this._refreshUpTo = 0;
+        const wanted = this._cards.size + Math.max(0, target - this._lastSeq);
+        const limit = Math.max(1, Math.min(100, wanted));
         try {
-          const page = await this._api('GET', '/v1/inbox/items?limit=' + shown);
+          const page = await this._api('GET', '/v1/inbox/items?limit=' + limit);
+          const before = this._lastSeq;
           const seen = new Set(page.items.map((item) => item.id));
           const oldest = page.items.length ? page.items[page.items.length - 1].sequence : Infinity;
           for (const item of page.items) this._onItem(item, !this._cards.has(item.id) && item.sequence > this._lastSeq);
@@ -761,6 +766,13 @@ button { font: inherit; color: inherit; cursor: pointer; }
             if (!seen.has(item.id) && item.sequence >= oldest) this._removeCard(item.id); // archived elsewhere
           }
           this._setCounts(page.unread_count, page.unseen_count);
+          // Every item up to `target` that is not on the page was archived before this tab saw
+          // it: skip past it, or each counts event would find this tab "behind" again.
+          // Only when the page reaches below the gap (or is the whole feed), so nothing is skipped.
+          if (target > this._lastSeq && (page.items.length < limit || oldest <= before)) {
+            this._lastSeq = target;
+            this.dataset.lastSequence = String(target);
+          }
         } catch (_) { /* the next counts event tries again */ }
       }, 150);
     }
