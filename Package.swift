@@ -111,6 +111,13 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            // The inbox widget and its demo page's files, compiled into the binary as bytes
+            // (`PackageResources.widget_js`, …): nothing to install beside the executable.
+            resources: [
+                .embedInCode("Inbox/Widget/widget.js"),
+                .embedInCode("Inbox/Widget/demo.js"),
+                .embedInCode("Inbox/Widget/demo.css"),
             ]
         ),
         .executableTarget(

@@ -17,7 +17,9 @@ packages=(
   kannel                 # real SMS gateway (bearerbox, smsbox) for SMS integration tests
   kannel-extras          # fakesmsc: Kannel's fake SMS centre
   wrk                    # HTTP load generator for the API benchmark
-  chromium               # headless check of the template preview page
+  chromium               # headless checks: the template preview page, the inbox widget (scripts/check-inbox-browser.py)
+  chromium-driver        # WebDriver for Chromium: scripts/check-inbox-browser.py drives the inbox widget
+  python3-selenium       # Selenium bindings for /usr/bin/python3 (the same script)
   nginx-light            # HTTP sink answering 201 for the SMS benchmark (scripts/bench-sms.sh)
   curl                   # the Kannel test script polls bearerbox's admin status with it
   openssl                # throw-away CAs: TLS tests (make_test_certs.sh), the chaos TLS relay row, PostgreSQL over TLS

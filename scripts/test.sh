@@ -27,6 +27,10 @@ scripts/api-fuzz.sh
 # Every CLI example of the --help texts and every CLI/curl example of the README, run against
 # the local stand-ins (or only parsed when it names a real host, PostgreSQL or a benchmark).
 scripts/check-examples.py
+# The inbox widget in headless Chromium (Selenium + Debian's chromium-driver) against a real
+# `accolade serve`: live cards, read receipts, two tabs on one stream, restart, token expiry,
+# locale, infinite scroll, the election without Web Locks (~90 s).
+scripts/check-inbox-browser.py
 # The Containerfile (hadolint) and the systemd unit (systemd-analyze verify), statically.
 scripts/check-deploy.sh
 swift test --skip-build --filter PostgresScaleOutTests "$@"

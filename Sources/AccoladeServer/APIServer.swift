@@ -125,6 +125,7 @@ public struct APIServer: Sendable {
         addTemplateRoutes(to: v1)
         addInboxTokenRoutes(to: v1)
         addInboxFeedRoutes(to: router)
+        addInboxWidgetRoutes(to: router)
     }
 
     /// Every route the server answers, as `METHOD /path` (what the OpenAPI document must list).

@@ -74,7 +74,7 @@ struct OpenAPIDocumentTests {
         #expect(bearer?["scheme"] as? String == "bearer")
         #expect((root["security"] as? [[String: Any]])?.first?["bearerAuth"] != nil)
         let paths = try #require(root["paths"] as? [String: Any])
-        let inboxPublic: Set<String> = ["/v1/inbox/widget.js", "/v1/inbox/demo"]
+        let inboxPublic: Set<String> = ["/v1/inbox/widget.js", "/v1/inbox/demo", "/v1/inbox/demo.js", "/v1/inbox/demo.css"]
         for (path, value) in paths {
             for (method, operationValue) in value as? [String: Any] ?? [:] where Self.methods.contains(method) {
                 let operation = operationValue as? [String: Any] ?? [:]

@@ -4,7 +4,7 @@ import HTTPTypes
 import Hummingbird
 
 /// CORS for the browser-facing inbox routes (every path under `/v1/inbox/` except
-/// `/v1/inbox/tokens`), from `channels.inbox.allowed_origins`.
+/// `/v1/inbox/tokens` and the public widget and demo files), from `channels.inbox.allowed_origins`.
 ///
 /// - A request whose `Origin` is the server's own (`Origin` authority equals `Host`, as for the
 ///   demo page Accolade serves) needs nothing and passes.
@@ -26,6 +26,10 @@ struct InboxCORSMiddleware<Context: RequestContext>: RouterMiddleware {
     static var prefix: String { "/v1/inbox/" }
     /// Server-to-server paths under the prefix.
     static var serverOnly: Set<String> { ["/v1/inbox/tokens"] }
+    /// Public files under the prefix (the widget, the demo page): no credential, no side
+    /// effect, so any page may load them; `widget.js` answers `Access-Control-Allow-Origin: *`
+    /// itself (``InboxAssets``).
+    static var publicFiles: Set<String> { ["/v1/inbox/widget.js", "/v1/inbox/demo", "/v1/inbox/demo.js", "/v1/inbox/demo.css"] }
     /// What a preflight allows.
     static var methods: String { "GET, POST" }
     static var requestHeaders: String { "Authorization, Content-Type, Last-Event-ID" }
@@ -36,7 +40,9 @@ struct InboxCORSMiddleware<Context: RequestContext>: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let path = request.uri.path
-        guard path.hasPrefix(Self.prefix), !Self.serverOnly.contains(path) else { return try await next(request, context) }
+        guard path.hasPrefix(Self.prefix), !Self.serverOnly.contains(path), !Self.publicFiles.contains(path) else {
+            return try await next(request, context)
+        }
         var headers: HTTPFields = [.vary: "Origin"]
         if let origin = request.headers[.origin], !Self.isSameOrigin(origin, authority: request.head.authority) {
             guard config.allows(origin: origin) else {

@@ -76,11 +76,15 @@ extension OpenAPIDocument {
         ]
     }
 
-    /// `base` with ``inboxPaths`` and ``inboxFeedPaths`` added at the end of `paths:`, their
+    /// `base` with ``inboxPaths``, ``inboxFeedPaths`` and ``inboxWidgetPaths`` added at the end of `paths:`, their
     /// components, and the inbox tag listed.
     static func withInbox(_ document: String) -> String {
-        var text = document.replacingOccurrences(of: "\ncomponents:\n", with: "\n" + inboxPaths + inboxFeedPaths + "components:\n")
+        var text = document.replacingOccurrences(
+            of: "\ncomponents:\n", with: "\n" + inboxPaths + inboxFeedPaths + inboxWidgetPaths + "components:\n")
         text = withInboxFeedComponents(text)
+        for (section, addition) in inboxWidgetComponents {
+            text = text.replacingOccurrences(of: "\n  \(section):\n", with: "\n  \(section):\n" + addition)
+        }
         text = text.replacingOccurrences(
             of: "\n  - name: operations\n",
             with: "\n  - name: inbox\n    description: The in-app inbox (`channels.inbox`) — tokens for browsers (API token), and the recipient's feed (inbox token).\n  - name: operations\n")
