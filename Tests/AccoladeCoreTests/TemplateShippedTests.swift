@@ -7,11 +7,11 @@ struct TemplateShippedTests {
     @Test("every template × locale × channel renders with its sample")
     func checkAllSucceeds() throws {
         let library = try TemplateLibrary(directory: shippedTemplatesDirectory)
-        #expect(library.names == ["milestone-reached", "reward-earned", "reward-voucher"])
+        #expect(library.names == ["milestone-reached", "reward-earned", "reward-expiring", "reward-voucher"])
         let results = library.checkAll()
         // reward-earned 4 locales × 3 channels (email, sms, whatsapp), milestone-reached 4 × 2 (email, sms),
-        // reward-voucher 3 locales × 3 channels (email, qr, whatsapp).
-        #expect(results.count == 29)
+        // reward-expiring 4 × 3 (email, sms, whatsapp), reward-voucher 3 locales × 3 channels (email, qr, whatsapp).
+        #expect(results.count == 41)
         for result in results {
             if case .failure(let error) = result.result {
                 Issue.record("\(result.template) \(result.locale) \(result.channel): \(error)")
