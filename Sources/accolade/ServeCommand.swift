@@ -38,6 +38,8 @@ struct ServeCommand: AsyncParsableCommand {
             let metrics = MetricsExporter.shared
             let context = try await AppContext.open(global)
             try await context.closing {
+                // Like a configuration error: a wrong workflow stops start-up, naming file and key.
+                try WorkflowsCommand.requireValid(context.config, templates: context.templates)
                 var server = context.config.server
                 if let listen {
                     guard let (host, port) = ServerConfig.parseListen(listen) else {
