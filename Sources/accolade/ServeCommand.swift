@@ -36,10 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
         try await global.reporting {
             // Before any channel or worker makes a metric, or it would not be exported.
             let metrics = MetricsExporter.shared
-            let context = try await AppContext.open(global)
+            let context = try await AppContext.open(global, workflows: true)
             try await context.closing {
-                // Like a configuration error: a wrong workflow stops start-up, naming file and key.
-                try WorkflowsCommand.requireValid(context.config, templates: context.templates)
                 var server = context.config.server
                 if let listen {
                     guard let (host, port) = ServerConfig.parseListen(listen) else {

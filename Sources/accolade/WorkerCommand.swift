@@ -29,10 +29,8 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.reporting {
-            let context = try await AppContext.open(global)
+            let context = try await AppContext.open(global, workflows: true)
             try await context.closing {
-                // Like a configuration error: a wrong workflow stops start-up, naming file and key.
-                try WorkflowsCommand.requireValid(context.config, templates: context.templates)
                 var config = context.config.worker
                 if let concurrency {
                     guard concurrency > 0 else { throw CommandFailure(message: "--concurrency must be positive", exitCode: 2) }
