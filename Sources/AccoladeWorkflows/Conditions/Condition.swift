@@ -48,37 +48,18 @@ public indirect enum ConditionExpression: Sendable, Hashable {
 
 /// `==`, `!=`, `<`, `<=`, `>`, `>=`.
 public enum ComparisonOperator: String, Sendable, Hashable, CaseIterable {
+    /// `==`: same kind and value (numbers by value, money by currency and amount).
     case equal = "=="
+    /// `!=`: both values present and not `==`.
     case notEqual = "!="
+    /// `<`: numbers, strings, or money of one currency.
     case less = "<"
+    /// `<=`.
     case lessOrEqual = "<="
+    /// `>`.
     case greater = ">"
+    /// `>=`.
     case greaterOrEqual = ">="
-}
-
-/// A dotted path such as `data.reward.voucher.amount` or `recipient.locale`.
-public struct DataPath: Sendable, Hashable, CustomStringConvertible {
-    /// Where the path starts.
-    public enum Root: String, Sendable, Hashable {
-        /// The event's data object.
-        case data
-        /// The recipient (`name`, `email`, `phone`, `whatsapp`, `locale`, `timezone`, `id`).
-        case recipient
-    }
-
-    /// `data` or `recipient`.
-    public var root: Root
-    /// The keys below the root, never empty.
-    public var keys: [String]
-
-    /// Creates a path.
-    public init(root: Root, keys: [String]) {
-        self.root = root
-        self.keys = keys
-    }
-
-    /// `data.reward.code`.
-    public var description: String { ([root.rawValue] + keys).joined(separator: ".") }
 }
 
 /// A condition that does not parse, with the 1-based column (in characters) where it went wrong.
