@@ -49,6 +49,7 @@ public enum WorkflowFileParser {
             guard stepNodes.count <= maxSteps else {
                 throw ConfigError(path: "steps", reason: "has \(stepNodes.count) steps; at most \(maxSteps) are allowed")
             }
+            try rejectEmptyConditions(node)
             var steps: [WorkflowStep] = []
             for node in stepNodes { steps.append(try step(node)) }
             return WorkflowDefinition(name: name, event: event, category: category ?? WorkflowDefinition.defaultCategory, steps: steps, file: file)
@@ -66,6 +67,18 @@ public enum WorkflowFileParser {
             throw WorkflowError(file: file, path: "", reason: "cannot read the file: \(error.localizedDescription)")
         }
         return try parse(yaml: text, file: file)
+    }
+
+    /// `if: ""` or `if: null` reads as absent through ``ConfigNode``, which would run the step
+    /// unconditionally: more likely a condition lost in editing, so it is an error.
+    static func rejectEmptyConditions(_ root: Yams.Node?) throws(ConfigError) {
+        guard let items = root?.mapping?.first(where: { $0.key.string == "steps" })?.value.sequence else { return }
+        for (index, item) in items.enumerated() {
+            guard let value = item.mapping?.first(where: { $0.key.string == "if" })?.value.scalar?.string else { continue }
+            if value.isEmpty || value == "~" || value == "null" {
+                throw ConfigError(path: "steps[\(index)].if", reason: "is empty; write a condition or leave if out")
+            }
+        }
     }
 
     static func identifier(_ node: ConfigNode, _ key: String, example: String) throws(ConfigError) -> String {
