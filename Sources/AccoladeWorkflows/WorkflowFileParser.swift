@@ -50,6 +50,7 @@ public enum WorkflowFileParser {
                 throw ConfigError(path: "steps", reason: "has \(stepNodes.count) steps; at most \(maxSteps) are allowed")
             }
             try rejectEmptyConditions(node)
+            try rejectEnvironmentReferences(node, path: "")
             var steps: [WorkflowStep] = []
             for node in stepNodes { steps.append(try step(node)) }
             return WorkflowDefinition(name: name, event: event, category: category ?? WorkflowDefinition.defaultCategory, steps: steps, file: file)
@@ -78,6 +79,24 @@ public enum WorkflowFileParser {
             if value.isEmpty || value == "~" || value == "null" {
                 throw ConfigError(path: "steps[\(index)].if", reason: "is empty; write a condition or leave if out")
             }
+        }
+    }
+
+    /// Workflow files are the same wherever they run, so they read no environment; ``ConfigNode``
+    /// would silently turn `${NAME}` into an empty string here. Refused, naming the key.
+    static func rejectEnvironmentReferences(_ node: Yams.Node?, path: String) throws(ConfigError) {
+        guard let node else { return }
+        if let scalar = node.scalar, scalar.string.contains("${") {
+            throw ConfigError(path: path, reason: "workflow files do not read environment variables (${…}); write the value itself")
+        }
+        if let mapping = node.mapping {
+            for (key, value) in mapping {
+                let name = key.string ?? "?"
+                try rejectEnvironmentReferences(value, path: path.isEmpty ? name : "\(path).\(name)")
+            }
+        }
+        if let sequence = node.sequence {
+            for (index, item) in sequence.enumerated() { try rejectEnvironmentReferences(item, path: "\(path)[\(index)]") }
         }
     }
 

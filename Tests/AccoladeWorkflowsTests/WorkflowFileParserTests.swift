@@ -91,6 +91,7 @@ struct WorkflowFileParserTests {
         ("  - if: \"\"\n    send: { template: t }", "f.yml: steps[0].if: is empty; write a condition or leave if out"),
         ("  - send: { template: t }\n  - if: null\n    send: { template: t }", "f.yml: steps[1].if: is empty"),
         ("  - if: \"  \"\n    send: { template: t }", "f.yml: steps[0].if: column 1: empty condition"),
+        ("  - send: { template: t, channels: [email, \"${CHANNEL}\"] }", "f.yml: steps[0].send.channels[1]: workflow files do not read environment variables"),
         ("  - send: { template: t }\n  - wait: { for: read, within: soon }", "f.yml: steps[1].wait.within: expected a duration like 30m, 24h or 3d; got \"soon\""),
         ("  - wait: { for: read, within: 0s }", "f.yml: steps[0].wait.within: must be longer than zero"),
         ("  - wait: { for: read, within: 400d }", "f.yml: steps[0].wait.within: must be at most 366d"),
