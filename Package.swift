@@ -11,6 +11,8 @@ import PackageDescription
 /// - `AccoladeChannels` → Core, Curl, `CQRencode`, `CZlib`: the email, SMS, WhatsApp and QR providers.
 /// - `AccoladeStores` → Core: the SQLite (GRDB) and PostgreSQL (postgres-nio) stores.
 /// - `AccoladeRuntime` → Core: the dispatcher, the delivery worker, CSV import.
+/// - `AccoladeWorkflows` → Core: workflow definitions (`config/workflows/*.yml`), their checks
+///   and the `if:` condition language; pure apart from reading the folder.
 /// - `AccoladeServer` → Core, Runtime: the HTTP API (Hummingbird), webhooks, `/metrics`.
 /// - `accolade` → all of the above: the CLI, which composes channels and stores into the
 ///   runtime and the server.
@@ -101,6 +103,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "AccoladeWorkflows",
+            dependencies: [
+                "AccoladeCore",
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        .target(
             name: "AccoladeServer",
             dependencies: [
                 "AccoladeCore",
@@ -129,6 +138,7 @@ let package = Package(
                 "AccoladeStores",
                 "AccoladeRuntime",
                 "AccoladeServer",
+                "AccoladeWorkflows",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -159,6 +169,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
+        .testTarget(name: "AccoladeWorkflowsTests", dependencies: ["AccoladeWorkflows", "AccoladeCore"]),
         .testTarget(name: "AccoladeEndToEndTests", dependencies: ["AccoladeCurl", "AccoladeTestSupport"]),
         .testTarget(
             name: "AccoladeServerTests",

@@ -29,6 +29,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import subprocess
 import sys
@@ -159,6 +160,10 @@ class Stand:
         os.makedirs(os.path.join(work, "config"))
         os.makedirs(os.path.join(work, "tmp"))
         for name in os.listdir(os.path.join(ROOT, "config")):
+            if os.path.isdir(os.path.join(ROOT, "config", name)):
+                # config/workflows/: `serve`, `worker` and `workflows check` read it.
+                shutil.copytree(os.path.join(ROOT, "config", name), os.path.join(work, "config", name))
+                continue
             with open(os.path.join(ROOT, "config", name), "rb") as src, open(os.path.join(work, "config", name), "wb") as dst:
                 dst.write(src.read())
         os.symlink(os.path.join(ROOT, "templates"), os.path.join(work, "templates"))

@@ -17,7 +17,7 @@ struct Accolade: AsyncParsableCommand {
         subcommands: [
             SendCommand.self, WorkerCommand.self, PreviewCommand.self, TemplatesCommand.self,
             StatusCommand.self, LogCommand.self, DeadCommand.self, StatsCommand.self, MigrateCommand.self, BenchCommand.self,
-            ServeCommand.self, StoreCommand.self, QRCommand.self, SuppressCommand.self, InboxCommand.self,
+            ServeCommand.self, StoreCommand.self, QRCommand.self, SuppressCommand.self, InboxCommand.self, WorkflowsCommand.self,
         ]
     )
 

@@ -18,10 +18,15 @@ struct AppContext {
     let clock: any WallClock = SystemWallClock()
 
     /// Loads configuration and opens what the command needs, failing with messages that name
-    /// the configuration key or file to fix.
-    static func open(_ options: GlobalOptions, channels wantsChannels: Bool = true) async throws -> AppContext {
+    /// the configuration key or file to fix. With `workflows`, the workflows folder is checked
+    /// too, before the store is opened (`serve`, `worker`).
+    static func open(_ options: GlobalOptions, channels wantsChannels: Bool = true, workflows: Bool = false) async throws -> AppContext {
         let (config, logger) = try options.loadConfig()
         let templates = try options.loadTemplates(config)
+        if workflows {
+            // Like a configuration error: a wrong workflow stops start-up, naming file and key.
+            try WorkflowsCommand.requireValid(config, templates: templates)
+        }
         let store = try await openStore(config.store, logger: logger)
         var driver: CurlMultiDriver?
         var channels: [any Channel] = []

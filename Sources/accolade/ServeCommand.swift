@@ -36,7 +36,7 @@ struct ServeCommand: AsyncParsableCommand {
         try await global.reporting {
             // Before any channel or worker makes a metric, or it would not be exported.
             let metrics = MetricsExporter.shared
-            let context = try await AppContext.open(global)
+            let context = try await AppContext.open(global, workflows: true)
             try await context.closing {
                 var server = context.config.server
                 if let listen {

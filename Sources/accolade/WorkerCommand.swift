@@ -29,7 +29,7 @@ struct WorkerCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await global.reporting {
-            let context = try await AppContext.open(global)
+            let context = try await AppContext.open(global, workflows: true)
             try await context.closing {
                 var config = context.config.worker
                 if let concurrency {

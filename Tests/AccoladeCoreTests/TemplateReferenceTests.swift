@@ -26,6 +26,9 @@ struct TemplateReferenceTests {
             if info.name == "reward-earned" {
                 variants.append(json(#"{"program": "P&Co <b>", "reward": {"points": 1250, "code": "X'1\"", "expires_on": "2027-01-05T23:30:00Z"}}"#))
                 variants.append(json(#"{"program": "P", "reward": {"cash": {"amount": 12.5, "currency": "USD"}, "code": "C", "expires_on": "2027-01-05"}, "note": "Well done"}"#))
+            } else if info.name == "reward-expiring" {
+                variants.append(json(#"{"program": "P&Co <b>", "reward": {"points": 1250, "code": "X'1\"", "expires_on": "2027-01-05T23:30:00Z"}}"#))
+                variants.append(json(#"{"program": "P", "reward": {"cash": {"amount": 12.5, "currency": "USD"}, "code": "C", "expires_on": "2027-01-05", "redeem_url": "https://r.example/x?a=1&b=<2>"}}"#))
             } else if info.name == "milestone-reached" {
                 variants.append(json(#"{"program": "P", "milestone": {"tier": "Diamond", "count": 5000, "reached_on": "2027-02-01"}}"#))
             } else if info.name == "reward-voucher" {

@@ -125,7 +125,7 @@ struct WhatsAppMappingTests {
     @Test("the shipped templates map approved WhatsApp templates")
     func shipped() throws {
         let library = try TemplateLibrary(directory: shippedTemplatesDirectory)
-        for name in ["reward-earned", "reward-voucher"] {
+        for name in ["reward-earned", "reward-expiring", "reward-voucher"] {
             let info = try #require(library.info(name))
             #expect(info.channels.contains(.whatsapp), "\(name)")
             let sample = info.sample

@@ -3,13 +3,18 @@ import Yams
 
 /// The whole configuration, read from `config/accolade.yml` (or `--config PATH` / `ACCOLADE_CONFIG`).
 ///
-/// Relative paths (store file, templates) are resolved against the current working directory, so
+/// Relative paths (store file, templates, workflows) are resolved against the current working directory, so
 /// the shipped configuration works when Accolade is run from the repository root.
 public struct AccoladeConfig: Sendable {
     /// Where messages and deliveries live.
     public var store: StoreConfig
     /// The templates folder.
     public var templatesDirectory: String
+    /// `workflows`: the folder of workflow files (`*.yml`), default `config/workflows`.
+    public var workflowsDirectory: String
+    /// Whether `workflows` was left out: then a missing folder means no workflows, while a
+    /// folder named in the file must exist.
+    public var workflowsDirectoryIsDefault: Bool
     /// Configured channels; a channel that is absent cannot be routed to.
     public var channels: ChannelsConfig
     /// Worker tuning.
@@ -43,9 +48,12 @@ public struct AccoladeConfig: Sendable {
             throw ConfigError(path: "", reason: "not valid YAML: \(error)")
         }
         let root = try ConfigNode(node, path: "", environment: environment)
+        let workflows = try root.string("workflows")
         let config = AccoladeConfig(
             store: try StoreConfig(root.child("store")),
             templatesDirectory: try root.string("templates") ?? "templates",
+            workflowsDirectory: workflows ?? AccoladeConfig.defaultWorkflowsDirectory,
+            workflowsDirectoryIsDefault: workflows == nil,
             channels: try ChannelsConfig(root.child("channels")),
             worker: try WorkerConfig(root.child("worker")),
             server: try ServerConfig(root.child("server")),
@@ -54,6 +62,11 @@ public struct AccoladeConfig: Sendable {
         try root.rejectUnknownKeys()
         return config
     }
+}
+
+extension AccoladeConfig {
+    /// The workflows folder when `workflows` is not set.
+    public static let defaultWorkflowsDirectory = "config/workflows"
 }
 
 /// Which store backs the queue.
