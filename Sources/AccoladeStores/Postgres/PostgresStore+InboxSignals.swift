@@ -10,43 +10,12 @@ extension PostgresStore {
     /// so far behind that signals were dropped. Reconnects with backoff; ends when the consumer
     /// stops iterating.
     public func inboxSignals() -> AsyncStream<InboxSignal>? {
-        let (stream, continuation) = AsyncStream.makeStream(of: InboxSignal.self, bufferingPolicy: .bufferingNewest(4096))
-        let url = self.url
-        let logger = self.logger
-        let queryLogger = self.queryLogger
-        let configuration = connectionConfiguration()
-        let task = Task {
-            var delay = Duration.milliseconds(100)
-            while !Task.isCancelled {
-                var connection: PostgresConnection?
-                do {
-                    let opened = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: queryLogger)
-                    connection = opened
-                    delay = .milliseconds(100)
-                    try await opened.listen(on: InboxSQL.notifyChannel) { notifications in
-                        continuation.yield(.resync)
-                        for try await notification in notifications {
-                            // The buffer keeps the newest: a dropped signal is covered by a resync after it.
-                            if case .dropped = continuation.yield(.changed(recipientKey: notification.payload)) {
-                                continuation.yield(.resync)
-                            }
-                        }
-                    }
-                } catch {
-                    if !Task.isCancelled {
-                        logger.warning(
-                            "inbox LISTEN connection lost; reconnecting",
-                            metadata: ["store.url": "\(url.redacted)", "error": "\(error)"])
-                    }
-                }
-                try? await connection?.close()
-                if Task.isCancelled { break }
-                try? await Task.sleep(for: delay)
-                delay = min(delay * 2, .seconds(10))
-            }
-            continuation.finish()
-        }
-        continuation.onTermination = { _ in task.cancel() }
-        return stream
+        listening(
+            on: InboxSQL.notifyChannel, connectionID: 2, buffering: .bufferingNewest(4096), lost: "inbox LISTEN connection lost; reconnecting",
+            connected: { $0.yield(.resync) },
+            notified: { continuation, payload in
+                // The buffer keeps the newest: a dropped signal is covered by a resync after it.
+                if case .dropped = continuation.yield(.changed(recipientKey: payload)) { continuation.yield(.resync) }
+            })
     }
 }
