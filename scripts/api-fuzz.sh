@@ -9,6 +9,7 @@
 #   scripts/api-fuzz.sh --seed 7     # more arguments go to `schemathesis run`
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/serve-port.sh
 
 version=4.32.5
 min_cases=${MIN_CASES:-1000}
@@ -51,14 +52,7 @@ YAML
 "$bin" serve --config "$work/accolade.yml" --no-worker > "$work/serve.out" 2> "$work/serve.err" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
-port=
-for _ in $(seq 100); do
-  port=$(sed -n 's/.*listening on http:\/\/127\.0\.0\.1:\([0-9]*\).*/\1/p' "$work/serve.out")
-  [ -n "$port" ] && break
-  kill -0 $pid 2>/dev/null || break
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "api-fuzz: accolade serve did not start:" >&2; cat "$work/serve.err" >&2; exit 1; }
+port=$(serve_port api-fuzz "$pid" "$work/serve.out" "$work/serve.err") || exit 1
 
 base=http://127.0.0.1:$port
 # The feed routes take an inbox token, not the API token: one minted by the token route itself

@@ -7,6 +7,7 @@
 #   scripts/bench-api.sh [--duration 10s] [--connections 64]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/serve-port.sh
 
 duration=10s
 connections=64
@@ -45,14 +46,7 @@ YAML
 
 "$bin" serve --config "$work/accolade.yml" --no-worker >"$work/serve.out" 2>"$work/serve.err" &
 serve_pid=$!
-port=""
-for _ in $(seq 100); do
-  port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.out" | head -1)
-  [ -n "$port" ] && break
-  kill -0 "$serve_pid" 2>/dev/null || { cat "$work/serve.err" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "bench-api: serve did not start" >&2; exit 1; }
+port=$(serve_port bench-api "$serve_pid" "$work/serve.out" "$work/serve.err") || exit 1
 
 message='{"template":"reward-earned","to":{"email":"ana@example.com","name":"Ana Putri","locale":"id-ID"},"data":{"program":"Kudos Awards","reward":{"voucher":{"amount":50000,"currency":"IDR"},"code":"RW-7Q2K","expires_on":"2026-12-31"}}}'
 

@@ -15,6 +15,7 @@
 # --short: 500 clients, 100 rewards, 3 s of wrk, 3 s idle — finishes in under a minute once built.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib/serve-port.sh
 
 usage="usage: scripts/bench-inbox.sh [--clients N] [--rewards N] [--rate PER_S] [--feed-duration 10s] [--feed-connections N] [--idle-seconds S] [--deadline S] [--short] [--no-build | --bin PATH]"
 clients=5000
@@ -86,14 +87,7 @@ YAML
 
 "$bin" serve --config "$work/accolade.yml" >"$work/serve.out" 2>"$work/serve.err" &
 serve_pid=$!
-port=""
-for _ in $(seq 100); do
-  port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' "$work/serve.out" | head -1)
-  [ -n "$port" ] && break
-  kill -0 "$serve_pid" 2>/dev/null || { cat "$work/serve.err" >&2; exit 1; }
-  sleep 0.1
-done
-[ -n "$port" ] || { echo "bench-inbox: serve did not start" >&2; exit 1; }
+port=$(serve_port bench-inbox "$serve_pid" "$work/serve.out" "$work/serve.err") || exit 1
 echo "accolade serve pid $serve_pid on 127.0.0.1:$port (SQLite, worker on, max_streams $max_streams; open files $(ulimit -Sn)); $(nproc) cores shared by server and client"
 
 status=0

@@ -15,8 +15,8 @@ struct WorkflowsCommand: AsyncParsableCommand {
             abstract: "Parse and check every workflow file against the templates and channels; exit 1 if any fails.",
             discussion: """
                 Reads every *.yml file of the folder named by `workflows` in the configuration
-                (default config/workflows; when that default folder does not exist there are no
-                workflows). `serve` and `worker` run the same check and refuse to start on an error.
+                (default: workflows/ beside the configuration file, config/workflows for the
+                shipped one; when that default folder does not exist there are no workflows). `serve` and `worker` run the same check and refuse to start on an error.
                 Examples:
                   accolade workflows check
                   accolade workflows check --json

@@ -58,22 +58,23 @@ struct WorkflowsEndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: workspace.directory.path + "/queue.sqlite"))
     }
 
-    @Test("a condition's syntax error names the column; a missing default folder means no workflows; a named one must exist")
+    @Test("a condition's syntax error names the column; a missing default folder (beside the config file) means no workflows; a named one must exist")
     func folders() throws {
         let plain = try Workspace(smtpPort: 9)
         let none = try plain.call(["workflows", "check"])
-        #expect(none.status == 0 && none.stdout.contains("no workflows (config/workflows does not exist)"), "\(none.stdout) \(none.stderr)")
+        let beside = plain.directory.url.appendingPathComponent("workflows").path
+        #expect(none.status == 0 && none.stdout.contains("no workflows (\(beside) does not exist)"), "\(none.stdout) \(none.stderr)")
 
         let missing = try Workspace(smtpPort: 9, extra: "workflows: /nonexistent/flows")
         let result = try missing.call(["workflows", "check"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("configuration error at workflows: \"/nonexistent/flows\" is not a folder"), "\(result.stderr)")
 
-        let folder = plain.directory.url.appendingPathComponent("config/workflows").path
+        let folder = beside
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         try Self.good.replacingOccurrences(of: ">= 10\"", with: ">= 10 and\"").write(toFile: folder + "/kudos.yml", atomically: true, encoding: .utf8)
         let column = try plain.call(["workflows", "check"])
         #expect(column.status == 1)
-        #expect(column.stdout.contains("config/workflows/kudos.yml: steps[0].if: column 22: expected a value"), "\(column.stdout)")
+        #expect(column.stdout.contains("\(folder)/kudos.yml: steps[0].if: column 22: expected a value"), "\(column.stdout)")
     }
 }

@@ -10,7 +10,8 @@ public struct AccoladeConfig: Sendable {
     public var store: StoreConfig
     /// The templates folder.
     public var templatesDirectory: String
-    /// `workflows`: the folder of workflow files (`*.yml`), default `config/workflows`.
+    /// `workflows`: the folder of workflow files (`*.yml`); default: `workflows/` beside the
+    /// configuration file (`config/workflows` for the shipped `config/accolade.yml`).
     public var workflowsDirectory: String
     /// Whether `workflows` was left out: then a missing folder means no workflows, while a
     /// folder named in the file must exist.
@@ -36,7 +37,15 @@ public struct AccoladeConfig: Sendable {
         } catch {
             throw ConfigError(path: "", reason: "cannot read \(path): \(error.localizedDescription) (pass --config PATH or set ACCOLADE_CONFIG)")
         }
-        return try parse(yaml: text, environment: environment)
+        var config = try parse(yaml: text, environment: environment)
+        if config.workflowsDirectoryIsDefault {
+            // Beside the file, not in the working directory: a configuration written elsewhere (a
+            // container's mounted folder, a test's temporary one) does not pick up the
+            // repository's workflows, whose channels it may not configure.
+            let folder = (path as NSString).deletingLastPathComponent
+            config.workflowsDirectory = folder.isEmpty ? "workflows" : folder + "/workflows"
+        }
+        return config
     }
 
     /// Parses and validates configuration text.
@@ -65,7 +74,8 @@ public struct AccoladeConfig: Sendable {
 }
 
 extension AccoladeConfig {
-    /// The workflows folder when `workflows` is not set.
+    /// The workflows folder when `workflows` is not set and the text was not read from a file
+    /// (``load(path:environment:)`` uses the `workflows` folder beside the file).
     public static let defaultWorkflowsDirectory = "config/workflows"
 }
 
