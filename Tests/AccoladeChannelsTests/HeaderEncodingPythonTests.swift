@@ -47,23 +47,9 @@ struct HeaderEncodingPythonTests {
     /// Runs the Python decoder over `headers` (one process for all).
     static func decode(_ headers: [String]) throws -> [Decoded] {
         let script = TestServer.repositoryRoot.appendingPathComponent("scripts/test-servers/email_header_decode.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [script]
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        let cases = try JSONSerialization.data(withJSONObject: headers.map { ["header": $0] })
-        input.fileHandleForWriting.write(cases)
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let problems = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "email_header_decode.py failed: \(problems)")
+        let run = try runFilter("/usr/bin/python3", [script], input: try JSONSerialization.data(withJSONObject: headers.map { ["header": $0] }))
+        try #require(run.status == 0, "email_header_decode.py failed: \(run.stderr)")
+        let data = run.stdout
         return try JSONDecoder().decode([Decoded].self, from: data)
     }
 

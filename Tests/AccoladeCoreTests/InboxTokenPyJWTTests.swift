@@ -17,22 +17,9 @@ struct InboxTokenPyJWTTests {
     static func pyjwt(_ cases: [[String: Any]]) throws -> [[String: Any]] {
         try #require(
             FileManager.default.isExecutableFile(atPath: python), "PyJWT is not installed: run scripts/setup.sh (it creates var/pyjwt/venv)")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script]
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
-        input.fileHandleForWriting.write(try JSONSerialization.data(withJSONObject: cases))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "pyjwt_interop.py failed: \(stderr)")
+        let run = try runFilter(python, [script], input: try JSONSerialization.data(withJSONObject: cases))
+        try #require(run.status == 0, "pyjwt_interop.py failed: \(run.stderr)")
+        let data = run.stdout
         let answers = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
         try #require(answers.count == cases.count)
         return answers
