@@ -10,7 +10,8 @@ import PackageDescription
 ///   typed C shims of libcurl's variadic calls. Imports nothing else of ours, not even Core.
 /// - `AccoladeChannels` → Core, Curl, `CQRencode`, `CZlib`: the email, SMS, WhatsApp and QR providers.
 /// - `AccoladeStores` → Core: the SQLite (GRDB) and PostgreSQL (postgres-nio) stores.
-/// - `AccoladeRuntime` → Core: the dispatcher, the delivery worker, CSV import.
+/// - `AccoladeRuntime` → Core, Workflows: the dispatcher, the delivery worker, the run worker and
+///   event triggers (workflow runs), CSV import.
 /// - `AccoladeWorkflows` → Core: workflow definitions (`config/workflows/*.yml`), their checks
 ///   and the `if:` condition language; pure apart from reading the folder.
 /// - `AccoladeServer` → Core, Runtime: the HTTP API (Hummingbird), webhooks, `/metrics`.
@@ -97,6 +98,7 @@ let package = Package(
             name: "AccoladeRuntime",
             dependencies: [
                 "AccoladeCore",
+                "AccoladeWorkflows",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -114,6 +116,7 @@ let package = Package(
             dependencies: [
                 "AccoladeCore",
                 "AccoladeRuntime",
+                "AccoladeWorkflows",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

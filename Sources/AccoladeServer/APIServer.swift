@@ -1,5 +1,6 @@
 import AccoladeCore
 import AccoladeRuntime
+import AccoladeWorkflows
 import Foundation
 import Hummingbird
 import Logging
@@ -33,6 +34,10 @@ public struct APIServer: Sendable {
         /// `channels.inbox`, when configured: mounts `POST /v1/inbox/tokens`, inbox token
         /// authentication for the feed routes and CORS for them.
         public var inbox: InboxChannelConfig?
+        /// Starts workflow runs from events (`POST /v1/events`) and cancels them.
+        public var events: EventDispatcher
+        /// The loaded workflows by name, to show a run's upcoming steps.
+        public var workflows: [String: WorkflowDefinition]
         /// Heartbeat, tick and poll intervals of `GET /v1/inbox/stream`.
         public var inboxStream = InboxStreamSettings()
         /// How long `/readyz` and `/metrics` wait for the store before answering without it.
@@ -48,8 +53,11 @@ public struct APIServer: Sendable {
             channels: [ChannelKind], webhooks: [String: any WebhookHandler] = [:],
             qrImage: (@Sendable (String, String) -> String?)? = nil, qrPreview: (@Sendable (String) -> [UInt8]?)? = nil,
             metrics: MetricsExporter? = nil, inbox: InboxChannelConfig? = nil,
+            workflows: [WorkflowDefinition] = [], runWakes: RunWakes? = nil,
             clock: any WallClock = SystemWallClock(), logger: Logger
         ) {
+            self.events = EventDispatcher(dispatcher: dispatcher, store: store, workflows: workflows, wakes: runWakes, logger: logger)
+            self.workflows = Dictionary(workflows.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
             self.config = config
             self.store = store
             self.dispatcher = dispatcher
@@ -123,6 +131,7 @@ public struct APIServer: Sendable {
         let v1 = router.group("v1").add(middleware: BearerAuthMiddleware(tokens: deps.config.tokens))
         addMessageRoutes(to: v1)
         addTemplateRoutes(to: v1)
+        addEventRoutes(to: v1)
         addInboxTokenRoutes(to: v1)
         addInboxFeedRoutes(to: router)
         addInboxWidgetRoutes(to: router)

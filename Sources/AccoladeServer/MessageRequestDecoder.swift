@@ -51,7 +51,7 @@ enum MessageRequestDecoder {
         }
     }
 
-    private static func decodeRecipient(_ value: JSONValue?, path: String) throws(ValidationError) -> Recipient {
+    static func decodeRecipient(_ value: JSONValue?, path: String) throws(ValidationError) -> Recipient {
         guard let value else {
             throw ValidationError(field: path, reason: "required: who receives it, e.g. {\"email\": \"ana@example.com\"}")
         }

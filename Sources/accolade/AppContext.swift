@@ -3,6 +3,7 @@ import AccoladeCore
 import AccoladeCurl
 import AccoladeRuntime
 import AccoladeStores
+import AccoladeWorkflows
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -15,6 +16,8 @@ struct AppContext {
     let templates: TemplateLibrary
     let channels: ChannelRegistry
     let driver: CurlMultiDriver?
+    /// The checked workflows (empty unless opened with `workflows: true`).
+    var workflows: [WorkflowDefinition] = []
     let clock: any WallClock = SystemWallClock()
 
     /// Loads configuration and opens what the command needs, failing with messages that name
@@ -23,9 +26,10 @@ struct AppContext {
     static func open(_ options: GlobalOptions, channels wantsChannels: Bool = true, workflows: Bool = false) async throws -> AppContext {
         let (config, logger) = try options.loadConfig()
         let templates = try options.loadTemplates(config)
+        var definitions: [WorkflowDefinition] = []
         if workflows {
             // Like a configuration error: a wrong workflow stops start-up, naming file and key.
-            try WorkflowsCommand.requireValid(config, templates: templates)
+            definitions = try WorkflowsCommand.requireValid(config, templates: templates)
         }
         let store = try await openStore(config.store, logger: logger)
         var driver: CurlMultiDriver?
@@ -51,7 +55,7 @@ struct AppContext {
         for kind in ChannelKind.allCases { disabled[kind] = config.channels.disabledReason(kind) }
         return AppContext(
             config: config, logger: logger, store: store, templates: templates,
-            channels: ChannelRegistry(channels, disabled: disabled), driver: driver)
+            channels: ChannelRegistry(channels, disabled: disabled), driver: driver, workflows: definitions)
     }
 
     /// Opens the configured store and applies pending migrations. A PostgreSQL store's pool is
@@ -81,6 +85,19 @@ struct AppContext {
 
     func dispatcher() -> Dispatcher {
         Dispatcher(store: store, renderer: templates, channels: channels, clock: clock, logger: logger)
+    }
+
+    /// Starts runs of the loaded workflows from events; `wakes` tells this process's run worker.
+    func eventDispatcher(wakes: RunWakes? = nil) -> EventDispatcher {
+        EventDispatcher(dispatcher: dispatcher(), store: store, workflows: workflows, wakes: wakes, logger: logger)
+    }
+
+    /// The run worker of `serve` and `worker`: the delivery worker's owner name and lease.
+    func runWorker(settings worker: WorkerSettings, wakes: RunWakes?) -> RunWorker {
+        RunWorker(
+            store: store, dispatcher: dispatcher(), runner: WorkflowRunner(workflows: workflows),
+            settings: .init(owner: worker.owner, lease: worker.lease, pollInterval: worker.pollInterval), wakes: wakes,
+            clock: clock, logger: logger)
     }
 
     /// What must run while the store is used (a PostgreSQL store's connection pool), to be

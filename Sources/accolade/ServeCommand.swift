@@ -54,12 +54,15 @@ struct ServeCommand: AsyncParsableCommand {
                 if let reason = context.config.channels.inboxDisabledReason {
                     context.logger.notice("\(reason)", metadata: ["config.key": "channels.inbox.signing_secret"])
                 }
+                // The API's event trigger wakes this process's run worker: a run due now starts at once.
+                let runWakes = RunWakes()
                 let api = APIServer(
                     .init(
                         config: server, store: context.store, dispatcher: context.dispatcher(),
                         templates: context.templates, channels: context.channels.kinds,
                         webhooks: context.webhookHandlers(), qrImage: context.qrImageLookup, qrPreview: context.qrPreview, metrics: metrics,
-                        inbox: context.config.channels.inbox, clock: context.clock, logger: context.logger))
+                        inbox: context.config.channels.inbox, workflows: context.workflows, runWakes: noWorker ? nil : runWakes,
+                        clock: context.clock, logger: context.logger))
                 let logger = context.logger
                 let host = server.host.contains(":") ? "[\(server.host)]" : server.host
                 let systemd = SystemdNotifier()
@@ -79,6 +82,7 @@ struct ServeCommand: AsyncParsableCommand {
                         settings: context.workerSettings(drain: false), clock: context.clock,
                         logger: context.logger)
                     services.append(.init(service: worker))
+                    services.append(.init(service: context.runWorker(settings: context.workerSettings(drain: false), wakes: runWakes)))
                 }
                 services.append(.init(service: app))
                 services.append(.init(service: SystemdNotifier.StoppingService(systemd)))

@@ -43,6 +43,7 @@ struct WorkerCommand: AsyncParsableCommand {
                 let systemd = SystemdNotifier()
                 let services = context.storeServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) } + [
                     .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: context.runWorker(settings: context.workerSettings(config, drain: drain), wakes: nil)),
                     .init(service: SystemdNotifier.StoppingService(systemd)),
                 ]
                 // The store is open and migrated: from here on the worker claims.

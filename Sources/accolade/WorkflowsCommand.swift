@@ -79,13 +79,15 @@ struct WorkflowsCommand: AsyncParsableCommand {
         return views.sorted { $0.file < $1.file }
     }
 
-    /// For `serve` and `worker`: fails with every problem listed when any workflow is wrong.
-    static func requireValid(_ config: AccoladeConfig, templates: TemplateLibrary) throws {
-        guard let report = try report(config, templates: templates) else { return }
+    /// For `serve`, `worker` and `trigger`: the workflows, or a failure listing every problem
+    /// when any workflow is wrong.
+    static func requireValid(_ config: AccoladeConfig, templates: TemplateLibrary) throws -> [WorkflowDefinition] {
+        guard let report = try report(config, templates: templates) else { return [] }
         let errors = report.flatMap(\.errors)
         guard errors.isEmpty else {
             throw CommandFailure(message: "workflows (\(config.workflowsDirectory)) have errors; fix them (see `accolade workflows check`):\n" + errors.joined(separator: "\n"))
         }
+        return WorkflowFolder.load(directory: config.workflowsDirectory).definitions
     }
 }
 
@@ -112,6 +114,7 @@ extension ChannelsConfig {
         if sms != nil { kinds.insert(.sms) }
         if qr != nil { kinds.insert(.qr) }
         if whatsapp != nil { kinds.insert(.whatsapp) }
+        if inbox != nil { kinds.insert(.inbox) }
         return kinds
     }
 }

@@ -7,11 +7,11 @@ import Logging
 /// Nothing is queued for a request that fails any check, so a missing variable or a bad address
 /// is reported to the caller instead of becoming a half-rendered message.
 public struct Dispatcher: Sendable {
-    private let store: any Store
-    private let renderer: any MessageRenderer
-    private let channels: ChannelRegistry
-    private let clock: any WallClock
-    private let logger: Logger
+    let store: any Store
+    let renderer: any MessageRenderer
+    let channels: ChannelRegistry
+    let clock: any WallClock
+    let logger: Logger
 
     /// Creates a dispatcher.
     public init(store: any Store, renderer: any MessageRenderer, channels: ChannelRegistry, clock: any WallClock, logger: Logger) {

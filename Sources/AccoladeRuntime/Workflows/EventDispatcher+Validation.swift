@@ -1,0 +1,65 @@
+import AccoladeCore
+import AccoladeWorkflows
+
+extension EventDispatcher {
+    /// Every check an event must pass before anything is stored.
+    func check(_ request: EventRequest) throws(ValidationError) {
+        try Self.checkEventName(request.event)
+        guard request.data.objectValue != nil else { throw ValidationError(field: "data", reason: "must be a JSON object") }
+        if let key = request.idempotencyKey { try Self.checkKey(key, field: "idempotency_key") }
+        if let key = request.cancellationKey { try Self.checkKey(key, field: "cancellation_key") }
+        if request.event == EventRequest.redemption && request.recipients.isEmpty {
+            let object = request.data.objectValue ?? [:]
+            let messageID = object["message_id"]?.stringValue
+            let code = object["reward"]?.objectValue?["code"]?.stringValue
+            guard messageID?.isEmpty == false || code?.isEmpty == false else {
+                throw ValidationError(
+                    field: "data",
+                    reason: "a reward.redeemed event names the reward: data.message_id (the message that carried it) or data.reward.code")
+            }
+            return
+        }
+        guard (1...EventRequest.maxRecipients).contains(request.recipients.count) else {
+            throw ValidationError(
+                field: "recipients",
+                reason: "must hold 1 to \(EventRequest.maxRecipients) recipients (got \(request.recipients.count))"
+                    + (request.event == EventRequest.redemption ? "; or none, for a redemption" : ""))
+        }
+        for (i, recipient) in request.recipients.enumerated() {
+            try dispatcher.validateRecipient(recipient, field: "recipients[\(i)]")
+        }
+        // The data once per template (it is the same for every recipient); digests are checked
+        // when they go out, since their template sees the collected events.
+        for workflow in planner.workflows(listeningTo: request.event) {
+            for (index, step) in workflow.steps.enumerated() {
+                if case .digest = step.action { continue }
+                for send in step.action.sends {
+                    do throws(ValidationError) {
+                        try dispatcher.validateData(template: send.template, data: request.data)
+                    } catch {
+                        throw ValidationError(
+                            field: error.field,
+                            reason: "\(error.reason) (workflow \(workflow.name), step \(index + 1) sends template \(send.template))")
+                    }
+                }
+            }
+        }
+    }
+
+    /// Event names: 1–128 characters of letters, digits and `. _ - :` (`deal.closed`).
+    static func checkEventName(_ name: String) throws(ValidationError) {
+        let allowed = name.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x5F || b == 0x2D || b == 0x3A
+        }
+        guard (1...128).contains(name.utf8.count), allowed else {
+            throw ValidationError(field: "event", reason: "must be 1–128 letters, digits, '.', '_', '-' or ':', e.g. \"deal.closed\"")
+        }
+    }
+
+    /// Idempotency and cancellation keys: printable ASCII without spaces, 1–255 characters.
+    static func checkKey(_ key: String, field: String) throws(ValidationError) {
+        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E }) else {
+            throw ValidationError(field: field, reason: "must be 1–255 printable ASCII characters without spaces")
+        }
+    }
+}

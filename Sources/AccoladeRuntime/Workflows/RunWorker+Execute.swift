@@ -1,0 +1,85 @@
+import AccoladeCore
+import AccoladeWorkflows
+import Foundation
+import Metrics
+
+extension RunWorker {
+    /// Executes one claimed run: decide, enqueue what it sends, write the advance.
+    func execute(_ claimed: ClaimedRun) async throws {
+        let now = clock.now()
+        let run = claimed.run
+        var plan = runner.advance(claimed, now: now)
+        var prepared: [(planned: PlannedSend, request: EnqueueRequest)] = []
+        for planned in plan.sends {
+            switch prepare(planned, for: run) {
+            case .ready(let request):
+                prepared.append((planned, request))
+            case .skipped(let reason):
+                plan.records[planned.recordIndex].outcome = .skipped
+                plan.records[planned.recordIndex].reason = reason
+            case .failed(let reason):
+                // The run cannot go on as written: keep what happened before this step, record
+                // why, and fail the run (the operator sees it in `accolade runs show`).
+                plan.records = Array(plan.records.prefix(planned.recordIndex))
+                plan.records.append(RunStepRecord(step: planned.step, kind: "send", outcome: .failed, reason: reason, at: now))
+                plan.next = .finish(.failed, reason: reason)
+                break
+            }
+            if case .finish(.failed, _) = plan.next { break }
+        }
+        var lastMessageID: String?
+        if !prepared.isEmpty {
+            let results = try await store.enqueue(prepared.map(\.request))
+            for ((planned, _), result) in zip(prepared, results) {
+                let id: String
+                switch result {
+                case .created(let m, _), .replayed(let m, _): id = m.id
+                // Same run and step, different content (the template changed between a crash and
+                // this re-execution): the message already sent stands.
+                case .conflict(let existing): id = existing
+                }
+                if planned.recordIndex < plan.records.count { plan.records[planned.recordIndex].messageID = id }
+                lastMessageID = id
+            }
+        }
+        let applied = try await store.advanceRun(
+            RunAdvance(runID: run.id, leaseOwner: settings.owner, records: plan.records, lastMessageID: lastMessageID, next: plan.next, now: now))
+        guard applied else {
+            logger.notice("run changed under this worker (cancelled or lease lost); its advance was not written", metadata: ["run.id": "\(run.id)"])
+            return
+        }
+        for record in plan.records {
+            Counter(label: "accolade_workflow_steps_total", dimensions: [("workflow", run.workflow), ("step", record.kind), ("outcome", record.outcome.rawValue)]).increment()
+        }
+        if case .finish(let state, let reason) = plan.next {
+            Counter(label: "accolade_workflow_runs_finished_total", dimensions: [("workflow", run.workflow), ("state", state.rawValue)]).increment()
+            logger.debug("run finished", metadata: ["run.id": "\(run.id)", "workflow": "\(run.workflow)", "state": "\(state.rawValue)", "reason": "\(reason ?? "")"])
+        }
+    }
+
+    private enum Prepared {
+        case ready(EnqueueRequest)
+        case skipped(String)
+        case failed(String)
+    }
+
+    /// The message a planned send makes, through the same checks and rendering as any send. A
+    /// recipient with no address for any of the send's channels is skipped, not failed: a
+    /// journey may name WhatsApp first for those who have it.
+    private func prepare(_ planned: PlannedSend, for run: WorkflowRun) -> Prepared {
+        let send = planned.send
+        let available = send.channels ?? dispatcher.channels.kinds.filter { dispatcher.renderer.channels(of: send.template).contains($0) }
+        let reachable = available.filter { Dispatcher.hasAddress(run.recipient, for: $0) }
+        guard !reachable.isEmpty else {
+            return .skipped("recipient has no address for \(available.map(\.rawValue).joined(separator: ", "))")
+        }
+        let request = SendRequest(
+            template: send.template, recipient: run.recipient, data: planned.data, locale: send.locale,
+            channels: send.channels == nil ? nil : reachable, mode: send.mode, idempotencyKey: planned.idempotencyKey)
+        do throws(ValidationError) {
+            return .ready(try dispatcher.prepare(request))
+        } catch {
+            return .failed("\(send.template): \(error)")
+        }
+    }
+}
