@@ -18,7 +18,8 @@ struct AppContext {
     let driver: CurlMultiDriver?
     /// The checked workflows (empty unless opened with `workflows: true`).
     var workflows: [WorkflowDefinition] = []
-    let clock: any WallClock = SystemWallClock()
+    /// The system clock, or in end-to-end tests the one `ACCOLADE_TEST_CLOCK_FILE` moves (``OffsetFileClock``).
+    let clock: any WallClock = OffsetFileClock.fromEnvironment()
 
     /// Loads configuration and opens what the command needs, failing with messages that name
     /// the configuration key or file to fix. With `workflows`, the workflows folder is checked

@@ -64,4 +64,23 @@ struct TemplateDataSchemaTests {
         let json = schema.jsonSchema(moneyRef: "#/m")
         #expect(json.objectValue?["required"] == .array([.string("campaign")]))
     }
+
+    @Test("a manifest list is an array; inside its section tags name each item's fields, anchored ones included")
+    func lists() throws {
+        let schema = try Self.schema(
+            ["sms.txt.mustache": "{{program}}:{{#events}} {{.from}} {{date(on)}}{{#.points}} +{{.}}{{/.points}}{{/events}}{{^events}}none{{/events}}"],
+            manifest: "description: T.\nvariables:\n  required: [events]\n  lists: [events]\n")
+        let item: JSONValue = .object(["from": .string("Budi"), "on": .string("2026-12-01"), "points": .int(5)])
+        #expect(Self.field(.object(["program": .string("P"), "events": .array([item, .object(["from": .string("Citra"), "on": .string("2026-12-02")])])]), schema) == nil)
+        #expect(Self.field(.object(["program": .string("P"), "events": .object([:])]), schema) == "data.events")
+        #expect(Self.field(.object(["program": .string("P")]), schema) == "data.events")
+        #expect(Self.field(.object(["program": .string("P"), "events": .array([item, .object(["on": .string("2026-12-02")])])]), schema) == "data.events[1].from")
+        #expect(Self.field(.object(["program": .string("P"), "events": .array([.object(["from": .string("B"), "on": .string("soon")])])]), schema) == "data.events[0].on")
+        // Outside a list an anchored tag is not a data path, as before; the root's fields stay the root's.
+        #expect(Self.field(.object(["events": .array([])]), schema) == "data.program")
+        let json = schema.jsonSchema(moneyRef: "#/m")
+        let events = json.objectValue?["properties"]?.objectValue?["events"]?.objectValue
+        #expect(events?["type"] == .string("array"))
+        #expect(events?["items"]?.objectValue?["required"] == .array([.string("from"), .string("on")]))
+    }
 }

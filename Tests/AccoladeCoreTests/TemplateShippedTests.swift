@@ -7,11 +7,12 @@ struct TemplateShippedTests {
     @Test("every template × locale × channel renders with its sample")
     func checkAllSucceeds() throws {
         let library = try TemplateLibrary(directory: shippedTemplatesDirectory)
-        #expect(library.names == ["milestone-reached", "reward-earned", "reward-expiring", "reward-voucher"])
+        #expect(library.names == ["kudos-digest", "milestone-reached", "reward-earned", "reward-expiring", "reward-voucher"])
         let results = library.checkAll()
         // reward-earned and reward-expiring 4 locales × 4 channels (email, sms, whatsapp, inbox),
-        // milestone-reached 4 × 3 (email, sms, inbox), reward-voucher 3 locales × 4 channels (email, qr, whatsapp, inbox).
-        #expect(results.count == 56)
+        // milestone-reached and kudos-digest 4 × 3 (email, sms, inbox), reward-voucher 3 locales × 4
+        // channels (email, qr, whatsapp, inbox).
+        #expect(results.count == 68)
         for result in results {
             if case .failure(let error) = result.result {
                 Issue.record("\(result.template) \(result.locale) \(result.channel): \(error)")

@@ -163,7 +163,7 @@ struct OpenAPIGeneratedTests {
         let root = try #require(try Yams.load(yaml: text) as? [String: Any])
         let schemas = try #require((root["components"] as? [String: Any])?["schemas"] as? [String: Any])
         let names = (schemas["TemplateName"] as? [String: Any])?["enum"] as? [String]
-        #expect(names?.sorted() == ["milestone-reached", "reward-earned", "reward-expiring", "reward-voucher"])
+        #expect(names?.sorted() == ["kudos-digest", "milestone-reached", "reward-earned", "reward-expiring", "reward-voucher"])
         let data = try #require(schemas["Data.reward-earned"] as? [String: Any])
         #expect(data["required"] as? [String] == ["program", "reward"])
         let reward = try #require((data["properties"] as? [String: Any])?["reward"] as? [String: Any])

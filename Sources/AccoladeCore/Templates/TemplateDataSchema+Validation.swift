@@ -33,6 +33,10 @@ extension TemplateDataSchema {
                 throw ValidationError(
                     field: path, reason: "must be an existing date, 2026-12-31, or a time with its zone, 2026-12-31T09:00:00+07:00")
             }
+        case .list(let fields):
+            guard case .array(let items) = value else { throw ValidationError(field: path, reason: "must be a list (a JSON array)") }
+            guard !fields.isEmpty else { return }
+            for (i, item) in items.enumerated() { try check(item, .object(fields), at: "\(path)[\(i)]") }
         case .object(let fields):
             guard case .object(let object) = value else { throw ValidationError(field: path, reason: "must be an object") }
             for name in fields.keys.sorted() {

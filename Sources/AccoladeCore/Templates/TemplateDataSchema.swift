@@ -9,6 +9,8 @@
 ///   object `{"amount": 50000, "currency": "IDR"}`; shown in an email subject → without line breaks;
 ///   the whole of a QR payload or of a WhatsApp parameter → a string that is not blank;
 /// - with fields used below it (`milestone.next.tier`) → an object;
+/// - listed in the manifest's `variables.lists` (`events`) → an array; inside its section
+///   (`{{#events}}…{{/events}}`) tags name the item's fields, with these same rules per item;
 /// - used only as a section condition, or listed in the manifest and not used → anything.
 ///
 /// A path is required (inside its parent) when some part shows it outside any section that would
@@ -22,6 +24,8 @@ public struct TemplateDataSchema: Sendable, Hashable {
         case text(Text)
         case date
         case object([String: Field])
+        /// An array whose items are objects with these fields (any items when there are none).
+        case list([String: Field])
     }
 
     /// Rules for the string form of a value.
@@ -45,7 +49,7 @@ public struct TemplateDataSchema: Sendable, Hashable {
 
     /// Derives the schema from compiled parts, the WhatsApp mapping's snippets and the manifest.
     static func derive(parts: [CompiledPart], whatsapp: WhatsAppTemplateMapping?, manifest: TemplateManifest) -> TemplateDataSchema {
-        let builder = Builder()
+        let builder = Builder(lists: Set(manifest.listVariables.map { $0.split(separator: ".").map(String.init) }))
         for part in parts {
             builder.walk(part.requirements.nodes, guards: [], singleLine: part.part == .emailSubject)
             if part.part == .qr { builder.markNonBlank(part.requirements.nodes) }
@@ -76,6 +80,8 @@ public struct TemplateDataSchema: Sendable, Hashable {
         var date = false
         var text = false
         var rules = Text()
+        /// The fields of one item, for a list variable.
+        var item: Node?
 
         /// Adds `segments`; members at depth `requiredFrom` and below become required.
         @discardableResult
@@ -93,6 +99,7 @@ public struct TemplateDataSchema: Sendable, Hashable {
         var fields: [String: Field] { children.mapValues { Field(shape: $0.shape, required: $0.required) } }
 
         var shape: Shape {
+            if let item { return .list(item.fields) }
             if !children.isEmpty { return .object(fields) }
             if date { return .date }
             if text { return .text(rules) }
@@ -102,17 +109,26 @@ public struct TemplateDataSchema: Sendable, Hashable {
 
     private final class Builder {
         let root = Node()
+        /// The manifest's list variables.
+        let lists: Set<[String]>
+        /// The node tags resolve against: the root, or a list's item inside its section.
+        private var base: Node
+
+        init(lists: Set<[String]>) {
+            self.lists = lists
+            self.base = root
+        }
 
         func walk(_ nodes: [TemplateRequirements.Node], guards: [[String]], singleLine: Bool) {
             for node in nodes {
                 switch node {
                 case .text: break
                 case .variable(let ref):
-                    guard let segments = Self.dataPath(ref) else { continue }
+                    guard let segments = path(ref) else { continue }
                     // Members down to the deepest prefix a surrounding section guarantees are not
                     // needed by this tag; those below it are (unless the tag guards itself).
                     let guaranteed = ref.optional ? segments.count : guards.filter { segments.starts(with: $0) }.map(\.count).max() ?? 0
-                    let leaf = root.insert(segments, requiredFrom: guaranteed)
+                    let leaf = base.insert(segments, requiredFrom: guaranteed)
                     leaf.shown = true
                     if ref.transforms.contains(where: TemplateRequirements.dateTransforms.contains) {
                         leaf.date = true
@@ -121,8 +137,18 @@ public struct TemplateDataSchema: Sendable, Hashable {
                     }
                     if singleLine { leaf.rules.singleLine = true }
                 case .section(let ref, let inverted, let children):
-                    let segments = Self.dataPath(ref)
-                    if let segments { root.insert(segments, requiredFrom: Int.max) }
+                    let segments = path(ref)
+                    let node = segments.map { base.insert($0, requiredFrom: Int.max) }
+                    if let node, let segments, !inverted, base === root, lists.contains(segments) {
+                        // A list: its tags name the fields of each item, none guaranteed yet.
+                        let item = node.item ?? Node()
+                        node.item = item
+                        let outer = base
+                        base = item
+                        walk(children, guards: [], singleLine: singleLine)
+                        base = outer
+                        continue
+                    }
                     let inner = inverted ? guards : guards + (segments.map { [$0] } ?? [])
                     walk(children, guards: inner, singleLine: singleLine)
                 }
@@ -136,8 +162,8 @@ public struct TemplateDataSchema: Sendable, Hashable {
                 if case .text(let text) = node { return !text.utf8.allSatisfy { $0 == 32 || $0 == 9 || $0 == 10 || $0 == 13 } }
                 return true
             }
-            guard content.count == 1, case .variable(let ref) = content[0], let segments = Self.dataPath(ref) else { return }
-            root.insert(segments, requiredFrom: Int.max).rules.nonBlank = true
+            guard content.count == 1, case .variable(let ref) = content[0], let segments = path(ref) else { return }
+            base.insert(segments, requiredFrom: Int.max).rules.nonBlank = true
         }
 
         /// A link part that is one variable (spaces aside), bare or inside its own section
@@ -150,13 +176,20 @@ public struct TemplateDataSchema: Sendable, Hashable {
             guard content.count == 1 else { return }
             switch content[0] {
             case .variable(let ref):
-                guard let segments = Self.dataPath(ref) else { return }
-                root.insert(segments, requiredFrom: Int.max).rules.link = true
+                guard let segments = path(ref) else { return }
+                base.insert(segments, requiredFrom: Int.max).rules.link = true
             case .section(_, false, let children):
                 markLink(children)
             default:
                 return
             }
+        }
+
+        /// The path a tag names relative to ``base``: inside a list's section an anchored tag
+        /// (`{{.from}}`, the item's own field, never the outer data's) names an item field too.
+        private func path(_ ref: TemplateRequirements.Reference) -> [String]? {
+            if ref.anchored, base !== root, !ref.segments.isEmpty { return ref.segments }
+            return Self.dataPath(ref)
         }
 
         /// The data path a tag names, or `nil` for `.`, anchored names and the recipient/locale.
@@ -229,6 +262,9 @@ extension TemplateDataSchema {
             let required = fields.filter(\.value.required).keys.sorted()
             if !required.isEmpty { object["required"] = .array(required.map(JSONValue.string)) }
             return .object(object)
+        case .list(let fields):
+            if fields.isEmpty { return .object(["type": .string("array")]) }
+            return .object(["type": .string("array"), "items": json(.object(fields), moneyRef: moneyRef)])
         }
     }
 }

@@ -9,6 +9,7 @@ import Yams
 ///   required: [reward.title, reward.code, reward.value, reward.expires_on]
 ///   optional: [note, manager.name]
 ///   secret: [reward.code]         # masked as •••• in previews and logs
+///   lists: [events]               # arrays: inside {{#events}}…{{/events}} tags name item fields
 /// whatsapp:                       # the approved WhatsApp template (see WhatsAppTemplateMapping)
 ///   name: reward_earned
 ///   language: { default: en_US, id: id }
@@ -31,6 +32,9 @@ public struct TemplateManifest: Sendable, Hashable {
     public var whatsapp: JSONValue?
     /// The `whatsapp:` mapping, validated: approved template name, language codes and parameters.
     public var whatsappMapping: WhatsAppTemplateMapping?
+    /// Dotted paths holding lists (`events`, what a workflow's digest hands its template): inside
+    /// `{{#events}}…{{/events}}` tags name each item's fields.
+    public var listVariables: [String] = []
     /// Line of each `required` entry, for error messages.
     var requiredLines: [String: Int] = [:]
 
@@ -76,7 +80,7 @@ public struct TemplateManifest: Sendable, Hashable {
                 }
                 manifest.channels = channels
             case "variables":
-                guard let variables = value.mapping else { throw fail("variables must be a mapping with required/optional/secret lists", value.mark?.line) }
+                guard let variables = value.mapping else { throw fail("variables must be a mapping with required/optional/secret/lists lists", value.mark?.line) }
                 for (subKeyNode, list) in variables {
                     let subKey = subKeyNode.string ?? ""
                     let entries = try stringList(list, path: "variables.\(subKey)", fail: fail)
@@ -86,8 +90,9 @@ public struct TemplateManifest: Sendable, Hashable {
                         for (name, line) in entries { manifest.requiredLines[name] = line }
                     case "optional": manifest.optionalVariables = entries.map(\.0)
                     case "secret": manifest.secretVariables = entries.map(\.0)
+                    case "lists": manifest.listVariables = entries.map(\.0)
                     default:
-                        throw fail("unknown key \"variables.\(subKey)\" — use required, optional or secret", subKeyNode.mark?.line)
+                        throw fail("unknown key \"variables.\(subKey)\" — use required, optional, secret or lists", subKeyNode.mark?.line)
                     }
                 }
             case "whatsapp":

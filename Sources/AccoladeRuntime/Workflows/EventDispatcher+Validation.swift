@@ -28,14 +28,18 @@ extension EventDispatcher {
         for (i, recipient) in request.recipients.enumerated() {
             try dispatcher.validateRecipient(recipient, field: "recipients[\(i)]")
         }
-        // The data once per template (it is the same for every recipient); digests are checked
-        // when they go out, since their template sees the collected events.
+        // The data once per template (it is the same for every recipient). A digest's template
+        // sees the collected events as `events`: this event must do as one of them.
         for workflow in planner.workflows(listeningTo: request.event) {
             for (index, step) in workflow.steps.enumerated() {
-                if case .digest = step.action { continue }
+                var data = request.data
+                if case .digest = step.action, case .object(var object) = data {
+                    object["events"] = .array([request.data])
+                    data = .object(object)
+                }
                 for send in step.action.sends {
                     do throws(ValidationError) {
-                        try dispatcher.validateData(template: send.template, data: request.data)
+                        try dispatcher.validateData(template: send.template, data: data)
                     } catch {
                         throw ValidationError(
                             field: error.field,
