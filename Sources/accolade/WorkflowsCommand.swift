@@ -114,7 +114,8 @@ extension ChannelsConfig {
         if sms != nil { kinds.insert(.sms) }
         if qr != nil { kinds.insert(.qr) }
         if whatsapp != nil { kinds.insert(.whatsapp) }
-        if inbox != nil { kinds.insert(.inbox) }
+        // Present but switched off (its secret unset) counts as configured, like a provider without credentials.
+        if inbox != nil || inboxDisabledReason != nil { kinds.insert(.inbox) }
         return kinds
     }
 }

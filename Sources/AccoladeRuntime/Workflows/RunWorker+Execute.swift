@@ -68,10 +68,16 @@ extension RunWorker {
     /// journey may name WhatsApp first for those who have it.
     private func prepare(_ planned: PlannedSend, for run: WorkflowRun) -> Prepared {
         let send = planned.send
-        let available = send.channels ?? dispatcher.channels.kinds.filter { dispatcher.renderer.channels(of: send.template).contains($0) }
-        let reachable = available.filter { Dispatcher.hasAddress(run.recipient, for: $0) }
+        // The send's channels this process can use and the recipient has an address for: a
+        // journey naming WhatsApp first still reaches people without it, and a channel switched
+        // off (credentials unset) is left out rather than failing the run.
+        let named = send.channels ?? dispatcher.channels.kinds.filter { dispatcher.renderer.channels(of: send.template).contains($0) }
+        let reachable = named.filter { dispatcher.channels[$0] != nil && Dispatcher.hasAddress(run.recipient, for: $0) }
         guard !reachable.isEmpty else {
-            return .skipped("recipient has no address for \(available.map(\.rawValue).joined(separator: ", "))")
+            let off = named.compactMap { kind in dispatcher.channels.disabledReason(kind).map { "\(kind.rawValue): \($0)" } }
+            return .skipped(
+                "recipient has no address for \(named.map(\.rawValue).joined(separator: ", ")) that this deployment can send"
+                    + (off.isEmpty ? "" : " (" + off.joined(separator: "; ") + ")"))
         }
         let request = SendRequest(
             template: send.template, recipient: run.recipient, data: planned.data, locale: send.locale,
