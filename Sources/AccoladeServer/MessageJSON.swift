@@ -31,6 +31,9 @@ enum MessageJSON {
         ]
         o["locale"] = m.locale.map(JSONValue.string)
         o["idempotency_key"] = m.idempotencyKey.map(JSONValue.string)
+        if let (runID, step) = WorkflowRun.sender(ofIdempotencyKey: m.idempotencyKey) {
+            o["run"] = .object(["id": .string(runID), "step": .int(Int64(step))])
+        }
         o["send_at"] = m.sendAt.map(time)
         o["expires_at"] = m.expiresAt.map(time)
         if let attempts { o["attempts"] = .array(attempts.map(attempt)) }

@@ -672,6 +672,7 @@ enum OpenAPIDocument {
                 mode: { type: string, enum: [all, fallback] }
                 locale: { type: string }
                 idempotency_key: { type: string }
+                run: { type: object, required: [id, step], description: "For a message a workflow sent: its run and step (0-based).", properties: { id: { type: string }, step: { type: integer } } }
                 created_at: { type: string, format: date-time }
                 send_at: { type: string, format: date-time }
                 expires_at: { type: string, format: date-time }

@@ -16,7 +16,7 @@ struct LogCommand: AsyncParsableCommand {
         try await global.reporting {
             let context = try await AppContext.open(global, channels: false)
             try await context.run {
-                guard try await context.store.message(id: id) != nil else {
+                guard let message = try await context.store.message(id: id) else {
                     throw CommandFailure(message: "no message with id \(id)", exitCode: 4)
                 }
                 let deliveries = try await context.store.deliveries(messageID: id)
@@ -24,7 +24,12 @@ struct LogCommand: AsyncParsableCommand {
                 let attempts = try await context.store.attempts(messageID: id)
                 if global.json {
                     Output.printJSON(attempts.map(AttemptView.init))
-                } else if attempts.isEmpty {
+                    return
+                }
+                if let (runID, step) = WorkflowRun.sender(ofIdempotencyKey: message.idempotencyKey) {
+                    print("sent by workflow run \(runID), step \(step + 1)")
+                }
+                if attempts.isEmpty {
                     print("no attempts yet (deliveries: \(deliveries.map { "\($0.channel) \($0.state.rawValue)" }.joined(separator: ", ")))")
                 } else {
                     Output.table(

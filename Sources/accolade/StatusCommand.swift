@@ -29,6 +29,9 @@ struct StatusCommand: AsyncParsableCommand {
                     print("to        \([message.recipient.name, message.recipient.email, message.recipient.phone, message.recipient.whatsapp.map { "whatsapp:\($0)" }].compactMap { $0 }.joined(separator: " "))")
                     print("route     \(message.route.mode.rawValue): \(message.route.channels.map(\.rawValue).joined(separator: " → "))")
                     print("created   \(Output.iso(message.createdAt))\(message.idempotencyKey.map { "  key \($0)" } ?? "")")
+                    if let (runID, step) = WorkflowRun.sender(ofIdempotencyKey: message.idempotencyKey) {
+                        print("run       \(runID) step \(step + 1) (accolade runs show \(runID))")
+                    }
                     if let sendAt = message.sendAt { print("send at   \(Output.iso(sendAt))") }
                     if let expiresAt = message.expiresAt { print("expires   \(Output.iso(expiresAt))") }
                     print("")

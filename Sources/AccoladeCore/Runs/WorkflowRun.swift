@@ -85,6 +85,14 @@ public struct WorkflowRun: Sendable, Hashable, Codable {
     public static func sendIdempotencyKey(runID: String, step: Int) -> String {
         "wf:" + runID + ":" + String(step)
     }
+
+    /// The run and step that sent a message, read back from its idempotency key (the link the
+    /// delivery log shows); nil for a message a caller sent.
+    public static func sender(ofIdempotencyKey key: String?) -> (runID: String, step: Int)? {
+        guard let key, key.hasPrefix("wf:run_"), let colon = key.lastIndex(of: ":"), let step = Int(key[key.index(after: colon)...]) else { return nil }
+        let runID = key[key.index(key.startIndex, offsetBy: 3)..<colon]
+        return runID.isEmpty ? nil : (String(runID), step)
+    }
 }
 
 /// The life cycle of a run.
