@@ -49,6 +49,16 @@ channels:
     allowed_origins: [ "https://crm.example.com" ]
 YAML
 
+# One workflow listening to the OpenAPI example's event, so POST /v1/events starts (and replays)
+# real runs; a long delay and no sends, so every schema-valid event is accepted whatever its data.
+mkdir -p "$work/workflows"
+cat > "$work/workflows/fuzz.yml" <<YAML
+name: fuzz-delay
+on: deal.closed
+steps:
+  - delay: { for: 30d }
+YAML
+
 "$bin" serve --config "$work/accolade.yml" --no-worker > "$work/serve.out" 2> "$work/serve.err" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$work"' EXIT
