@@ -169,6 +169,7 @@ let package = Package(
             name: "AccoladeRuntimeTests",
             dependencies: [
                 "AccoladeRuntime", "AccoladeCore", "AccoladeStores", "AccoladeChannels", "AccoladeStoreTestSupport", "AccoladeTestSupport",
+                "AccoladeWorkflows",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]),
