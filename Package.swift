@@ -178,7 +178,7 @@ let package = Package(
         .testTarget(
             name: "AccoladeServerTests",
             dependencies: [
-                "AccoladeServer", "AccoladeRuntime", "AccoladeStores", "AccoladeCore", "AccoladeCurl", "AccoladeChannels",
+                "AccoladeServer", "AccoladeRuntime", "AccoladeStores", "AccoladeCore", "AccoladeCurl", "AccoladeChannels", "AccoladeWorkflows",
                 "AccoladeTestSupport", "AccoladeStoreTestSupport",
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),

@@ -4,6 +4,7 @@ import AccoladeCurl
 import AccoladeRuntime
 @testable import AccoladeServer
 import AccoladeStores
+import AccoladeWorkflows
 import AccoladeTestSupport
 import Foundation
 import Hummingbird
@@ -35,7 +36,7 @@ final class APITestServer: @unchecked Sendable {
         serving: (@Sendable (SQLiteStore) throws -> any Store)? = nil,
         readinessTimeout: Duration = .seconds(60),
         inbox: InboxChannelConfig? = nil, clock: any WallClock = SystemWallClock(),
-        inboxStream: InboxStreamSettings = InboxStreamSettings(),
+        inboxStream: InboxStreamSettings = InboxStreamSettings(), workflows: [WorkflowDefinition] = [],
         extraRoutes: ((APIServer, Router<BasicRequestContext>) -> Void)? = nil
     ) async throws {
         directory = try TemporaryDirectory()
@@ -58,7 +59,7 @@ final class APITestServer: @unchecked Sendable {
             dispatcher: Dispatcher(store: served, renderer: templates, channels: channels, clock: SystemWallClock(), logger: logger),
             templates: templates, channels: channels.kinds,
             webhooks: webhooks.merging((webhookFactory?(served) ?? []).map { ($0.provider, $0) }) { a, _ in a },
-            qrImage: qrImage, metrics: MetricsExporter.shared, inbox: inbox, clock: clock,
+            qrImage: qrImage, metrics: MetricsExporter.shared, inbox: inbox, workflows: workflows, clock: clock,
             logger: logger)
         dependencies.readinessTimeout = readinessTimeout
         dependencies.inboxStream = inboxStream
