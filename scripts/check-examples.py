@@ -18,7 +18,7 @@ PostgreSQL ones (ACCOLADE_CONFIG=config/postgres.yml, store migrate-from-sqlite:
 stand-in) and benchmarks (`bench`, `qr bench`).
 
 Placeholders are filled in, never the example's shape: `<message-id>` and the sample ids
-(0193f1c2-…) become a message queued here, `<payload>` and the sample signature a payload signed
+(0193f1c2-…) become a message queued here, `<run-id>` and `run_0193f1c2-…` a run started here, `<payload>` and the sample signature a payload signed
 with this run's QR_SIGNING_KEY, 127.0.0.1:8080 this run's server, /tmp/ this run's folder,
 `[--option]` the option itself. A failure prints the example's text and its output.
 """
@@ -49,6 +49,7 @@ CSV_DATA = dict(REWARD, milestone={"tier": "Gold", "count": 1250, "reached_on": 
 
 ENV_WORD = re.compile(r"^[A-Z_][A-Z0-9_]*=")
 REMOTE_URL = re.compile(r"\b(?:smtps?|postgres(?:ql)?)://(?:[^@/\s]*@)?(?!127\.0\.0\.1|localhost|\[::1\])[^\s/:'\"]+")
+RUN_IDS = re.compile(r"run_0193f1c2-(?:…|7a4e-7b21-9c3d-5e6f7a8b9c0d)|<run-id>")
 SAMPLE_IDS = re.compile(r"0193f1c2-(?:…|7a4e-7b21-9c3d-5e6f7a8b9c0d)|<message-id>|<delivery-or-message-id>")
 
 
@@ -175,6 +176,13 @@ class Stand:
             for i, (name, locale) in enumerate([("Ana Putri", "id"), ("Jürgen Groß", "de"), ("Rafael Ortega", "es")]):
                 data = json.dumps(CSV_DATA).replace('"', '""')
                 f.write(f'winner{i}@example.com,{name},{locale},"{data}"\n')
+        # Events per row for `trigger --csv` (config/workflows: points.earned, kudos.given).
+        with open(os.path.join(work, "earners.csv"), "w") as f:
+            f.write("id,email,reward.points:number,reward.code,reward.expires_on\n")
+            f.write("crm-1,ana@example.com,120,PT-1,2026-12-31\ncrm-2,budi@example.com,40,PT-2,2026-12-31\n")
+        with open(os.path.join(work, "kudos.csv"), "w") as f:
+            f.write("id,email,from,message\n")
+            f.write("crm-1,ana@example.com,Budi,Thanks for the demo\ncrm-2,citra@example.com,Dian,Great launch\n")
         smtp = self.start([PY, "scripts/test-servers/smtp_capture.py", "--dir", os.path.join(work, "var/mail")])
         twilio = self.start([PY, "scripts/test-servers/twilio_standin.py", "--account-sid", "AC" + "0" * 32,
                              "--auth-token", "standin-auth-token", "--out", os.path.join(work, "var/sms.jsonl")])
@@ -203,6 +211,11 @@ class Stand:
             "send", "reward-earned", "--to", "whatsapp:+6281234567890", "--name", "Ana Putri", "--channels", "whatsapp",
             "--data", "@reward.json").strip()
         self.accolade("worker", "--drain")
+        # A run for the examples that name one (`runs show`): a kudos digest waiting for its window.
+        started = json.loads(self.accolade(
+            "trigger", "kudos.given", "--recipient-id", "crm-10492", "--to", "ana@example.com", "--json",
+            "--data", json.dumps({"program": "Kudos Awards", "from": "Budi", "message": "Thanks!"})))
+        self.run_id = started[0]["runs"][0]["id"]
         self.server, self.port = self.serve()
 
     def start(self, argv):
@@ -245,7 +258,8 @@ class Stand:
 
     def prepared(self, example):
         """The example's text with this run's values in its placeholders."""
-        text = SAMPLE_IDS.sub(self.message_id, example.text)
+        text = RUN_IDS.sub(self.run_id, example.text)
+        text = SAMPLE_IDS.sub(self.message_id, text)
         text = text.replace("127.0.0.1:8080", f"127.0.0.1:{self.port}").replace("/tmp/", self.work + "/tmp/")
         text = re.sub(r"\[(--[^\]]+)\]", r"\1", text)
 

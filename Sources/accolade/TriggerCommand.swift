@@ -14,7 +14,7 @@ struct TriggerCommand: AsyncParsableCommand {
             redemption (--data '{"message_id":"…"}' or '{"reward":{"code":"…"}}').
             Examples:
               accolade trigger deal.closed --recipient-id crm-10492 --to ana@example.com --to whatsapp:+6281234567890 \\
-                --data '{"reward":{"voucher":{"amount":150000,"currency":"IDR"},"code":"RW-7Q2K","expires_on":"2026-12-31"}}' \\
+                --data '{"program":"Kudos Awards","reward":{"voucher":{"amount":150000,"currency":"IDR"},"code":"RW-7Q2K","expires_on":"2026-12-31","redeem_url":"https://rewards.example.com/r/RW-7Q2K"}}' \\
                 --idempotency-key deal-4711 --cancellation-key deal-4711
               accolade trigger points.earned --csv earners.csv --data '{"program":"Kudos"}'
               accolade trigger reward.redeemed --data '{"reward":{"code":"RW-7Q2K"}}'
