@@ -121,4 +121,42 @@ struct WorkflowRunnerJourneyTests {
         let third = F.advance(w, ClaimedRun(run: run), now: run.dueAt!)
         #expect(third.next == .digest(step: 3, key: "ana@example.com", closesAt: run.dueAt!.addingTimeInterval(3600)))
     }
+
+    @Test("the shipped workflows run as their comments say, with the shipped sample data")
+    func shippedWorkflows() throws {
+        let loaded = WorkflowFolder.load(directory: WorkflowFolderTests.repository + "/config/workflows")
+        let runner = WorkflowRunner(workflows: loaded.definitions)
+        let sample = try JSONValue(jsonText: String(contentsOfFile: WorkflowFolderTests.repository + "/templates/reward-voucher/sample.json", encoding: .utf8))
+        guard case .object(let fields)? = sample.objectValue?["recipient"], let data = sample.objectValue?["data"] else {
+            Issue.record("sample.json has no recipient and data")
+            return
+        }
+        let recipient = Recipient(
+            name: fields["name"]?.stringValue, email: fields["email"]?.stringValue, phone: fields["phone"]?.stringValue,
+            whatsapp: fields["whatsapp"]?.stringValue, timezone: fields["timezone"]?.stringValue, id: fields["id"]?.stringValue)
+        func run(_ workflow: String, _ data: JSONValue, cursor: Int = 0) -> WorkflowRun {
+            F.run(workflow: workflow, data: data, recipient: recipient, cursor: cursor)
+        }
+        // A 50,000 IDR voucher is below the deal workflow's threshold: no voucher, so no wait, but
+        // the reminder still comes three days before 2026-12-31, at 00:00 in Jakarta.
+        let small = runner.advance(ClaimedRun(run: run("deal-closed-reward", data)), now: F.now)
+        #expect(small.outcomes == ["0 send skipped", "1 wait skipped", "2 remind waiting"])
+        #expect(small.next == .wake(step: 2, at: F.instant("2026-12-27T17:00:00Z"), deadline: F.instant("2026-12-27T17:00:00Z")))
+        var bigData = data.objectValue!
+        bigData["reward"] = ["voucher": ["amount": 150_000, "currency": "IDR"], "code": "RW-7Q2K", "expires_on": "2026-12-31"]
+        let big = runner.advance(ClaimedRun(run: run("deal-closed-reward", .object(bigData))), now: F.now)
+        #expect(big.outcomes == ["0 send sent", "1 wait waiting"])
+        #expect(big.sends.map(\.send) == [WorkflowSend(template: "reward-voucher", channels: [.whatsapp, .email], mode: .fallback)])
+        let points = runner.advance(ClaimedRun(run: run("points-earned", ["reward": ["points": 600, "expires_on": "2027-01-31"]])), now: F.now)
+        #expect(points.next == .throttle(step: 0, limit: 3, since: F.now.addingTimeInterval(-86_400), over: .finish(reason: "throttled: 3 per 1d reached")))
+        // Let through by the store (at step 1, due now): the message, then the reminder a week
+        // before expiry at 10:00 in Jakarta.
+        let passed = runner.advance(ClaimedRun(run: run("points-earned", ["reward": ["points": 600, "expires_on": "2027-01-31"]], cursor: 1)), now: F.now)
+        #expect(passed.outcomes == ["1 send sent", "2 remind waiting"])
+        #expect(passed.next == .wake(step: 2, at: F.instant("2027-01-24T03:00:00Z"), deadline: F.instant("2027-01-24T03:00:00Z")))
+        let few = runner.advance(ClaimedRun(run: run("points-earned", ["reward": ["points": 50]], cursor: 1)), now: F.now)
+        #expect(few.outcomes == ["1 send skipped", "2 remind skipped"] && few.next == .finish(.completed, reason: nil))
+        let milestone = runner.advance(ClaimedRun(run: run("milestone-reached", [:])), now: F.now)
+        #expect(milestone.outcomes == ["0 send sent", "1 wait waiting"] && milestone.next == .wake(step: 1, at: F.now.addingTimeInterval(3600), deadline: F.now.addingTimeInterval(3600)))
+    }
 }
