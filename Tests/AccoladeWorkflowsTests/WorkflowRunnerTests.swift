@@ -46,6 +46,21 @@ struct WorkflowRunnerTests {
         #expect(none.advance(runID: "run_x", leaseOwner: "o", messageIDs: [], now: F.now).lastMessageID == nil)
     }
 
+    @Test("a send the worker cannot enqueue cuts the plan there: earlier sends stand, the step fails, the run fails")
+    func failingSend() throws {
+        let w = try F.workflow("  - send: { template: a }\n  - if: \"data.x == 1\"\n    send: { template: b }\n  - send: { template: c }\n")
+        let plan = F.advance(w, ClaimedRun(run: F.run(data: ["x": 2])))
+        #expect(plan.outcomes == ["0 send sent", "1 send skipped", "2 send sent"])
+        let cut = plan.failing(sendAt: 1, reason: "template c: data.name is required")
+        #expect(cut.outcomes == ["0 send sent", "1 send skipped", "2 send failed"] && cut.sends == [plan.sends[0]])
+        #expect(cut.records[2].reason == "template c: data.name is required")
+        #expect(cut.next == .finish(.failed, reason: "steps[2].send: template c: data.name is required"))
+        let advance = cut.advance(runID: "run_x", leaseOwner: "o", messageIDs: ["m0"], now: F.now)
+        #expect(advance.records.map(\.messageID) == ["m0", nil, nil] && advance.lastMessageID == "m0")
+        let first = plan.failing(sendAt: 0, reason: "r")
+        #expect(first.outcomes == ["0 send failed"] && first.sends.isEmpty)
+    }
+
     @Test("delay for: waits once with a deadline; an early claim sleeps again without a record; at the deadline it passes")
     func delayFor() throws {
         let w = try F.workflow("  - delay: { for: 2h }\n  - send: { template: a }\n")

@@ -34,6 +34,19 @@ public struct RunPlan: Sendable, Hashable {
         for (send, id) in zip(sends, messageIDs) { records[send.recordIndex].messageID = id }
         return RunAdvance(runID: runID, leaseOwner: leaseOwner, records: records, lastMessageID: messageIDs.last ?? nil, next: next, now: now)
     }
+
+    /// The plan cut short at `sends[index]`, whose message could not be enqueued (its template no
+    /// longer renders this data, a channel was removed): the sends before it stand (they are
+    /// enqueued), that step gets a `failed` record with `reason`, and the run fails. Hand
+    /// ``advance(runID:leaseOwner:messageIDs:now:)`` of the result the ids of those earlier sends.
+    public func failing(sendAt index: Int, reason: String) -> RunPlan {
+        let failed = sends[index]
+        let record = records[failed.recordIndex]
+        var kept = Array(records[..<failed.recordIndex])
+        kept.append(RunStepRecord(step: record.step, kind: record.kind, outcome: .failed, reason: reason, at: record.at))
+        return RunPlan(
+            sends: Array(sends[..<index]), records: kept, next: .finish(.failed, reason: "steps[\(record.step)].\(record.kind): " + reason))
+    }
 }
 
 /// One message a step sends: built by the worker like `POST /v1/messages` would (template,
