@@ -28,18 +28,39 @@ extension EventDispatcher {
         for (i, recipient) in request.recipients.enumerated() {
             try dispatcher.validateRecipient(recipient, field: "recipients[\(i)]")
         }
-        // The data once per template (it is the same for every recipient). A digest's template
-        // sees the collected events as `events`: this event must do as one of them.
+        try checkData(request)
+    }
+
+    /// The data against every template the listening workflows will send for these recipients,
+    /// once per template (the data is the same for every recipient). A step whose `if:` is false
+    /// for every recipient never sends, nor does a `wait`'s `else` after a send so skipped —
+    /// their templates are not asked (a small voucher need not carry a big voucher's fields). A
+    /// digest's template sees the collected events as `events`: this event must do as one of them.
+    func checkData(_ request: EventRequest) throws(ValidationError) {
+        let recipients = request.recipients.map(\.conditionValue)
         for workflow in planner.workflows(listeningTo: request.event) {
+            var lastSendSkipped = false
             for (index, step) in workflow.steps.enumerated() {
-                var data = request.data
-                if case .digest = step.action, case .object(var object) = data {
-                    object["events"] = .array([request.data])
-                    data = .object(object)
+                let runs = step.condition.map { condition in recipients.contains { condition.holds(data: request.data, recipient: $0) } } ?? true
+                var sends: [(send: WorkflowSend, isDigest: Bool)] = []
+                switch step.action {
+                case .send(let send):
+                    lastSendSkipped = !runs
+                    if runs { sends = [(send, false)] }
+                case .digest(let digest):
+                    lastSendSkipped = !runs
+                    if runs { sends = [(digest.send, true)] }
+                case .wait(let wait):
+                    if runs, !lastSendSkipped, let otherwise = wait.otherwise { sends = [(otherwise, false)] }
+                case .remind(let remind):
+                    if runs { sends = [(remind.send, false)] }
+                case .delay, .throttle:
+                    break
                 }
-                for send in step.action.sends {
+                for (send, isDigest) in sends {
+                    let use = WorkflowSendUse(workflow: workflow.name, step: index, send: send, isDigest: isDigest)
                     do throws(ValidationError) {
-                        try dispatcher.validateData(template: send.template, data: data)
+                        try dispatcher.validateData(template: send.template, data: use.templateData(for: request.data))
                     } catch {
                         throw ValidationError(
                             field: error.field,

@@ -44,7 +44,7 @@ public struct EventDispatcher: Sendable {
         for recipient in request.recipients {
             let made = planner.runs(
                 event: request.event, recipient: recipient, data: request.data, idempotencyKey: request.idempotencyKey,
-                cancellationKey: request.cancellationKey, now: now, makeID: { "run_" + Identifier.make(now: now) })
+                cancellationKey: request.cancellationKey, now: now, makeID: { Identifier.make(now: now) })
             runs += made
             counts.append(made.count)
         }

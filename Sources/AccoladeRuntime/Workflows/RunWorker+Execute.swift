@@ -9,41 +9,38 @@ extension RunWorker {
         let now = clock.now()
         let run = claimed.run
         var plan = runner.advance(claimed, now: now)
-        var prepared: [(planned: PlannedSend, request: EnqueueRequest)] = []
-        for planned in plan.sends {
+        var prepared: [(index: Int, request: EnqueueRequest)] = []
+        sends: for (index, planned) in plan.sends.enumerated() {
             switch prepare(planned, for: run) {
             case .ready(let request):
-                prepared.append((planned, request))
+                prepared.append((index, request))
             case .skipped(let reason):
                 plan.records[planned.recordIndex].outcome = .skipped
                 plan.records[planned.recordIndex].reason = reason
             case .failed(let reason):
-                // The run cannot go on as written: keep what happened before this step, record
-                // why, and fail the run (the operator sees it in `accolade runs show`).
-                plan.records = Array(plan.records.prefix(planned.recordIndex))
-                plan.records.append(RunStepRecord(step: planned.step, kind: "send", outcome: .failed, reason: reason, at: now))
-                plan.next = .finish(.failed, reason: reason)
-                break
+                // The run cannot go on as written: what came before this step stands, this step
+                // fails with the reason, and so does the run (`accolade runs show` says why).
+                plan = plan.failing(sendAt: index, reason: reason)
+                break sends
             }
-            if case .finish(.failed, _) = plan.next { break }
         }
-        var lastMessageID: String?
-        if !prepared.isEmpty {
-            let results = try await store.enqueue(prepared.map(\.request))
-            for ((planned, _), result) in zip(prepared, results) {
-                let id: String
+        var messageIDs = [String?](repeating: nil, count: plan.sends.count)
+        let requests = prepared.filter { $0.index < plan.sends.count }
+        if !requests.isEmpty {
+            let results = try await store.enqueue(requests.map(\.request))
+            for ((index, _), result) in zip(requests, results) {
                 switch result {
-                case .created(let m, _), .replayed(let m, _): id = m.id
+                case .created(let m, _), .replayed(let m, _): messageIDs[index] = m.id
                 // Same run and step, different content (the template changed between a crash and
-                // this re-execution): the message already sent stands.
-                case .conflict(let existing): id = existing
+                // this re-execution): the message already made stands.
+                case .conflict(let existing): messageIDs[index] = existing
                 }
-                if planned.recordIndex < plan.records.count { plan.records[planned.recordIndex].messageID = id }
-                lastMessageID = id
             }
         }
-        let applied = try await store.advanceRun(
-            RunAdvance(runID: run.id, leaseOwner: settings.owner, records: plan.records, lastMessageID: lastMessageID, next: plan.next, now: now))
+        // A skipped send made no message: the run's last message stays the one before it.
+        var advance = plan.advance(runID: run.id, leaseOwner: settings.owner, messageIDs: messageIDs, now: now)
+        advance.lastMessageID = messageIDs.last(where: { $0 != nil }) ?? nil
+        let applied = try await store.advanceRun(advance)
         guard applied else {
             logger.notice("run changed under this worker (cancelled or lease lost); its advance was not written", metadata: ["run.id": "\(run.id)"])
             return
