@@ -232,8 +232,18 @@ struct SQLiteToPostgresRuleTests {
         defer { folder.remove() }
         let store = try await SQLiteStore.open(path: folder.path("s.sqlite"), logger: testLogger)
         let plan = try await store.pool.read { try SQLiteToPostgresCopier.plan($0, now: 0) }
-        #expect(plan.tables.map(\.0.name) == ["messages", "deliveries", "attempts", "receipts", "suppressions", "inbound_activity", "unmatched_receipts", "inbox_feeds", "inbox_items"])
+        #expect(plan.tables.map(\.0.name) == ["messages", "deliveries", "attempts", "receipts", "suppressions", "inbound_activity", "unmatched_receipts", "inbox_feeds", "inbox_items",
+            "workflow_runs", "workflow_run_steps", "workflow_digests", "workflow_digest_members", "workflow_throttle_passes",
+        ])
         #expect(plan.liveLeases == nil)
+        // A running workflow run under a live lease counts like a running delivery.
+        let run = RunFixtures.run()
+        _ = try await store.startRuns([run])
+        _ = try await store.claimRuns(owner: "w", limit: 1, now: Fixtures.t0, lease: 30)
+        let start: Int64 = StoreTime.millis(Fixtures.t0)
+        let expiry: Int64 = StoreTime.millis(Fixtures.at(30_000))
+        let live = try await store.pool.read { try SQLiteToPostgresCopier.plan($0, now: start) }.liveLeases
+        #expect(live?.count == 1 && live?.latest == expiry)
         try await store.pool.write { try $0.execute(sql: "CREATE TABLE extra (x INTEGER)") }
         await #expect(throws: CopyError.unknownTable("extra")) {
             try await store.pool.read { try SQLiteToPostgresCopier.plan($0, now: 0) }
