@@ -130,6 +130,37 @@ struct StoreContractRunEventTests {
         }
     }
 
+    @Test("concurrent digest steps with one key open one digest and fold every other event into it", arguments: StoreFactory.all)
+    func digestConcurrent(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            let runs = (0..<10).map { i in RunFixtures.run(createdAt: Fixtures.at(Int64(i)), data: .object(["i": .int(Int64(i))])) }
+            try await startAndClaim(store, runs)
+            let now = Fixtures.at(2_000)
+            let closesAt = Fixtures.at(600_000)
+            let applied = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for run in runs {
+                    group.addTask {
+                        try await store.advanceRun(
+                            RunAdvance(runID: run.id, leaseOwner: "w", records: [], next: .digest(step: 1, key: "k", closesAt: closesAt), now: now))
+                    }
+                }
+                return try await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(applied == Array(repeating: true, count: 10))
+            var owners: [WorkflowRun] = []
+            var folded = 0
+            for run in runs {
+                let stored = try #require(try await store.run(id: run.id))
+                if stored.state == .scheduled { owners.append(stored) } else if stored.reason?.hasPrefix("folded into digest") == true { folded += 1 }
+            }
+            #expect(owners.count == 1 && folded == 9)
+            let owner = try #require(owners.first)
+            let claimed = try await store.claimRuns(owner: "w2", limit: 10, now: closesAt, lease: 30)
+            let events = try #require(claimed.first { $0.run.id == owner.id }?.digestEvents)
+            #expect(events.count == 10 && events.first == owner.data && Set(events) == Set(runs.map(\.data)))
+        }
+    }
+
     @Test("a delivered or read receipt of the last message wakes its waiting run; the deadline stays", arguments: StoreFactory.all)
     func receiptWake(factory: StoreFactory) async throws {
         try await factory.withStore { store in
