@@ -14,6 +14,7 @@ import Testing
         [.failed, .available],
         [.skipped, .pending],
         [.sent, .delivered], [.sent, .read], [.sent, .failed], [.delivered, .read],
+        [.pending, .cancelled], [.scheduled, .cancelled], [.available, .cancelled], [.retryable, .cancelled],
     ]
 
     @Test func everyPairIsAllowedExactlyWhenTheTableSaysSo() {

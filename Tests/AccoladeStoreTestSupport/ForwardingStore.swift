@@ -89,4 +89,24 @@ open class ForwardingStore: Store, @unchecked Sendable {
         try await base.inboxChanges(after: mark, limit: limit)
     }
     open func inboxSignals() -> AsyncStream<InboxSignal>? { base.inboxSignals() }
+    open func startRuns(_ runs: [WorkflowRun]) async throws -> [RunStartResult] { try await base.startRuns(runs) }
+    open func claimRuns(owner: String, limit: Int, now: Date, lease: TimeInterval) async throws -> [ClaimedRun] {
+        try await base.claimRuns(owner: owner, limit: limit, now: now, lease: lease)
+    }
+    open func extendRunLeases(owner: String, runIDs: [String], now: Date, lease: TimeInterval) async throws -> Int {
+        try await base.extendRunLeases(owner: owner, runIDs: runIDs, now: now, lease: lease)
+    }
+    open func advanceRun(_ advance: RunAdvance) async throws -> Bool { try await base.advanceRun(advance) }
+    open func releaseRuns(owner: String, runIDs: [String], now: Date) async throws -> Int {
+        try await base.releaseRuns(owner: owner, runIDs: runIDs, now: now)
+    }
+    open func cancelRuns(cancellationKey: String, now: Date) async throws -> RunCancellation {
+        try await base.cancelRuns(cancellationKey: cancellationKey, now: now)
+    }
+    open func recordRedemption(messageID: String?, rewardCode: String?, at time: Date) async throws -> [String] {
+        try await base.recordRedemption(messageID: messageID, rewardCode: rewardCode, at: time)
+    }
+    open func run(id: String) async throws -> WorkflowRun? { try await base.run(id: id) }
+    open func runSteps(runID: String) async throws -> [RunStepRecord] { try await base.runSteps(runID: runID) }
+    open func runs(matching query: RunQuery) async throws -> [WorkflowRun] { try await base.runs(matching: query) }
 }

@@ -136,6 +136,45 @@ struct SQLiteToPostgresTests {
         }
     }
 
+    @Test("workflow runs, their steps, digests and throttle passes arrive and go on working in PostgreSQL")
+    func copiesWorkflowRuns() async throws {
+        try await withPair { pair in
+            let runs = (0..<3).map { RunFixtures.run(createdAt: Fixtures.at(Int64($0)), key: "evt-\($0)", rewardCode: "R-\($0)") }
+            _ = try await pair.sqlite.startRuns(runs)
+            _ = try await pair.sqlite.claimRuns(owner: "w", limit: 3, now: Fixtures.at(10), lease: 30)
+            let now = Fixtures.at(20)
+            let throttle = RunNext.throttle(step: 1, limit: 1, since: Fixtures.t0, over: .finish(reason: "throttled"))
+            let digest = RunNext.digest(step: 2, key: "k", closesAt: Fixtures.at(60_000))
+            let send = RunFixtures.sent(messageID: "m-0", at: now)
+            #expect(try await pair.sqlite.advanceRun(RunAdvance(runID: runs[0].id, leaseOwner: "w", records: [send], lastMessageID: "m-0", next: throttle, now: now)))
+            #expect(try await pair.sqlite.advanceRun(RunAdvance(runID: runs[1].id, leaseOwner: "w", records: [], next: digest, now: now)))
+            #expect(try await pair.sqlite.advanceRun(RunAdvance(runID: runs[2].id, leaseOwner: "w", records: [], next: digest, now: now)))
+
+            let reports = try await pair.copier.copy(now: Fixtures.at(100))
+            let byTable = Dictionary(uniqueKeysWithValues: reports.map { ($0.table, $0.copied) })
+            #expect(byTable["workflow_runs"] == 3 && byTable["workflow_run_steps"] == 4 && byTable["workflow_throttle_passes"] == 1)
+            #expect(byTable["workflow_digests"] == 1 && byTable["workflow_digest_members"] == 2)
+            for run in runs {
+                #expect(try await pair.postgres.run(id: run.id) == (try await pair.sqlite.run(id: run.id)))
+                #expect(try await pair.postgres.runSteps(runID: run.id) == (try await pair.sqlite.runSteps(runID: run.id)))
+            }
+            #expect(try await pair.postgres.startRuns([RunFixtures.run(createdAt: Fixtures.at(3), key: "evt-0")]).first?.replayed?.id == runs[0].id)
+
+            // The copied pass counts, the copied digest is open for joiners and closes with its members.
+            let more = (0..<2).map { RunFixtures.run(createdAt: Fixtures.at(10 + Int64($0))) }
+            _ = try await pair.postgres.startRuns(more)
+            _ = try await pair.postgres.claimRuns(owner: "pg", limit: 10, now: Fixtures.at(200), lease: 30)
+            #expect(try await pair.postgres.advanceRun(RunAdvance(runID: more[0].id, leaseOwner: "pg", records: [], next: throttle, now: Fixtures.at(201))))
+            #expect(try await pair.postgres.run(id: more[0].id)?.state == .completed)
+            #expect(try await pair.postgres.advanceRun(RunAdvance(runID: more[1].id, leaseOwner: "pg", records: [], next: digest, now: Fixtures.at(202))))
+            let owner = try #require(try await pair.postgres.run(id: runs[1].id)?.digestID)
+            #expect(try await pair.postgres.run(id: more[1].id)?.reason == "folded into digest \(owner)")
+            let closed = try await pair.postgres.claimRuns(owner: "pg", limit: 10, now: Fixtures.at(60_000), lease: 30)
+            #expect(closed.first { $0.run.id == runs[1].id }?.digestEvents?.count == 3)
+            #expect(try await pair.postgres.recordRedemption(messageID: "m-0", rewardCode: nil, at: Fixtures.at(60_001)) == [runs[0].id])
+        }
+    }
+
     @Test("live leases stop the copy unless forced; forced, they expire and are rescued in PostgreSQL")
     func liveLeases() async throws {
         try await withPair { pair in
@@ -193,8 +232,18 @@ struct SQLiteToPostgresRuleTests {
         defer { folder.remove() }
         let store = try await SQLiteStore.open(path: folder.path("s.sqlite"), logger: testLogger)
         let plan = try await store.pool.read { try SQLiteToPostgresCopier.plan($0, now: 0) }
-        #expect(plan.tables.map(\.0.name) == ["messages", "deliveries", "attempts", "receipts", "suppressions", "inbound_activity", "unmatched_receipts", "inbox_feeds", "inbox_items"])
+        #expect(plan.tables.map(\.0.name) == ["messages", "deliveries", "attempts", "receipts", "suppressions", "inbound_activity", "unmatched_receipts", "inbox_feeds", "inbox_items",
+            "workflow_runs", "workflow_run_steps", "workflow_digests", "workflow_digest_members", "workflow_throttle_passes",
+        ])
         #expect(plan.liveLeases == nil)
+        // A running workflow run under a live lease counts like a running delivery.
+        let run = RunFixtures.run()
+        _ = try await store.startRuns([run])
+        _ = try await store.claimRuns(owner: "w", limit: 1, now: Fixtures.t0, lease: 30)
+        let start: Int64 = StoreTime.millis(Fixtures.t0)
+        let expiry: Int64 = StoreTime.millis(Fixtures.at(30_000))
+        let live = try await store.pool.read { try SQLiteToPostgresCopier.plan($0, now: start) }.liveLeases
+        #expect(live?.count == 1 && live?.latest == expiry)
         try await store.pool.write { try $0.execute(sql: "CREATE TABLE extra (x INTEGER)") }
         await #expect(throws: CopyError.unknownTable("extra")) {
             try await store.pool.read { try SQLiteToPostgresCopier.plan($0, now: 0) }

@@ -21,6 +21,9 @@ public enum DeliveryTransition: String, Sendable, Hashable, CaseIterable {
     case revive
     /// A provider reports what happened after it accepted the message.
     case receipt
+    /// The workflow run that sent the message was cancelled: what no worker has claimed yet is
+    /// never sent (a running delivery finishes and its outcome stands).
+    case cancel
 
     /// The states the operation may start from (order matters where SQL spells an index's list).
     public var sources: [DeliveryState] {
@@ -32,6 +35,7 @@ public enum DeliveryTransition: String, Sendable, Hashable, CaseIterable {
         case .skipPending: [.pending]
         case .revive: [.skipped]
         case .receipt: [.sent, .delivered, .read]
+        case .cancel: [.pending, .scheduled, .available, .retryable]
         }
     }
 
@@ -47,6 +51,7 @@ public enum DeliveryTransition: String, Sendable, Hashable, CaseIterable {
         case .skipPending: [.skipped]
         case .revive: [.pending]
         case .receipt: [.delivered, .read, .failed]
+        case .cancel: [.cancelled]
         }
     }
 

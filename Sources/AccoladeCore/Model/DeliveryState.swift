@@ -27,7 +27,7 @@ public enum DeliveryState: String, Sendable, Hashable, Codable, CaseIterable {
     case read
     /// Failed for good (permanent error or attempts exhausted).
     case failed
-    /// Cancelled by an operator.
+    /// Cancelled before any worker claimed it (its workflow run was cancelled).
     case cancelled
     /// Never needed or not allowed: fallback not reached, recipient suppressed, message expired.
     case skipped

@@ -5,8 +5,8 @@ import Foundation
 /// Implementations (SQLite, PostgreSQL) persist what ``DeliveryStateMachine`` decides and add
 /// only the concurrency control a shared queue needs: leases, compare-and-set on the lease owner,
 /// unique idempotency keys. Every method that changes more than one row does so in one transaction.
-/// A store is also the shared ``SuppressionList``, ``InboundActivityLog`` and ``InboxFeed`` of every
-/// process on it.
+/// A store is also the shared ``SuppressionList``, ``InboundActivityLog``, ``InboxFeed`` and
+/// ``WorkflowRunStore`` of every process on it.
 public protocol Store: SuppressionList, InboundActivityLog, ProviderPauseBoard, InboxFeed, WorkflowRunStore {
     /// Applies pending schema migrations (idempotent).
     func migrate() async throws

@@ -22,7 +22,7 @@ public enum CopyError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .liveLeases(let count, let latest):
-            return "\(count) deliveries are running under live leases (the last expires at \(latest)): "
+            return "\(count) deliveries or workflow runs are running under live leases (the last expires at \(latest)): "
                 + "a worker is still using the SQLite file. Stop every worker and run again, "
                 + "or pass --force to copy them as running (their leases then expire and are rescued in PostgreSQL)."
         case .unknownTable(let name):

@@ -30,6 +30,11 @@ public struct CopyTable: Sendable, Hashable {
         CopyTable(name: "unmatched_receipts", identity: ["id", "status", "received_at"], generatedColumn: "id"),
         CopyTable(name: "inbox_feeds", identity: ["recipient_key"], generatedColumn: "change_mark"),
         CopyTable(name: "inbox_items", identity: ["id", "recipient_key", "sequence", "delivery_id"]),
+        CopyTable(name: "workflow_runs", identity: ["id", "workflow", "recipient_key", "created_at"]),
+        CopyTable(name: "workflow_run_steps", identity: ["run_id", "ordinal", "step", "decided_at"]),
+        CopyTable(name: "workflow_digests", identity: ["id", "workflow", "step", "digest_key"]),
+        CopyTable(name: "workflow_digest_members", identity: ["digest_id", "ordinal", "run_id"]),
+        CopyTable(name: "workflow_throttle_passes", identity: ["id", "workflow", "recipient_key", "passed_at"], generatedColumn: "id"),
     ]
 
     /// SQLite tables never copied: the SQLite store's own bookkeeping, and `provider_pauses`,

@@ -109,9 +109,15 @@ public struct SQLiteToPostgresCopier: Sendable {
             let rows = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table.name)") ?? 0
             tables.append((table, columns, rows))
         }
+        // Deliveries and workflow runs alike: either means a worker still uses the file.
         let live = try Row.fetchOne(
             db,
-            sql: "SELECT COUNT(*), MAX(lease_expires_at) FROM deliveries WHERE state = 'running' AND lease_expires_at > ?",
+            sql: """
+                SELECT COUNT(*), MAX(lease_expires_at) FROM (
+                    SELECT lease_expires_at FROM deliveries WHERE state = 'running' AND lease_expires_at > ?1
+                    UNION ALL
+                    SELECT lease_expires_at FROM workflow_runs WHERE state = 'running' AND lease_expires_at > ?1)
+                """,
             arguments: [now])
         let count: Int = live?[0] ?? 0
         return Plan(tables: tables, liveLeases: count > 0 ? (count, live?[1] ?? now) : nil)

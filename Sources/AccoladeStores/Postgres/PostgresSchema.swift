@@ -18,11 +18,16 @@ enum PostgresSchema {
         static let analyze: Int64 = 0x6163_636F_6C61_0003
         /// Held by the one node sweeping unmatched receipts (``PostgresStore/sweepUnmatchedReceipts(now:receivedBefore:)``).
         static let receiptSweep: Int64 = 0x6163_636F_6C61_0011
+        /// The class (first key of the two-key form, a key space apart from the one-key locks
+        /// above) of the per-(workflow, recipient key) lock a throttle's count and pass hold.
+        static let throttleClass: Int32 = 0x6163_0021
+        /// The class of the per-(workflow, step, digest key) lock a digest's join or opening holds.
+        static let digestClass: Int32 = 0x6163_0022
     }
 
     /// Every migration, in order.
     static let migrations: [(name: String, statements: [String])] = [
-        ("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8),
+        ("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8), ("v9", v9),
     ]
 
     static let createMigrationsTable = """
@@ -282,5 +287,110 @@ enum PostgresSchema {
             WHERE archived_at IS NOT NULL
         """,
         "CREATE INDEX inbox_items_message ON inbox_items(message_id)",
+    ]
+
+    /// Durable workflow runs, as SQLite's `v8`: runs (with their lease), step records, digests
+    /// with their members, and throttle passes. The claim index holds `(state, due_at)` so the
+    /// `FOR UPDATE SKIP LOCKED` claim reads due scheduled rows in order; the wake indexes make a
+    /// receipt's or redemption's wake a probe.
+    private static let v9: [String] = [
+        """
+        CREATE TABLE workflow_runs (
+            id                    TEXT COLLATE "C" PRIMARY KEY,
+            workflow              TEXT COLLATE "C" NOT NULL,
+            event                 TEXT NOT NULL,
+            recipient_name        TEXT,
+            recipient_email       TEXT,
+            recipient_phone       TEXT,
+            recipient_whatsapp    TEXT,
+            recipient_locale      TEXT,
+            recipient_timezone    TEXT,
+            recipient_external_id TEXT,
+            recipient_key         TEXT COLLATE "C" NOT NULL,
+            data                  TEXT NOT NULL,
+            idempotency_key       TEXT COLLATE "C",
+            fingerprint           TEXT NOT NULL,
+            cancellation_key      TEXT COLLATE "C",
+            reward_code           TEXT COLLATE "C",
+            state                 TEXT NOT NULL,
+            cursor_step           INTEGER NOT NULL,
+            due_at                BIGINT,
+            deadline              BIGINT,
+            last_message_id       TEXT COLLATE "C",
+            digest_id             TEXT COLLATE "C",
+            redeemed_at           BIGINT,
+            reason                TEXT,
+            wake_pending          INTEGER NOT NULL DEFAULT 0,
+            lease_owner           TEXT,
+            lease_expires_at      BIGINT,
+            created_at            BIGINT NOT NULL,
+            updated_at            BIGINT NOT NULL
+        )
+        """,
+        """
+        CREATE UNIQUE INDEX workflow_runs_idempotency ON workflow_runs(idempotency_key, recipient_key, workflow)
+            WHERE idempotency_key IS NOT NULL
+        """,
+        "CREATE INDEX workflow_runs_due ON workflow_runs(state, due_at)",
+        "CREATE INDEX workflow_runs_lease ON workflow_runs(lease_expires_at) WHERE state = 'running'",
+        "CREATE INDEX workflow_runs_cancellation ON workflow_runs(cancellation_key) WHERE cancellation_key IS NOT NULL",
+        "CREATE INDEX workflow_runs_reward_code ON workflow_runs(reward_code) WHERE reward_code IS NOT NULL",
+        "CREATE INDEX workflow_runs_last_message ON workflow_runs(last_message_id) WHERE last_message_id IS NOT NULL",
+        "CREATE INDEX workflow_runs_recipient ON workflow_runs(recipient_key, id)",
+        "CREATE INDEX workflow_runs_workflow ON workflow_runs(workflow, id)",
+        """
+        CREATE TABLE workflow_run_steps (
+            run_id     TEXT COLLATE "C" NOT NULL REFERENCES workflow_runs(id) ON DELETE CASCADE,
+            ordinal    INTEGER NOT NULL,
+            step       INTEGER NOT NULL,
+            kind       TEXT NOT NULL,
+            outcome    TEXT NOT NULL,
+            reason     TEXT,
+            message_id TEXT COLLATE "C",
+            until_at   BIGINT,
+            decided_at BIGINT NOT NULL,
+            PRIMARY KEY (run_id, ordinal)
+        )
+        """,
+        "CREATE INDEX workflow_run_steps_message ON workflow_run_steps(message_id) WHERE message_id IS NOT NULL",
+        """
+        CREATE TABLE workflow_digests (
+            id           TEXT COLLATE "C" PRIMARY KEY,
+            workflow     TEXT COLLATE "C" NOT NULL,
+            step         INTEGER NOT NULL,
+            digest_key   TEXT COLLATE "C" NOT NULL,
+            closes_at    BIGINT NOT NULL,
+            owner_run_id TEXT COLLATE "C" NOT NULL REFERENCES workflow_runs(id) ON DELETE CASCADE,
+            state        TEXT NOT NULL,
+            created_at   BIGINT NOT NULL,
+            closed_at    BIGINT
+        )
+        """,
+        """
+        CREATE INDEX workflow_digests_open ON workflow_digests(workflow, step, digest_key, closes_at)
+            WHERE state = 'open'
+        """,
+        "CREATE INDEX workflow_digests_owner ON workflow_digests(owner_run_id)",
+        """
+        CREATE TABLE workflow_digest_members (
+            digest_id TEXT COLLATE "C" NOT NULL REFERENCES workflow_digests(id) ON DELETE CASCADE,
+            ordinal   INTEGER NOT NULL,
+            run_id    TEXT COLLATE "C" NOT NULL REFERENCES workflow_runs(id) ON DELETE CASCADE,
+            data      TEXT NOT NULL,
+            joined_at BIGINT NOT NULL,
+            PRIMARY KEY (digest_id, ordinal)
+        )
+        """,
+        "CREATE INDEX workflow_digest_members_run ON workflow_digest_members(run_id)",
+        """
+        CREATE TABLE workflow_throttle_passes (
+            id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+            workflow      TEXT COLLATE "C" NOT NULL,
+            recipient_key TEXT COLLATE "C" NOT NULL,
+            run_id        TEXT COLLATE "C" NOT NULL REFERENCES workflow_runs(id) ON DELETE CASCADE,
+            passed_at     BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX workflow_throttle_passes_key ON workflow_throttle_passes(workflow, recipient_key, passed_at)",
     ]
 }

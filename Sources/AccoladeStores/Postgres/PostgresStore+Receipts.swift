@@ -74,6 +74,10 @@ extension PostgresStore {
                 last_error = CASE WHEN \(failed) THEN \(report.detail) ELSE last_error END
             WHERE id = \(deliveryID) AND state = \(current.rawValue)
             """, logger: logger)
+        // A run waiting on this message (`wait: {for: delivered|read}`) looks again now.
+        if next == .delivered || next == .read {
+            try await wakeRuns(lastMessageID: found.messageID, now: report.receivedAt, db: db, logger: logger)
+        }
         if let mode = RouteMode(rawValue: found.mode),
             let followUp = DeliveryStateMachine.followUp(
                 afterReceipt: next, messageID: found.messageID, position: found.position, mode: mode, now: report.receivedAt),

@@ -15,6 +15,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v5", migrate: v5)
         migrator.registerMigration("v6", migrate: v6)
         migrator.registerMigration("v7", migrate: v7)
+        migrator.registerMigration("v8", migrate: v8)
         return migrator
     }
 
@@ -249,6 +250,108 @@ enum SQLiteSchema {
                 CREATE INDEX inbox_items_archived ON inbox_items(recipient_key, sequence)
                     WHERE archived_at IS NOT NULL;
                 CREATE INDEX inbox_items_message ON inbox_items(message_id);
+                """)
+    }
+
+    /// Durable workflow runs (``WorkflowRunStore``): one row per run (the ``WorkflowRun`` plus its
+    /// lease), its step records, the digests runs collect into with their members, and the passes
+    /// throttles count. Rowid tables: the SQLite → PostgreSQL copier pages by rowid.
+    ///
+    /// `workflow_runs_due` holds only scheduled rows, ordered by due time, so a claim reads `limit`
+    /// entries however many runs wait; `workflow_runs_lease` serves the reclaim of expired leases.
+    /// The wake indexes (`last_message_id`, `reward_code`) and the step records' `message_id` index
+    /// make a receipt's or a redemption's wake a probe, not a scan.
+    private static func v8(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE workflow_runs (
+                    id                    TEXT PRIMARY KEY NOT NULL,
+                    workflow              TEXT NOT NULL,
+                    event                 TEXT NOT NULL,
+                    recipient_name        TEXT,
+                    recipient_email       TEXT,
+                    recipient_phone       TEXT,
+                    recipient_whatsapp    TEXT,
+                    recipient_locale      TEXT,
+                    recipient_timezone    TEXT,
+                    recipient_external_id TEXT,
+                    recipient_key         TEXT NOT NULL,
+                    data                  TEXT NOT NULL,      -- JSON, ints and doubles kept apart
+                    idempotency_key       TEXT,
+                    fingerprint           TEXT NOT NULL,
+                    cancellation_key      TEXT,
+                    reward_code           TEXT,
+                    state                 TEXT NOT NULL,
+                    cursor_step           INTEGER NOT NULL,
+                    due_at                INTEGER,
+                    deadline              INTEGER,
+                    last_message_id       TEXT,
+                    digest_id             TEXT,
+                    redeemed_at           INTEGER,
+                    reason                TEXT,
+                    wake_pending          INTEGER NOT NULL DEFAULT 0,  -- woken while running: the advance schedules it now
+                    lease_owner           TEXT,
+                    lease_expires_at      INTEGER,
+                    created_at            INTEGER NOT NULL,
+                    updated_at            INTEGER NOT NULL
+                );
+                CREATE UNIQUE INDEX workflow_runs_idempotency ON workflow_runs(idempotency_key, recipient_key, workflow)
+                    WHERE idempotency_key IS NOT NULL;
+                CREATE INDEX workflow_runs_due ON workflow_runs(state, due_at);
+                CREATE INDEX workflow_runs_lease ON workflow_runs(lease_expires_at) WHERE state = 'running';
+                CREATE INDEX workflow_runs_cancellation ON workflow_runs(cancellation_key) WHERE cancellation_key IS NOT NULL;
+                CREATE INDEX workflow_runs_reward_code ON workflow_runs(reward_code) WHERE reward_code IS NOT NULL;
+                CREATE INDEX workflow_runs_last_message ON workflow_runs(last_message_id) WHERE last_message_id IS NOT NULL;
+                CREATE INDEX workflow_runs_recipient ON workflow_runs(recipient_key, id);
+                CREATE INDEX workflow_runs_workflow ON workflow_runs(workflow, id);
+
+                CREATE TABLE workflow_run_steps (
+                    run_id     TEXT NOT NULL REFERENCES workflow_runs(id) ON DELETE CASCADE,
+                    ordinal    INTEGER NOT NULL,              -- 0, 1, 2 … in the order decided
+                    step       INTEGER NOT NULL,
+                    kind       TEXT NOT NULL,
+                    outcome    TEXT NOT NULL,
+                    reason     TEXT,
+                    message_id TEXT,
+                    until_at   INTEGER,
+                    decided_at INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, ordinal)
+                );
+                CREATE INDEX workflow_run_steps_message ON workflow_run_steps(message_id) WHERE message_id IS NOT NULL;
+
+                CREATE TABLE workflow_digests (
+                    id           TEXT PRIMARY KEY NOT NULL,
+                    workflow     TEXT NOT NULL,
+                    step         INTEGER NOT NULL,
+                    digest_key   TEXT NOT NULL,
+                    closes_at    INTEGER NOT NULL,
+                    owner_run_id TEXT NOT NULL REFERENCES workflow_runs(id) ON DELETE CASCADE,
+                    state        TEXT NOT NULL,               -- open | closed
+                    created_at   INTEGER NOT NULL,
+                    closed_at    INTEGER
+                );
+                CREATE INDEX workflow_digests_open ON workflow_digests(workflow, step, digest_key, closes_at)
+                    WHERE state = 'open';
+                CREATE INDEX workflow_digests_owner ON workflow_digests(owner_run_id);
+
+                CREATE TABLE workflow_digest_members (
+                    digest_id TEXT NOT NULL REFERENCES workflow_digests(id) ON DELETE CASCADE,
+                    ordinal   INTEGER NOT NULL,               -- 0 is the owner's own event
+                    run_id    TEXT NOT NULL REFERENCES workflow_runs(id) ON DELETE CASCADE,
+                    data      TEXT NOT NULL,                  -- the member run's event data, as it joined
+                    joined_at INTEGER NOT NULL,
+                    PRIMARY KEY (digest_id, ordinal)
+                );
+                CREATE INDEX workflow_digest_members_run ON workflow_digest_members(run_id);
+
+                CREATE TABLE workflow_throttle_passes (
+                    id            INTEGER PRIMARY KEY,        -- append order
+                    workflow      TEXT NOT NULL,
+                    recipient_key TEXT NOT NULL,
+                    run_id        TEXT NOT NULL REFERENCES workflow_runs(id) ON DELETE CASCADE,
+                    passed_at     INTEGER NOT NULL
+                );
+                CREATE INDEX workflow_throttle_passes_key ON workflow_throttle_passes(workflow, recipient_key, passed_at);
                 """)
     }
 }

@@ -72,6 +72,10 @@ extension SQLiteStore {
                 WHERE id = ? AND state = ?
                 """
         ).execute(arguments: [next.rawValue, StoreTime.millis(report.receivedAt), next.rawValue, report.detail, deliveryID, current.rawValue])
+        // A run waiting on this message (`wait: {for: delivered|read}`) looks again now.
+        if next == .delivered || next == .read {
+            try wakeRuns(lastMessageID: row[1], now: report.receivedAt, db: db)
+        }
         if let mode = RouteMode(rawValue: row[3]),
             let followUp = DeliveryStateMachine.followUp(
                 afterReceipt: next, messageID: row[1], position: row[2], mode: mode, now: report.receivedAt)
