@@ -205,6 +205,30 @@ struct StoreContractRunEventTests {
         }
     }
 
+    @Test("reading an inbox item wakes the run waiting on its message", arguments: StoreFactory.all)
+    func inboxMarkWake(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            let messageID = try await RunFixtures.message(store, channels: [.inbox])
+            let delivery = try #require(try await store.claim(owner: "d", limit: 1, now: Fixtures.t0, lease: 30).first)
+            var sent = Fixtures.update(delivery, owner: "d", state: .sent, now: Fixtures.at(500))
+            sent.inboxItem = StoreInboxContractTests.item(delivery.delivery.id, messageID: messageID, at: 500)
+            #expect(try await store.complete([sent]) == 1)
+            let run = RunFixtures.run()
+            try await startAndClaim(store, [run])
+            let deadline = Fixtures.at(86_400_000)
+            #expect(
+                try await store.advanceRun(
+                    RunAdvance(
+                        runID: run.id, leaseOwner: "w", records: [RunFixtures.sent(messageID: messageID, at: Fixtures.at(1_100))],
+                        lastMessageID: messageID, next: .wake(step: 1, at: deadline, deadline: deadline), now: Fixtures.at(1_100))))
+            let item = try #require(try await store.inboxPage(recipientKey: "crm-42", status: .all, before: nil, limit: 1).items.first)
+            _ = try await store.markInbox(.read, .item(item.id), recipientKey: "crm-42", at: Fixtures.at(2_000))
+            let stored = try #require(try await store.run(id: run.id))
+            #expect(stored.dueAt == Fixtures.at(2_000) && stored.deadline == deadline)
+            #expect(try await store.claimRuns(owner: "w", limit: 5, now: Fixtures.at(2_000), lease: 30).first?.lastMessageStates == [.read])
+        }
+    }
+
     @Test("recordRedemption matches runs by a message they sent or by reward code; the first time stands", arguments: StoreFactory.all)
     func redemption(factory: StoreFactory) async throws {
         try await factory.withStore { store in

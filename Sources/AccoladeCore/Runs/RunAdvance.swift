@@ -38,7 +38,9 @@ public enum RunNext: Sendable, Hashable {
     /// `deadline` (when the step goes on by itself, fixed when the run first reached it, so an
     /// early wake — a receipt, a redemption — does not move it; nil for none). When `step` is the
     /// run's current cursor the run keeps its ``WorkflowRun/digestID`` (a digest owner woken
-    /// early goes back to waiting); moving to another step clears it.
+    /// early goes back to waiting); moving to another step clears it. A run woken while it was
+    /// running (a receipt of its last message or a redemption arrived after the claim read its
+    /// facts) is scheduled at the advance's `now` instead of a later `at`, so it looks again.
     case wake(step: Int, at: Date, deadline: Date?)
     /// The run is over in this state (``RunState/completed`` or ``RunState/failed``) with `reason`.
     case finish(RunState, reason: String?)

@@ -40,7 +40,8 @@ public protocol WorkflowRunStore: Sendable {
 
     /// Records a redemption: every run that sent the message `messageID`, or whose
     /// ``WorkflowRun/rewardCode`` is `rewardCode`, gets ``WorkflowRun/redeemedAt`` (the first one
-    /// stands) and, if scheduled, is woken (due now) so a `wait: {for: redeemed}` goes on at once.
+    /// stands) and, if scheduled, is woken (due now) so a `wait: {for: redeemed}` goes on at once;
+    /// if running, its advance schedules it now (see ``RunNext/wake(step:at:deadline:)``).
     /// Returns the ids of the runs it matched (empty when none: the caller says so).
     func recordRedemption(messageID: String?, rewardCode: String?, at time: Date) async throws -> [String]
 

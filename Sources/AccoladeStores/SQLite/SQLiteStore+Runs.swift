@@ -51,8 +51,12 @@ extension SQLiteStore {
     /// lock, then reads each one's facts (the last message's delivery states; a closed digest's
     /// events, closing it when its window has passed) in the same transaction.
     ///
-    /// Each arm of the candidate list is ordered and limited on its own, so the claim reads `limit`
-    /// index entries per arm however long the backlog is.
+    /// Each arm of the candidate list is ordered and limited on its own, in its index's order
+    /// (`workflow_runs_due`; the partial `workflow_runs_lease`, pinned because without statistics
+    /// the planner would sort every running row), so the claim reads `limit` index entries per arm
+    /// however long the backlog is. Ties in due time (a batch of events started in one
+    /// millisecond) are not ordered by id there: sorting a tie of thousands would cost more than
+    /// the claim.
     public func claimRuns(owner: String, limit: Int, now: Date, lease: TimeInterval) async throws -> [ClaimedRun] {
         guard limit > 0 else { return [] }
         let nowMillis = StoreTime.millis(now)
@@ -67,10 +71,11 @@ extension SQLiteStore {
                             SELECT id FROM (
                                 SELECT * FROM (
                                     SELECT id, due_at FROM workflow_runs WHERE state = 'scheduled' AND due_at <= ?3
-                                    ORDER BY due_at, id LIMIT ?4)
+                                    ORDER BY due_at LIMIT ?4)
                                 UNION ALL
                                 SELECT * FROM (
-                                    SELECT id, due_at FROM workflow_runs WHERE state = 'running' AND lease_expires_at < ?3
+                                    SELECT id, due_at FROM workflow_runs INDEXED BY workflow_runs_lease
+                                    WHERE state = 'running' AND lease_expires_at < ?3
                                     ORDER BY lease_expires_at LIMIT ?4))
                             ORDER BY due_at, id LIMIT ?4)
                         RETURNING \(SQLiteRows.runColumns)
