@@ -158,6 +158,12 @@ extension JourneyEndToEndTests {
             return last
         }
 
+        /// The text/plain part of a captured email.
+        static func text(of message: [String: Any]) -> String {
+            let parts = message["parts"] as? [[String: Any]] ?? []
+            return parts.first { $0["content_type"] as? String == "text/plain" }?["content"] as? String ?? ""
+        }
+
         /// `kind:outcome` of each step record, in order.
         static func outcomes(_ run: [String: Any]) -> [String] {
             (run["steps"] as? [[String: Any]] ?? []).map { "\($0["kind"] as? String ?? "?"):\($0["outcome"] as? String ?? "?")" }

@@ -98,7 +98,7 @@ struct JourneyEndToEndTests {
 
         journey.advance(hours: 1.05)
         try await waitUntil("the digest email arrives") { journey.capture.count == 1 }
-        let text = try journey.capture.message(1)["text"] as? String ?? ""
+        let text = try Journey.text(of: journey.capture.message(1))
         for i in 1...5 { #expect(text.contains("Colleague \(i): “Thanks for help number \(i)” (+\(i * 10) points)"), "\(text)") }
         let sent = try await journey.waitForRun(runs[0]) { $0["state"] as? String == "completed" }
         #expect(Journey.outcomes(sent) == ["digest:waiting", "digest:sent"], "\(sent)")
@@ -169,7 +169,7 @@ struct JourneyEndToEndTests {
         let reminded = try await journey.waitForRun(kept) { $0["state"] as? String == "completed" }
         #expect(Journey.outcomes(reminded) == ["send:sent", "remind:waiting", "remind:sent"], "\(reminded)")
         try await waitUntil("two rewards and one reminder") { journey.capture.count == 3 }
-        let subjects = try (1...3).map { try journey.capture.message($0)["subject"] as? String ?? "" }
+        let subjects = try (1...3).map { ((try journey.capture.message($0)["headers"] as? [String: Any])?["Subject"] as? String) ?? "" }
         #expect(subjects.filter { $0.contains("expires") }.count == 1, "\(subjects)")
     }
 
