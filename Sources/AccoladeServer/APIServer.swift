@@ -147,7 +147,8 @@ public struct APIServer: Sendable {
     /// The HTTP application, ready to run as a service. `onRunning` receives the bound port.
     public func makeApplication(onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) -> some ApplicationProtocol {
         Application(
-            router: makeRouter(),
+            responder: LongResponseResponder(
+                router: makeRouter().buildResponder(), longLivedPaths: inboxStreams == nil ? [] : [Self.inboxStreamPath]),
             configuration: .init(address: .hostname(deps.config.host, port: deps.config.port), serverName: "accolade"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
             logger: deps.logger)

@@ -15,6 +15,10 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     let patterns: [Pattern]
+    /// The methods of each pattern without parameters, by its path as a request spells it
+    /// (`/v1/inbox/items`): a request for one of those with one of its methods is let through
+    /// with one lookup, the common case, instead of matching every pattern.
+    let literalPaths: [String: Set<String>]
 
     /// Builds the table from `METHOD path` pairs (`GET /v1/messages/{id}` or `:id`).
     init(routes: [(method: String, path: String)]) {
@@ -26,9 +30,16 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
             byPath[segments, default: []].insert(route.method)
         }
         patterns = byPath.map { Pattern(segments: $0.key, methods: $0.value) }
+        var literalPaths: [String: Set<String>] = [:]
+        for pattern in patterns where !pattern.segments.contains(nil) {
+            literalPaths["/" + pattern.segments.compactMap { $0 }.joined(separator: "/")] = pattern.methods
+        }
+        self.literalPaths = literalPaths
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        // An all-literal pattern equal to the path is the most specific match there can be.
+        if literalPaths[request.uri.path]?.contains(request.method.rawValue) == true { return try await next(request, context) }
         let path = request.uri.path.split(separator: "/")
         guard let best = mostSpecific(matching: path), !best.methods.contains(request.method.rawValue) else {
             return try await next(request, context)

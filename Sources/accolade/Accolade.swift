@@ -1,3 +1,4 @@
+import AccoladeServer
 import ArgumentParser
 import Foundation
 
@@ -33,6 +34,8 @@ struct Accolade: AsyncParsableCommand {
                 print("arguments ok: \(type(of: command)._commandName)")
                 return
             }
+            // Before any task runs, from the main thread, as NIO requires (see the method).
+            if command is ServeCommand { APIServer.runTasksOnEventLoops() }
             if var command = command as? any AsyncParsableCommand {
                 try await command.run()
             } else {

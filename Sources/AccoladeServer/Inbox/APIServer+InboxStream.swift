@@ -108,6 +108,8 @@ extension APIServer {
         return buffer
     }
 
+    /// The stream route's path: its requests are answered in a child task (``LongResponseResponder``).
+    static let inboxStreamPath = "/v1/inbox/stream"
     static let lastEventID = HTTPField.Name("Last-Event-ID")!
     static let accelBuffering = HTTPField.Name("X-Accel-Buffering")!
 }
