@@ -30,6 +30,8 @@ enum MessageRequestDecoder {
         let recipient = try decodeRecipient(object["to"], path: at("to"))
         let data = object["data"] ?? .object([:])
         guard data.objectValue != nil else { throw ValidationError(field: at("data"), reason: "must be a JSON object") }
+        // A header given is held to the rule even when the body's member overrides it.
+        if let idempotencyKey { try checkKey(idempotencyKey, field: "Idempotency-Key") }
         var key = idempotencyKey
         if let inBody = object["idempotency_key"] {
             guard let text = inBody.stringValue else { throw ValidationError(field: at("idempotency_key"), reason: "must be a string") }

@@ -76,6 +76,8 @@ struct TemplateDataSchemaTests {
         #expect(Self.field(.object(["program": .string("P")]), schema) == "data.events")
         #expect(Self.field(.object(["program": .string("P"), "events": .array([item, .object(["on": .string("2026-12-02")])])]), schema) == "data.events[1].from")
         #expect(Self.field(.object(["program": .string("P"), "events": .array([.object(["from": .string("B"), "on": .string("soon")])])]), schema) == "data.events[0].on")
+        // `{{.}}` inside `{{#.points}}` shows points itself: a value, not an object.
+        #expect(Self.field(.object(["program": .string("P"), "events": .array([.object(["from": .string("B"), "on": .string("2026-12-01"), "points": .object([:])])])]), schema) == "data.events[0].points")
         // Outside a list an anchored tag is not a data path, as before; the root's fields stay the root's.
         #expect(Self.field(.object(["events": .array([])]), schema) == "data.program")
         let json = schema.jsonSchema(moneyRef: "#/m")

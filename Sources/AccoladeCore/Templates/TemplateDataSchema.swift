@@ -113,6 +113,8 @@ public struct TemplateDataSchema: Sendable, Hashable {
         let lists: Set<[String]>
         /// The node tags resolve against: the root, or a list's item inside its section.
         private var base: Node
+        /// The value the innermost section iterates or enters, what `{{.}}` shows there.
+        private var current: Node?
 
         init(lists: Set<[String]>) {
             self.lists = lists
@@ -123,19 +125,15 @@ public struct TemplateDataSchema: Sendable, Hashable {
             for node in nodes {
                 switch node {
                 case .text: break
+                case .variable(let ref) where ref.segments.isEmpty:
+                    // `{{.}}` inside `{{#x}}…{{/x}}` shows x itself: x must be a value then.
+                    if let current { mark(current, ref, singleLine: singleLine) }
                 case .variable(let ref):
                     guard let segments = path(ref) else { continue }
                     // Members down to the deepest prefix a surrounding section guarantees are not
                     // needed by this tag; those below it are (unless the tag guards itself).
                     let guaranteed = ref.optional ? segments.count : guards.filter { segments.starts(with: $0) }.map(\.count).max() ?? 0
-                    let leaf = base.insert(segments, requiredFrom: guaranteed)
-                    leaf.shown = true
-                    if ref.transforms.contains(where: TemplateRequirements.dateTransforms.contains) {
-                        leaf.date = true
-                    } else if !ref.transforms.isEmpty {
-                        leaf.text = true
-                    }
-                    if singleLine { leaf.rules.singleLine = true }
+                    mark(base.insert(segments, requiredFrom: guaranteed), ref, singleLine: singleLine)
                 case .section(let ref, let inverted, let children):
                     let segments = path(ref)
                     let node = segments.map { base.insert($0, requiredFrom: Int.max) }
@@ -143,16 +141,30 @@ public struct TemplateDataSchema: Sendable, Hashable {
                         // A list: its tags name the fields of each item, none guaranteed yet.
                         let item = node.item ?? Node()
                         node.item = item
-                        let outer = base
-                        base = item
+                        let (outer, section) = (base, current)
+                        (base, current) = (item, nil)
                         walk(children, guards: [], singleLine: singleLine)
-                        base = outer
+                        (base, current) = (outer, section)
                         continue
                     }
                     let inner = inverted ? guards : guards + (segments.map { [$0] } ?? [])
+                    let section = current
+                    if !inverted { current = node }
                     walk(children, guards: inner, singleLine: singleLine)
+                    current = section
                 }
             }
+        }
+
+        /// Records how a tag shows `leaf`: as a value, a date or text, on one line or not.
+        private func mark(_ leaf: Node, _ ref: TemplateRequirements.Reference, singleLine: Bool) {
+            leaf.shown = true
+            if ref.transforms.contains(where: TemplateRequirements.dateTransforms.contains) {
+                leaf.date = true
+            } else if !ref.transforms.isEmpty {
+                leaf.text = true
+            }
+            if singleLine { leaf.rules.singleLine = true }
         }
 
         /// A part that is one variable and nothing else (spaces aside) renders empty when the

@@ -162,23 +162,23 @@ extension OpenAPIDocument {
                           - { required: [phone], properties: { phone: { type: string } } }
                           - { required: [whatsapp], properties: { whatsapp: { type: string } } }
                 data: { type: object, description: "What conditions (`data.…`) and templates see; checked against every template the listening workflows may send." }
-                idempotency_key: { $ref: "#/components/schemas/IdempotencyKey" }
-                cancellation_key: { $ref: "#/components/schemas/CancellationKey" }
+                idempotency_key: { anyOf: [{ $ref: "#/components/schemas/IdempotencyKey" }, { type: "null" }] }
+                cancellation_key: { anyOf: [{ $ref: "#/components/schemas/CancellationKey" }, { type: "null" }] }
             RedemptionRequest:
               type: object
               additionalProperties: false
               required: [event, data]
               properties:
                 event: { const: reward.redeemed }
-                recipients: { type: array, maxItems: 0 }
+                recipients: { anyOf: [{ type: array, maxItems: 0 }, { type: "null" }] }
                 data:
                   type: object
                   description: "`message_id` (the message that carried the reward) or `reward.code`."
                   anyOf:
                     - { required: [message_id], properties: { message_id: { type: string, minLength: 1 } } }
                     - { required: [reward], properties: { reward: { type: object, required: [code], properties: { code: { type: string, minLength: 1 } } } } }
-                idempotency_key: { $ref: "#/components/schemas/IdempotencyKey" }
-                cancellation_key: { $ref: "#/components/schemas/CancellationKey" }
+                idempotency_key: { anyOf: [{ $ref: "#/components/schemas/IdempotencyKey" }, { type: "null" }] }
+                cancellation_key: { anyOf: [{ $ref: "#/components/schemas/CancellationKey" }, { type: "null" }] }
             EventName:
               type: string
               pattern: '^[A-Za-z0-9._:-]{1,128}$'
@@ -228,7 +228,7 @@ extension OpenAPIDocument {
               required: [step, kind, outcome, at]
               properties:
                 step: { type: integer, description: The step's index in the workflow (0-based). }
-                kind: { type: string, enum: [send, delay, wait, digest, throttle, remind] }
+                kind: { type: string, enum: [send, delay, wait, digest, throttle, remind, cancel], description: "The step's kind; `cancel` for the record a cancellation writes at the step the run was on." }
                 outcome: { type: string, enum: [\#(RunStepOutcome.allCases.map(\.rawValue).joined(separator: ", "))] }
                 reason: { type: string }
                 message_id: { type: string }
