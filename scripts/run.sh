@@ -48,12 +48,20 @@ $bin templates check > /dev/null
 id=$($bin send reward-earned --to ana@example.com --to +6281234567890 --to whatsapp:+6281234567890 --recipient-id crm-10492 --name "Ana Putri" --locale id \
   --data '{"program":"Kudos Awards","reward":{"voucher":{"amount":50000,"currency":"IDR"},"code":"RW-7Q2K","expires_on":"2026-12-31"},"note":"Twelve new accounts in October. Thank you!"}')
 echo "run: queued sample message $id (see: $bin status $id; $bin log $id)" >&2
+# A reward journey too: kudos.given starts the kudos-given workflow, which collects kudos for an
+# hour and then sends them as one message (config/workflows/kudos-given.yml).
+$bin trigger kudos.given --recipient-id crm-10492 --to ana@example.com --name "Ana Putri" \
+  --data '{"program":"Kudos Awards","from":"Budi Santoso","message":"Thanks for the great demo!","points":10}' >&2
+echo "run: started a sample workflow run (see: $bin runs list; $bin runs show <run-id>)" >&2
 port=${ACCOLADE_PORT:-8080}
 cat >&2 <<EOF
 run: starting the HTTP API and a worker on http://127.0.0.1:$port (Ctrl-C stops both gracefully). Try:
   curl -sS http://127.0.0.1:$port/v1/messages -H 'Content-Type: application/json' \\
     -d '{"template":"reward-earned","to":{"email":"budi@example.com","locale":"id"},"data":{"program":"Kudos Awards","reward":{"points":1200,"code":"PT-1200","expires_on":"2026-12-31"}}}'
   SMS and WhatsApp go to the stand-ins: add "phone":"+6281234567890" or "whatsapp":"+6281234567890" to "to".
+  An event for the workflows in config/workflows (another kudos joins the sample's digest):
+  curl -sS http://127.0.0.1:$port/v1/events -H 'Content-Type: application/json' \
+    -d '{"event":"kudos.given","recipients":[{"id":"crm-10492","email":"ana@example.com"}],"data":{"program":"Kudos Awards","from":"Citra","message":"You saved the launch."}}'
   and open http://127.0.0.1:$port/v1/templates/reward-earned/preview?locale=id in a browser.
   The sample recipient's in-app inbox (live; send more with "to":{"id":"crm-10492"}), valid 24 h:
     http://127.0.0.1:$port/v1/inbox/demo?token=$($bin inbox token crm-10492 --ttl 24h)
