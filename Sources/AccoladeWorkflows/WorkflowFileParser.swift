@@ -19,7 +19,7 @@ import Yams
 /// ```
 public enum WorkflowFileParser {
     /// At most this many steps per workflow.
-    public static let maxSteps = 100
+    public static let maxSteps = WorkflowRun.maximumSteps
     /// The longest duration a step takes (`within`, `window`, `per`, `delay.for`, `offset`): a year.
     public static let maxDuration: TimeInterval = 366 * 86_400
     /// The longest name, event or category.

@@ -311,4 +311,21 @@ struct StoreContractRunEventTests {
             #expect(opened.state == .scheduled && opened.digestID != nil && opened.digestID != given)
         }
     }
+
+    @Test("cancelRuns also cancels what a worker enqueued for the run and died before recording (found by its run-and-step key)", arguments: StoreFactory.all)
+    func cancelReachesUnrecordedMessages(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            let run = RunFixtures.run(cancellationKey: "deal-11")
+            try await startAndClaim(store, [run])
+            // The worker enqueued step 0's message, then died before its advance.
+            var request = Fixtures.request()
+            request.message.idempotencyKey = WorkflowRun.sendIdempotencyKey(runID: run.id, step: 0)
+            _ = try await store.enqueue([request])
+            let unrelated = try await RunFixtures.message(store)
+            let result = try await store.cancelRuns(cancellationKey: "deal-11", now: Fixtures.at(2_000))
+            #expect(result == RunCancellation(runIDs: [run.id], cancelledDeliveries: 1))
+            #expect(try await store.deliveries(messageID: request.message.id).map(\.state) == [.cancelled])
+            #expect(try await store.deliveries(messageID: unrelated).map(\.state) == [.available])
+        }
+    }
 }

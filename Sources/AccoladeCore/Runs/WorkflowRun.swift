@@ -86,6 +86,16 @@ public struct WorkflowRun: Sendable, Hashable, Codable {
         "wf:" + runID + ":" + String(step)
     }
 
+    /// The most steps a workflow may have (the parser refuses more).
+    public static let maximumSteps = 100
+
+    /// Every idempotency key a run's messages can carry (one per possible step): what a
+    /// cancellation looks up by exact key, so a message enqueued by a worker that died before
+    /// writing its advance — named in no step record yet — is cancelled too.
+    public static func sendIdempotencyKeys(runID: String) -> [String] {
+        (0..<maximumSteps).map { sendIdempotencyKey(runID: runID, step: $0) }
+    }
+
     /// The run and step that sent a message, read back from its idempotency key (the link the
     /// delivery log shows); nil for a message a caller sent.
     public static func sender(ofIdempotencyKey key: String?) -> (runID: String, step: Int)? {

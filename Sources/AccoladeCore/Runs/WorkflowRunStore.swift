@@ -28,6 +28,11 @@ public protocol WorkflowRunStore: Sendable {
     @discardableResult
     func advanceRun(_ advance: RunAdvance) async throws -> Bool
 
+    /// Applies several advances (of different runs) as ``advanceRun(_:)`` would, results in input
+    /// order. A store may write them in one transaction (SQLite: one commit for a worker's whole
+    /// batch); each still applies only under its own lease.
+    func advanceRuns(_ advances: [RunAdvance]) async throws -> [Bool]
+
     /// Returns `owner`'s running runs to `scheduled` (due now) without other change (graceful shutdown).
     @discardableResult
     func releaseRuns(owner: String, runIDs: [String], now: Date) async throws -> Int
@@ -90,5 +95,14 @@ public struct RunCancellation: Sendable, Hashable {
     public init(runIDs: [String], cancelledDeliveries: Int) {
         self.runIDs = runIDs
         self.cancelledDeliveries = cancelledDeliveries
+    }
+}
+
+extension WorkflowRunStore {
+    /// One transaction per advance.
+    public func advanceRuns(_ advances: [RunAdvance]) async throws -> [Bool] {
+        var applied: [Bool] = []
+        for advance in advances { applied.append(try await advanceRun(advance)) }
+        return applied
     }
 }

@@ -4,53 +4,65 @@ import Foundation
 import Metrics
 
 extension RunWorker {
-    /// Executes one claimed run: decide, enqueue what it sends, write the advance.
-    func execute(_ claimed: ClaimedRun) async throws {
+    /// Executes a claimed batch: decide every run, enqueue all their messages in one transaction,
+    /// then write all the advances in one (one commit each per batch, not per run — the store's
+    /// commit is the cost). The messages go first, so a crash in between re-executes the runs and
+    /// replays them.
+    func execute(_ claimed: [ClaimedRun]) async throws {
         let now = clock.now()
-        let run = claimed.run
-        var plan = runner.advance(claimed, now: now)
-        var prepared: [(index: Int, request: EnqueueRequest)] = []
-        sends: for (index, planned) in plan.sends.enumerated() {
-            switch prepare(planned, for: run) {
-            case .ready(let request):
-                prepared.append((index, request))
-            case .skipped(let reason):
-                plan.records[planned.recordIndex].outcome = .skipped
-                plan.records[planned.recordIndex].reason = reason
-            case .failed(let reason):
-                // The run cannot go on as written: what came before this step stands, this step
-                // fails with the reason, and so does the run (`accolade runs show` says why).
-                plan = plan.failing(sendAt: index, reason: reason)
-                break sends
+        var plans: [RunPlan] = []
+        var requests: [(run: Int, send: Int, request: EnqueueRequest)] = []
+        for (r, item) in claimed.enumerated() {
+            var plan = runner.advance(item, now: now)
+            sends: for (index, planned) in plan.sends.enumerated() {
+                switch prepare(planned, for: item.run) {
+                case .ready(let request):
+                    requests.append((r, index, request))
+                case .skipped(let reason):
+                    plan.records[planned.recordIndex].outcome = .skipped
+                    plan.records[planned.recordIndex].reason = reason
+                case .failed(let reason):
+                    // The run cannot go on as written: what came before this step stands, this
+                    // step fails with the reason, and so does the run (`accolade runs show`).
+                    plan = plan.failing(sendAt: index, reason: reason)
+                    requests.removeAll { $0.run == r && $0.send >= index }
+                    break sends
+                }
             }
+            plans.append(plan)
         }
-        var messageIDs = [String?](repeating: nil, count: plan.sends.count)
-        let requests = prepared.filter { $0.index < plan.sends.count }
+        var messageIDs = plans.map { [String?](repeating: nil, count: $0.sends.count) }
         if !requests.isEmpty {
             let results = try await store.enqueue(requests.map(\.request))
-            for ((index, _), result) in zip(requests, results) {
+            for (entry, result) in zip(requests, results) {
                 switch result {
-                case .created(let m, _), .replayed(let m, _): messageIDs[index] = m.id
+                case .created(let m, _), .replayed(let m, _): messageIDs[entry.run][entry.send] = m.id
                 // Same run and step, different content (the template changed between a crash and
                 // this re-execution): the message already made stands.
-                case .conflict(let existing): messageIDs[index] = existing
+                case .conflict(let existing): messageIDs[entry.run][entry.send] = existing
                 }
             }
         }
-        // A skipped send made no message: the run's last message stays the one before it.
-        var advance = plan.advance(runID: run.id, leaseOwner: settings.owner, messageIDs: messageIDs, now: now)
-        advance.lastMessageID = messageIDs.last(where: { $0 != nil }) ?? nil
-        let applied = try await store.advanceRun(advance)
-        guard applied else {
-            logger.notice("run changed under this worker (cancelled or lease lost); its advance was not written", metadata: ["run.id": "\(run.id)"])
-            return
+        let advances = zip(claimed, zip(plans, messageIDs)).map { item, pair in
+            var advance = pair.0.advance(runID: item.run.id, leaseOwner: settings.owner, messageIDs: pair.1, now: now)
+            // A skipped send made no message: the run's last message stays the one before it.
+            advance.lastMessageID = pair.1.last(where: { $0 != nil }) ?? nil
+            return advance
         }
-        for record in plan.records {
-            Counter(label: "accolade_workflow_steps_total", dimensions: [("workflow", run.workflow), ("step", record.kind), ("outcome", record.outcome.rawValue)]).increment()
-        }
-        if case .finish(let state, let reason) = plan.next {
-            Counter(label: "accolade_workflow_runs_finished_total", dimensions: [("workflow", run.workflow), ("state", state.rawValue)]).increment()
-            logger.debug("run finished", metadata: ["run.id": "\(run.id)", "workflow": "\(run.workflow)", "state": "\(state.rawValue)", "reason": "\(reason ?? "")"])
+        let applied = try await store.advanceRuns(advances)
+        for ((item, plan), ok) in zip(zip(claimed, plans), applied) {
+            let run = item.run
+            guard ok else {
+                logger.notice("run changed under this worker (cancelled or lease lost); its advance was not written", metadata: ["run.id": "\(run.id)"])
+                continue
+            }
+            for record in plan.records {
+                Counter(label: "accolade_workflow_steps_total", dimensions: [("workflow", run.workflow), ("step", record.kind), ("outcome", record.outcome.rawValue)]).increment()
+            }
+            if case .finish(let state, let reason) = plan.next {
+                Counter(label: "accolade_workflow_runs_finished_total", dimensions: [("workflow", run.workflow), ("state", state.rawValue)]).increment()
+                logger.debug("run finished", metadata: ["run.id": "\(run.id)", "workflow": "\(run.workflow)", "state": "\(state.rawValue)", "reason": "\(reason ?? "")"])
+            }
         }
     }
 

@@ -25,7 +25,7 @@ public struct RunWorker: Service {
         public var pollInterval: TimeInterval
 
         /// Creates settings.
-        public init(owner: String, batch: Int = 64, lease: TimeInterval = 30, pollInterval: TimeInterval = 1) {
+        public init(owner: String, batch: Int = 256, lease: TimeInterval = 30, pollInterval: TimeInterval = 1) {
             self.owner = owner
             self.batch = batch
             self.lease = lease
@@ -105,9 +105,7 @@ public struct RunWorker: Service {
     @discardableResult
     public func executeDue() async throws -> Int {
         let claimed = try await store.claimRuns(owner: settings.owner, limit: settings.batch, now: clock.now(), lease: settings.lease)
-        for run in claimed {
-            try await execute(run)
-        }
+        if !claimed.isEmpty { try await execute(claimed) }
         return claimed.count
     }
 }

@@ -216,7 +216,14 @@ extension PostgresStore {
             ).decode(String.self) {
                 messageIDs.append(id)
             }
-            let cancelled = try await Self.cancelDeliveries(messageIDs: messageIDs, now: now, db: db, logger: logger)
+            // Messages a worker enqueued before dying, named in no record yet: by their exact keys.
+            let keys = ids.flatMap(WorkflowRun.sendIdempotencyKeys(runID:))
+            for try await id in try await db.query(
+                "SELECT id FROM messages WHERE idempotency_key = ANY(\(keys))", logger: logger
+            ).decode(String.self) {
+                messageIDs.append(id)
+            }
+            let cancelled = try await Self.cancelDeliveries(messageIDs: Array(Set(messageIDs)), now: now, db: db, logger: logger)
             return RunCancellation(runIDs: ids, cancelledDeliveries: cancelled)
         }
         logger.info(
