@@ -19,11 +19,6 @@ extension Dispatcher {
             throw ValidationError(field: field, reason: "needs an id or an address (id, email, phone or whatsapp): the recipient key runs are kept under")
         }
     }
-
-    /// Whether the recipient has an address for `kind` (the inbox: an id; QR: always).
-    public static func hasAddress(_ recipient: Recipient, for kind: ChannelKind) -> Bool {
-        SendValidation.hasAddress(recipient, for: kind)
-    }
 }
 
 extension String {

@@ -44,10 +44,7 @@ extension RunWorker {
             }
         }
         let advances = zip(claimed, zip(plans, messageIDs)).map { item, pair in
-            var advance = pair.0.advance(runID: item.run.id, leaseOwner: settings.owner, messageIDs: pair.1, now: now)
-            // A skipped send made no message: the run's last message stays the one before it.
-            advance.lastMessageID = pair.1.last(where: { $0 != nil }) ?? nil
-            return advance
+            pair.0.advance(runID: item.run.id, leaseOwner: settings.owner, messageIDs: pair.1, now: now)
         }
         let applied = try await store.advanceRuns(advances)
         for ((item, plan), ok) in zip(zip(claimed, plans), applied) {
@@ -81,7 +78,7 @@ extension RunWorker {
         // journey naming WhatsApp first still reaches people without it, and a channel switched
         // off (credentials unset) is left out rather than failing the run.
         let named = send.channels ?? dispatcher.channels.kinds.filter { dispatcher.renderer.channels(of: send.template).contains($0) }
-        let reachable = named.filter { dispatcher.channels[$0] != nil && Dispatcher.hasAddress(run.recipient, for: $0) }
+        let reachable = named.filter { dispatcher.channels[$0] != nil && SendValidation.hasAddress(run.recipient, for: $0) }
         guard !reachable.isEmpty else {
             let off = named.compactMap { kind in dispatcher.channels.disabledReason(kind).map { "\(kind.rawValue): \($0)" } }
             return .skipped(

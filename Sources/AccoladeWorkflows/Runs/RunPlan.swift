@@ -26,13 +26,13 @@ public struct RunPlan: Sendable, Hashable {
 
     /// The advance to hand to the store once the sends are enqueued: `messageIDs[i]` is the id
     /// of the message enqueued for `sends[i]` (nil when none was), written into that send's
-    /// record; the run's ``WorkflowRun/lastMessageID`` becomes the last send's message, which a
-    /// later `wait` looks at.
+    /// record; the run's ``WorkflowRun/lastMessageID`` becomes the last message made, which a
+    /// later `wait` looks at (a send that made none — skipped — leaves the one before it).
     public func advance(runID: String, leaseOwner: String, messageIDs: [String?], now: Date) -> RunAdvance {
         precondition(messageIDs.count == sends.count, "one message id (or nil) per planned send")
         var records = records
         for (send, id) in zip(sends, messageIDs) { records[send.recordIndex].messageID = id }
-        return RunAdvance(runID: runID, leaseOwner: leaseOwner, records: records, lastMessageID: messageIDs.last ?? nil, next: next, now: now)
+        return RunAdvance(runID: runID, leaseOwner: leaseOwner, records: records, lastMessageID: messageIDs.last(where: { $0 != nil }) ?? nil, next: next, now: now)
     }
 
     /// The plan cut short at `sends[index]`, whose message could not be enqueued (its template no
