@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "AccoladeStoresTests",
             dependencies: [
-                "AccoladeStores", "AccoladeCore",
+                "AccoladeStores", "AccoladeCore", "AccoladeTestSupport",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
             ]),

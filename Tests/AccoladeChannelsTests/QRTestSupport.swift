@@ -54,13 +54,7 @@ enum QRScan {
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         defer { try? handle.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = handle
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try ChildProcess.run(process)
+        let process = try ChildProcess(executable, arguments, stdout: .file(handle))
         process.waitUntilExit()
         return (process.terminationStatus, Array(try Data(contentsOf: output)))
     }

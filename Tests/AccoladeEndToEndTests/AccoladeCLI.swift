@@ -63,31 +63,25 @@ final class Workspace: @unchecked Sendable {
 
     /// Starts `accolade` without waiting; stdout and stderr go to files read by ``output(of:)``.
     /// `environment` adds to (or overrides) the test process's variables.
-    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        process.arguments = arguments.contains("--config") ? arguments : arguments + ["--config", configPath]
-        process.currentDirectoryURL = directory.url
+    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
         let id = UUID().uuidString
         let out = directory.url.appendingPathComponent("\(id).out")
         let err = directory.url.appendingPathComponent("\(id).err")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
+        let process = try ChildProcess(
+            Self.binary, arguments.contains("--config") ? arguments : arguments + ["--config", configPath],
+            environment: environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            directory: directory.path,
+            stdout: .file(try FileHandle(forWritingTo: out)), stderr: .file(try FileHandle(forWritingTo: err)))
         outputs[ObjectIdentifier(process)] = (out, err)
-        try ChildProcess.run(process)
         return process
     }
 
     private var outputs: [ObjectIdentifier: (URL, URL)] = [:]
 
     /// What a started process wrote so far.
-    func output(of process: Process) -> (stdout: String, stderr: String) {
+    func output(of process: ChildProcess) -> (stdout: String, stderr: String) {
         guard let (out, err) = outputs[ObjectIdentifier(process)] else { return ("", "") }
         return ((try? String(contentsOf: out, encoding: .utf8)) ?? "", (try? String(contentsOf: err, encoding: .utf8)) ?? "")
     }

@@ -27,7 +27,7 @@ extension JourneyEndToEndTests {
         let twilioLog: String
         let graphLog: String
         let driver = CurlMultiDriver()
-        private(set) var serve: Process?
+        private(set) var serve: ChildProcess?
         private(set) var port = 0
         private var offsetHours = 0.0
 

@@ -10,21 +10,17 @@ struct NoSecretsEndToEndTests {
     /// Runs the binary with the shipped configuration in a fresh folder (its own `var/`, the
     /// repository's templates linked in) and an environment without any provider variable.
     func run(_ directory: TemporaryDirectory, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Workspace.binary)
-        process.arguments = arguments + ["--config", TestServer.repositoryRoot.appendingPathComponent("config/accolade.yml").path]
-        process.currentDirectoryURL = directory.url
-        process.environment = ProcessInfo.processInfo.environment.filter {
+        let environment = ProcessInfo.processInfo.environment.filter {
             !($0.key.hasPrefix("TWILIO_") || $0.key.hasPrefix("WHATSAPP_") || $0.key.hasPrefix("SMTP_") || $0.key.hasPrefix("ACCOLADE_"))
         }
         let out = directory.url.appendingPathComponent("\(UUID().uuidString).out")
         let err = directory.url.appendingPathComponent("\(UUID().uuidString).err")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        process.standardInput = FileHandle.nullDevice
-        try ChildProcess.run(process)
+        let process = try ChildProcess(
+            Workspace.binary, arguments + ["--config", TestServer.repositoryRoot.appendingPathComponent("config/accolade.yml").path],
+            environment: environment, directory: directory.path,
+            stdout: .file(try FileHandle(forWritingTo: out)), stderr: .file(try FileHandle(forWritingTo: err)))
         process.waitUntilExit()
         return (
             process.terminationStatus, (try? String(contentsOf: out, encoding: .utf8)) ?? "",

@@ -15,11 +15,7 @@ struct PostgresScaleOutTests {
     func freshDatabase() throws -> String {
         let admin = try #require(postgresAdminURL)
         let name = "accolade_e2e_\(UUID().uuidString.prefix(8).lowercased())"
-        let psql = Process()
-        psql.executableURL = URL(fileURLWithPath: "/usr/bin/psql")
-        psql.arguments = [admin, "-q", "-c", "CREATE DATABASE \(name)"]
-        psql.standardOutput = FileHandle.nullDevice
-        try ChildProcess.run(psql)
+        let psql = try ChildProcess("/usr/bin/psql", [admin, "-q", "-c", "CREATE DATABASE \(name)"])
         psql.waitUntilExit()
         guard psql.terminationStatus == 0 else { throw TestFailure("psql could not create \(name)") }
         let slash = try #require(admin.lastIndex(of: "/"))

@@ -121,13 +121,7 @@ import Testing
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         defer { try? handle.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/zbarimg")
-        process.arguments = ["-q", "--raw", "-Sbinary", file.path]
-        process.standardOutput = handle
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try ChildProcess.run(process)
+        let process = try ChildProcess("/usr/bin/zbarimg", ["-q", "--raw", "-Sbinary", file.path], stdout: .file(handle))
         process.waitUntilExit()
         let data = try Data(contentsOf: output)
         guard process.terminationStatus == 0 else { return nil }

@@ -10,7 +10,7 @@ import Glibc
 /// `accolade serve` as a process: the API and the worker together, and SIGTERM with requests in flight.
 @Suite(.serialized) struct ServeEndToEndTests {
     /// Starts `accolade serve --listen 127.0.0.1:0` (or `listen`) and returns it with its port.
-    static func startServe(_ ws: Workspace, listen: String = "127.0.0.1:0", extra: [String] = []) throws -> (Process, Int) {
+    static func startServe(_ ws: Workspace, listen: String = "127.0.0.1:0", extra: [String] = []) throws -> (ChildProcess, Int) {
         let process = try ws.start(["serve", "--listen", listen] + extra)
         var port = 0
         let found = try eventually(timeout: .seconds(20)) {

@@ -242,32 +242,23 @@ enum Chromium {
         let err = directory.url.appendingPathComponent("chromium-\(id).err")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)
         _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path ?? "/usr/bin/chromium")
-        process.arguments =
+        let arguments =
             [
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
                 "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1", "--no-first-run", "--disable-sync",
                 "--disable-background-networking", "--disable-component-update", "--disable-default-apps",
                 "--user-data-dir=\(directory.path)/chromium-profile-\(id)",
             ] + extra + [url]
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        let (ends, end) = AsyncStream.makeStream(of: Int32.self)
-        process.terminationHandler = { end.yield($0.terminationStatus) }
-        try ChildProcess.run(process)
+        let process = try ChildProcess(
+            path ?? "/usr/bin/chromium", arguments,
+            stdout: .file(try FileHandle(forWritingTo: out)), stderr: .file(try FileHandle(forWritingTo: err)))
         let pid = process.processIdentifier
         // A hung browser must not hang the suite; cancelled once it has exited.
         let watchdog = Task {
             guard (try? await Task.sleep(for: timeout)) != nil else { return }
             kill(pid, SIGKILL)
         }
-        var status: Int32 = -1
-        for await code in ends {
-            status = code
-            break
-        }
+        let status = await process.exitStatus()
         watchdog.cancel()
         return Run(
             status: status, stdout: (try? String(contentsOf: out, encoding: .utf8)) ?? "",

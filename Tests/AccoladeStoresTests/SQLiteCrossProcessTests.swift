@@ -1,4 +1,5 @@
 import AccoladeCore
+import AccoladeTestSupport
 import Foundation
 import Testing
 
@@ -61,16 +62,8 @@ struct SQLiteCrossProcessTests {
             if out:
                 out.close()
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = ["-c", script, path, sql, String(now), output]
         // Output goes to a file: a pipe nobody reads until exit would fill up and stall Python.
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        let status: Int32 = try await withCheckedThrowingContinuation { continuation in
-            process.terminationHandler = { continuation.resume(returning: $0.terminationStatus) }
-            do { try process.run() } catch { continuation.resume(throwing: error) }
-        }
+        let status = try await ChildProcess(python, ["-c", script, path, sql, String(now), output]).exitStatus()
         try #require(status == 0, "python exited with \(status)")
         let text = try String(contentsOfFile: output, encoding: .utf8)
         return text.split(separator: "\n").map(String.init)

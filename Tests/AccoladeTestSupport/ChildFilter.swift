@@ -14,16 +14,10 @@ public struct FilterOutput: Sendable {
 /// and waits for it to exit. For the reference implementations tests compare against (Python's
 /// email header decoder, PyJWT), which read one JSON document and answer with another.
 public func runFilter(_ executable: String, _ arguments: [String], input: Data) throws -> FilterOutput {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
     let stdin = Pipe()
     let stdout = Pipe()
     let stderr = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = stderr
-    try process.run()
+    let process = try ChildProcess(executable, arguments, stdin: .pipe(stdin), stdout: .pipe(stdout), stderr: .pipe(stderr))
     stdin.fileHandleForWriting.write(input)
     try stdin.fileHandleForWriting.close()
     let data = stdout.fileHandleForReading.readDataToEndOfFile()

@@ -63,9 +63,8 @@ public final class KannelTestCluster: @unchecked Sendable {
 
     /// Runs the script to completion and returns its stdout.
     ///
-    /// posix_spawn + waitpid rather than `Process`: the script exits at once while the daemons
-    /// it started live on, and `Process.waitUntilExit()` was seen never to notice that exit when
-    /// called from a test (the child stayed a zombie), hanging the suite.
+    /// Output goes to files, not pipes: the script exits at once while the daemons it started live
+    /// on, holding whatever stdout they inherited.
     private static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("kannel-run-\(UUID().uuidString)")
         let outPath = scratch.path + ".out"
@@ -74,46 +73,18 @@ public final class KannelTestCluster: @unchecked Sendable {
             try? FileManager.default.removeItem(atPath: outPath)
             try? FileManager.default.removeItem(atPath: errPath)
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        // An empty signal mask: threads of the concurrency pool block SIGTERM, and the daemons
-        // would inherit that and ignore `kill -TERM`.
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
-        let argv = ["/bin/bash", script] + arguments
-        var cArgs = argv.map { strdup($0) } + [nil]
-        defer { for arg in cArgs { free(arg) } }
-        var pid: pid_t = 0
+        _ = FileManager.default.createFile(atPath: outPath, contents: nil, attributes: [.posixPermissions: 0o600])
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil, attributes: [.posixPermissions: 0o600])
         // The caller's environment plus `environment` (not setenv: tests run concurrently).
-        var entries: [String] = []
-        var index = 0
-        while let entry = environ[index] {
-            let text = String(cString: entry)
-            if !environment.keys.contains(where: { text.hasPrefix($0 + "=") }) { entries.append(text) }
-            index += 1
-        }
-        entries += environment.map { "\($0.key)=\($0.value)" }
-        var cEnv = entries.map { strdup($0) } + [nil]
-        defer { for entry in cEnv { free(entry) } }
-        let spawned = posix_spawn(&pid, "/bin/bash", &actions, &attributes, &cArgs, &cEnv)
-        guard spawned == 0 else { throw KannelClusterError.scriptFailed(arguments.joined(separator: " "), "posix_spawn failed: \(spawned)") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        let process = try ChildProcess(
+            "/bin/bash", [script] + arguments,
+            environment: ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            stdout: .file(try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))),
+            stderr: .file(try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))))
+        let status = process.terminationStatus
         let stdout = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""
         let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
-        // WIFEXITED && WEXITSTATUS == 0
-        guard status & 0x7F == 0, (status >> 8) & 0xFF == 0 else {
-            throw KannelClusterError.scriptFailed(arguments.joined(separator: " "), stderr)
-        }
+        guard status == 0 else { throw KannelClusterError.scriptFailed(arguments.joined(separator: " "), stderr) }
         return stdout
     }
 }

@@ -34,7 +34,9 @@ public struct SSEDataNotAnObject: Error, CustomStringConvertible {
 /// a real client reading the real chunked response as it arrives, in a child process a test can
 /// stop. Tests read ``blocks`` (parsed so far) with `waitUntil`.
 public final class SSETestClient: @unchecked Sendable {
-    private let process = Process()
+    private var process: ChildProcess!
+    /// Kept for the client's life: its read end is curl's stdout.
+    private let pipe = Pipe()
     private let lock = NSLock()
     private var buffer: [UInt8] = []
     private var parsed: [SSEBlock] = []
@@ -42,13 +44,8 @@ public final class SSETestClient: @unchecked Sendable {
 
     /// Starts `curl` for `url` with `headers`.
     public init(_ url: String, headers: [String: String] = [:]) throws {
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
         var arguments = ["-sS", "-N", "-D", "-", "--max-time", "180", url]
         for (name, value) in headers.sorted(by: { $0.key < $1.key }) { arguments += ["-H", "\(name): \(value)"] }
-        process.arguments = arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
         pipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
             let data = handle.availableData
             guard !data.isEmpty else {
@@ -57,19 +54,21 @@ public final class SSETestClient: @unchecked Sendable {
             }
             self?.append(Array(data))
         }
-        try process.run()
+        process = try ChildProcess("/usr/bin/curl", arguments, stdout: .pipe(pipe))
     }
 
     deinit { stop() }
 
-    /// Ends the connection (the client goes away). SIGKILL, not `terminate()`: the test process
-    /// may ignore SIGTERM (a service group's signal handling), and children inherit that.
+    /// Ends the connection (the client goes away) with SIGKILL: curl has nothing to tidy up.
     public func stop() {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if let process, process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
     }
 
     /// Whether curl is still connected.
-    public var isRunning: Bool { process.isRunning }
+    public var isRunning: Bool { process?.isRunning ?? false }
 
     /// The HTTP status, once the head arrived.
     public var status: Int? {

@@ -28,12 +28,8 @@ public final class TestCertificates: @unchecked Sendable {
     /// Makes a fresh set (about a second of `openssl` work).
     public init() throws {
         directory = try TemporaryDirectory()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [TestServer.repositoryRoot.appendingPathComponent("scripts/test-servers/make_test_certs.sh").path, directory.path]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try ChildProcess.run(process)
+        let script = TestServer.repositoryRoot.appendingPathComponent("scripts/test-servers/make_test_certs.sh").path
+        let process = try ChildProcess("/bin/bash", [script, directory.path])
         process.waitUntilExit()
         guard process.terminationStatus == 0, FileManager.default.fileExists(atPath: directory.url.appendingPathComponent("expired.pem").path) else {
             throw TestCertificatesError.openssl(process.terminationStatus)

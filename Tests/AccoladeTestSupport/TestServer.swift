@@ -14,13 +14,13 @@ import Glibc
 /// Python servers print their bound port (they bind port 0) as the first stdout line.
 public final class TestServer: @unchecked Sendable {
     /// The running process.
-    public let process: Process
+    public let process: ChildProcess
     /// The loopback port the server listens on.
     public let port: Int
     /// The server's stdout after the port line (Python servers only).
     private let output: Pipe?
 
-    private init(process: Process, port: Int, output: Pipe? = nil) {
+    private init(process: ChildProcess, port: Int, output: Pipe? = nil) {
         self.process = process
         self.port = port
         self.output = output
@@ -83,15 +83,8 @@ public final class TestServer: @unchecked Sendable {
         process.waitUntilExit()
     }
 
-    static func launch(_ executable: String, _ arguments: [String], stdout: Pipe?) throws -> Process {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = stdout ?? FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        try ChildProcess.run(process)
-        return process
+    static func launch(_ executable: String, _ arguments: [String], stdout: Pipe?) throws -> ChildProcess {
+        try ChildProcess(executable, arguments, stdout: stdout.map(ChildProcess.Stream.pipe) ?? .null)
     }
 
     /// Reads one line with a deadline using poll(2), so a silent child cannot hang the test.
@@ -122,21 +115,5 @@ public enum TestServerError: Error, CustomStringConvertible {
         case .noPort(let script): "\(script) did not print its port; run it by hand with /usr/bin/python3 to see why"
         case .notListening(let program): "\(program) did not start listening; is it installed and is the port free?"
         }
-    }
-}
-
-/// Starting child processes from tests.
-public enum ChildProcess {
-    /// Runs `process` with an empty signal mask.
-    ///
-    /// Threads of Swift's concurrency pool block SIGTERM and children inherit the mask, so a child
-    /// started from a test would ignore SIGTERM.
-    public static func run(_ process: Process) throws {
-        var empty = sigset_t()
-        var previous = sigset_t()
-        sigemptyset(&empty)
-        pthread_sigmask(SIG_SETMASK, &empty, &previous)
-        defer { pthread_sigmask(SIG_SETMASK, &previous, nil) }
-        try process.run()
     }
 }
