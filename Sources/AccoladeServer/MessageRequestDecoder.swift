@@ -31,26 +31,19 @@ enum MessageRequestDecoder {
         let data = object["data"] ?? .object([:])
         guard data.objectValue != nil else { throw ValidationError(field: at("data"), reason: "must be a JSON object") }
         // A header given is held to the rule even when the body's member overrides it.
-        if let idempotencyKey { try checkKey(idempotencyKey, field: "Idempotency-Key") }
+        if let idempotencyKey { try RequestKey.check(idempotencyKey, field: "Idempotency-Key") }
         var key = idempotencyKey
         if let inBody = object["idempotency_key"] {
             guard let text = inBody.stringValue else { throw ValidationError(field: at("idempotency_key"), reason: "must be a string") }
             key = text
         }
-        if let key { try checkKey(key, field: idempotencyKey != nil && object["idempotency_key"] == nil ? "Idempotency-Key" : at("idempotency_key")) }
+        if let key { try RequestKey.check(key, field: idempotencyKey != nil && object["idempotency_key"] == nil ? "Idempotency-Key" : at("idempotency_key")) }
         return SendRequest(
             template: template, recipient: recipient, data: data, locale: try optionalString(object, "locale", at),
             channels: try decodeChannels(object["channels"], path: at("channels")),
             mode: try decodeMode(object["mode"], path: at("mode")), idempotencyKey: key,
             sendAt: try decodeTime(object["send_at"], path: at("send_at")),
             expiresAt: try decodeTime(object["expires_at"], path: at("expires_at")))
-    }
-
-    /// Idempotency keys are opaque but bounded: printable ASCII, 1–255 characters.
-    static func checkKey(_ key: String, field: String) throws(ValidationError) {
-        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E }) else {
-            throw ValidationError(field: field, reason: "must be 1–255 printable ASCII characters without spaces")
-        }
     }
 
     static func decodeRecipient(_ value: JSONValue?, path: String) throws(ValidationError) -> Recipient {

@@ -29,6 +29,9 @@ import Testing
         (SendRequest(template: "t", recipient: Recipient(name: "Ana\r\nBcc: x@y.z", email: "a@b.co")), "to.name"),
         (SendRequest(template: "t", recipient: Recipient(email: "a@b.co", timezone: "Mars/Olympus")), "to.timezone"),
         (SendRequest(template: "t", recipient: Recipient(email: "a@b.co"), idempotencyKey: ""), "idempotency_key"),
+        // The API's rule holds for the CLI and CSV too: a key must be writable in an HTTP header.
+        (SendRequest(template: "t", recipient: Recipient(email: "a@b.co"), idempotencyKey: "deal 4711"), "idempotency_key"),
+        (SendRequest(template: "t", recipient: Recipient(email: "a@b.co"), idempotencyKey: "déal-4711"), "idempotency_key"),
         (SendRequest(template: "t", recipient: Recipient(email: "a@b.co"), expiresAt: Date(timeIntervalSince1970: 0)), "expires_at"),
     ])
     func rejectsBadInputAndQueuesNothing(request: SendRequest, field: String) async throws {

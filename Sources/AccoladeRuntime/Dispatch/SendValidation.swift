@@ -7,11 +7,7 @@ enum SendValidation {
         guard case .object = request.data else {
             throw ValidationError(field: "data", reason: "must be a JSON object")
         }
-        if let key = request.idempotencyKey {
-            guard !key.isEmpty, key.utf8.count <= 255, !key.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
-                throw ValidationError(field: "idempotency_key", reason: "must be 1–255 bytes without control characters")
-            }
-        }
+        if let key = request.idempotencyKey { try RequestKey.check(key, field: "idempotency_key") }
         try LocaleTag.validate(request.locale, field: "locale")
         try LocaleTag.validate(request.recipient.locale, field: "to.locale")
         if let name = request.recipient.name, name.unicodeScalars.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {

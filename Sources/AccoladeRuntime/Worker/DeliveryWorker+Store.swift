@@ -158,7 +158,7 @@ extension DeliveryWorker {
                     channel: channel, provider: $0.provider, configKey: $0.configKey, reason: $0.reason, since: $0.since,
                     nextProbeAt: $0.nextProbeAt, owner: owner)
             }
-            let done = await call("pause board", &state.link) {
+            let done: Void? = await call("pause board", &state.link) {
                 if let pause { try await self.store.recordPause(pause) } else { try await self.store.clearPause(channel: channel) }
             }
             guard done != nil else { return false }

@@ -6,8 +6,8 @@ extension EventDispatcher {
     func check(_ request: EventRequest) throws(ValidationError) {
         try Self.checkEventName(request.event)
         guard request.data.objectValue != nil else { throw ValidationError(field: "data", reason: "must be a JSON object") }
-        if let key = request.idempotencyKey { try Self.checkKey(key, field: "idempotency_key") }
-        if let key = request.cancellationKey { try Self.checkKey(key, field: "cancellation_key") }
+        if let key = request.idempotencyKey { try RequestKey.check(key, field: "idempotency_key") }
+        if let key = request.cancellationKey { try RequestKey.check(key, field: "cancellation_key") }
         if request.event == EventRequest.redemption && request.recipients.isEmpty {
             let object = request.data.objectValue ?? [:]
             let messageID = object["message_id"]?.stringValue
@@ -78,13 +78,6 @@ extension EventDispatcher {
         }
         guard (1...128).contains(name.utf8.count), allowed else {
             throw ValidationError(field: "event", reason: "must be 1–128 letters, digits, '.', '_', '-' or ':', e.g. \"deal.closed\"")
-        }
-    }
-
-    /// Idempotency and cancellation keys: printable ASCII without spaces, 1–255 characters.
-    static func checkKey(_ key: String, field: String) throws(ValidationError) {
-        guard (1...255).contains(key.utf8.count), key.utf8.allSatisfy({ $0 >= 0x21 && $0 <= 0x7E }) else {
-            throw ValidationError(field: field, reason: "must be 1–255 printable ASCII characters without spaces")
         }
     }
 }

@@ -66,7 +66,7 @@ public struct EventDispatcher: Sendable {
 
     /// Cancels every unfinished run started with `key` (see ``WorkflowRunStore/cancelRuns(cancellationKey:now:)``).
     public func cancel(cancellationKey key: String) async throws -> RunCancellation {
-        try Self.checkKey(key, field: "cancellation_key")
+        try RequestKey.check(key, field: "cancellation_key")
         let result = try await store.cancelRuns(cancellationKey: key, now: dispatcher.clock.now())
         logger.info("runs cancelled", metadata: ["cancellation_key": "\(key)", "runs": "\(result.runIDs.count)", "deliveries": "\(result.cancelledDeliveries)"])
         return result

@@ -33,7 +33,7 @@ enum EventRequestDecoder {
         let data = object["data"] ?? .object([:])
         guard data.objectValue != nil else { throw ValidationError(field: "data", reason: "must be a JSON object") }
         // A header given is held to the rule even when the body's member overrides it.
-        if let idempotencyKey { try MessageRequestDecoder.checkKey(idempotencyKey, field: "Idempotency-Key") }
+        if let idempotencyKey { try RequestKey.check(idempotencyKey, field: "Idempotency-Key") }
         var key = idempotencyKey
         if let inBody = object["idempotency_key"], inBody != .null {
             guard let text = inBody.stringValue else { throw ValidationError(field: "idempotency_key", reason: "must be a string") }
