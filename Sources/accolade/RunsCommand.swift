@@ -1,4 +1,5 @@
 import AccoladeCore
+import AccoladeServer
 import AccoladeWorkflows
 import ArgumentParser
 import Foundation
@@ -35,7 +36,7 @@ struct RunsCommand: AsyncParsableCommand {
                 try await context.run {
                     let runs = try await context.store.runs(matching: query)
                     if global.json {
-                        Output.printJSON(runs.map { RunView($0, steps: nil) })
+                        Output.printJSON(JSONValue.array(runs.map { RunJSON.run($0, steps: nil, definition: nil) }))
                     } else {
                         Output.table(
                             ["RUN", "WORKFLOW", "RECIPIENT", "STATE", "STEP", "DUE", "CREATED"],
@@ -58,7 +59,7 @@ struct RunsCommand: AsyncParsableCommand {
                     guard let run = try await context.store.run(id: id) else { throw CommandFailure(message: "no run with id \(id)", exitCode: 4) }
                     let steps = try await context.store.runSteps(runID: id)
                     if global.json {
-                        Output.printJSON(RunView(run, steps: steps))
+                        Output.printJSON(RunJSON.run(run, steps: steps, definition: nil))
                         return
                     }
                     print("run       \(run.id)")
@@ -102,54 +103,5 @@ struct RunsCommand: AsyncParsableCommand {
                 }
             }
         }
-    }
-}
-
-/// JSON shape of a run (and its steps): the API's field names, so scripts read one format from both.
-struct RunView: Encodable {
-    var id, workflow, event, recipientKey, state: String
-    var to: Recipient
-    var data: JSONValue
-    var step: Int
-    var dueAt, deadline, redeemedAt: Date?
-    var lastMessageID, reason, idempotencyKey, cancellationKey: String?
-    var createdAt, updatedAt: Date
-    var steps: [StepView]?
-
-    struct StepView: Encodable {
-        var step: Int
-        var kind, outcome: String
-        var reason, messageID: String?
-        var until: Date?
-        var at: Date
-
-        enum CodingKeys: String, CodingKey {
-            case step, kind, outcome, reason, until, at
-            case messageID = "message_id"
-        }
-    }
-
-    init(_ run: WorkflowRun, steps: [RunStepRecord]?) {
-        (id, workflow, event, recipientKey, state) = (run.id, run.workflow, run.event, run.recipientKey, run.state.rawValue)
-        (to, data, step) = (run.recipient, run.data, run.cursor)
-        (dueAt, deadline) = run.state.isFinal ? (nil, nil) : (run.dueAt, run.deadline)
-        redeemedAt = run.redeemedAt
-        (lastMessageID, reason, idempotencyKey, cancellationKey) = (run.lastMessageID, run.reason, run.idempotencyKey, run.cancellationKey)
-        (createdAt, updatedAt) = (run.createdAt, run.updatedAt)
-        self.steps = steps?.map {
-            StepView(step: $0.step, kind: $0.kind, outcome: $0.outcome.rawValue, reason: $0.reason, messageID: $0.messageID, until: $0.until, at: $0.at)
-        }
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case id, workflow, event, state, to, data, step, deadline, reason, steps
-        case recipientKey = "recipient_key"
-        case dueAt = "due_at"
-        case redeemedAt = "redeemed_at"
-        case lastMessageID = "last_message_id"
-        case idempotencyKey = "idempotency_key"
-        case cancellationKey = "cancellation_key"
-        case createdAt = "created_at"
-        case updatedAt = "updated_at"
     }
 }

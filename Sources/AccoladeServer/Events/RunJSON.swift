@@ -2,8 +2,9 @@ import AccoladeCore
 import AccoladeWorkflows
 import Foundation
 
-/// The JSON shapes of workflow runs in API responses (snake_case, RFC 3339 times, absent values omitted).
-enum RunJSON {
+/// The JSON shapes of workflow runs in API responses (snake_case, RFC 3339 times, absent values omitted);
+/// `accolade runs --json` prints the same shape, so scripts read one format from both.
+public enum RunJSON {
     /// One started run in the answer to an event.
     static func started(_ result: RunStartResult, recipientIndex: Int, recipientKey: String) -> JSONValue? {
         let run: WorkflowRun
@@ -21,7 +22,7 @@ enum RunJSON {
 
     /// The whole run, with its step records and, while it is unfinished, the steps still ahead
     /// (the next one with when it is due).
-    static func run(_ run: WorkflowRun, steps: [RunStepRecord]?, definition: WorkflowDefinition?) -> JSONValue {
+    public static func run(_ run: WorkflowRun, steps: [RunStepRecord]?, definition: WorkflowDefinition?) -> JSONValue {
         var o: [String: JSONValue] = [
             "id": .string(run.id), "workflow": .string(run.workflow), "event": .string(run.event),
             "to": MessageJSON.recipient(run.recipient), "recipient_key": .string(run.recipientKey), "data": run.data,
@@ -48,7 +49,7 @@ enum RunJSON {
     }
 
     /// One step record.
-    static func record(_ r: RunStepRecord) -> JSONValue {
+    public static func record(_ r: RunStepRecord) -> JSONValue {
         var o: [String: JSONValue] = [
             "step": .int(Int64(r.step)), "kind": .string(r.kind), "outcome": .string(r.outcome.rawValue), "at": MessageJSON.time(r.at),
         ]
