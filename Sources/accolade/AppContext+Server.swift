@@ -1,5 +1,6 @@
 import AccoladeChannels
 import AccoladeCore
+import AccoladeRuntime
 import Foundation
 
 extension AppContext {
@@ -13,6 +14,12 @@ extension AppContext {
         var handlers = config.channels.sms?.webhooks(store: store, logger: logger) ?? []
         if let whatsapp = config.channels.whatsapp, let handler = whatsapp.webhook(store: store, logger: logger) {
             handlers.append(handler)
+        }
+        if let token = config.bounces.webhookToken {
+            let clock = clock
+            let recorder = BounceRecorder(
+                store: store, settings: config.bounces, returnPath: config.channels.email?.returnPath, logger: logger, now: { clock.now() })
+            handlers.append(DSNWebhookHandler(token: token, recorder: recorder))
         }
         return Dictionary(handlers.map { ($0.provider, $0) }, uniquingKeysWith: { first, _ in first })
     }

@@ -34,6 +34,10 @@ open class ForwardingStore: Store, @unchecked Sendable {
         try await base.requeueFailed(deliveryIDs: deliveryIDs, now: now)
     }
     open func message(id: String) async throws -> Message? { try await base.message(id: id) }
+    open func delivery(id: String) async throws -> Delivery? { try await base.delivery(id: id) }
+    open func recordSoftBounce(address: String, deliveryID: String, at: Date, since: Date) async throws -> Int {
+        try await base.recordSoftBounce(address: address, deliveryID: deliveryID, at: at, since: since)
+    }
     open func deliveries(messageID: String) async throws -> [Delivery] { try await base.deliveries(messageID: messageID) }
     open func deliveries(messageIDs: [String]) async throws -> [String: [Delivery]] { try await base.deliveries(messageIDs: messageIDs) }
     open func attempts(messageID: String) async throws -> [Attempt] { try await base.attempts(messageID: messageID) }

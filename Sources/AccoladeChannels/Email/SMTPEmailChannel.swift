@@ -93,7 +93,8 @@ public struct SMTPEmailChannel: Channel {
         do {
             send = try CurlSMTPSend(
                 url: config.url, tls: config.starttls.tlsLevel, username: config.username, password: config.password,
-                mailFrom: sender.address, recipients: [recipient.address], payload: payload)
+                mailFrom: config.returnPath?.address(deliveryID: request.deliveryID) ?? sender.address, recipients: [recipient.address],
+                payload: payload)
         } catch {
             return .failure(permanent(error.description))
         }

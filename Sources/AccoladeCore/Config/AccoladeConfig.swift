@@ -24,6 +24,8 @@ public struct AccoladeConfig: Sendable {
     public var server: ServerConfig
     /// Provider callbacks (receipt housekeeping).
     public var webhooks: WebhooksConfig
+    /// What bounces and complaints do to email addresses.
+    public var bounces = BouncesConfig()
     /// `log_level`: `trace` … `critical`; default `info`. An unknown name stops start-up.
     public var logLevel: LogLevel
 
@@ -67,6 +69,7 @@ public struct AccoladeConfig: Sendable {
             worker: try WorkerConfig(root.child("worker")),
             server: try ServerConfig(root.child("server")),
             webhooks: try WebhooksConfig(root.child("webhooks")),
+            bounces: try BouncesConfig(root.child("bounces")),
             logLevel: try LogLevel.parse(root, key: "log_level") ?? .info)
         try root.rejectUnknownKeys()
         return config

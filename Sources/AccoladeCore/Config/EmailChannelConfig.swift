@@ -51,6 +51,10 @@ public struct EmailChannelConfig: Sendable, Hashable, CustomStringConvertible {
     /// `smtp.ca_file`: a PEM file of CA certificates trusted for the relay's certificate (a
     /// private CA), in addition to the system's; checked at load.
     public var caFile: String?
+    /// `return_path`: the envelope sender with the delivery id in it (VERP,
+    /// `bounces+{delivery_id}@example.com`), so bounces name their delivery; nil sends with
+    /// ``from``'s address as the envelope sender.
+    public var returnPath: ReturnPath?
     /// Set when `username` is given but `password` is empty: the channel is then disabled rather
     /// than failing every delivery at AUTH.
     var missingCredential: DisabledProvider?
@@ -89,6 +93,13 @@ public struct EmailChannelConfig: Sendable, Hashable, CustomStringConvertible {
             timeout: try smtp.duration("timeout") ?? Self.defaultTimeout,
             maxConnections: try smtp.int("max_connections", in: 1...1024) ?? Self.defaultMaxConnections,
             caFile: try smtp.caFile("ca_file"))
+        if let template = try node.string("return_path") {
+            do {
+                returnPath = try ReturnPath(template)
+            } catch {
+                throw ConfigError(path: node.path(of: "return_path"), reason: error.reason)
+            }
+        }
         if username != nil {
             missingCredential = DisabledProvider.firstMissing(
                 [("password", password)], node: smtp, channel: .email, provider: "smtp")

@@ -27,7 +27,7 @@ enum PostgresSchema {
 
     /// Every migration, in order.
     static let migrations: [(name: String, statements: [String])] = [
-        ("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8), ("v9", v9),
+        ("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8), ("v9", v9), ("v10-bounces", v10Bounces),
     ]
 
     static let createMigrationsTable = """
@@ -392,5 +392,18 @@ enum PostgresSchema {
         )
         """,
         "CREATE INDEX workflow_throttle_passes_key ON workflow_throttle_passes(workflow, recipient_key, passed_at)",
+    ]
+
+    /// Soft bounces per email address, one row per delivery, counted over `bounces.window`.
+    private static let v10Bounces: [String] = [
+        """
+        CREATE TABLE email_soft_bounces (
+            address     TEXT COLLATE "C" NOT NULL,
+            delivery_id TEXT COLLATE "C" NOT NULL,
+            at          BIGINT NOT NULL,
+            PRIMARY KEY (address, delivery_id)
+        )
+        """,
+        "CREATE INDEX email_soft_bounces_address_at ON email_soft_bounces(address, at)",
     ]
 }

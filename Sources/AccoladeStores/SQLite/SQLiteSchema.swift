@@ -16,6 +16,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v6", migrate: v6)
         migrator.registerMigration("v7", migrate: v7)
         migrator.registerMigration("v8", migrate: v8)
+        migrator.registerMigration("v9-bounces", migrate: v9Bounces)
         return migrator
     }
 
@@ -352,6 +353,20 @@ enum SQLiteSchema {
                     passed_at     INTEGER NOT NULL
                 );
                 CREATE INDEX workflow_throttle_passes_key ON workflow_throttle_passes(workflow, recipient_key, passed_at);
+                """)
+    }
+
+    /// Soft bounces per email address, one row per delivery, counted over `bounces.window`.
+    private static func v9Bounces(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE email_soft_bounces (
+                    address     TEXT NOT NULL,
+                    delivery_id TEXT NOT NULL,
+                    at          INTEGER NOT NULL,
+                    PRIMARY KEY (address, delivery_id)
+                );
+                CREATE INDEX email_soft_bounces_address_at ON email_soft_bounces(address, at);
                 """)
     }
 }
