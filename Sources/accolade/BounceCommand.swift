@@ -11,6 +11,7 @@ import Foundation
 /// configuration cannot be used now, so the MTA keeps the message and tries again later.
 struct BounceCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "bounce",
         abstract: "Record a bounce (RFC 3464 DSN) or spam complaint (RFC 5965) read from stdin.",
         discussion: """
             Set channels.email.return_path (e.g. bounces+{delivery_id}@example.com) so bounces come back to an

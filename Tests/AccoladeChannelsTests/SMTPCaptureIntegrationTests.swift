@@ -76,6 +76,25 @@ import Testing
         await driver.shutdown()
     }
 
+    /// `channels.email.return_path` (VERP) is the envelope sender, with the delivery id in it, so
+    /// a bounce names its delivery; `From` stays the configured sender, and the Message-ID gives
+    /// the delivery id back to bounce matching.
+    @Test func returnPathCarriesTheDeliveryID() async throws {
+        let directory = try TemporaryDirectory()
+        let server = try TestServer.python("smtp_capture.py", ["--dir", directory.path])
+        defer { server.stop() }
+        let driver = CurlMultiDriver()
+        var config = SMTPFixtures.config(port: server.port)
+        config.returnPath = try ReturnPath("bounces+{delivery_id}@acme.example")
+        let channel = try SMTPEmailChannel(config: config, driver: driver, logger: SMTPFixtures.logger)
+        _ = try await channel.deliver(SMTPFixtures.request(id: "dlv_01a2-b3"))
+        let captured = try CapturedMessage.read(directory, 1)
+        #expect(captured.mail_from == "bounces+dlv_01a2-b3@acme.example")
+        #expect(captured.headers["From"] == "Acme Rewards <rewards@acme.example>")
+        #expect(DeliveryMessageID.deliveryID(in: try #require(captured.headers["Message-ID"])) == "dlv_01a2-b3")
+        await driver.shutdown()
+    }
+
     @Test func retriesOfOneDeliveryKeepMessageIDAndDate() async throws {
         let directory = try TemporaryDirectory()
         let server = try TestServer.python("smtp_capture.py", ["--dir", directory.path])

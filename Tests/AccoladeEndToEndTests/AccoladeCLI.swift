@@ -17,10 +17,11 @@ final class Workspace: @unchecked Sendable {
     }()
 
     /// Creates a workspace whose email channel points at `smtpPort`; `channels` adds YAML lines
-    /// under `channels:` (indented by four spaces) and `extra` top-level sections (`server:`).
+    /// under `channels:` (indented by four spaces), `email` lines under `channels.email` (six
+    /// spaces) and `extra` top-level sections (`server:`).
     init(
         smtpPort: Int, timeout: String = "5s", maxAttempts: Int = 4, lease: String = "3s", grace: String = "2s",
-        concurrency: Int = 32, postgresURL: String? = nil, channels: String = "", extra: String = ""
+        concurrency: Int = 32, postgresURL: String? = nil, channels: String = "", email: String = "", extra: String = ""
     ) throws {
         directory = try TemporaryDirectory()
         configPath = directory.url.appendingPathComponent("accolade.yml").path
@@ -39,6 +40,7 @@ final class Workspace: @unchecked Sendable {
                   connect_timeout: 2s
                   timeout: \(timeout)
                   max_connections: 8
+            \(email)
             \(channels)
             worker:
               concurrency: \(concurrency)
@@ -63,7 +65,8 @@ final class Workspace: @unchecked Sendable {
 
     /// Starts `accolade` without waiting; stdout and stderr go to files read by ``output(of:)``.
     /// `environment` adds to (or overrides) the test process's variables.
-    func start(_ arguments: [String], environment: [String: String] = [:]) throws -> ChildProcess {
+    /// `stdin` is a file the process reads as its standard input (`/dev/null` when nil).
+    func start(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) throws -> ChildProcess {
         let id = UUID().uuidString
         let out = directory.url.appendingPathComponent("\(id).out")
         let err = directory.url.appendingPathComponent("\(id).err")
@@ -72,7 +75,7 @@ final class Workspace: @unchecked Sendable {
         let process = try ChildProcess(
             Self.binary, arguments.contains("--config") ? arguments : arguments + ["--config", configPath],
             environment: environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 },
-            directory: directory.path,
+            directory: directory.path, stdin: try stdin.map { .file(try FileHandle(forReadingFrom: URL(fileURLWithPath: $0))) } ?? .null,
             stdout: .file(try FileHandle(forWritingTo: out)), stderr: .file(try FileHandle(forWritingTo: err)))
         outputs[ObjectIdentifier(process)] = (out, err)
         return process
@@ -87,8 +90,8 @@ final class Workspace: @unchecked Sendable {
     }
 
     /// Runs `accolade <arguments> --config <workspace config>` to completion.
-    func call(_ arguments: [String]) throws -> Result {
-        let process = try start(arguments)
+    func call(_ arguments: [String], stdin: String? = nil) throws -> Result {
+        let process = try start(arguments, stdin: stdin)
         process.waitUntilExit()
         let (out, err) = output(of: process)
         return Result(status: process.terminationStatus, stdout: out, stderr: err)
