@@ -662,7 +662,7 @@ enum OpenAPIDocument {
                 parts: { type: integer, minimum: 2, description: "How many parts that SMS was sent as." }
             Message:
               type: object
-              required: [id, template, to, data, channels, mode, created_at, status, deliveries]
+              required: [id, template, to, data, channels, mode, category, created_at, status, deliveries]
               properties:
                 id: { type: string }
                 template: { type: string }
@@ -670,6 +670,7 @@ enum OpenAPIDocument {
                 data: { type: object, description: Secret variables masked as ••••. }
                 channels: { type: array, items: { $ref: "#/components/schemas/ChannelKind" } }
                 mode: { type: string, enum: [all, fallback] }
+                category: { type: string, description: "The request's category, else its workflow's, else its template manifest's, else `rewards`." }
                 locale: { type: string }
                 idempotency_key: { type: string }
                 run: { type: object, required: [id, step], description: "For a message a workflow sent: its run and step (0-based).", properties: { id: { type: string }, step: { type: integer } } }

@@ -16,6 +16,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v6", migrate: v6)
         migrator.registerMigration("v7", migrate: v7)
         migrator.registerMigration("v8", migrate: v8)
+        migrator.registerMigration("v9", migrate: v9)
         return migrator
     }
 
@@ -353,5 +354,11 @@ enum SQLiteSchema {
                 );
                 CREATE INDEX workflow_throttle_passes_key ON workflow_throttle_passes(workflow, recipient_key, passed_at);
                 """)
+    }
+
+    /// Message categories (issue 17): every message has one; rows from before it are `rewards`,
+    /// the category every message had implicitly.
+    private static func v9(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE messages ADD COLUMN category TEXT NOT NULL DEFAULT 'rewards'")
     }
 }
