@@ -96,4 +96,13 @@ import Testing
         #expect(untimely.attempt?.outcome == .skipped && untimely.attempt?.provider == "worker")
         #expect(untimely.followUp == .activateNext(messageID: "m1", afterPosition: 0, at: now))
     }
+
+    @Test func aManifestMayNameACategory() throws {
+        let manifest = try TemplateManifest.parse("description: d\ncategory: security\n", template: "t")
+        #expect(manifest.category == "security")
+        #expect(try TemplateManifest.parse("description: d\n", template: "t").category == nil)
+        for bad in ["category: Security", "category: [a]", "category: \"\""] {
+            #expect(throws: TemplateError.self, "\(bad)") { try TemplateManifest.parse("description: d\n\(bad)\n", template: "t") }
+        }
+    }
 }

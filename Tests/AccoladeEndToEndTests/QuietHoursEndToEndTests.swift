@@ -59,4 +59,37 @@ import Testing
         let done = try #require(try run(["status", id, "--json"]).json() as? [String: Any])
         #expect((done["deliveries"] as? [[String: Any]])?.first?["state"] as? String == "sent")
     }
+
+    @Test func aTemplateNamingAnUndeclaredCategoryStopsTemplatesCheckAndSend() throws {
+        let ws = try Workspace(smtpPort: 9)
+        // One shipped template, copied, its manifest naming a category.
+        let templates = ws.directory.url.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        let source = TestServer.repositoryRoot.appendingPathComponent("templates/reward-earned")
+        let copy = templates.appendingPathComponent("reward-earned")
+        try FileManager.default.copyItem(at: source, to: copy)
+        let manifest = copy.appendingPathComponent("manifest.yml")
+        try (try String(contentsOf: manifest, encoding: .utf8) + "category: news\n").write(to: manifest, atomically: true, encoding: .utf8)
+        let base = try String(contentsOfFile: ws.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "templates: \(TestServer.repositoryRoot.appendingPathComponent("templates").path)", with: "templates: \(templates.path)")
+        try base.write(toFile: ws.configPath, atomically: true, encoding: .utf8)
+
+        let refused = try ws.call(["templates", "check"])
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("reward-earned/manifest.yml: category: unknown category \"news\""), "\(refused.stderr)")
+        #expect(try ws.call(["send", "reward-earned", "--to", "ana@example.co.id", "--data", EmailEndToEndTests.rewardData]).status != 0)
+
+        try (base + "\ncategories:\n  news: { names: { en: News } }\n").write(toFile: ws.configPath, atomically: true, encoding: .utf8)
+        let checked = try ws.call(["templates", "check"])
+        #expect(checked.status == 0, "\(checked.stderr)")
+        let sent = try ws.call(["send", "reward-earned", "--to", "ana@example.co.id", "--data", EmailEndToEndTests.rewardData, "--json"])
+        let id = try #require((try sent.json() as? [String: Any])?["id"] as? String, "\(sent.stderr)")
+        #expect((try ws.call(["status", id, "--json"]).json() as? [String: Any])?["category"] as? String == "news")
+        // The request's own category beats the manifest's; an undeclared one is refused (exit 2).
+        let own = try ws.call(["send", "reward-earned", "--to", "ana@example.co.id", "--data", EmailEndToEndTests.rewardData, "--category", "rewards", "--json"])
+        let ownID = try #require((try own.json() as? [String: Any])?["id"] as? String, "\(own.stderr)")
+        #expect((try ws.call(["status", ownID, "--json"]).json() as? [String: Any])?["category"] as? String == "rewards")
+        let unknown = try ws.call(["send", "reward-earned", "--to", "ana@example.co.id", "--data", EmailEndToEndTests.rewardData, "--category", "promo"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("unknown category \"promo\""), "\(unknown.stderr)")
+    }
 }
