@@ -16,7 +16,7 @@ extension DeliveryWorker {
         // goes out inside quiet hours. Expiry is checked first and wins.
         if let expires = message.expiresAt, expires <= started {
             result = .expired
-        } else if case let decision = timing.decision(for: message, channel: delivery.channel, at: started), decision != .now {
+        } else if let decision = timing?.decision(for: message, channel: delivery.channel, at: started), decision != .now {
             switch decision {
             case .deferred(let until, let reason): result = .deferred(until: until, reason: reason)
             case .skip(let reason): result = .untimely(reason)

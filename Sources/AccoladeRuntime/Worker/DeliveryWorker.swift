@@ -28,8 +28,9 @@ public final class DeliveryWorker: Service, Sendable {
     let settings: WorkerSettings
     let clock: any WallClock
     let logger: Logger
-    /// Quiet hours and send windows, checked when a delivery is claimed (``SendTiming``).
-    let timing: SendTiming
+    /// Quiet hours and send windows, checked when a delivery is claimed (``SendTiming``); `nil`
+    /// when none are configured, so the hot path asks nothing.
+    let timing: SendTiming?
 
     /// Outcomes older than this are written even if the batch is not full.
     static let flushAge: TimeInterval = 0.05
@@ -39,7 +40,7 @@ public final class DeliveryWorker: Service, Sendable {
         store: any Store, renderer: any MessageRenderer, channels: ChannelRegistry, settings: WorkerSettings,
         clock: any WallClock = SystemWallClock(), logger: Logger, timing: SendTiming = SendTiming()
     ) {
-        self.timing = timing
+        self.timing = timing.isEmpty ? nil : timing
         self.store = store
         self.renderer = renderer
         self.channels = channels
