@@ -86,7 +86,8 @@ extension DeliveryWorker {
         switch update.state {
         case .sent: logger.debug("delivery sent", metadata: metadata(error: false))
         case .retryable: logger.notice("delivery will be retried", metadata: metadata(error: true))
-        case .scheduled: logger.info("delivery deferred", metadata: metadata(error: true))
+        // Normal operation (a whole night's backlog defers once each): the reason is in `status`.
+        case .scheduled: logger.debug("delivery deferred", metadata: metadata(error: true))
         default: logger.warning("delivery ended without sending", metadata: metadata(error: true))
         }
     }

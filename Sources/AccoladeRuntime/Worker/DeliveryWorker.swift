@@ -74,7 +74,7 @@ public final class DeliveryWorker: Service, Sendable {
             case misconfigured(DeliveryError, key: String)
             /// The provider answered with an ordinary failure.
             case failed
-            /// No provider was asked (expired, unrenderable, channel missing).
+            /// No provider was asked (expired, unrenderable, channel missing, held by quiet hours or a send window).
             case notAttempted
         }
     }
