@@ -633,7 +633,7 @@ enum OpenAPIDocument {
                 next_attempt_at: { type: string, format: date-time }
                 provider: { type: string }
                 provider_message_id: { type: string }
-                last_error: { type: string }
+                last_error: { type: string, description: "Why the last attempt failed or the delivery was skipped; for a `scheduled` delivery held by quiet hours or a send window, why and until when (`deferred to 2026-12-07 08:00 Asia/Jakarta by quiet hours 21:00–08:00 (quiet_hours)`)." }
             Attempt:
               type: object
               required: [delivery_id, number, started_at, finished_at, provider, outcome, detail, duration_ms]
