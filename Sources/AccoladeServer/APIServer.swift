@@ -91,7 +91,8 @@ public struct APIServer: Sendable {
         self.snapshots = QueueSnapshotCache(
             store: dependencies.store, clock: dependencies.clock, logger: dependencies.logger, timeout: dependencies.readinessTimeout)
         self.openAPI = OpenAPIDocument.render(
-            templates: dependencies.templates, channels: dependencies.channels, inbox: dependencies.inbox != nil)
+            templates: dependencies.templates, channels: dependencies.channels, inbox: dependencies.inbox != nil,
+            categories: dependencies.dispatcher.categories.names)
         self.inboxSigner = dependencies.inbox.map { InboxTokenSigner(secret: $0.signingSecret) }
         self.inboxStreams = dependencies.inbox.map {
             InboxStreamHub(

@@ -25,6 +25,7 @@ enum MessageJSON {
             "data": data,
             "channels": .array(m.route.channels.map { .string($0.rawValue) }),
             "mode": .string(m.route.mode.rawValue),
+            "category": .string(m.category),
             "created_at": time(m.createdAt),
             "status": .string(summary(deliveries)),
             "deliveries": .array(deliveries.map(delivery)),

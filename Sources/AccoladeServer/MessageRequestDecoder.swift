@@ -9,6 +9,7 @@ enum MessageRequestDecoder {
     /// The top-level members a message accepts.
     static let messageFields: Set<String> = [
         "template", "to", "data", "channels", "mode", "send_at", "expires_at", "locale", "idempotency_key",
+        "category",
     ]
     /// The members of `to`.
     static let recipientFields: Set<String> = ["email", "phone", "whatsapp", "name", "locale", "timezone", "id"]
@@ -43,7 +44,8 @@ enum MessageRequestDecoder {
             channels: try decodeChannels(object["channels"], path: at("channels")),
             mode: try decodeMode(object["mode"], path: at("mode")), idempotencyKey: key,
             sendAt: try decodeTime(object["send_at"], path: at("send_at")),
-            expiresAt: try decodeTime(object["expires_at"], path: at("expires_at")))
+            expiresAt: try decodeTime(object["expires_at"], path: at("expires_at")),
+            category: try optionalString(object, "category", at))
     }
 
     static func decodeRecipient(_ value: JSONValue?, path: String) throws(ValidationError) -> Recipient {

@@ -8,9 +8,16 @@ extension OpenAPIDocument {
     /// ``TemplateDataSchema``), `channels` lists the template's configured channels, and the
     /// recipient needs an address for each channel it is routed to; the inbox routes appear only
     /// when `inbox` (`channels.inbox` is configured).
-    static func render(templates: TemplateLibrary, channels configured: [ChannelKind], inbox: Bool = false) -> String {
+    static func render(
+        templates: TemplateLibrary, channels configured: [ChannelKind], inbox: Bool = false,
+        categories: [String] = [CategoriesConfig.defaultName]
+    ) -> String {
         let names = templates.infos.map(\.name)
         var schemas: [(String, JSONValue)] = [
+            ("Category", .object([
+                "type": .string("string"), "enum": .array(categories.map(JSONValue.string)),
+                "description": .string("A category declared under `categories:` in the configuration (`rewards` always exists)."),
+            ])),
             ("TemplateName", .object(["type": .string("string"), "enum": .array(names.map(JSONValue.string))])),
             ("Locale", .object([
                 "type": .string("string"), "pattern": .string(LocaleTag.pattern), "example": .string("id-ID"),
@@ -123,6 +130,10 @@ extension OpenAPIDocument {
                     "description": .string("Must be later than now and than send_at; undelivered by then ends `skipped`."),
                 ]),
                 "idempotency_key": .object(["$ref": .string(ref("IdempotencyKey"))]),
+                "category": nullable(.object([
+                    "$ref": .string(ref("Category")),
+                    "description": .string("Default: the workflow's, else the template manifest's, else `rewards`; an undeclared one is a 422."),
+                ])),
             ]),
         ]
         if !rules.isEmpty { request["allOf"] = .array(rules) }

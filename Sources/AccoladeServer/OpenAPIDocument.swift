@@ -633,7 +633,7 @@ enum OpenAPIDocument {
                 next_attempt_at: { type: string, format: date-time }
                 provider: { type: string }
                 provider_message_id: { type: string }
-                last_error: { type: string }
+                last_error: { type: string, description: "Why the last attempt failed or the delivery was skipped; for a `scheduled` delivery held by quiet hours or a send window, why and until when (`deferred to 2026-12-07 08:00 Asia/Jakarta by quiet hours 21:00–08:00 (quiet_hours)`)." }
             Attempt:
               type: object
               required: [delivery_id, number, started_at, finished_at, provider, outcome, detail, duration_ms]
@@ -662,7 +662,7 @@ enum OpenAPIDocument {
                 parts: { type: integer, minimum: 2, description: "How many parts that SMS was sent as." }
             Message:
               type: object
-              required: [id, template, to, data, channels, mode, created_at, status, deliveries]
+              required: [id, template, to, data, channels, mode, category, created_at, status, deliveries]
               properties:
                 id: { type: string }
                 template: { type: string }
@@ -670,6 +670,7 @@ enum OpenAPIDocument {
                 data: { type: object, description: Secret variables masked as ••••. }
                 channels: { type: array, items: { $ref: "#/components/schemas/ChannelKind" } }
                 mode: { type: string, enum: [all, fallback] }
+                category: { type: string, description: "The request's category, else its workflow's, else its template manifest's, else `rewards`." }
                 locale: { type: string }
                 idempotency_key: { type: string }
                 run: { type: object, required: [id, step], description: "For a message a workflow sent: its run and step (0-based).", properties: { id: { type: string }, step: { type: integer } } }

@@ -9,16 +9,20 @@ import AccoladeCore
 /// - a `wait` follows a `send` (or `digest`) step — it waits on the nearest one before it;
 /// - `wait: {for: read}` needs a channel of that send that can report read (WhatsApp; email and
 ///   SMS never do), `for: delivered` one that can report delivery (SMS, WhatsApp);
-/// - `throttle: {then: digest}` is followed by a `digest` step.
+/// - `throttle: {then: digest}` is followed by a `digest` step;
+/// - the `category`, when named, is declared in the configuration.
 public struct WorkflowCheck: Sendable {
     /// Template name → the channels it has parts for.
     public var templates: [String: [ChannelKind]]
     /// The channels in the configuration (a channel whose credential is unset still counts: it
     /// is disabled with a warning at start-up, and the workflow is right once it is set).
     public var channels: Set<ChannelKind>
+    /// The configured categories (`categories:`); `nil` checks no category.
+    public var categories: CategoriesConfig?
 
     /// Creates a check.
-    public init(templates: [String: [ChannelKind]], channels: Set<ChannelKind>) {
+    public init(templates: [String: [ChannelKind]], channels: Set<ChannelKind>, categories: CategoriesConfig? = nil) {
+        self.categories = categories
         self.templates = templates
         self.channels = channels
     }
@@ -29,6 +33,7 @@ public struct WorkflowCheck: Sendable {
         func add(_ path: String, _ reason: String) {
             problems.append(WorkflowError(file: workflow.file, path: path, reason: reason))
         }
+        if let name = workflow.category, let problem = categories?.problem(with: name) { add("category", problem) }
         for (index, step) in workflow.steps.enumerated() {
             let at = "steps[\(index)].\(step.action.keyword)"
             switch step.action {

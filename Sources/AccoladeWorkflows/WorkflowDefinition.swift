@@ -10,24 +10,22 @@ public struct WorkflowDefinition: Sendable, Hashable {
     public var name: String
     /// `on:` the event name that starts a run, e.g. `deal.closed`.
     public var event: String
-    /// `category:` for preferences and reports; `rewards` when absent.
-    public var category: String
+    /// `category:` of the messages it sends, or `nil` to leave it to each template's manifest
+    /// (then `rewards`); checked against the configuration's `categories:` by ``WorkflowCheck``.
+    public var category: String?
     /// `steps:` in order, never empty.
     public var steps: [WorkflowStep]
     /// The file it was read from, as given to the parser (for messages).
     public var file: String
 
     /// Creates a definition.
-    public init(name: String, event: String, category: String = WorkflowDefinition.defaultCategory, steps: [WorkflowStep], file: String) {
+    public init(name: String, event: String, category: String? = nil, steps: [WorkflowStep], file: String) {
         self.name = name
         self.event = event
         self.category = category
         self.steps = steps
         self.file = file
     }
-
-    /// The category of a workflow that names none.
-    public static let defaultCategory = "rewards"
 }
 
 /// One step: what it does, and the optional `if:` that must hold for it to run.
@@ -213,27 +211,3 @@ public struct WorkflowRemind: Sendable, Hashable {
     }
 }
 
-/// A wall-clock time `"HH:MM"` (00:00–23:59), read in the recipient's time zone.
-public struct TimeOfDay: Sendable, Hashable, CustomStringConvertible {
-    /// 0–23.
-    public var hour: Int
-    /// 0–59.
-    public var minute: Int
-
-    /// Parses exactly `HH:MM` with two digits each.
-    public init?(_ text: String) {
-        let b = Array(text.utf8)
-        func digit(_ i: Int) -> Int? { b[i] >= 48 && b[i] <= 57 ? Int(b[i] - 48) : nil }
-        guard b.count == 5, b[2] == UInt8(ascii: ":"), let h1 = digit(0), let h2 = digit(1), let m1 = digit(3), let m2 = digit(4)
-        else { return nil }
-        let hour = h1 * 10 + h2, minute = m1 * 10 + m2
-        guard hour < 24, minute < 60 else { return nil }
-        self.hour = hour
-        self.minute = minute
-    }
-
-    /// `09:30`.
-    public var description: String {
-        (hour < 10 ? "0" : "") + String(hour) + ":" + (minute < 10 ? "0" : "") + String(minute)
-    }
-}

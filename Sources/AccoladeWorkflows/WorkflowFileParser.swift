@@ -53,7 +53,7 @@ public enum WorkflowFileParser {
             try rejectEnvironmentReferences(node, path: "")
             var steps: [WorkflowStep] = []
             for node in stepNodes { steps.append(try step(node)) }
-            return WorkflowDefinition(name: name, event: event, category: category ?? WorkflowDefinition.defaultCategory, steps: steps, file: file)
+            return WorkflowDefinition(name: name, event: event, category: category, steps: steps, file: file)
         } catch {
             throw WorkflowError(file: file, error)
         }

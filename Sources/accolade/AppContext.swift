@@ -85,7 +85,7 @@ struct AppContext {
     }
 
     func dispatcher() -> Dispatcher {
-        Dispatcher(store: store, renderer: templates, channels: channels, clock: clock, logger: logger)
+        Dispatcher(store: store, renderer: templates, channels: channels, clock: clock, logger: logger, categories: config.categories)
     }
 
     /// Starts runs of the loaded workflows from events; `wakes` tells this process's run worker.
@@ -96,7 +96,7 @@ struct AppContext {
     /// The run worker of `serve` and `worker`: the delivery worker's owner name and lease.
     func runWorker(settings worker: WorkerSettings, wakes: RunWakes?) -> RunWorker {
         RunWorker(
-            store: store, dispatcher: dispatcher(), runner: WorkflowRunner(workflows: workflows),
+            store: store, dispatcher: dispatcher(), runner: WorkflowRunner(workflows: workflows, defaultTimeZone: config.defaultTimeZone),
             settings: .init(owner: worker.owner, lease: worker.lease, pollInterval: worker.pollInterval), wakes: wakes,
             clock: clock, logger: logger)
     }

@@ -34,11 +34,20 @@ extension GlobalOptions {
 
     /// Loads the templates folder named by the configuration.
     func loadTemplates(_ config: AccoladeConfig) throws -> TemplateLibrary {
+        let library: TemplateLibrary
         do {
-            return try TemplateLibrary(directory: config.templatesDirectory)
+            library = try TemplateLibrary(directory: config.templatesDirectory)
         } catch {
             throw CommandFailure(message: "templates (\(config.templatesDirectory)): \(error)")
         }
+        // Like a configuration error: a manifest naming an undeclared category stops every
+        // command that loads templates (`templates check`, `serve`, `worker`, `send` …).
+        for name in library.names {
+            if let category = library.category(of: name), let problem = config.categories.problem(with: category) {
+                throw CommandFailure(message: "templates (\(config.templatesDirectory)): \(name)/manifest.yml: category: \(problem)")
+            }
+        }
+        return library
     }
 }
 

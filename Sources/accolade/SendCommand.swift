@@ -55,6 +55,9 @@ struct SendCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Do not deliver after this ISO-8601 time.")
     var expiresAt: String?
 
+    @Option(name: .long, help: "Category, declared under categories: in the configuration (default: the template manifest's, else rewards). With --csv, every row's.")
+    var category: String?
+
     @Option(name: .long, help: "CSV file: one message per row (columns email, phone, whatsapp, name, locale, timezone, id, idempotency_key; the rest is data).")
     var csv: String?
 
@@ -121,7 +124,7 @@ struct SendCommand: AsyncParsableCommand {
         return SendRequest(
             template: template, recipient: recipient, data: dataValue, locale: nil, channels: channelList, mode: mode,
             idempotencyKey: idempotencyKey, sendAt: try sendAt.map { try DateArgument.parse($0, option: "--send-at") },
-            expiresAt: try expiresAt.map { try DateArgument.parse($0, option: "--expires-at") })
+            expiresAt: try expiresAt.map { try DateArgument.parse($0, option: "--expires-at") }, category: category)
     }
 }
 

@@ -1,5 +1,6 @@
 import AccoladeCore
 import AccoladeRuntime
+import AccoladeWorkflows
 import AccoladeServer
 import ArgumentParser
 import Foundation
@@ -80,7 +81,7 @@ struct ServeCommand: AsyncParsableCommand {
                     let worker = DeliveryWorker(
                         store: context.store, renderer: context.templates, channels: context.channels,
                         settings: context.workerSettings(drain: false), clock: context.clock,
-                        logger: context.logger)
+                        logger: context.logger, timing: SendTiming(config: context.config))
                     services.append(.init(service: worker))
                     services.append(.init(service: context.runWorker(settings: context.workerSettings(drain: false), wakes: runWakes)))
                 }

@@ -27,6 +27,7 @@ struct StatusCommand: AsyncParsableCommand {
                     print("message   \(message.id)")
                     print("template  \(message.template)\(message.locale.map { " (\($0))" } ?? "")")
                     print("to        \([message.recipient.name, message.recipient.email, message.recipient.phone, message.recipient.whatsapp.map { "whatsapp:\($0)" }].compactMap { $0 }.joined(separator: " "))")
+                    print("category  \(message.category)")
                     print("route     \(message.route.mode.rawValue): \(message.route.channels.map(\.rawValue).joined(separator: " → "))")
                     print("created   \(Output.iso(message.createdAt))\(message.idempotencyKey.map { "  key \($0)" } ?? "")")
                     if let (runID, step) = WorkflowRun.sender(ofIdempotencyKey: message.idempotencyKey) {
@@ -56,6 +57,7 @@ struct MessageView: Encodable {
     var createdAt: Date
     var sendAt: Date?
     var expiresAt: Date?
+    var category: String
     var deliveries: [DeliveryView]
 
     init(_ m: Message, data: JSONValue, deliveries: [Delivery]) {
@@ -69,11 +71,12 @@ struct MessageView: Encodable {
         createdAt = m.createdAt
         sendAt = m.sendAt
         expiresAt = m.expiresAt
+        category = m.category
         self.deliveries = deliveries.map(DeliveryView.init)
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, template, locale, recipient, data, route, deliveries
+        case id, template, locale, recipient, data, route, deliveries, category
         case idempotencyKey = "idempotency_key"
         case createdAt = "created_at"
         case sendAt = "send_at"

@@ -1,5 +1,6 @@
 import AccoladeCore
 import AccoladeRuntime
+import AccoladeWorkflows
 import ArgumentParser
 import Foundation
 import ServiceLifecycle
@@ -38,7 +39,8 @@ struct WorkerCommand: AsyncParsableCommand {
                 }
                 let worker = DeliveryWorker(
                     store: context.store, renderer: context.templates, channels: context.channels,
-                    settings: context.workerSettings(config, drain: drain), clock: context.clock, logger: context.logger)
+                    settings: context.workerSettings(config, drain: drain), clock: context.clock, logger: context.logger,
+                    timing: SendTiming(config: context.config))
                 // Stopped in reverse order: the worker (outcomes written, the rest released), then the store.
                 let systemd = SystemdNotifier()
                 let services = context.storeServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) } + [

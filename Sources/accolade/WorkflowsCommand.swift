@@ -61,7 +61,7 @@ struct WorkflowsCommand: AsyncParsableCommand {
             throw CommandFailure(message: "configuration error at workflows: \"\(config.workflowsDirectory)\" is not a folder; create it or remove the key")
         }
         let folder = WorkflowFolder.load(directory: config.workflowsDirectory)
-        let check = WorkflowCheck(templates: templates.channelsByTemplate, channels: config.channels.configuredKinds)
+        let check = WorkflowCheck(templates: templates.channelsByTemplate, channels: config.channels.configuredKinds, categories: config.categories)
         var views: [WorkflowCheckView] = folder.definitions.map { definition in
             let problems = check.problems(definition)
             return WorkflowCheckView(

@@ -11,6 +11,7 @@ import Testing
         [.pending, .available], [.pending, .skipped],
         [.scheduled, .running], [.available, .running], [.retryable, .running],
         [.running, .sent], [.running, .retryable], [.running, .failed], [.running, .skipped], [.running, .available],
+        [.running, .scheduled],
         [.failed, .available],
         [.skipped, .pending],
         [.sent, .delivered], [.sent, .read], [.sent, .failed], [.delivered, .read],

@@ -50,10 +50,25 @@ struct WorkflowFolderTests {
         #expect(loaded.errors.map(\.description) == [])
         #expect(loaded.definitions.count >= 3)
         let library = try TemplateLibrary(directory: Self.repository + "/templates")
-        let check = WorkflowCheck(templates: Dictionary(uniqueKeysWithValues: library.infos.map { ($0.name, $0.channels) }), channels: Set(ChannelKind.allCases))
+        // Against the shipped configuration's categories too: every category a workflow names is declared.
+        let config = try AccoladeConfig.load(path: Self.repository + "/config/accolade.yml", environment: [:])
+        let check = WorkflowCheck(
+            templates: Dictionary(uniqueKeysWithValues: library.infos.map { ($0.name, $0.channels) }), channels: Set(ChannelKind.allCases),
+            categories: config.categories)
         for definition in loaded.definitions {
             #expect(check.problems(definition).map(\.description) == [], "\(definition.name)")
         }
+    }
+
+    @Test("a workflow naming an undeclared category fails the check, naming the key")
+    func undeclaredCategory() throws {
+        let definition = try WorkflowFileParser.parse(
+            yaml: "name: w\non: e\ncategory: news\nsteps:\n  - send: { template: reward-earned }\n", file: "w.yml")
+        let check = WorkflowCheck(templates: ["reward-earned": [.email]], channels: [.email], categories: CategoriesConfig())
+        #expect(check.problems(definition).map(\.description).contains { $0.hasPrefix("w.yml: category: unknown category \"news\"") })
+        let declared = WorkflowCheck(
+            templates: ["reward-earned": [.email]], channels: [.email], categories: CategoriesConfig(categories: [MessageCategory(name: "news")]))
+        #expect(declared.problems(definition).isEmpty)
     }
 
     @Test("the workflows key: default config/workflows, or the folder named")

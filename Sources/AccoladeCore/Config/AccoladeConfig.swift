@@ -28,6 +28,12 @@ public struct AccoladeConfig: Sendable {
     public var bounces = BouncesConfig()
     /// `log_level`: `trace` … `critical`; default `info`. An unknown name stops start-up.
     public var logLevel: LogLevel
+    /// `categories:` — the message categories (``CategoriesConfig``); `rewards` always exists.
+    public var categories = CategoriesConfig()
+    /// `default_timezone:` (IANA name) for recipients without `timezone`; default UTC.
+    public var defaultTimeZone: TimeZone = .gmt
+    /// Top-level `quiet_hours:`, the least specific level (category, then channel, then this).
+    public var quietHours: QuietHoursSetting = .inherit
 
     /// Loads and validates a configuration file.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
@@ -60,7 +66,7 @@ public struct AccoladeConfig: Sendable {
         }
         let root = try ConfigNode(node, path: "", environment: environment)
         let workflows = try root.string("workflows")
-        let config = AccoladeConfig(
+        var config = AccoladeConfig(
             store: try StoreConfig(root.child("store")),
             templatesDirectory: try root.string("templates") ?? "templates",
             workflowsDirectory: workflows ?? AccoladeConfig.defaultWorkflowsDirectory,
@@ -71,12 +77,24 @@ public struct AccoladeConfig: Sendable {
             webhooks: try WebhooksConfig(root.child("webhooks")),
             bounces: try BouncesConfig(root.child("bounces")),
             logLevel: try LogLevel.parse(root, key: "log_level") ?? .info)
+        config.categories = try CategoriesConfig(root.child("categories"))
+        config.defaultTimeZone = try parseTimeZone(root, key: "default_timezone") ?? .gmt
+        config.quietHours = try QuietHoursSetting.parse(root, key: "quiet_hours")
         try root.rejectUnknownKeys()
         return config
     }
 }
 
 extension AccoladeConfig {
+    /// An IANA zone name (`Europe/Berlin`, `UTC`), or `nil` when absent.
+    static func parseTimeZone(_ node: ConfigNode, key: String) throws(ConfigError) -> TimeZone? {
+        guard let name = try node.string(key) else { return nil }
+        guard LocaleTag.isKnownTimeZone(name), let zone = TimeZone(identifier: name) else {
+            throw ConfigError(path: node.path(of: key), reason: "\"\(name)\" is not an IANA time zone like Europe/Berlin, Asia/Jakarta or UTC")
+        }
+        return zone
+    }
+
     /// The workflows folder when `workflows` is not set and the text was not read from a file
     /// (``load(path:environment:)`` uses the `workflows` folder beside the file).
     public static let defaultWorkflowsDirectory = "config/workflows"

@@ -19,6 +19,8 @@ public struct ChannelsConfig: Sendable {
     /// Configured providers left out because a credential is empty (an unset environment
     /// variable). A channel whose every provider is here is absent above.
     public var disabledProviders: [DisabledProvider]
+    /// `channels.<name>.quiet_hours` per channel (absent channels: ``QuietHoursSetting/inherit``).
+    public var quietHours: [ChannelKind: QuietHoursSetting] = [:]
 
     /// Creates a channels section.
     public init(
@@ -35,11 +37,20 @@ public struct ChannelsConfig: Sendable {
 
     init(_ node: ConfigNode) throws(ConfigError) {
         var disabled: [DisabledProvider] = []
-        let email = try node.optionalChild("email").map { n throws(ConfigError) in try EmailChannelConfig(n) }
-        let sms = try node.optionalChild("sms").map { n throws(ConfigError) in try SMSChannelConfig(n) }
-        self.qr = try node.optionalChild("qr").map { n throws(ConfigError) in try QRChannelConfig(n) }
-        let whatsapp = try node.optionalChild("whatsapp").map { n throws(ConfigError) in try WhatsAppChannelConfig(n) }
-        let inbox = try node.optionalChild("inbox").map { n throws(ConfigError) in try InboxChannelConfig.parse(n) }
+        var quiet: [ChannelKind: QuietHoursSetting] = [:]
+        // `quiet_hours` is read here, before the channel's own parser, so every channel takes it
+        // and each parser's check for unknown keys sees it as understood.
+        func section(_ kind: ChannelKind) throws(ConfigError) -> ConfigNode? {
+            guard let n = try node.optionalChild(kind.rawValue) else { return nil }
+            quiet[kind] = try QuietHoursSetting.parse(n, key: "quiet_hours")
+            return n
+        }
+        let email = try section(.email).map { n throws(ConfigError) in try EmailChannelConfig(n) }
+        let sms = try section(.sms).map { n throws(ConfigError) in try SMSChannelConfig(n) }
+        self.qr = try section(.qr).map { n throws(ConfigError) in try QRChannelConfig(n) }
+        let whatsapp = try section(.whatsapp).map { n throws(ConfigError) in try WhatsAppChannelConfig(n) }
+        let inbox = try section(.inbox).map { n throws(ConfigError) in try InboxChannelConfig.parse(n) }
+        self.quietHours = quiet
         self.inbox = inbox?.config
         self.inboxDisabledReason = inbox?.disabled
         try node.rejectUnknownKeys()

@@ -62,6 +62,22 @@ public final class ConfigNode {
         return try ConfigNode(n, path: keyPath(key), environment: environment)
     }
 
+    /// The keys present, in no particular order (for mappings keyed by name, such as `categories`).
+    public var keys: [String] { Array(mapping.keys) }
+
+    /// Whether `key` holds a single value (a scalar) rather than a mapping or list.
+    public func isScalar(_ key: String) -> Bool { mapping[key]?.scalar != nil }
+
+    /// `true`/`false` (also `yes`/`no`, `on`/`off`), or `nil` when absent.
+    public func bool(_ key: String) throws(ConfigError) -> Bool? {
+        guard let s = try string(key) else { return nil }
+        switch s.lowercased() {
+        case "true", "yes", "on": return true
+        case "false", "no", "off": return false
+        default: throw ConfigError(path: keyPath(key), reason: "expected true or false, got \"\(s)\"")
+        }
+    }
+
     /// A string after `${NAME}` substitution; `nil` when absent or empty after substitution.
     public func string(_ key: String) throws(ConfigError) -> String? {
         consumed.insert(key)

@@ -10,6 +10,10 @@ public enum AttemptResult: Sendable, Hashable {
     case unrenderable(String, startedAt: Date)
     /// The message expired before it could be delivered.
     case expired
+    /// Claimed inside quiet hours or outside the send window: due again at `until`, no attempt counted.
+    case deferred(until: Date, reason: String)
+    /// Quiet hours or the send window allow no time before the message expires: skipped now.
+    case untimely(String)
 }
 
 /// The delivery life cycle as one pure type: every decision about states, no I/O.
@@ -93,6 +97,18 @@ public enum DeliveryStateMachine {
                 .skipped, attempts: delivery.attempts, provider: nil, error: reason,
                 attempt: attempt(.skipped, now, "worker", nil, reason),
                 followUp: fallback ? .skipPending(messageID: message.id, reason: reason, cause: .expired) : nil)
+
+        case .deferred(let until, let reason):
+            // Not an attempt: nothing was tried, so no attempt row and no count. The reason sits
+            // where `status` shows a delivery's last word until the delivery moves on.
+            return update(.scheduled, attempts: delivery.attempts, next: until, provider: nil, error: reason, attempt: nil, followUp: nil)
+
+        case .untimely(let reason):
+            // Like a suppressed channel: this one cannot be used, so a fallback route moves on
+            // (the next channel may have other quiet hours).
+            return update(
+                .skipped, attempts: delivery.attempts, provider: nil, error: reason,
+                attempt: attempt(.skipped, now, "worker", nil, reason), followUp: moveOn)
 
         case .unrenderable(let reason, let started):
             let detail = "cannot render: \(reason)"

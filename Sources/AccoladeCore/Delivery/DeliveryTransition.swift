@@ -9,6 +9,9 @@ public enum DeliveryTransition: String, Sendable, Hashable, CaseIterable {
     case claim
     /// A worker writes the outcome of its attempt.
     case complete
+    /// A worker found a claimed delivery inside quiet hours or outside its send window and hands
+    /// it back, due when they allow, without an attempt (written by `complete`, like an outcome).
+    case deferral
     /// A worker hands back what it claimed but did not finish (graceful shutdown), counting nothing.
     case release
     /// Another worker takes back a claim whose lease ran out (the owner died or lost the store).
@@ -30,7 +33,7 @@ public enum DeliveryTransition: String, Sendable, Hashable, CaseIterable {
         switch self {
         case .activate: [.pending]
         case .claim: DeliveryTransition.claimable
-        case .complete, .release, .rescue: [.running]
+        case .complete, .deferral, .release, .rescue: [.running]
         case .requeue: [.failed]
         case .skipPending: [.pending]
         case .revive: [.skipped]
@@ -45,6 +48,7 @@ public enum DeliveryTransition: String, Sendable, Hashable, CaseIterable {
         case .activate: [.available]
         case .claim: [.running]
         case .complete: [.sent, .retryable, .failed, .skipped]
+        case .deferral: [.scheduled]
         case .release: [.available]
         case .rescue: [.available, .failed]
         case .requeue: [.available]

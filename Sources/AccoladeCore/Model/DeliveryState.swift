@@ -5,13 +5,15 @@
 /// scheduled ──(send_at reached)──► available ──claim──► running
 /// running ──► sent ──receipt──► delivered ──receipt──► read
 /// running ──► retryable ──(due)──► available
+/// running ──(inside quiet hours / outside the send window)──► scheduled
 /// running ──► failed | skipped ;  any unfinished ──► cancelled | skipped
 /// ```
 /// ``DeliveryStateMachine`` holds the rules; stores only persist what it decides.
 public enum DeliveryState: String, Sendable, Hashable, Codable, CaseIterable {
     /// Waiting for an earlier channel of a `fallback` route to fail.
     case pending
-    /// Waiting for the message's `send_at`.
+    /// Waiting for the message's `send_at`, or deferred by quiet hours or a send window to
+    /// `next_attempt_at` (then `last_error` says why).
     case scheduled
     /// Due: a worker may claim it.
     case available

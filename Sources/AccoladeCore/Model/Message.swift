@@ -26,12 +26,18 @@ public struct Message: Sendable, Hashable, Codable {
     public var sendAt: Date?
     /// Do not deliver after this time; undelivered channels end `skipped`.
     public var expiresAt: Date?
+    /// The message's category (``CategoriesConfig``): the request's, else its workflow's, else
+    /// its template manifest's, else `rewards`. Quiet hours, send windows and (later)
+    /// preferences are decided by it.
+    public var category: String
 
     /// Creates a message.
     public init(
         id: String, template: String, locale: String?, recipient: Recipient, data: JSONValue, route: Route,
-        idempotencyKey: String?, fingerprint: String, createdAt: Date, sendAt: Date? = nil, expiresAt: Date? = nil
+        idempotencyKey: String?, fingerprint: String, createdAt: Date, sendAt: Date? = nil, expiresAt: Date? = nil,
+        category: String = CategoriesConfig.defaultName
     ) {
+        self.category = category
         self.id = id
         self.template = template
         self.locale = locale

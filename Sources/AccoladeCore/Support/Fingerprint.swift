@@ -7,11 +7,11 @@ public enum Fingerprint {
     /// request's meaningful fields.
     public static func of(
         template: String, locale: String?, recipient: Recipient, data: JSONValue, route: Route,
-        sendAt: Date?, expiresAt: Date?
+        sendAt: Date?, expiresAt: Date?, category: String? = nil
     ) -> String {
         func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         func time(_ d: Date?) -> JSONValue { d.map { .double($0.timeIntervalSince1970) } ?? .null }
-        let canonical = JSONValue.object([
+        var canonical: [String: JSONValue] = [
             "template": .string(template), "locale": text(locale), "data": data,
             "recipient": .object([
                 "name": text(recipient.name), "email": text(recipient.email), "phone": text(recipient.phone),
@@ -20,9 +20,13 @@ public enum Fingerprint {
             ]),
             "route": .object(["channels": .array(route.channels.map { .string($0.rawValue) }), "mode": .string(route.mode.rawValue)]),
             "send_at": time(sendAt), "expires_at": time(expiresAt),
-        ])
+        ]
+        // Only a category the caller named is part of the request (a derived one is not), and
+        // only when named: fingerprints of requests from before categories stay the same.
+        if let category { canonical["category"] = .string(category) }
+        let canonicalValue = JSONValue.object(canonical)
         // Only a NaN or infinite double in `data` fails; such data never gets this far (JSON cannot carry it).
-        let bytes = (try? canonical.jsonBytes()) ?? Array("\(canonical)".utf8)
+        let bytes = (try? canonicalValue.jsonBytes()) ?? Array("\(canonicalValue)".utf8)
         return Hex.encode(SHA256.hash(data: bytes))
     }
 }

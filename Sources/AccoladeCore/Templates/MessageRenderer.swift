@@ -12,9 +12,13 @@ public protocol MessageRenderer: Sendable {
     ) throws -> RenderedContent
     /// Checks message data against what the template accepts, before any render.
     func validateData(template: String, data: JSONValue) throws(ValidationError)
+    /// The `category:` of the template's manifest, if it names one.
+    func category(of template: String) -> String?
 }
 
 extension MessageRenderer {
     /// Renderers without a data schema check nothing up front; rendering still does.
     public func validateData(template: String, data: JSONValue) throws(ValidationError) {}
+    /// Renderers without manifests name no category.
+    public func category(of template: String) -> String? { nil }
 }

@@ -6,6 +6,9 @@ extension TemplateLibrary: MessageRenderer {
     /// The channels the template has parts for.
     public func channels(of template: String) -> Set<ChannelKind> { Set(info(template)?.channels ?? []) }
 
+    /// The manifest's `category:`, if any.
+    public func category(of template: String) -> String? { info(template)?.manifest.category }
+
     /// Checks `data` against the template's ``TemplateDataSchema`` (unknown templates pass: the
     /// dispatcher reports those itself).
     public func validateData(template: String, data: JSONValue) throws(ValidationError) {

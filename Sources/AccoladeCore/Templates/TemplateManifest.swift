@@ -5,6 +5,7 @@ import Yams
 /// ```yaml
 /// description: A person earned a reward (voucher, points or cash) with a redemption code.
 /// channels: [email, sms]          # optional; must match the part files present
+/// category: rewards               # optional; must be declared under categories: in the configuration
 /// variables:
 ///   required: [reward.title, reward.code, reward.value, reward.expires_on]
 ///   optional: [note, manager.name]
@@ -35,6 +36,9 @@ public struct TemplateManifest: Sendable, Hashable {
     /// Dotted paths holding lists (`events`, what a workflow's digest hands its template): inside
     /// `{{#events}}…{{/events}}` tags name each item's fields.
     public var listVariables: [String] = []
+    /// `category:` — the category of messages sent with this template when neither the request
+    /// nor a workflow names one (checked against the configuration when templates are loaded).
+    public var category: String?
     /// Line of each `required` entry, for error messages.
     var requiredLines: [String: Int] = [:]
 
@@ -95,11 +99,15 @@ public struct TemplateManifest: Sendable, Hashable {
                         throw fail("unknown key \"variables.\(subKey)\" — use required, optional, secret or lists", subKeyNode.mark?.line)
                     }
                 }
+            case "category":
+                guard let text = value.string, value.scalar != nil else { throw fail("category must be a name like rewards", value.mark?.line) }
+                if let problem = MessageCategory.nameProblem(text) { throw fail("category: \(problem)", value.mark?.line) }
+                manifest.category = text
             case "whatsapp":
                 manifest.whatsappMapping = try WhatsAppTemplateMapping.parse(value, fail: fail)
                 manifest.whatsapp = Self.json(value)
             default:
-                throw fail("unknown key \"\(key)\" — use description, channels, variables or whatsapp", keyNode.mark?.line)
+                throw fail("unknown key \"\(key)\" — use description, channels, category, variables or whatsapp", keyNode.mark?.line)
             }
         }
         guard sawDescription else { throw fail("missing `description:` — say in one line what the template is for") }

@@ -12,9 +12,15 @@ public struct Dispatcher: Sendable {
     let channels: ChannelRegistry
     let clock: any WallClock
     let logger: Logger
+    /// The declared categories a request may name.
+    public let categories: CategoriesConfig
 
-    /// Creates a dispatcher.
-    public init(store: any Store, renderer: any MessageRenderer, channels: ChannelRegistry, clock: any WallClock, logger: Logger) {
+    /// Creates a dispatcher; `categories` are the names a request may use (`rewards` always).
+    public init(
+        store: any Store, renderer: any MessageRenderer, channels: ChannelRegistry, clock: any WallClock, logger: Logger,
+        categories: CategoriesConfig = CategoriesConfig()
+    ) {
+        self.categories = categories
         self.store = store
         self.renderer = renderer
         self.channels = channels
@@ -29,6 +35,7 @@ public struct Dispatcher: Sendable {
         guard renderer.hasTemplate(request.template) else {
             throw ValidationError(field: "template", reason: "unknown template \"\(request.template)\"; `accolade templates list` shows the known ones")
         }
+        let category = try resolveCategory(request)
         let route = try resolveRoute(request)
         let locale = request.locale ?? request.recipient.locale
         for kind in route.channels {
@@ -60,8 +67,8 @@ public struct Dispatcher: Sendable {
             route: route, idempotencyKey: request.idempotencyKey,
             fingerprint: Fingerprint.of(
                 template: request.template, locale: locale, recipient: request.recipient, data: request.data,
-                route: route, sendAt: request.sendAt, expiresAt: request.expiresAt),
-            createdAt: now, sendAt: request.sendAt, expiresAt: request.expiresAt)
+                route: route, sendAt: request.sendAt, expiresAt: request.expiresAt, category: request.category),
+            createdAt: now, sendAt: request.sendAt, expiresAt: request.expiresAt, category: category)
         let deliveries = DeliveryStateMachine.plan(for: message, now: now) { Identifier.make(now: now) }
         return EnqueueRequest(message: message, deliveries: deliveries)
     }
@@ -134,6 +141,22 @@ public struct Dispatcher: Sendable {
 
     /// Picks the route: the requested channels, or every configured channel the template has a
     /// part for and the recipient has an address for.
+    /// The request's category, else the workflow's, else the template manifest's, else
+    /// `rewards`; an undeclared name is refused. Workflows and manifests were checked against
+    /// the configuration at start-up, but a running process may meet a template changed since.
+    private func resolveCategory(_ request: SendRequest) throws(ValidationError) -> String {
+        if let name = request.category {
+            if let problem = categories.problem(with: name) { throw ValidationError(field: "category", reason: problem) }
+            return name
+        }
+        let name = request.workflowCategory ?? renderer.category(of: request.template) ?? CategoriesConfig.defaultName
+        if let problem = categories.problem(with: name) {
+            let source = request.workflowCategory != nil ? "the workflow's category" : "template \(request.template)'s category"
+            throw ValidationError(field: "category", reason: "\(source): \(problem)")
+        }
+        return name
+    }
+
     private func resolveRoute(_ request: SendRequest) throws(ValidationError) -> Route {
         let mode = request.mode ?? .all
         let templateChannels = renderer.channels(of: request.template)

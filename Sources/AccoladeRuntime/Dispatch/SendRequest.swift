@@ -21,13 +21,19 @@ public struct SendRequest: Sendable, Hashable {
     public var sendAt: Date?
     /// Do not deliver after this time.
     public var expiresAt: Date?
+    /// The message's category; `nil` takes the workflow's (``workflowCategory``), then the
+    /// template manifest's, then `rewards`.
+    public var category: String?
+    /// The category of the workflow sending it (run worker only), between the request's and the manifest's.
+    public var workflowCategory: String?
 
     /// Creates a request.
     public init(
         template: String, recipient: Recipient, data: JSONValue = .object([:]), locale: String? = nil,
         channels: [ChannelKind]? = nil, mode: RouteMode? = nil, idempotencyKey: String? = nil,
-        sendAt: Date? = nil, expiresAt: Date? = nil
+        sendAt: Date? = nil, expiresAt: Date? = nil, category: String? = nil
     ) {
+        self.category = category
         self.template = template
         self.recipient = recipient
         self.data = data

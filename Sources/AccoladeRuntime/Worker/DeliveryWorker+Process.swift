@@ -1,4 +1,5 @@
 import AccoladeCore
+import AccoladeWorkflows
 import Foundation
 import Logging
 import Metrics
@@ -10,8 +11,17 @@ extension DeliveryWorker {
         let message = claimed.message
         let started = clock.now()
         let result: AttemptResult
+        // Timing is checked here, at claim, not only when the message was accepted: whatever
+        // made the delivery due (send_at, a retry, a fallback moving on, a backlog) it never
+        // goes out inside quiet hours. Expiry is checked first and wins.
         if let expires = message.expiresAt, expires <= started {
             result = .expired
+        } else if let decision = timing?.decision(for: message, channel: delivery.channel, at: started), decision != .now {
+            switch decision {
+            case .deferred(let until, let reason): result = .deferred(until: until, reason: reason)
+            case .skip(let reason): result = .untimely(reason)
+            case .now: result = .expired  // unreachable: excluded above
+            }
         } else if let channel = channels[delivery.channel] {
             result = await attempt(claimed, channel: channel, started: started)
         } else {
@@ -35,7 +45,7 @@ extension DeliveryWorker {
         case .failed(let error, _):
             if case .misconfigured(let key) = error.disposition { return .misconfigured(error, key: key) }
             return error.provider == "worker" ? .notAttempted : .failed
-        case .unrenderable, .expired: return .notAttempted
+        case .unrenderable, .expired, .deferred, .untimely: return .notAttempted
         }
     }
 
@@ -76,6 +86,8 @@ extension DeliveryWorker {
         switch update.state {
         case .sent: logger.debug("delivery sent", metadata: metadata(error: false))
         case .retryable: logger.notice("delivery will be retried", metadata: metadata(error: true))
+        // Normal operation (a whole night's backlog defers once each): the reason is in `status`.
+        case .scheduled: logger.debug("delivery deferred", metadata: metadata(error: true))
         default: logger.warning("delivery ended without sending", metadata: metadata(error: true))
         }
     }

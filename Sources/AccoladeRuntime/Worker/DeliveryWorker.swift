@@ -1,4 +1,5 @@
 import AccoladeCore
+import AccoladeWorkflows
 import Foundation
 import Logging
 import Metrics
@@ -27,6 +28,9 @@ public final class DeliveryWorker: Service, Sendable {
     let settings: WorkerSettings
     let clock: any WallClock
     let logger: Logger
+    /// Quiet hours and send windows, checked when a delivery is claimed (``SendTiming``); `nil`
+    /// when none are configured, so the hot path asks nothing.
+    let timing: SendTiming?
 
     /// Outcomes older than this are written even if the batch is not full.
     static let flushAge: TimeInterval = 0.05
@@ -34,8 +38,9 @@ public final class DeliveryWorker: Service, Sendable {
     /// Creates a worker.
     public init(
         store: any Store, renderer: any MessageRenderer, channels: ChannelRegistry, settings: WorkerSettings,
-        clock: any WallClock = SystemWallClock(), logger: Logger
+        clock: any WallClock = SystemWallClock(), logger: Logger, timing: SendTiming = SendTiming()
     ) {
+        self.timing = timing.isEmpty ? nil : timing
         self.store = store
         self.renderer = renderer
         self.channels = channels
@@ -69,7 +74,7 @@ public final class DeliveryWorker: Service, Sendable {
             case misconfigured(DeliveryError, key: String)
             /// The provider answered with an ordinary failure.
             case failed
-            /// No provider was asked (expired, unrenderable, channel missing).
+            /// No provider was asked (expired, unrenderable, channel missing, held by quiet hours or a send window).
             case notAttempted
         }
     }

@@ -85,9 +85,10 @@ extension RunWorker {
                 "recipient has no address for \(named.map(\.rawValue).joined(separator: ", ")) that this deployment can send"
                     + (off.isEmpty ? "" : " (" + off.joined(separator: "; ") + ")"))
         }
-        let request = SendRequest(
+        var request = SendRequest(
             template: send.template, recipient: run.recipient, data: planned.data, locale: send.locale,
             channels: send.channels == nil ? nil : reachable, mode: send.mode, idempotencyKey: planned.idempotencyKey)
+        request.workflowCategory = runner.workflows[run.workflow]?.category
         do throws(ValidationError) {
             return .ready(try dispatcher.prepare(request))
         } catch {

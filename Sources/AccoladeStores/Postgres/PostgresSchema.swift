@@ -27,7 +27,8 @@ enum PostgresSchema {
 
     /// Every migration, in order.
     static let migrations: [(name: String, statements: [String])] = [
-        ("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8), ("v9", v9), ("v10-bounces", v10Bounces),
+        ("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8), ("v9", v9),
+        ("v10", v10), ("v11", v11),
     ]
 
     static let createMigrationsTable = """
@@ -394,8 +395,14 @@ enum PostgresSchema {
         "CREATE INDEX workflow_throttle_passes_key ON workflow_throttle_passes(workflow, recipient_key, passed_at)",
     ]
 
+    /// Message categories, as SQLite's `v9`: rows from before it are `rewards`. A constant
+    /// default makes the `ALTER` a catalogue change, not a rewrite of the table.
+    private static let v10: [String] = [
+        "ALTER TABLE messages ADD COLUMN category TEXT NOT NULL DEFAULT 'rewards'",
+    ]
+
     /// Soft bounces per email address, one row per delivery, counted over `bounces.window`.
-    private static let v10Bounces: [String] = [
+    private static let v11: [String] = [
         """
         CREATE TABLE email_soft_bounces (
             address     TEXT COLLATE "C" NOT NULL,

@@ -237,13 +237,15 @@ extension PostgresStore {
 }
 
 extension PostgresStore {
-    /// The migrations applied to the database, in name order (empty before the first ``migrate()``).
+    /// The migrations applied to the database, in migration order (empty before the first ``migrate()``).
     public func appliedMigrations() async throws -> [String] {
         let exists = try await rows(
             "read applied migrations", "SELECT to_regclass('schema_migrations') IS NOT NULL"
         ).first?.decode(Bool.self) ?? false
         guard exists else { return [] }
-        return try await rows("read applied migrations", "SELECT version FROM schema_migrations ORDER BY version")
+        // In migration order: `v10` after `v9`, not after `v1` as text would sort it.
+        return try await rows(
+            "read applied migrations", "SELECT version FROM schema_migrations ORDER BY length(version), version")
             .map { try $0.decode(String.self) }
     }
 }

@@ -16,7 +16,8 @@ enum SQLiteSchema {
         migrator.registerMigration("v6", migrate: v6)
         migrator.registerMigration("v7", migrate: v7)
         migrator.registerMigration("v8", migrate: v8)
-        migrator.registerMigration("v9-bounces", migrate: v9Bounces)
+        migrator.registerMigration("v9", migrate: v9)
+        migrator.registerMigration("v10", migrate: v10)
         return migrator
     }
 
@@ -356,8 +357,14 @@ enum SQLiteSchema {
                 """)
     }
 
+    /// Message categories (issue 17): every message has one; rows from before it are `rewards`,
+    /// the category every message had implicitly.
+    private static func v9(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE messages ADD COLUMN category TEXT NOT NULL DEFAULT 'rewards'")
+    }
+
     /// Soft bounces per email address, one row per delivery, counted over `bounces.window`.
-    private static func v9Bounces(_ db: Database) throws {
+    private static func v10(_ db: Database) throws {
         try db.execute(
             sql: """
                 CREATE TABLE email_soft_bounces (

@@ -21,7 +21,7 @@ extension SQLiteStore {
         }
         let placeholders = { (count: Int) in Array(repeating: "?", count: count).joined(separator: ", ") }
         let insertMessageSQL = """
-            INSERT INTO messages (\(SQLiteRows.messageColumns)) VALUES (\(placeholders(18)))
+            INSERT INTO messages (\(SQLiteRows.messageColumns)) VALUES (\(placeholders(19)))
             ON CONFLICT(idempotency_key) DO NOTHING
             """
         let insertDeliverySQL = "INSERT INTO deliveries (\(SQLiteRows.deliveryColumns)) VALUES (\(placeholders(13)))"

@@ -1,3 +1,4 @@
+import AccoladeCore
 import Foundation
 
 /// A calendar day of the proleptic Gregorian calendar, with no zone: `2026-12-31`.

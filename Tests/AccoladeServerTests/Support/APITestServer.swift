@@ -37,7 +37,8 @@ final class APITestServer: @unchecked Sendable {
         readinessTimeout: Duration = .seconds(60),
         inbox: InboxChannelConfig? = nil, clock: any WallClock = SystemWallClock(),
         inboxStream: InboxStreamSettings = InboxStreamSettings(), workflows: [WorkflowDefinition] = [],
-        extraRoutes: ((APIServer, Router<BasicRequestContext>) -> Void)? = nil
+        extraRoutes: ((APIServer, Router<BasicRequestContext>) -> Void)? = nil,
+        categories: CategoriesConfig = CategoriesConfig()
     ) async throws {
         directory = try TemporaryDirectory()
         var logger = Logger(label: "api-test")
@@ -56,7 +57,8 @@ final class APITestServer: @unchecked Sendable {
         var dependencies = APIServer.Dependencies(
             config: ServerConfig(host: "127.0.0.1", port: 0, publicURL: "https://rewards.example.test", tokens: tokens),
             store: served,
-            dispatcher: Dispatcher(store: served, renderer: templates, channels: channels, clock: SystemWallClock(), logger: logger),
+            dispatcher: Dispatcher(store: served, renderer: templates, channels: channels, clock: SystemWallClock(), logger: logger,
+                categories: categories),
             templates: templates, channels: channels.kinds,
             webhooks: webhooks.merging((webhookFactory?(served) ?? []).map { ($0.provider, $0) }) { a, _ in a },
             qrImage: qrImage, metrics: MetricsExporter.shared, inbox: inbox, workflows: workflows, clock: clock,
