@@ -59,9 +59,13 @@ extension SQLiteStore {
             return change
         case .digest(let step, let key, let closesAt):
             // The event data only a digest needs: read here rather than with every advance.
-            let data =
-                try String.fetchOne(db.cachedStatement(sql: "SELECT data FROM workflow_runs WHERE id = ?"), arguments: [advance.runID])
-                ?? "{}"
+            guard
+                let data = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT data FROM workflow_runs WHERE id = ?"), arguments: [advance.runID])
+            else {
+                throw SQLiteStoreError.unreadableRow(
+                    table: "workflow_runs", id: advance.runID, column: "data", reason: "the run's row is gone in mid-advance")
+            }
             if let open = try String.fetchOne(
                 db.cachedStatement(
                     sql: """
