@@ -72,14 +72,6 @@ enum Fixtures {
 }
 
 extension EnqueueResult {
-    /// The message id of a created or replayed result, or the existing id of a conflict.
-    var messageID: String {
-        switch self {
-        case .created(let m, _), .replayed(let m, _): return m.id
-        case .conflict(let id): return id
-        }
-    }
-
     var isCreated: Bool { if case .created = self { true } else { false } }
     var isReplayed: Bool { if case .replayed = self { true } else { false } }
 }

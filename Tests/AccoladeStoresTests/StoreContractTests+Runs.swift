@@ -153,6 +153,40 @@ struct StoreContractRunTests {
         }
     }
 
+    @Test("advanceRuns(enqueuing:) stores a batch's messages and advances; a replayed key's record names the stored message", arguments: StoreFactory.all)
+    func advanceEnqueuing(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            let runs = (1...3).map { RunFixtures.run(createdAt: Fixtures.at($0)) }
+            _ = try await store.startRuns(runs)
+            #expect(try await store.claimRuns(owner: "w", limit: 3, now: Fixtures.at(10), lease: 30).count == 3)
+            // runs[1]'s message was enqueued by an execution that died before its advance.
+            let earlier = Fixtures.request(key: WorkflowRun.sendIdempotencyKey(runID: runs[1].id, step: 0))
+            _ = try await store.enqueue([earlier])
+
+            let now = Fixtures.at(100)
+            let wake = RunNext.wake(step: 1, at: Fixtures.at(86_400_000), deadline: Fixtures.at(86_400_000))
+            let requests = runs.map { Fixtures.request(key: WorkflowRun.sendIdempotencyKey(runID: $0.id, step: 0), now: now) }
+            var advances = zip(runs, requests).map { run, request in
+                RunAdvance(
+                    runID: run.id, leaseOwner: "w", records: [RunFixtures.sent(messageID: request.message.id, at: now)],
+                    lastMessageID: request.message.id, next: wake, now: now)
+            }
+            advances[2].leaseOwner = "other"  // not this claimer's: refused
+            let applied = try await store.advanceRuns(advances, enqueuing: requests.map { [$0] })
+            #expect(applied == [true, true, false])
+
+            #expect(try await store.message(id: requests[0].message.id) != nil)
+            #expect(try await store.run(id: runs[0].id)?.lastMessageID == requests[0].message.id)
+            #expect(try await store.runSteps(runID: runs[0].id).map(\.messageID) == [requests[0].message.id])
+            // The replay: the earlier message stands and the run names it, not the planned id.
+            #expect(try await store.message(id: requests[1].message.id) == nil)
+            #expect(try await store.run(id: runs[1].id)?.lastMessageID == earlier.message.id)
+            #expect(try await store.runSteps(runID: runs[1].id).map(\.messageID) == [earlier.message.id])
+            #expect(try await store.runSteps(runID: runs[2].id).isEmpty)
+            #expect(try await store.run(id: runs[2].id)?.state == .running)
+        }
+    }
+
     @Test("releaseRuns hands the owner's runs back, due now and otherwise unchanged", arguments: StoreFactory.all)
     func release(factory: StoreFactory) async throws {
         try await factory.withStore { store in

@@ -57,6 +57,32 @@ struct TriggerPlannerTests {
         #expect(Set(variants + [base]).count == 5)
     }
 
+    @Test("a batch's fingerprints, the event's part encoded once, equal each recipient's own: stored runs still replay")
+    func batchFingerprints() throws {
+        let recipients = [
+            F.recipient, Recipient(), Recipient(id: "crm-\"7\"\\x"), Recipient(name: "Siti \u{1F389} Ägren\t", email: "s@e.id", locale: "id-ID"),
+            Recipient(name: "n", email: "e@x.y", phone: "+6281234567890", whatsapp: "+6281234567891", locale: "en", timezone: "Asia/Jakarta", id: "i"),
+        ]
+        let datas: [JSONValue] = [[:], ["a": 1, "b": ["z": .double(1.5), "y": [true, .null, "\u{7}\"é"]]], ["reward": ["code": "RW-1"]]]
+        for data in datas {
+            for key in [nil, "deal-9", "ključ \"x\""] as [String?] {
+                let batch = EventFingerprints(event: "deal.closed", data: data, cancellationKey: key)
+                for recipient in recipients {
+                    #expect(batch.of(recipient) == Fingerprint.of(event: "deal.closed", recipient: recipient, data: data, cancellationKey: key))
+                }
+            }
+        }
+        let planner = try Self.planner()
+        let keyed = recipients.filter { $0.key != nil }  // the API refuses a recipient without a key before planning
+        let many = planner.runs(
+            event: "deal.closed", recipients: keyed, data: datas[1], idempotencyKey: "k", cancellationKey: nil, now: F.now,
+            makeID: { Identifier.make(now: F.now) })
+        #expect(many.map(\.count) == Array(repeating: 2, count: keyed.count))
+        for (runs, recipient) in zip(many, keyed) {
+            #expect(runs.allSatisfy { $0.recipient == recipient && $0.fingerprint == Fingerprint.of(event: "deal.closed", recipient: recipient, data: datas[1], cancellationKey: nil) })
+        }
+    }
+
     @Test("the sends an event may cause, for checking its data against their templates first")
     func sends() throws {
         let planner = try Self.planner()

@@ -18,6 +18,18 @@ public protocol Store: SuppressionList, InboundActivityLog, ProviderPauseBoard, 
     /// ``EnqueueResult/conflict(existingMessageID:)``. Results are in input order.
     func enqueue(_ requests: [EnqueueRequest]) async throws -> [EnqueueResult]
 
+    /// Enqueues the messages a run worker's batch made and applies the batch's advances (see
+    /// ``WorkflowRunStore/advanceRuns(_:)``): `messages[i]` are the messages of `advances[i]`'s
+    /// run, each advance naming them by their planned ids (``Message/id``); where the enqueue
+    /// resolves one to another id (a key already stored: replay or conflict) the records and
+    /// ``RunAdvance/lastMessageID`` are written with that id. Results are in input order.
+    ///
+    /// A store may do it all in one transaction (SQLite: one commit per batch) and then enqueues
+    /// nothing for a run no longer `running` under its claimer; otherwise the messages go first
+    /// and the advances after (the default), so a crash in between re-executes and replays. Either
+    /// way, nothing a cancelled run's advance names goes out.
+    func advanceRuns(_ advances: [RunAdvance], enqueuing messages: [[EnqueueRequest]]) async throws -> [Bool]
+
     /// Claims up to `limit` due deliveries (claimable state, `next_attempt_at <= now`, oldest due
     /// first) of the given `channels` (all when nil: a worker claims only what it can deliver),
     /// marks them `running` under a lease for `owner` until the store's clock plus `lease`, and

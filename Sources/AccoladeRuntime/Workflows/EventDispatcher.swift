@@ -39,15 +39,11 @@ public struct EventDispatcher: Sendable {
             return .runs(request.recipients.enumerated().map { RecipientRuns(index: $0.offset, recipientKey: $0.element.key ?? "", results: []) })
         }
         let now = dispatcher.clock.now()
-        var runs: [WorkflowRun] = []
-        var counts: [Int] = []
-        for recipient in request.recipients {
-            let made = planner.runs(
-                event: request.event, recipient: recipient, data: request.data, idempotencyKey: request.idempotencyKey,
-                cancellationKey: request.cancellationKey, now: now, makeID: { Identifier.make(now: now) })
-            runs += made
-            counts.append(made.count)
-        }
+        let planned = planner.runs(
+            event: request.event, recipients: request.recipients, data: request.data, idempotencyKey: request.idempotencyKey,
+            cancellationKey: request.cancellationKey, now: now, makeID: { Identifier.make(now: now) })
+        let runs = planned.flatMap { $0 }
+        let counts = planned.map(\.count)
         let results = try await store.startRuns(runs)
         var outcome: [RecipientRuns] = []
         var offset = 0
@@ -56,9 +52,16 @@ public struct EventDispatcher: Sendable {
             offset += counts[index]
             outcome.append(RecipientRuns(index: index, recipientKey: recipient.key ?? "", results: mine))
         }
+        // One counter handle per workflow and result, not per run (a handle takes the registry's lock).
+        var started: [String: [String: Int]] = [:]
         for (run, result) in zip(runs, results) {
             let label = switch result { case .created: "created"; case .replayed: "replayed"; case .conflict: "conflict" }
-            Counter(label: "accolade_workflow_runs_started_total", dimensions: [("workflow", run.workflow), ("result", label)]).increment()
+            started[run.workflow, default: [:]][label, default: 0] += 1
+        }
+        for (workflow, byResult) in started {
+            for (label, count) in byResult {
+                Counter(label: "accolade_workflow_runs_started_total", dimensions: [("workflow", workflow), ("result", label)]).increment(by: count)
+            }
         }
         wakes?.wake()
         return .runs(outcome)

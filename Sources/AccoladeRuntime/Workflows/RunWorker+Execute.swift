@@ -4,49 +4,48 @@ import Foundation
 import Metrics
 
 extension RunWorker {
-    /// Executes a claimed batch: decide every run, enqueue all their messages in one transaction,
-    /// then write all the advances in one (one commit each per batch, not per run — the store's
-    /// commit is the cost). The messages go first, so a crash in between re-executes the runs and
-    /// replays them.
+    /// Executes a claimed batch: decide every run, then hand the store all their messages and
+    /// advances at once (``Store/advanceRuns(_:enqueuing:)``: on SQLite one transaction, so one
+    /// commit per batch rather than per run or per kind of write — the store's commit is the
+    /// cost). Rendering happens before, outside the store's write lock. Where the messages and
+    /// the advances are written apart, the messages go first, so a crash in between
+    /// re-executes the runs and replays them.
     func execute(_ claimed: [ClaimedRun]) async throws {
         let now = clock.now()
         var plans: [RunPlan] = []
-        var requests: [(run: Int, send: Int, request: EnqueueRequest)] = []
-        for (r, item) in claimed.enumerated() {
+        var advances: [RunAdvance] = []
+        var messages: [[EnqueueRequest]] = []
+        plans.reserveCapacity(claimed.count)
+        advances.reserveCapacity(claimed.count)
+        messages.reserveCapacity(claimed.count)
+        for item in claimed {
             var plan = runner.advance(item, now: now)
+            var requests: [EnqueueRequest] = []
+            var messageIDs: [String?] = []
             sends: for (index, planned) in plan.sends.enumerated() {
                 switch prepare(planned, for: item.run) {
                 case .ready(let request):
-                    requests.append((r, index, request))
+                    requests.append(request)
+                    messageIDs.append(request.message.id)
                 case .skipped(let reason):
                     plan.records[planned.recordIndex].outcome = .skipped
                     plan.records[planned.recordIndex].reason = reason
+                    messageIDs.append(nil)
                 case .failed(let reason):
                     // The run cannot go on as written: what came before this step stands, this
                     // step fails with the reason, and so does the run (`accolade runs show`).
                     plan = plan.failing(sendAt: index, reason: reason)
-                    requests.removeAll { $0.run == r && $0.send >= index }
                     break sends
                 }
             }
+            // The planned ids; the store writes the ids its enqueue resolved them to (a replay's).
+            advances.append(plan.advance(runID: item.run.id, leaseOwner: settings.owner, messageIDs: messageIDs, now: now))
+            messages.append(requests)
             plans.append(plan)
         }
-        var messageIDs = plans.map { [String?](repeating: nil, count: $0.sends.count) }
-        if !requests.isEmpty {
-            let results = try await store.enqueue(requests.map(\.request))
-            for (entry, result) in zip(requests, results) {
-                switch result {
-                case .created(let m, _), .replayed(let m, _): messageIDs[entry.run][entry.send] = m.id
-                // Same run and step, different content (the template changed between a crash and
-                // this re-execution): the message already made stands.
-                case .conflict(let existing): messageIDs[entry.run][entry.send] = existing
-                }
-            }
-        }
-        let advances = zip(claimed, zip(plans, messageIDs)).map { item, pair in
-            pair.0.advance(runID: item.run.id, leaseOwner: settings.owner, messageIDs: pair.1, now: now)
-        }
-        let applied = try await store.advanceRuns(advances)
+        let applied = try await store.advanceRuns(advances, enqueuing: messages)
+        var steps: [StepOutcomeKey: Int] = [:]
+        var finished: [RunFinishKey: Int] = [:]
         for ((item, plan), ok) in zip(zip(claimed, plans), applied) {
             let run = item.run
             guard ok else {
@@ -54,13 +53,33 @@ extension RunWorker {
                 continue
             }
             for record in plan.records {
-                Counter(label: "accolade_workflow_steps_total", dimensions: [("workflow", run.workflow), ("step", record.kind), ("outcome", record.outcome.rawValue)]).increment()
+                steps[StepOutcomeKey(workflow: run.workflow, kind: record.kind, outcome: record.outcome.rawValue), default: 0] += 1
             }
             if case .finish(let state, let reason) = plan.next {
-                Counter(label: "accolade_workflow_runs_finished_total", dimensions: [("workflow", run.workflow), ("state", state.rawValue)]).increment()
+                finished[RunFinishKey(workflow: run.workflow, state: state.rawValue), default: 0] += 1
                 logger.debug("run finished", metadata: ["run.id": "\(run.id)", "workflow": "\(run.workflow)", "state": "\(state.rawValue)", "reason": "\(reason ?? "")"])
             }
         }
+        // One counter handle per label set and batch: making a handle takes the metrics
+        // registry's lock, which per record would cost more than the count.
+        for (key, count) in steps {
+            Counter(label: "accolade_workflow_steps_total", dimensions: [("workflow", key.workflow), ("step", key.kind), ("outcome", key.outcome)])
+                .increment(by: count)
+        }
+        for (key, count) in finished {
+            Counter(label: "accolade_workflow_runs_finished_total", dimensions: [("workflow", key.workflow), ("state", key.state)]).increment(by: count)
+        }
+    }
+
+    private struct StepOutcomeKey: Hashable {
+        var workflow: String
+        var kind: String
+        var outcome: String
+    }
+
+    private struct RunFinishKey: Hashable {
+        var workflow: String
+        var state: String
     }
 
     private enum Prepared {

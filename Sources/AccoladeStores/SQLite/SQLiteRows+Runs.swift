@@ -19,12 +19,20 @@ extension SQLiteRows {
 
     /// Arguments for `INSERT INTO workflow_runs (runColumns)`.
     static func arguments(for r: WorkflowRun) throws(SQLiteStoreError) -> StatementArguments {
-        let data: String
+        arguments(for: r, dataText: try dataText(of: r))
+    }
+
+    /// The `data` column's text of a run.
+    static func dataText(of r: WorkflowRun) throws(SQLiteStoreError) -> String {
         do {
-            data = try r.data.jsonText()
+            return try r.data.jsonText()
         } catch {
             throw .unstorableValue(field: "data", reason: error.description)
         }
+    }
+
+    /// Arguments for `INSERT INTO workflow_runs (runColumns)`, the data already encoded as `data`.
+    static func arguments(for r: WorkflowRun, dataText data: String) -> StatementArguments {
         let p = r.recipient
         let values: [(any DatabaseValueConvertible)?] = [
             r.id, r.workflow, r.event, p.name, p.email, p.phone, p.whatsapp, p.locale, p.timezone, p.id, r.recipientKey,
@@ -44,14 +52,36 @@ extension SQLiteRows {
         return StatementArguments(values)
     }
 
+    /// The values of one row of a multi-row `INSERT INTO workflow_run_steps (run_id, ordinal, runStepColumns)`.
+    static func values(for s: RunStepRecord, runID: String, ordinal: Int) -> [DatabaseValue] {
+        [
+            runID.databaseValue, ordinal.databaseValue, s.step.databaseValue, s.kind.databaseValue,
+            s.outcome.rawValue.databaseValue, s.reason.map(\.databaseValue) ?? .null, s.messageID.map(\.databaseValue) ?? .null,
+            StoreTime.millis(s.until).map(\.databaseValue) ?? .null, StoreTime.millis(s.at).databaseValue,
+        ]
+    }
+
     /// A run from a row selected with ``runColumns``.
     static func run(_ row: Row) throws(SQLiteStoreError) -> WorkflowRun {
+        var parsed: [String: JSONValue] = [:]
+        return try run(row, parsed: &parsed)
+    }
+
+    /// A run from a row selected with ``runColumns``, its data parsed once per distinct text in
+    /// `parsed`: the runs of one event (up to 1,000 recipients) carry the same data.
+    static func run(_ row: Row, parsed: inout [String: JSONValue]) throws(SQLiteStoreError) -> WorkflowRun {
         let id: String = row[0]
+        let text: String = row[11]
         let data: JSONValue
-        do {
-            data = try JSONValue(jsonText: row[11] as String)
-        } catch {
-            throw .unreadableRow(table: "workflow_runs", id: id, column: "data", reason: error.description)
+        if let known = parsed[text] {
+            data = known
+        } else {
+            do {
+                data = try JSONValue(jsonText: text)
+            } catch {
+                throw .unreadableRow(table: "workflow_runs", id: id, column: "data", reason: error.description)
+            }
+            parsed[text] = data
         }
         guard let state = RunState(rawValue: row[16] as String) else {
             throw .unreadableRow(table: "workflow_runs", id: id, column: "state", reason: "unknown value '\(row[16] as String)'")

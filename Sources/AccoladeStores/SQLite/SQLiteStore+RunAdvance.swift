@@ -16,77 +16,19 @@ extension SQLiteStore {
 
     /// Every advance of a worker's batch in one write transaction: one commit instead of one per run.
     public func advanceRuns(_ advances: [RunAdvance]) async throws -> [Bool] {
-        guard !advances.isEmpty else { return [] }
-        let applied = try await pool.write { db -> [Bool] in
-            try advances.map { try Self.apply($0, db: db) }
-        }
-        if zip(advances, applied).contains(where: { advance, ok in
-            guard ok else { return false }
-            if case .finish = advance.next { return false }
-            return true
-        }) {
-            signals.signal()
-        }
-        for (advance, ok) in zip(advances, applied) where !ok {
-            logger.warning(
-                "ignored a workflow run advance reported after the lease was lost",
-                metadata: ["run.id": "\(advance.runID)", "worker.owner": "\(advance.leaseOwner)"])
-        }
-        return applied
+        try await writeRunBatch(advances, messages: nil)
     }
 
-    /// One advance inside the caller's transaction; false when the run is not the caller's.
-    private static func apply(_ advance: RunAdvance, db: Database) throws -> Bool {
-        guard
-            let row = try Row.fetchOne(
-                db.cachedStatement(
-                    sql: """
-                        SELECT state, lease_owner, cursor_step, workflow, recipient_key, data, wake_pending
-                        FROM workflow_runs WHERE id = ?
-                        """),
-                arguments: [advance.runID])
-        else { return false }
-        let state: String = row[0]
-        guard state == RunState.running.rawValue, (row[1] as String?) == advance.leaseOwner else {
-            if state == RunState.cancelled.rawValue {
-                // Cancelled while this worker ran its steps: what those steps sent must not go out.
-                let messageIDs = advance.records.compactMap(\.messageID) + [advance.lastMessageID].compactMap { $0 }
-                try Self.cancelDeliveries(messageIDs: messageIDs, now: advance.now, db: db)
-            }
-            return false
-        }
-        let cursor: Int = row[2]
-        let change = try Self.change(
-            for: advance, cursor: cursor, workflow: row[3], recipientKey: row[4], data: row[5],
-            wokenWhileRunning: (row[6] as Int) != 0, db: db)
-        try Self.appendRecords(advance.records + change.records, runID: advance.runID, db: db)
-        let nowMillis = StoreTime.millis(advance.now)
-        if change.closesOwnedDigest {
-            try db.cachedStatement(
-                sql: "UPDATE workflow_digests SET state = 'closed', closed_at = ? WHERE owner_run_id = ? AND state = 'open'"
-            ).execute(arguments: [nowMillis, advance.runID])
-        }
-        let (keepDigest, digest) = change.digestColumn
-        try db.cachedStatement(
-            sql: """
-                UPDATE workflow_runs
-                SET state = ?1, cursor_step = ?2, due_at = ?3, deadline = ?4,
-                    digest_id = CASE WHEN ?5 THEN digest_id ELSE ?6 END,
-                    reason = ?7, last_message_id = COALESCE(?8, last_message_id),
-                    lease_owner = NULL, lease_expires_at = NULL, wake_pending = 0, updated_at = ?9
-                WHERE id = ?10
-                """
-        ).execute(arguments: [
-            change.state.rawValue, change.cursor, StoreTime.millis(change.dueAt), StoreTime.millis(change.deadline),
-            keepDigest, digest, change.reason, advance.lastMessageID, nowMillis, advance.runID,
-        ])
-        return true
+    /// The batch's messages and advances in one write transaction (one commit per batch): a
+    /// run no longer `running` under its claimer gets nothing enqueued and no advance.
+    public func advanceRuns(_ advances: [RunAdvance], enqueuing messages: [[EnqueueRequest]]) async throws -> [Bool] {
+        precondition(messages.count == advances.count, "one list of messages (maybe empty) per advance")
+        return try await writeRunBatch(advances, messages: messages)
     }
 
     /// Decides the run's change, reading and writing the throttle's passes and the digests.
-    private static func change(
-        for advance: RunAdvance, cursor: Int, workflow: String, recipientKey: String, data: String,
-        wokenWhileRunning: Bool, db: Database
+    static func change(
+        for advance: RunAdvance, cursor: Int, workflow: String, recipientKey: String, wokenWhileRunning: Bool, db: Database
     ) throws -> RunChange {
         let now = advance.now
         let nowMillis = StoreTime.millis(now)
@@ -116,6 +58,14 @@ extension SQLiteStore {
             }
             return change
         case .digest(let step, let key, let closesAt):
+            // The event data only a digest needs: read here rather than with every advance.
+            guard
+                let data = try String.fetchOne(
+                    db.cachedStatement(sql: "SELECT data FROM workflow_runs WHERE id = ?"), arguments: [advance.runID])
+            else {
+                throw SQLiteStoreError.unreadableRow(
+                    table: "workflow_runs", id: advance.runID, column: "data", reason: "the run's row is gone in mid-advance")
+            }
             if let open = try String.fetchOne(
                 db.cachedStatement(
                     sql: """

@@ -28,13 +28,36 @@ public struct TriggerPlanner: Sendable {
         event: String, recipient: Recipient, data: JSONValue, idempotencyKey: String?, cancellationKey: String?, now: Date,
         makeID: () -> String
     ) -> [WorkflowRun] {
+        runs(
+            event: event, recipients: [recipient], data: data, idempotencyKey: idempotencyKey, cancellationKey: cancellationKey,
+            now: now, makeID: makeID
+        )[0]
+    }
+
+    /// ``runs(event:recipient:data:idempotencyKey:cancellationKey:now:makeID:)`` for each of
+    /// `recipients` (one list each, in order), the event's share of the fingerprints computed once.
+    public func runs(
+        event: String, recipients: [Recipient], data: JSONValue, idempotencyKey: String?, cancellationKey: String?, now: Date,
+        makeID: () -> String
+    ) -> [[WorkflowRun]] {
         let matched = workflows(listeningTo: event)
-        guard !matched.isEmpty else { return [] }
+        guard !matched.isEmpty else { return recipients.map { _ in [] } }
+        let fingerprints = EventFingerprints(event: event, data: data, cancellationKey: cancellationKey)
+        let rewardCode = data[path: "reward.code"]?.stringValue
+        return recipients.map { recipient in
+            runs(
+                matched, event: event, recipient: recipient, data: data, idempotencyKey: idempotencyKey, cancellationKey: cancellationKey,
+                fingerprint: fingerprints.of(recipient), rewardCode: rewardCode, now: now, makeID: makeID)
+        }
+    }
+
+    private func runs(
+        _ matched: [WorkflowDefinition], event: String, recipient: Recipient, data: JSONValue, idempotencyKey: String?, cancellationKey: String?,
+        fingerprint: String, rewardCode: String?, now: Date, makeID: () -> String
+    ) -> [WorkflowRun] {
         guard let recipientKey = recipient.key else {
             preconditionFailure("TriggerPlanner.runs needs a recipient with a key (id, email, phone or whatsapp); check Recipient.key first")
         }
-        let fingerprint = Fingerprint.of(event: event, recipient: recipient, data: data, cancellationKey: cancellationKey)
-        let rewardCode = data[path: "reward.code"]?.stringValue
         return matched.map { workflow in
             WorkflowRun(
                 id: "run_" + makeID(), workflow: workflow.name, event: event, recipient: recipient, recipientKey: recipientKey, data: data,
