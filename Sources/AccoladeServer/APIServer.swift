@@ -83,6 +83,8 @@ public struct APIServer: Sendable {
     let inboxSigner: InboxTokenSigner?
     /// The open inbox streams and their change listener; `nil` without `channels.inbox`.
     let inboxStreams: InboxStreamHub?
+    /// Rendered feed pages by feed version; `nil` without `channels.inbox` or with `page_cache_mb: 0`.
+    let inboxPages: InboxPageCache?
 
     /// Creates the server.
     public init(_ dependencies: Dependencies) {
@@ -97,6 +99,9 @@ public struct APIServer: Sendable {
             InboxStreamHub(
                 feed: dependencies.store, limit: $0.maxStreams, settings: dependencies.inboxStream, clock: dependencies.clock,
                 logger: dependencies.logger)
+        }
+        self.inboxPages = dependencies.inbox.flatMap {
+            $0.pageCacheMegabytes > 0 ? InboxPageCache(capacity: $0.pageCacheMegabytes * 1_048_576) : nil
         }
     }
 
