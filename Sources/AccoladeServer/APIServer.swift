@@ -121,11 +121,11 @@ public struct APIServer: Sendable {
         let table = Router(context: BasicRequestContext.self)
         addRoutes(to: table)
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: AccessLogMiddleware(logger: deps.logger))
-        router.add(middleware: ProblemMiddleware(logger: deps.logger))
-        // Before the method check: a CORS preflight is an OPTIONS no route declares.
-        if let inbox = deps.inbox { router.add(middleware: InboxCORSMiddleware(config: inbox)) }
-        router.add(middleware: MethodNotAllowedMiddleware(routes: table.routes.map { ($0.method.rawValue, "\($0.path)") }))
+        router.add(
+            middleware: APIEdgeMiddleware(
+                log: AccessLog(logger: deps.logger), problems: ProblemResponses(logger: deps.logger),
+                cors: deps.inbox.map { InboxCORS(config: $0) },
+                methods: MethodTable(routes: table.routes.map { ($0.method.rawValue, "\($0.path)") })))
         addRoutes(to: router)
         return router
     }
