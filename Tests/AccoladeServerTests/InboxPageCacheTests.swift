@@ -44,17 +44,17 @@ struct InboxPageCacheTests {
 
     @Test("bounded by bytes: the least recently used go first; a body over a quarter of the cap, or any with a cap of 0, is not kept")
     func bounded() {
-        let capacity = 100 * (1_000 + 5 + InboxPageCache.entryOverhead)
+        let capacity = 100 * InboxPageCache.cost(of: Self.body(1_000), key: Self.key("r-00"))
         let cache = InboxPageCache(capacity: capacity)
-        for i in 0..<100 { cache.keep(Self.body(1_000), for: Self.key("r-\(i)"), version: 1) }
+        for i in 0..<100 { cache.keep(Self.body(1_000), for: Self.key(String(format: "r-%02d", i)), version: 1) }
         #expect(cache.count == 100 && cache.bytes <= capacity)
-        // r-0 was used recently, so r-1 … go before it.
-        #expect(cache.body(for: Self.key("r-0"), version: 1) != nil)
-        cache.keep(Self.body(1_000), for: Self.key("r-100"), version: 1)
+        // r-00 was used recently, so r-01 … go before it.
+        #expect(cache.body(for: Self.key("r-00"), version: 1) != nil)
+        cache.keep(Self.body(1_000), for: Self.key("r-99+"), version: 1)
         #expect(cache.bytes <= capacity * 3 / 4)
-        #expect(cache.body(for: Self.key("r-0"), version: 1) != nil)
-        #expect(cache.body(for: Self.key("r-100"), version: 1) != nil)
-        #expect(cache.body(for: Self.key("r-1"), version: 1) == nil)
+        #expect(cache.body(for: Self.key("r-00"), version: 1) != nil)
+        #expect(cache.body(for: Self.key("r-99+"), version: 1) != nil)
+        #expect(cache.body(for: Self.key("r-01"), version: 1) == nil)
         for i in 0...10_000 { cache.keep(Self.body(1_000), for: Self.key("s-\(i)"), version: 1) }
         #expect(cache.bytes <= capacity)
 

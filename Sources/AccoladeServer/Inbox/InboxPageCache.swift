@@ -77,7 +77,7 @@ final class InboxPageCache: Sendable {
     /// than the one kept is dropped (a slower request that read an older snapshot must not put
     /// back what a newer one replaced), and so is a body larger than a quarter of the cap.
     func keep(_ body: ByteBuffer, for key: Key, version: Int64) {
-        let cost = body.readableBytes + key.recipient.utf8.count + Self.entryOverhead
+        let cost = Self.cost(of: body, key: key)
         guard cost <= capacity / 4 else { return }
         state.withLock { state in
             if let old = state.entries[key] {
@@ -90,6 +90,12 @@ final class InboxPageCache: Sendable {
             state.entries[key] = Entry(version: version, body: body, cost: cost, lastUse: state.tick)
             state.bytes += cost
         }
+    }
+
+    /// What an entry counts against the cap: the buffer's whole allocation (NIO rounds it up to a
+    /// power of two, so it can be near twice the body), the key and the bookkeeping.
+    static func cost(of body: ByteBuffer, key: Key) -> Int {
+        body.capacity + key.recipient.utf8.count + entryOverhead
     }
 
     /// Bytes kept now (tests).
