@@ -34,11 +34,13 @@ extension SQLiteStore {
         }
     }
 
-    /// One statement is its own snapshot, so this skips the `BEGIN`/`COMMIT` an isolated read
-    /// would wrap around it: it runs on every `GET /v1/inbox/items`, where those two statements
-    /// cost as much as the probe.
+    /// It runs on every `GET /v1/inbox/items`: on ``SQLiteFeedVersionProbe``'s own connections
+    /// (GRDB's reader pool made the event loops wait on each other), through GRDB only when the
+    /// probe cannot answer. One statement is its own snapshot, so neither wraps it in
+    /// `BEGIN`/`COMMIT`.
     public func inboxVersion(recipientKey: String) async throws -> Int64 {
-        try feedProbe { db in try Self.inboxVersion(recipientKey, db: db) }
+        if let version = feedVersions.version(recipientKey) { return version }
+        return try feedProbe { db in try Self.inboxVersion(recipientKey, db: db) }
     }
 
     public func inboxItems(recipientKey: String, after sequence: Int64, limit: Int) async throws -> [InboxItem] {
