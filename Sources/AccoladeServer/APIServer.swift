@@ -83,6 +83,8 @@ public struct APIServer: Sendable {
     let inboxSigner: InboxTokenSigner?
     /// The open inbox streams and their change listener; `nil` without `channels.inbox`.
     let inboxStreams: InboxStreamHub?
+    /// Rendered feed pages by feed version; `nil` without `channels.inbox` or with `page_cache_mb: 0`.
+    let inboxPages: InboxPageCache?
 
     /// Creates the server.
     public init(_ dependencies: Dependencies) {
@@ -98,6 +100,9 @@ public struct APIServer: Sendable {
             InboxStreamHub(
                 feed: dependencies.store, limit: $0.maxStreams, settings: dependencies.inboxStream, clock: dependencies.clock,
                 logger: dependencies.logger)
+        }
+        self.inboxPages = dependencies.inbox.flatMap {
+            $0.pageCacheMegabytes > 0 ? InboxPageCache(capacity: $0.pageCacheMegabytes * 1_048_576) : nil
         }
     }
 
@@ -117,11 +122,11 @@ public struct APIServer: Sendable {
         let table = Router(context: BasicRequestContext.self)
         addRoutes(to: table)
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: AccessLogMiddleware(logger: deps.logger))
-        router.add(middleware: ProblemMiddleware(logger: deps.logger))
-        // Before the method check: a CORS preflight is an OPTIONS no route declares.
-        if let inbox = deps.inbox { router.add(middleware: InboxCORSMiddleware(config: inbox)) }
-        router.add(middleware: MethodNotAllowedMiddleware(routes: table.routes.map { ($0.method.rawValue, "\($0.path)") }))
+        router.add(
+            middleware: APIEdgeMiddleware(
+                log: AccessLog(logger: deps.logger), problems: ProblemResponses(logger: deps.logger),
+                cors: deps.inbox.map { InboxCORS(config: $0) },
+                methods: MethodTable(routes: table.routes.map { ($0.method.rawValue, "\($0.path)") })))
         addRoutes(to: router)
         return router
     }

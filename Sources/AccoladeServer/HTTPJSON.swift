@@ -50,9 +50,14 @@ enum HTTPJSON {
 
     /// A JSON response whose bytes the caller wrote (a hot path's own writer).
     static func response(bytes: [UInt8], status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        response(body: ByteBuffer(bytes: bytes), status: status, headers: headers)
+    }
+
+    /// A JSON response of a buffer the caller holds (a kept answer: the buffer is shared, not copied).
+    static func response(body: ByteBuffer, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
         var fields = headers
         fields[.contentType] = "application/json"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: body))
     }
 
     /// A text response of any content type.

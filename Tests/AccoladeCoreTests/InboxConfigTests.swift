@@ -29,15 +29,18 @@ struct InboxConfigTests {
                 signing_secret: ${INBOX_SECRET}
                 allowed_origins: [ "https://CRM.example.com/", "http://localhost:3000", "https://crm.example.com:443" ]
                 max_streams: 5000
+                page_cache_mb: 0
             """, environment: ["INBOX_SECRET": Self.secret])
         let inbox = try #require(channels.inbox)
         #expect(inbox.signingSecret == Self.secret)
         #expect(inbox.allowedOrigins == ["https://crm.example.com", "http://localhost:3000"])
         #expect(inbox.maxStreams == 5000)
+        #expect(inbox.pageCacheMegabytes == 0)
         #expect(!inbox.description.contains(Self.secret) && inbox.description.contains("••••"))
         #expect(channels.inboxDisabledReason == nil)
         let defaults = try #require(try Self.parse("    signing_secret: \(Self.secret)\n").inbox)
         #expect(defaults.allowedOrigins.isEmpty && defaults.maxStreams == InboxChannelConfig.defaultMaxStreams)
+        #expect(defaults.pageCacheMegabytes == InboxChannelConfig.defaultPageCacheMegabytes)
     }
 
     @Test("absent section: no inbox; empty secret: no inbox, naming the variable to set")
@@ -60,6 +63,7 @@ struct InboxConfigTests {
             ("    signing_secret: \(secret)\n    allowed_origins: [ \"crm.example.com\" ]\n", "channels.inbox.allowed_origins[0]", "web origin"),
             ("    signing_secret: \(secret)\n    allowed_origins: [ \"null\" ]\n", "channels.inbox.allowed_origins[0]", "web origin"),
             ("    signing_secret: \(secret)\n    max_streams: 0\n", "channels.inbox.max_streams", "between"),
+            ("    signing_secret: \(secret)\n    page_cache_mb: -1\n", "channels.inbox.page_cache_mb", "between"),
             ("    signing_secret: \(secret)\n    secret: x\n", "channels.inbox.secret", "unknown key"),
         ])
     func rejects(yaml: String, path: String, reason: String) {

@@ -89,6 +89,7 @@ open class ForwardingStore: Store, @unchecked Sendable {
         try await base.markInbox(mark, selection, recipientKey: recipientKey, at: time)
     }
     open func inboxHead(recipientKey: String) async throws -> InboxHead { try await base.inboxHead(recipientKey: recipientKey) }
+    open func inboxVersion(recipientKey: String) async throws -> Int64 { try await base.inboxVersion(recipientKey: recipientKey) }
     open func inboxChanges(after mark: Int64, limit: Int) async throws -> InboxFeedChanges {
         try await base.inboxChanges(after: mark, limit: limit)
     }

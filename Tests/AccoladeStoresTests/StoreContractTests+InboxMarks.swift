@@ -127,4 +127,46 @@ extension StoreInboxContractTests {
             #expect(try await store.inboxHead(recipientKey: "crm-42").counts == InboxCounts(unread: 0, unseen: 0))
         }
     }
+
+    @Test("the feed version moves with every change to the feed, and a page carries the version of its own snapshot", arguments: StoreFactory.all)
+    func versionFollowsEveryChange(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            // What the API's page cache relies on: same version, same page.
+            func expectVersion(_ expected: Int64, _ comment: Comment) async throws {
+                #expect(try await store.inboxVersion(recipientKey: "crm-42") == expected, comment)
+                #expect(try await store.inboxHead(recipientKey: "crm-42").version == expected, comment)
+                for status in InboxStatus.allCases {
+                    #expect(try await store.inboxPage(recipientKey: "crm-42", status: status, before: nil, limit: 5).version == expected, comment)
+                }
+            }
+            try await expectVersion(0, "no feed yet")
+            let items = try await Self.writeItems(store, count: 2)
+            try await expectVersion(2, "two items written")
+            _ = try await Self.writeItems(store, count: 1, recipient: "someone-else")
+            try await expectVersion(2, "another recipient's item")
+            let at = Fixtures.at(500)
+            var version: Int64 = 2
+            for mark in [InboxMark.seen, .read, .archive, .unarchive] {
+                _ = try await store.markInbox(mark, .item(items[0].id), recipientKey: "crm-42", at: at)
+                version += 1
+                try await expectVersion(version, "\(mark)")
+                _ = try await store.markInbox(mark, .item(items[0].id), recipientKey: "crm-42", at: at)
+                try await expectVersion(version, "\(mark) repeated: nothing changed")
+            }
+            for mark in [InboxMark.seen, .read] {
+                _ = try await store.markInbox(mark, .all, recipientKey: "crm-42", at: at)
+                version += 1
+                try await expectVersion(version, "\(mark)-all")
+                _ = try await store.markInbox(mark, .all, recipientKey: "crm-42", at: at)
+                try await expectVersion(version, "\(mark)-all repeated")
+            }
+            // An item riding on its delivery's sent outcome, as the worker writes it.
+            _ = try await store.enqueue([Fixtures.request()])
+            let claimed = try #require(try await store.claim(owner: "w", limit: 1, now: Fixtures.t0, lease: 30).first)
+            var update = Fixtures.update(claimed, owner: "w", state: .sent, now: Fixtures.at(600))
+            update.inboxItem = Self.item(claimed.delivery.id, messageID: claimed.message.id, at: 600)
+            #expect(try await store.complete([update]) == 1)
+            try await expectVersion(version + 1, "an item written with its outcome")
+        }
+    }
 }

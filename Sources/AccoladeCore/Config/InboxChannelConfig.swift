@@ -9,6 +9,7 @@ import Foundation
 ///     signing_secret: ${ACCOLADE_INBOX_SECRET}     # 32+ bytes; signs the browser tokens (HS256 JWT)
 ///     allowed_origins: [ "https://crm.example.com" ]
 ///     max_streams: 10000
+///     page_cache_mb: 32
 /// ```
 ///
 /// The channel exists only when this section is present and its secret set: without it nothing
@@ -16,6 +17,8 @@ import Foundation
 public struct InboxChannelConfig: Sendable, Hashable, CustomStringConvertible {
     /// The default of ``maxStreams``.
     public static let defaultMaxStreams = 10_000
+    /// The default of ``pageCacheMegabytes``: about 4,000 pages of 20 items.
+    public static let defaultPageCacheMegabytes = 32
 
     /// Key of the HMAC that signs inbox tokens (secret: never printed). A CRM backend that mints
     /// tokens itself holds the same value.
@@ -26,12 +29,19 @@ public struct InboxChannelConfig: Sendable, Hashable, CustomStringConvertible {
     /// Most event streams (`GET /v1/inbox/stream`) open at once on one server; more are refused
     /// with `503` and `Retry-After`.
     public var maxStreams: Int
+    /// Memory (MiB) one server may keep rendered feed pages in, each answered again from memory
+    /// while its recipient's feed version is unchanged; 0 turns the cache off.
+    public var pageCacheMegabytes: Int
 
     /// Creates the section.
-    public init(signingSecret: String, allowedOrigins: [String] = [], maxStreams: Int = InboxChannelConfig.defaultMaxStreams) {
+    public init(
+        signingSecret: String, allowedOrigins: [String] = [], maxStreams: Int = InboxChannelConfig.defaultMaxStreams,
+        pageCacheMegabytes: Int = InboxChannelConfig.defaultPageCacheMegabytes
+    ) {
         self.signingSecret = signingSecret
         self.allowedOrigins = allowedOrigins
         self.maxStreams = maxStreams
+        self.pageCacheMegabytes = pageCacheMegabytes
     }
 
     /// Reads the section; `nil` with the reason when the secret is empty (an unset variable).
@@ -50,6 +60,7 @@ public struct InboxChannelConfig: Sendable, Hashable, CustomStringConvertible {
             if !origins.contains(normalised) { origins.append(normalised) }
         }
         let maxStreams = try node.int("max_streams", in: 1...1_000_000) ?? Self.defaultMaxStreams
+        let pageCache = try node.int("page_cache_mb", in: 0...65_536) ?? Self.defaultPageCacheMegabytes
         try node.rejectUnknownKeys()
         guard let secret else {
             let variables = node.unsetVariables("signing_secret")
@@ -61,7 +72,7 @@ public struct InboxChannelConfig: Sendable, Hashable, CustomStringConvertible {
                 path: node.path(of: "signing_secret"),
                 reason: "must be at least \(InboxTokenSigner.minimumSecretBytes) bytes (it signs browser tokens; a short one can be guessed), e.g. from `openssl rand -base64 48`")
         }
-        return (InboxChannelConfig(signingSecret: secret, allowedOrigins: origins, maxStreams: maxStreams), nil)
+        return (InboxChannelConfig(signingSecret: secret, allowedOrigins: origins, maxStreams: maxStreams, pageCacheMegabytes: pageCache), nil)
     }
 
     /// `scheme://host[:port]` in the form browsers send in `Origin` (lower case, default port
@@ -99,6 +110,6 @@ public struct InboxChannelConfig: Sendable, Hashable, CustomStringConvertible {
 
     /// The section with the secret masked.
     public var description: String {
-        "inbox(signing_secret: ••••, allowed_origins: [\(allowedOrigins.joined(separator: ", "))], max_streams: \(maxStreams))"
+        "inbox(signing_secret: ••••, allowed_origins: [\(allowedOrigins.joined(separator: ", "))], max_streams: \(maxStreams), page_cache_mb: \(pageCacheMegabytes))"
     }
 }

@@ -21,7 +21,7 @@ public protocol InboxFeed: Sendable {
 
     /// A page of the recipient's feed, newest first: the items `status` selects with a sequence
     /// below `before` (the previous page's ``InboxPage/nextCursor``; nil for the first page), at most
-    /// `limit`, with the recipient's counts.
+    /// `limit`, with the recipient's counts and feed version, all read in one snapshot.
     func inboxPage(recipientKey: String, status: InboxStatus, before: Int64?, limit: Int) async throws -> InboxPage
 
     /// The recipient's items with a sequence above `sequence`, oldest first, at most `limit`,
@@ -41,6 +41,11 @@ public protocol InboxFeed: Sendable {
     /// The recipient's newest sequence, feed version and counts (zeros for a recipient with no
     /// items): what a stream compares to know whether there is anything to send.
     func inboxHead(recipientKey: String) async throws -> InboxHead
+
+    /// The recipient's feed version alone (``InboxHead/version``; 0 for a recipient with no
+    /// items): one indexed read, all a cache of rendered pages needs to know whether the page it
+    /// keeps (``InboxPage/version``) still shows the feed as it is.
+    func inboxVersion(recipientKey: String) async throws -> Int64
 
     /// Feeds changed (an item written or a mark applied) since `mark` (a previous
     /// ``InboxFeedChanges/mark``; 0 for "from the start"), oldest change first, at most `limit`.
@@ -84,12 +89,16 @@ public struct InboxPage: Sendable, Hashable {
     public var nextCursor: Int64?
     /// The recipient's counts.
     public var counts: InboxCounts
+    /// The feed's version (``InboxHead/version``) in the snapshot the page was read from: the
+    /// page shows exactly the feed at this version, so it stays true while the version is unchanged.
+    public var version: Int64
 
     /// Creates a page.
-    public init(items: [InboxItem], nextCursor: Int64?, counts: InboxCounts) {
+    public init(items: [InboxItem], nextCursor: Int64?, counts: InboxCounts, version: Int64 = 0) {
         self.items = items
         self.nextCursor = nextCursor
         self.counts = counts
+        self.version = version
     }
 }
 

@@ -42,9 +42,23 @@ extension APIServer {
     }
 
     /// `GET /v1/inbox/items`: a page, newest first, with the badge counts of the same snapshot.
+    /// With the page cache, the feed's version is read first and a page rendered from that very
+    /// version answers from memory (``InboxPageCache`` says why that is never stale); otherwise
+    /// the page is read with its version in one snapshot, rendered and kept.
     func listInboxItems(_ query: InboxFeedQuery, recipient: String) async throws -> Response {
+        guard let cache = inboxPages else {
+            let page = try await deps.store.inboxPage(recipientKey: recipient, status: query.status, before: query.before, limit: query.limit)
+            return HTTPJSON.response(bytes: InboxJSON.pageBytes(page, publicURL: deps.config.publicURL), headers: Self.privateAnswer)
+        }
+        let key = InboxPageCache.Key(recipient: recipient, status: query.status, before: query.before, limit: query.limit)
+        let version = try await deps.store.inboxVersion(recipientKey: recipient)
+        if let body = cache.body(for: key, version: version) {
+            return HTTPJSON.response(body: body, headers: Self.privateAnswer)
+        }
         let page = try await deps.store.inboxPage(recipientKey: recipient, status: query.status, before: query.before, limit: query.limit)
-        return HTTPJSON.response(bytes: InboxJSON.pageBytes(page, publicURL: deps.config.publicURL), headers: Self.privateAnswer)
+        let body = ByteBuffer(bytes: InboxJSON.pageBytes(page, publicURL: deps.config.publicURL))
+        cache.keep(body, for: key, version: page.version)
+        return HTTPJSON.response(body: body, headers: Self.privateAnswer)
     }
 
     /// `GET /v1/inbox/items/{id}`: one item of this recipient's feed.

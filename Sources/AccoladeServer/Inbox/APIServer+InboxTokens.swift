@@ -11,7 +11,7 @@ extension APIServer {
 
     /// The group the inbox feed routes belong in: `/v1/inbox/…`, authenticated by an inbox token
     /// (header or `?token=`), not by the API token; CORS is applied router-wide by
-    /// ``InboxCORSMiddleware``. `nil` when `channels.inbox` is not configured.
+    /// ``InboxCORS`` (in ``APIEdgeMiddleware``). `nil` when `channels.inbox` is not configured.
     ///
     /// Add a feed route as `group.get("items") { request, context in … try context.recipient() … }`.
     func inboxFeedGroup(_ router: Router<BasicRequestContext>) -> RouterGroup<InboxRequestContext>? {

@@ -27,11 +27,12 @@ extension PostgresStore {
 
     public func inboxPage(recipientKey: String, status: InboxStatus, before: Int64?, limit: Int) async throws -> InboxPage {
         let limit = max(0, limit)
-        // One statement, so the page and its counts come from one snapshot (under READ COMMITTED
-        // each statement of a transaction would take its own). With no items the counts still
+        // One statement, so the page, its counts and the feed version come from one snapshot
+        // (under READ COMMITTED each statement of a transaction would take its own). With no items the counts still
         // come back, on a row whose item columns are NULL.
         let query: PostgresQuery = """
-            SELECT \(unescaped: Self.countColumns), p.* FROM (\(unescaped: Self.countsSelect)) c
+            SELECT \(unescaped: Self.countColumns), c.version, p.* FROM (\(unescaped: Self.countsSelect),
+                (SELECT version FROM inbox_feeds WHERE recipient_key = $R) AS version) c
             LEFT JOIN LATERAL (
                 SELECT \(unescaped: InboxSQL.itemColumns) FROM inbox_items
                 WHERE recipient_key = $R AND \(unescaped: InboxSQL.predicate(status))
@@ -40,17 +41,25 @@ extension PostgresStore {
             ORDER BY p.sequence DESC
             """
         let rows = try await rows("list an inbox", query.binding(recipient: recipientKey))
-        guard let first = rows.first else { return InboxPage(items: [], nextCursor: nil, counts: InboxCounts(unread: 0, unseen: 0)) }
-        let counts = try Self.counts(first.makeRandomAccess())
+        guard let first = rows.first?.makeRandomAccess() else {
+            return InboxPage(items: [], nextCursor: nil, counts: InboxCounts(unread: 0, unseen: 0))
+        }
+        let counts = try Self.counts(first)
+        let version = try first[2].decode(Int64?.self) ?? 0
         var items: [InboxItem] = []
         for row in rows {
             let columns = row.makeRandomAccess()
-            if try columns[2].decode(String?.self) == nil { continue }
-            items.append(try Self.inboxItem(columns, from: 2))
+            if try columns[3].decode(String?.self) == nil { continue }
+            items.append(try Self.inboxItem(columns, from: 3))
         }
         let more = items.count > limit
         if more { items.removeLast() }
-        return InboxPage(items: items, nextCursor: more ? items.last?.sequence : nil, counts: counts)
+        return InboxPage(items: items, nextCursor: more ? items.last?.sequence : nil, counts: counts, version: version)
+    }
+
+    public func inboxVersion(recipientKey: String) async throws -> Int64 {
+        let rows = try await rows("read an inbox version", "SELECT version FROM inbox_feeds WHERE recipient_key = \(recipientKey)")
+        return try rows.first?.makeRandomAccess()[0].decode(Int64.self) ?? 0
     }
 
     public func inboxItems(recipientKey: String, after sequence: Int64, limit: Int) async throws -> [InboxItem] {

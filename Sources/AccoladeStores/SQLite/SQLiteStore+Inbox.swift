@@ -28,8 +28,19 @@ extension SQLiteStore {
                 arguments: [recipientKey, before, limit + 1])
             let more = items.count > limit
             if more { items.removeLast() }
-            return InboxPage(items: items, nextCursor: more ? items.last?.sequence : nil, counts: try Self.inboxCounts(recipientKey, db: db))
+            return InboxPage(
+                items: items, nextCursor: more ? items.last?.sequence : nil, counts: try Self.inboxCounts(recipientKey, db: db),
+                version: try Self.inboxVersion(recipientKey, db: db))
         }
+    }
+
+    /// It runs on every `GET /v1/inbox/items`: on ``SQLiteFeedVersionProbe``'s own connections
+    /// (GRDB's reader pool made the event loops wait on each other), through GRDB only when the
+    /// probe cannot answer. One statement is its own snapshot, so neither wraps it in
+    /// `BEGIN`/`COMMIT`.
+    public func inboxVersion(recipientKey: String) async throws -> Int64 {
+        if let version = feedVersions.version(recipientKey) { return version }
+        return try feedProbe { db in try Self.inboxVersion(recipientKey, db: db) }
     }
 
     public func inboxItems(recipientKey: String, after sequence: Int64, limit: Int) async throws -> [InboxItem] {
@@ -129,6 +140,11 @@ extension SQLiteStore {
         try pool.read(body)
     }
 
+    /// ``feedRead(_:)`` for a body of one statement, which needs no transaction around it.
+    private func feedProbe<T>(_ body: (Database) throws -> T) throws -> T {
+        try pool.unsafeRead(body)
+    }
+
     /// The items a statement selecting ``InboxSQL/itemColumns`` returns, decoded as SQLite steps
     /// (no intermediate copy of every row).
     static func inboxItems(_ statement: Statement, arguments: StatementArguments) throws -> [InboxItem] {
@@ -177,6 +193,10 @@ extension SQLiteStore {
     static func inboxCounts(_ recipientKey: String, db: Database) throws -> InboxCounts {
         let row = try Row.fetchOne(db.cachedStatement(sql: InboxSQL.sqliteCounts), arguments: [recipientKey])
         return InboxCounts(unread: row?[0] ?? 0, unseen: row?[1] ?? 0)
+    }
+
+    static func inboxVersion(_ recipientKey: String, db: Database) throws -> Int64 {
+        try Int64.fetchOne(db.cachedStatement(sql: "SELECT version FROM inbox_feeds WHERE recipient_key = ?"), arguments: [recipientKey]) ?? 0
     }
 
     static func inboxHead(_ recipientKey: String, db: Database) throws -> InboxHead {

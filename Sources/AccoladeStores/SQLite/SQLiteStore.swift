@@ -30,6 +30,8 @@ public final class SQLiteStore: Store {
     /// The durability chosen at open.
     public let durability: Durability
     let pool: DatabasePool
+    /// The feed-version read of every `GET /v1/inbox/items`, on connections of its own.
+    let feedVersions: SQLiteFeedVersionProbe
     let logger: Logger
     /// Wakes this process's workers when this process makes work due.
     let signals = WorkSignalHub()
@@ -59,6 +61,7 @@ public final class SQLiteStore: Store {
                 throw SQLiteStoreError.cannotOpen(path: path, reason: "cannot create folder \(folder): \(error)")
             }
         }
+        feedVersions = SQLiteFeedVersionProbe(path: path)
         var config = Configuration()
         config.label = "accolade"
         // Other processes (a second worker, `accolade send`) hold the write lock for one short

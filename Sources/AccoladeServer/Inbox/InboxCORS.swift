@@ -21,28 +21,39 @@ import Hummingbird
 ///
 /// `/v1/inbox/tokens` is left out on purpose: it takes the API token, which only servers hold;
 /// without CORS headers a browser page cannot read its answers even if it tried.
-struct InboxCORSMiddleware<Context: RequestContext>: RouterMiddleware {
+///
+/// ``APIEdgeMiddleware`` asks ``admit(_:)`` before the method check and adds the headers it
+/// returns to the route's answer or problem.
+struct InboxCORS: Sendable {
+    /// What ``admit(_:)`` decided for a request on a CORS path.
+    enum Admission {
+        /// Let the request through; add these headers to its answer or problem.
+        case pass(HTTPFields)
+        /// A preflight, answered here.
+        case preflight(Response)
+    }
+
     /// The paths this applies to start with this.
-    static var prefix: String { "/v1/inbox/" }
+    static let prefix: String = "/v1/inbox/"
     /// Server-to-server paths under the prefix.
-    static var serverOnly: Set<String> { ["/v1/inbox/tokens"] }
+    static let serverOnly: Set<String> = ["/v1/inbox/tokens"]
     /// Public files under the prefix (the widget, the demo page): no credential, no side
     /// effect, so any page may load them; `widget.js` answers `Access-Control-Allow-Origin: *`
     /// itself (``InboxAssets``).
-    static var publicFiles: Set<String> { ["/v1/inbox/widget.js", "/v1/inbox/demo", "/v1/inbox/demo.js", "/v1/inbox/demo.css"] }
+    static let publicFiles: Set<String> = ["/v1/inbox/widget.js", "/v1/inbox/demo", "/v1/inbox/demo.js", "/v1/inbox/demo.css"]
     /// What a preflight allows.
-    static var methods: String { "GET, POST" }
-    static var requestHeaders: String { "Authorization, Content-Type, Last-Event-ID" }
+    static let methods: String = "GET, POST"
+    static let requestHeaders: String = "Authorization, Content-Type, Last-Event-ID"
     /// How long a browser may cache a preflight answer, seconds.
-    static var maxAge: String { "600" }
+    static let maxAge: String = "600"
 
     let config: InboxChannelConfig
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    /// nil when the path is not a CORS path (not under the prefix, server-only or public);
+    /// throws the `403` for an origin that is not allowed.
+    func admit(_ request: Request) throws(Problem) -> Admission? {
         let path = request.uri.path
-        guard path.hasPrefix(Self.prefix), !Self.serverOnly.contains(path), !Self.publicFiles.contains(path) else {
-            return try await next(request, context)
-        }
+        guard path.hasPrefix(Self.prefix), !Self.serverOnly.contains(path), !Self.publicFiles.contains(path) else { return nil }
         var headers: HTTPFields = [.vary: "Origin"]
         if let origin = request.headers[.origin], !Self.isSameOrigin(origin, authority: request.head.authority) {
             guard config.allows(origin: origin) else {
@@ -57,18 +68,11 @@ struct InboxCORSMiddleware<Context: RequestContext>: RouterMiddleware {
                 headers[.accessControlAllowMethods] = Self.methods
                 headers[.accessControlAllowHeaders] = Self.requestHeaders
                 headers[.accessControlMaxAge] = Self.maxAge
-                return Response(status: .noContent, headers: headers)
+                return .preflight(Response(status: .noContent, headers: headers))
             }
             headers[.accessControlExposeHeaders] = "Retry-After, WWW-Authenticate"
         }
-        do {
-            var response = try await next(request, context)
-            for field in headers { response.headers[field.name] = field.value }
-            return response
-        } catch var problem as Problem {
-            for field in headers { problem.headers[field.name] = field.value }
-            throw problem
-        }
+        return .pass(headers)
     }
 
     /// Whether `Origin` names the host the request was sent to (a page Accolade served itself).

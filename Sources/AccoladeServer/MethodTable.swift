@@ -3,13 +3,14 @@ import HTTPTypes
 import Hummingbird
 
 /// Answers `405 Method Not Allowed` with an `Allow` header when the path is one of the API's but
-/// the method is not, instead of the router's `404` (RFC 9110 §15.5.6).
+/// the method is not, instead of the router's `404` (RFC 9110 §15.5.6): ``APIEdgeMiddleware``
+/// calls ``check(_:)`` before routing.
 ///
 /// Paths are matched as OpenAPI matches them: a literal segment wins over a parameter, so
 /// `GET /v1/messages/batch` is a wrong method on the batch route, not a lookup of message "batch".
-struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
+struct MethodTable: Sendable {
     /// One route pattern and the methods it answers.
-    struct Pattern {
+    struct Pattern: Sendable {
         var segments: [Substring?]  // nil: a parameter
         var methods: Set<String>
     }
@@ -37,13 +38,12 @@ struct MethodNotAllowedMiddleware<Context: RequestContext>: RouterMiddleware {
         self.literalPaths = literalPaths
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    /// Throws the `405` when the request's path is a route's but its method is not.
+    func check(_ request: Request) throws(Problem) {
         // An all-literal pattern equal to the path is the most specific match there can be.
-        if literalPaths[request.uri.path]?.contains(request.method.rawValue) == true { return try await next(request, context) }
+        if literalPaths[request.uri.path]?.contains(request.method.rawValue) == true { return }
         let path = request.uri.path.split(separator: "/")
-        guard let best = mostSpecific(matching: path), !best.methods.contains(request.method.rawValue) else {
-            return try await next(request, context)
-        }
+        guard let best = mostSpecific(matching: path), !best.methods.contains(request.method.rawValue) else { return }
         let allow = best.methods.sorted().joined(separator: ", ")
         throw Problem(
             .methodNotAllowed, kind: "method-not-allowed", title: "Method not allowed",

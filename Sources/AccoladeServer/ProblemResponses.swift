@@ -4,16 +4,15 @@ import Logging
 
 /// Turns every error a route throws into an RFC 9457 problem response, so clients parse one
 /// error shape. Unexpected errors become a `500` that names the request id (for the logs)
-/// without leaking internals.
-struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
+/// without leaking internals. ``APIEdgeMiddleware`` applies it to every request.
+struct ProblemResponses: Sendable {
     let logger: Logger
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let problem as Problem {
+    func response(for error: any Error, request: Request, context: BasicRequestContext) -> Response {
+        switch error {
+        case let problem as Problem:
             return problem.response(instance: request.uri.path)
-        } catch let error as any HTTPResponseError {
+        case let error as any HTTPResponseError:
             let problem: Problem
             switch error.status {
             case .notFound:
@@ -28,7 +27,7 @@ struct ProblemMiddleware<Context: RequestContext>: RouterMiddleware {
                 problem = Problem(error.status, kind: "http-\(error.status.code)", title: error.status.reasonPhrase, detail: "\(error)")
             }
             return problem.response(instance: request.uri.path)
-        } catch {
+        default:
             logger.error(
                 "request failed", metadata: ["request.id": "\(context.id)", "route": "\(context.endpointPath ?? "-")", "error": "\(error)"])
             return Problem(
