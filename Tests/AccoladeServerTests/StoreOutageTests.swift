@@ -78,14 +78,18 @@ struct StoreOutageTests {
     func snapshotIsShared() async throws {
         let counting = CountingStore.Box()
         let server = try await APITestServer(serving: { CountingStore($0, counter: counting) })
+        let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Int.self) { group in
             for i in 0..<40 {
                 group.addTask { try await server.request("GET", i % 2 == 0 ? "/readyz" : "/metrics", token: nil).status }
             }
             for try await status in group { #expect(status == 200) }
         }
-        // 2 s cache: a suite that runs slowly may cross one boundary, never forty.
-        #expect(counting.snapshots <= 2, "snapshot read \(counting.snapshots) times")
+        // 2 s cache: one read per window the requests spanned (a loaded machine can stretch forty
+        // requests over several windows), never one per request.
+        let windows = Int(((ContinuousClock.now - started) / .seconds(2)).rounded(.up))
+        #expect(counting.snapshots <= 1 + windows, "snapshot read \(counting.snapshots) times in \(windows) windows")
+        #expect(counting.snapshots < 40)
         await server.stop()
     }
 }
