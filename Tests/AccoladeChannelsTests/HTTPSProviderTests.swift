@@ -98,6 +98,8 @@ import Testing
             #expect(try await channel.deliver(SMSFixtures.request(id: "d-\(i)")).provider == "backup")
         }
         // One refused request paused the primary; the other four went straight to the backup.
+        // The stand-in records a request after answering it: wait for the last record.
+        try await waitUntil("six requests recorded") { (try? requests().count) == 6 }
         #expect(try requests().map(\.auth_ok) == [false, true, true, true, true, true])
         #expect(try requests().first?.code == 20003)
         #expect(channel.gate(named: "primary")?.pauseState == .paused(until: clock.now() + 30, pauses: 1, key: "channels.sms.providers[0].auth_token"))

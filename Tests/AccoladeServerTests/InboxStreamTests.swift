@@ -171,7 +171,8 @@ struct InboxStreamTests {
         #expect(data["expires_at"] as? String == ISOTime.format(token.claims.expiresAt))
         // Reconnecting with the same token is a 401 (EventSource stops; the widget asks for a new one).
         let again = try Self.stream(server, token: token.compact)
-        try await waitUntil("the refusal") { !again.isRunning }
+        // curl may exit before the test has read all it printed: wait for the answer itself.
+        try await waitUntil("the refusal") { !again.isRunning && again.bodyText.contains("token-expired") }
         #expect(again.status == 401)
         #expect(again.bodyText.contains("token-expired"))
         await server.stop()
@@ -186,7 +187,7 @@ struct InboxStreamTests {
         let b = try Self.stream(server)
         for client in [a, b] { try await waitUntil("opening counts") { !client.events("counts").isEmpty } }
         let refused = try Self.stream(server)
-        try await waitUntil("the refusal") { !refused.isRunning }
+        try await waitUntil("the refusal") { !refused.isRunning && refused.bodyText.contains("max_streams") }
         #expect(refused.status == 503)
         let retryAfter = try #require(refused.header("Retry-After").flatMap(Int.init))
         #expect((5...15).contains(retryAfter))
