@@ -36,6 +36,7 @@ enum MessageJSON {
             o["run"] = .object(["id": .string(runID), "step": .int(Int64(step))])
         }
         o["send_at"] = m.sendAt.map(time)
+        o["send_at_reason"] = m.sendAtReason.map(JSONValue.string)
         o["expires_at"] = m.expiresAt.map(time)
         if let attempts { o["attempts"] = .array(attempts.map(attempt)) }
         if let receipts { o["receipts"] = .array(receipts.map(receipt)) }

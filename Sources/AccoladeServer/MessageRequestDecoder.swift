@@ -39,13 +39,16 @@ enum MessageRequestDecoder {
             key = text
         }
         if let key { try RequestKey.check(key, field: idempotencyKey != nil && object["idempotency_key"] == nil ? "Idempotency-Key" : at("idempotency_key")) }
-        return SendRequest(
+        let optimal = object["send_at"]?.stringValue == "optimal"
+        var request = SendRequest(
             template: template, recipient: recipient, data: data, locale: try optionalString(object, "locale", at),
             channels: try decodeChannels(object["channels"], path: at("channels")),
             mode: try decodeMode(object["mode"], path: at("mode")), idempotencyKey: key,
-            sendAt: try decodeTime(object["send_at"], path: at("send_at")),
+            sendAt: optimal ? nil : try decodeTime(object["send_at"], path: at("send_at"), optimalAllowed: true),
             expiresAt: try decodeTime(object["expires_at"], path: at("expires_at")),
             category: try optionalString(object, "category", at))
+        request.optimalSendAt = optimal
+        return request
     }
 
     static func decodeRecipient(_ value: JSONValue?, path: String) throws(ValidationError) -> Recipient {
@@ -99,10 +102,12 @@ enum MessageRequestDecoder {
         return mode
     }
 
-    private static func decodeTime(_ value: JSONValue?, path: String) throws(ValidationError) -> Date? {
+    private static func decodeTime(_ value: JSONValue?, path: String, optimalAllowed: Bool = false) throws(ValidationError) -> Date? {
         guard let value, value != .null else { return nil }
         guard let text = value.stringValue, let date = ISOTime.parseRFC3339(text) else {
-            throw ValidationError(field: path, reason: "must be an RFC 3339 time with a zone, e.g. 2026-12-31T09:00:00Z")
+            throw ValidationError(
+                field: path,
+                reason: "must be an RFC 3339 time with a zone, e.g. 2026-12-31T09:00:00Z" + (optimalAllowed ? ", or \"optimal\"" : ""))
         }
         return date
     }

@@ -124,7 +124,11 @@ extension OpenAPIDocument {
                 ])),
                 "mode": nullable(enumeration(["all", "fallback"])),
                 "locale": nullable(.object(["$ref": .string(ref("Locale"))])),
-                "send_at": time,
+                "send_at": .object([
+                    "anyOf": .array([time, .object(["const": .string("optimal")])]),
+                    "description": .string(
+                        "Do not deliver before this time; `optimal`: Accolade picks the hour within `optimal.horizon` when this recipient (else their locale and zone) has engaged most, outside quiet hours and inside the send window."),
+                ]),
                 "expires_at": .object([
                     "type": .array([.string("string"), .string("null")]), "format": .string("date-time"),
                     "description": .string("Must be later than now and than send_at; undelivered by then ends `skipped`."),

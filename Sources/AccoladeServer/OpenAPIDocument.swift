@@ -676,6 +676,7 @@ enum OpenAPIDocument {
                 run: { type: object, required: [id, step], description: "For a message a workflow sent: its run and step (0-based).", properties: { id: { type: string }, step: { type: integer } } }
                 created_at: { type: string, format: date-time }
                 send_at: { type: string, format: date-time }
+                send_at_reason: { type: string, description: "For `send_at: optimal`: why this time (e.g. `optimal send time: Tue 2026-12-08 19:00 Asia/Jakarta: 7 of 9 past engagements between 19:00 and 20:00`)." }
                 expires_at: { type: string, format: date-time }
                 status: { type: string, enum: [queued, sent, delivered, failed, partially_failed, cancelled, skipped] }
                 deliveries: { type: array, items: { $ref: "#/components/schemas/Delivery" } }

@@ -92,6 +92,9 @@ public struct WorkflowSend: Sendable, Hashable {
     public var mode: RouteMode?
     /// A BCP 47 locale overriding the recipient's.
     public var locale: String?
+    /// `send_at: optimal` (send steps only): the message goes out at the hour within
+    /// `optimal.horizon` when the recipient has engaged most, picked when the step enqueues it.
+    public var optimalSendAt = false
 
     /// Creates a send.
     public init(template: String, channels: [ChannelKind]? = nil, mode: RouteMode? = nil, locale: String? = nil) {

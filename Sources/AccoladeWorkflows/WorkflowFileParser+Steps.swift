@@ -42,9 +42,17 @@ extension WorkflowFileParser {
         return WorkflowStep(condition: condition, action: action)
     }
 
-    /// `send: {template, channels?, mode?, locale?}`.
+    /// `send: {template, channels?, mode?, locale?, send_at?: optimal}`.
     static func send(_ node: ConfigNode) throws(ConfigError) -> WorkflowSend {
-        let send = try sendFields(node)
+        var send = try sendFields(node)
+        if let sendAt = try node.string("send_at") {
+            guard sendAt == "optimal" else {
+                throw ConfigError(
+                    path: node.path(of: "send_at"),
+                    reason: "must be optimal, got \"\(sendAt.prefix(40))\" (for a fixed wait put a delay step before the send)")
+            }
+            send.optimalSendAt = true
+        }
         try node.rejectUnknownKeys()
         return send
     }

@@ -85,7 +85,11 @@ struct AppContext {
     }
 
     func dispatcher() -> Dispatcher {
-        Dispatcher(store: store, renderer: templates, channels: channels, clock: clock, logger: logger, categories: config.categories)
+        var dispatcher = Dispatcher(
+            store: store, renderer: templates, channels: channels, clock: clock, logger: logger, categories: config.categories)
+        dispatcher.timing = SendTiming(config: config)
+        dispatcher.optimalPicker = OptimalSendPicker(config: config.optimal)
+        return dispatcher
     }
 
     /// Starts runs of the loaded workflows from events; `wakes` tells this process's run worker.

@@ -49,7 +49,7 @@ struct SendCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Idempotency key: sending the same key again never makes a second message.")
     var idempotencyKey: String?
 
-    @Option(name: .long, help: "Do not deliver before this ISO-8601 time.")
+    @Option(name: .long, help: "Do not deliver before this ISO-8601 time, or `optimal`: the hour within optimal.horizon when the recipient has engaged most.")
     var sendAt: String?
 
     @Option(name: .long, help: "Do not deliver after this ISO-8601 time.")
@@ -121,10 +121,13 @@ struct SendCommand: AsyncParsableCommand {
                 return kind
             }
         }
-        return SendRequest(
+        let optimal = sendAt == "optimal"
+        var request = SendRequest(
             template: template, recipient: recipient, data: dataValue, locale: nil, channels: channelList, mode: mode,
-            idempotencyKey: idempotencyKey, sendAt: try sendAt.map { try DateArgument.parse($0, option: "--send-at") },
+            idempotencyKey: idempotencyKey, sendAt: optimal ? nil : try sendAt.map { try DateArgument.parse($0, option: "--send-at") },
             expiresAt: try expiresAt.map { try DateArgument.parse($0, option: "--expires-at") }, category: category)
+        request.optimalSendAt = optimal
+        return request
     }
 }
 

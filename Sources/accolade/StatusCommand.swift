@@ -34,6 +34,7 @@ struct StatusCommand: AsyncParsableCommand {
                         print("run       \(runID) step \(step + 1) (accolade runs show \(runID))")
                     }
                     if let sendAt = message.sendAt { print("send at   \(Output.iso(sendAt))") }
+                    if let reason = message.sendAtReason { print("          \(reason)") }
                     if let expiresAt = message.expiresAt { print("expires   \(Output.iso(expiresAt))") }
                     print("")
                     Output.table(
@@ -56,6 +57,7 @@ struct MessageView: Encodable {
     var idempotencyKey: String?
     var createdAt: Date
     var sendAt: Date?
+    var sendAtReason: String?
     var expiresAt: Date?
     var category: String
     var deliveries: [DeliveryView]
@@ -70,6 +72,7 @@ struct MessageView: Encodable {
         idempotencyKey = m.idempotencyKey
         createdAt = m.createdAt
         sendAt = m.sendAt
+        sendAtReason = m.sendAtReason
         expiresAt = m.expiresAt
         category = m.category
         self.deliveries = deliveries.map(DeliveryView.init)
@@ -80,6 +83,7 @@ struct MessageView: Encodable {
         case idempotencyKey = "idempotency_key"
         case createdAt = "created_at"
         case sendAt = "send_at"
+        case sendAtReason = "send_at_reason"
         case expiresAt = "expires_at"
     }
 }

@@ -125,7 +125,17 @@ struct WorkflowFileParserTests {
         ("  - remind: { before: data.x, offset: -3d, template: t }", "f.yml: steps[0].remind.offset: expected a duration"),
         ("  - remind: { before: data.x, offset: 3d, template: t, unless: read }", "f.yml: steps[0].remind.unless: must be redeemed"),
         ("  - remind: { before: data.x, offset: 3d, template: t, at: \"10\" }", "f.yml: steps[0].remind.at: expected a time"),
+        ("  - send: { template: t, send_at: soon }", "f.yml: steps[0].send.send_at: must be optimal, got \"soon\""),
+        ("  - remind: { before: data.x, offset: 3d, template: t, send_at: optimal }", "f.yml: steps[0].remind.send_at: unknown key"),
     ]
+
+    @Test("send_at: optimal on a send step")
+    func optimalSend() throws {
+        let w = try WorkflowFileParser.parse(yaml: Self.head + "  - send: { template: t, channels: [whatsapp], send_at: optimal }\n", file: "f.yml")
+        var send = WorkflowSend(template: "t", channels: [.whatsapp])
+        send.optimalSendAt = true
+        #expect(w.steps[0].action == .send(send))
+    }
 
     @Test("errors name the file and the key path", arguments: 0..<errors.count)
     func error(_ index: Int) {

@@ -39,7 +39,7 @@ def _problem(response):
 
 @schemathesis.hook
 def filter_failure(ctx, failure, case, response):
-    """Drops exactly three kinds of "schema-valid request rejected" (422), each a rule JSON Schema
+    """Drops exactly four kinds of "schema-valid request rejected" (422), each a rule JSON Schema
     cannot state; every other failure counts."""
     if type(failure).__name__ != "RejectedPositiveData":
         return True
@@ -51,6 +51,11 @@ def filter_failure(ctx, failure, case, response):
     # optional variables (reward-earned's amount: voucher, cash or points) renders empty is not a
     # JSON Schema rule.
     if label == "POST /v1/previews" and "WhatsApp refuses empty parameters" in problem.get("detail", ""):
+        return False
+    # An inbox title must render to one line; whether a data string with a line break reaches
+    # the title depends on the template's text, not on a JSON Schema rule for the data (found by
+    # a random stateful case: reward-expiring's `reward.code` carrying a carriage return).
+    if label in ("POST /v1/messages", "POST /v1/messages/batch") and "renders to several lines" in problem.get("detail", ""):
         return False
     # A feed cursor is opaque: only what the server issued as `next_cursor` is one, which no
     # pattern can say (the document gives its alphabet and length only).

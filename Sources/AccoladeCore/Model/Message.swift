@@ -30,13 +30,17 @@ public struct Message: Sendable, Hashable, Codable {
     /// its template manifest's, else `rewards`. Quiet hours, send windows and (later)
     /// preferences are decided by it.
     public var category: String
+    /// Why ``sendAt`` is what it is when Accolade picked it (`send_at: optimal`): the
+    /// explanation `status` and `GET /v1/messages/{id}` show; nil for a caller's own time.
+    public var sendAtReason: String?
 
     /// Creates a message.
     public init(
         id: String, template: String, locale: String?, recipient: Recipient, data: JSONValue, route: Route,
         idempotencyKey: String?, fingerprint: String, createdAt: Date, sendAt: Date? = nil, expiresAt: Date? = nil,
-        category: String = CategoriesConfig.defaultName
+        category: String = CategoriesConfig.defaultName, sendAtReason: String? = nil
     ) {
+        self.sendAtReason = sendAtReason
         self.category = category
         self.id = id
         self.template = template

@@ -7,7 +7,7 @@ public enum Fingerprint {
     /// request's meaningful fields.
     public static func of(
         template: String, locale: String?, recipient: Recipient, data: JSONValue, route: Route,
-        sendAt: Date?, expiresAt: Date?, category: String? = nil
+        sendAt: Date?, expiresAt: Date?, category: String? = nil, optimal: Bool = false
     ) -> String {
         func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
         func time(_ d: Date?) -> JSONValue { d.map { .double($0.timeIntervalSince1970) } ?? .null }
@@ -24,6 +24,9 @@ public enum Fingerprint {
         // Only a category the caller named is part of the request (a derived one is not), and
         // only when named: fingerprints of requests from before categories stay the same.
         if let category { canonical["category"] = .string(category) }
+        // `send_at: optimal` is what was asked, not the time it was picked: a replay picks
+        // again and must still match.
+        if optimal { canonical["send_at"] = .string("optimal") }
         let canonicalValue = JSONValue.object(canonical)
         // Only a NaN or infinite double in `data` fails; such data never gets this far (JSON cannot carry it).
         let bytes = (try? canonicalValue.jsonBytes()) ?? Array("\(canonicalValue)".utf8)

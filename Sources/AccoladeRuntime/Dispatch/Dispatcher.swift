@@ -1,4 +1,5 @@
 import AccoladeCore
+import AccoladeWorkflows
 import Foundation
 import Logging
 
@@ -14,6 +15,10 @@ public struct Dispatcher: Sendable {
     let logger: Logger
     /// The declared categories a request may name.
     public let categories: CategoriesConfig
+    /// How `send_at: optimal` picks a time (configuration `optimal`).
+    public var optimalPicker = OptimalSendPicker()
+    /// The quiet hours and send windows a picked time must respect (the claim-time check is the same).
+    public var timing = SendTiming()
 
     /// Creates a dispatcher; `categories` are the names a request may use (`rewards` always).
     public init(
@@ -32,6 +37,9 @@ public struct Dispatcher: Sendable {
     public func prepare(_ request: SendRequest) throws(ValidationError) -> EnqueueRequest {
         let now = clock.now()
         try SendValidation.check(request, now: now)
+        if request.optimalSendAt, request.sendAt != nil {
+            throw ValidationError(field: "send_at", reason: "is either a time or \"optimal\", not both")
+        }
         guard renderer.hasTemplate(request.template) else {
             throw ValidationError(field: "template", reason: "unknown template \"\(request.template)\"; `accolade templates list` shows the known ones")
         }
@@ -67,7 +75,8 @@ public struct Dispatcher: Sendable {
             route: route, idempotencyKey: request.idempotencyKey,
             fingerprint: Fingerprint.of(
                 template: request.template, locale: locale, recipient: request.recipient, data: request.data,
-                route: route, sendAt: request.sendAt, expiresAt: request.expiresAt, category: request.category),
+                route: route, sendAt: request.sendAt, expiresAt: request.expiresAt, category: request.category,
+                optimal: request.optimalSendAt),
             createdAt: now, sendAt: request.sendAt, expiresAt: request.expiresAt, category: category)
         let deliveries = DeliveryStateMachine.plan(for: message, now: now) { Identifier.make(now: now) }
         return EnqueueRequest(message: message, deliveries: deliveries)
@@ -86,6 +95,9 @@ public struct Dispatcher: Sendable {
             case .failure(let error): outcomes[i] = .rejected(.invalid(error))
             }
         }
+        for (n, item) in prepared.enumerated() where requests[item.index].optimalSendAt {
+            prepared[n].request = try await pickSendTime(item.request)
+        }
         let results = prepared.isEmpty ? [] : try await store.enqueue(prepared.map(\.request))
         for ((index, enqueued), result) in zip(prepared, results) {
             outcomes[index] = outcome(of: enqueued, result)
@@ -96,12 +108,13 @@ public struct Dispatcher: Sendable {
     /// Validates and renders one request, then stores it through `coalescer`, sharing the
     /// durable commit with other concurrent sends (the HTTP API's single-message path).
     public func send(_ request: SendRequest, through coalescer: EnqueueCoalescer) async throws -> SendOutcome {
-        let prepared: EnqueueRequest
+        var prepared: EnqueueRequest
         do throws(ValidationError) {
             prepared = try prepare(request)
         } catch {
             return .rejected(.invalid(error))
         }
+        if request.optimalSendAt { prepared = try await pickSendTime(prepared) }
         return outcome(of: prepared, try await coalescer.enqueue(prepared))
     }
 

@@ -19,6 +19,9 @@ public struct SendRequest: Sendable, Hashable {
     public var idempotencyKey: String?
     /// Do not deliver before this time.
     public var sendAt: Date?
+    /// `send_at: optimal`: Accolade picks ``sendAt`` from the recipient's engagement when the
+    /// message is accepted (``Dispatcher/pickSendTime(_:for:)``); never together with a time.
+    public var optimalSendAt = false
     /// Do not deliver after this time.
     public var expiresAt: Date?
     /// The message's category; `nil` takes the workflow's (``workflowCategory``), then the

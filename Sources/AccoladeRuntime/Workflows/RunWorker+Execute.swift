@@ -24,7 +24,8 @@ extension RunWorker {
             var messageIDs: [String?] = []
             sends: for (index, planned) in plan.sends.enumerated() {
                 switch prepare(planned, for: item.run) {
-                case .ready(let request):
+                case .ready(var request):
+                    if planned.send.optimalSendAt { request = try await dispatcher.pickSendTime(request) }
                     requests.append(request)
                     messageIDs.append(request.message.id)
                 case .skipped(let reason):
@@ -108,6 +109,7 @@ extension RunWorker {
             template: send.template, recipient: run.recipient, data: planned.data, locale: send.locale,
             channels: send.channels == nil ? nil : reachable, mode: send.mode, idempotencyKey: planned.idempotencyKey)
         request.workflowCategory = runner.workflows[run.workflow]?.category
+        request.optimalSendAt = send.optimalSendAt
         do throws(ValidationError) {
             return .ready(try dispatcher.prepare(request))
         } catch {

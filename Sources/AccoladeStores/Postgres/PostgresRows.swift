@@ -22,7 +22,7 @@ enum PostgresRows {
         ord int, id text, template text, locale text, recipient_name text, recipient_email text, \
         recipient_phone text, recipient_whatsapp text, recipient_locale text, recipient_timezone text, \
         recipient_external_id text, data text, route_channels text, route_mode text, idempotency_key text, \
-        fingerprint text, created_at bigint, send_at bigint, expires_at bigint, category text
+        fingerprint text, created_at bigint, send_at bigint, expires_at bigint, category text, send_at_reason text
         """
     /// `json_to_recordset` column types of a delivery record.
     static let deliveryRecordType = """
@@ -65,6 +65,7 @@ enum PostgresRows {
             "route_mode": .string(m.route.mode.rawValue), "idempotency_key": text(m.idempotencyKey),
             "fingerprint": .string(m.fingerprint), "created_at": millis(m.createdAt), "send_at": millis(m.sendAt),
             "expires_at": millis(m.expiresAt), "category": .string(m.category),
+            "send_at_reason": text(m.sendAtReason),
         ]
     }
 
@@ -126,7 +127,7 @@ enum PostgresRows {
             data: data, route: Route(channels: channels, mode: mode), idempotencyKey: try c[13].decode(String?.self),
             fingerprint: try c[14].decode(String.self), createdAt: StoreTime.date(try c[15].decode(Int64.self)),
             sendAt: StoreTime.date(try c[16].decode(Int64?.self)), expiresAt: StoreTime.date(try c[17].decode(Int64?.self)),
-            category: try c[18].decode(String.self))
+            category: try c[18].decode(String.self), sendAtReason: try c[19].decode(String?.self))
     }
 
     /// A delivery from a row selected with ``deliveryColumns``.

@@ -28,7 +28,7 @@ enum PostgresSchema {
     /// Every migration, in order.
     static let migrations: [(name: String, statements: [String])] = [
         ("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8), ("v9", v9),
-        ("v10", v10), ("v11", v11),
+        ("v10", v10), ("v11", v11), ("v13", v13),
     ]
 
     static let createMigrationsTable = """
@@ -412,5 +412,21 @@ enum PostgresSchema {
         )
         """,
         "CREATE INDEX email_soft_bounces_address_at ON email_soft_bounces(address, at)",
+    ]
+
+    /// `send_at: optimal`: engagement signals and the explanation of a picked `send_at` (see
+    /// ``SQLiteSchema``'s `v12`). v12 is left to another branch's migration.
+    private static let v13: [String] = [
+        """
+        CREATE TABLE engagement_events (
+            recipient_key TEXT COLLATE "C" NOT NULL,
+            at            BIGINT NOT NULL,
+            kind          TEXT NOT NULL,
+            cohort        TEXT COLLATE "C" NOT NULL,
+            PRIMARY KEY (recipient_key, at, kind)
+        )
+        """,
+        "CREATE INDEX engagement_events_cohort ON engagement_events(cohort, at, kind)",
+        "ALTER TABLE messages ADD COLUMN send_at_reason TEXT",
     ]
 }

@@ -66,6 +66,9 @@ extension PostgresStore {
             VALUES (\(deliveryID), \(report.state.rawValue), \(report.provider), \(report.providerEventID),
                     \(occurred), \(received), \(report.detail), \(report.part?.index), \(report.part?.count))
             """, logger: logger)
+        if let kind = try await engagementKind(report.state, provider: report.provider, deliveryID: deliveryID, db: db, logger: logger) {
+            try await recordEngagement(kind, at: report.occurredAt ?? report.receivedAt, messageID: found.messageID, db: db, logger: logger)
+        }
         guard case .advance(let next) = decision else { return .recorded }
         let failed = next == .failed
         try await db.query(

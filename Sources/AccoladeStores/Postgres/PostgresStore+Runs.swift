@@ -214,7 +214,17 @@ extension PostgresStore {
             ).decode(String.self) {
                 ids.append(id)
             }
-            if !ids.isEmpty { try await Self.notify(db, logger: logger) }
+            if !ids.isEmpty {
+                // A redemption is engagement too (`send_at: optimal`), once per recipient.
+                try await db.query(
+                    """
+                    INSERT INTO engagement_events (recipient_key, at, kind, cohort)
+                    SELECT DISTINCT recipient_key, \(at), 'redemption', COALESCE(recipient_locale, '') || '/' || COALESCE(recipient_timezone, '')
+                    FROM workflow_runs WHERE id = ANY(\(ids))
+                    ON CONFLICT DO NOTHING
+                    """, logger: logger)
+                try await Self.notify(db, logger: logger)
+            }
             return ids
         }
         return ids.sorted()

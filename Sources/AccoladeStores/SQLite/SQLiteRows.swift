@@ -10,7 +10,7 @@ enum SQLiteRows {
     static let messageColumns = """
         id, template, locale, recipient_name, recipient_email, recipient_phone, recipient_whatsapp, \
         recipient_locale, recipient_timezone, recipient_external_id, data, route_channels, route_mode, \
-        idempotency_key, fingerprint, created_at, send_at, expires_at, category
+        idempotency_key, fingerprint, created_at, send_at, expires_at, category, send_at_reason
         """
 
     /// The `deliveries` columns, in the order ``delivery(_:)`` reads them.
@@ -38,7 +38,7 @@ enum SQLiteRows {
             m.id, m.template, m.locale, r.name, r.email, r.phone, r.whatsapp, r.locale, r.timezone, r.id,
             data, m.route.channels.map(\.rawValue).joined(separator: ","), m.route.mode.rawValue,
             m.idempotencyKey, m.fingerprint, StoreTime.millis(m.createdAt), StoreTime.millis(m.sendAt),
-            StoreTime.millis(m.expiresAt), m.category,
+            StoreTime.millis(m.expiresAt), m.category, m.sendAtReason,
         ]
         return StatementArguments(values)
     }
@@ -87,7 +87,7 @@ enum SQLiteRows {
                 id: row[9]),
             data: data, route: Route(channels: channels, mode: mode), idempotencyKey: row[13],
             fingerprint: row[14], createdAt: StoreTime.date(row[15] as Int64), sendAt: StoreTime.date(row[16] as Int64?),
-            expiresAt: StoreTime.date(row[17] as Int64?), category: row[18])
+            expiresAt: StoreTime.date(row[17] as Int64?), category: row[18], sendAtReason: row[19])
     }
 
     /// A delivery from a row selected with ``deliveryColumns``.

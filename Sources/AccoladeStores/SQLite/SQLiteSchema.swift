@@ -18,6 +18,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v8", migrate: v8)
         migrator.registerMigration("v9", migrate: v9)
         migrator.registerMigration("v10", migrate: v10)
+        migrator.registerMigration("v12", migrate: v12)
         return migrator
     }
 
@@ -374,6 +375,29 @@ enum SQLiteSchema {
                     PRIMARY KEY (address, delivery_id)
                 );
                 CREATE INDEX email_soft_bounces_address_at ON email_soft_bounces(address, at);
+                """)
+    }
+
+    /// `send_at: optimal`: the engagement signals it learns from, one row per (recipient key,
+    /// instant, kind) — a bulk "read all" is one moment of attention, not fifty — written in the
+    /// transaction of the receipt or redemption that is the signal; read newest first by
+    /// recipient (the primary key) and by cohort (`locale/zone`, the covering index). And the
+    /// explanation of a picked `send_at`, shown by `status`. A rowid table (not `WITHOUT ROWID`):
+    /// the SQLite → PostgreSQL copier pages every table by rowid.
+    ///
+    /// v11 is left to another branch's migration (names are handed out per branch).
+    private static func v12(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE engagement_events (
+                    recipient_key TEXT NOT NULL,
+                    at            INTEGER NOT NULL,
+                    kind          TEXT NOT NULL,
+                    cohort        TEXT NOT NULL,
+                    PRIMARY KEY (recipient_key, at, kind)
+                );
+                CREATE INDEX engagement_events_cohort ON engagement_events(cohort, at, kind);
+                ALTER TABLE messages ADD COLUMN send_at_reason TEXT;
                 """)
     }
 }

@@ -59,7 +59,7 @@ extension SQLiteStore {
     }
 
     private static let insertMessageSQL = """
-        INSERT INTO messages (\(SQLiteRows.messageColumns)) VALUES (\(Array(repeating: "?", count: 19).joined(separator: ", ")))
+        INSERT INTO messages (\(SQLiteRows.messageColumns)) VALUES (\(Array(repeating: "?", count: 20).joined(separator: ", ")))
         ON CONFLICT(idempotency_key) DO NOTHING
         """
     private static let insertDeliverySQL =

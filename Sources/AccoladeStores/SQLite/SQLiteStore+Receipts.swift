@@ -36,7 +36,7 @@ extension SQLiteStore {
             let row = try Row.fetchOne(
                 db.cachedStatement(
                     sql: """
-                        SELECT d.state, d.message_id, d.position, m.route_mode
+                        SELECT d.state, d.message_id, d.position, m.route_mode, d.channel
                         FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE d.id = ?
                         """),
                 arguments: [deliveryID])
@@ -64,6 +64,9 @@ extension SQLiteStore {
             StoreTime.millis(receipt.occurredAt), StoreTime.millis(receipt.receivedAt), receipt.detail,
             receipt.part?.index, receipt.part?.count,
         ])
+        if let channel = ChannelKind(rawValue: row[4]), let kind = EngagementEvent.Kind(receipt: report.state, channel: channel, provider: report.provider) {
+            try recordEngagement(kind, at: report.occurredAt ?? report.receivedAt, messageID: row[1], db: db)
+        }
         guard case .advance(let next) = decision else { return .recorded }
         try db.cachedStatement(
             sql: """

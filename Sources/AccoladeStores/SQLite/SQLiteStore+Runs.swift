@@ -180,7 +180,7 @@ extension SQLiteStore {
     public func recordRedemption(messageID: String?, rewardCode: String?, at time: Date) async throws -> [String] {
         guard messageID != nil || rewardCode != nil else { return [] }
         let ids = try await pool.write { db -> [String] in
-            try String.fetchAll(
+            let ids = try String.fetchAll(
                 db.cachedStatement(
                     sql: """
                         UPDATE workflow_runs
@@ -195,6 +195,22 @@ extension SQLiteStore {
                         RETURNING id
                         """),
                 arguments: [StoreTime.millis(time), messageID, rewardCode])
+            // A redemption is engagement too (`send_at: optimal`), once per recipient.
+            for row in try Row.fetchAll(
+                db.cachedStatement(
+                    sql: """
+                        SELECT DISTINCT recipient_key, recipient_locale, recipient_timezone FROM workflow_runs
+                        WHERE id IN (SELECT value FROM json_each(?))
+                        """),
+                arguments: [String(decoding: try JSONEncoder().encode(ids), as: UTF8.self)])
+            {
+                try db.cachedStatement(sql: "INSERT OR IGNORE INTO engagement_events (recipient_key, at, kind, cohort) VALUES (?, ?, ?, ?)")
+                    .execute(arguments: [
+                        row[0] as String, StoreTime.millis(time), EngagementEvent.Kind.redemption.rawValue,
+                        Recipient(locale: row[1], timezone: row[2]).engagementCohort,
+                    ])
+            }
+            return ids
         }
         if !ids.isEmpty { signals.signal() }
         return ids.sorted()
