@@ -187,6 +187,50 @@ struct StoreContractRunTests {
         }
     }
 
+    @Test("advanceRuns writes each run of a batch its own change and records; a later batch appends and keeps the last message", arguments: StoreFactory.all)
+    func advanceBatch(factory: StoreFactory) async throws {
+        try await factory.withStore { store in
+            let runs = (1...3).map { RunFixtures.run(createdAt: Fixtures.at($0)) }
+            _ = try await store.startRuns(runs)
+            #expect(try await store.claimRuns(owner: "w", limit: 3, now: Fixtures.at(10), lease: 30).count == 3)
+
+            let now = Fixtures.at(100)
+            let sentA = RunFixtures.sent(messageID: "m-a", at: now)
+            let waitA = RunStepRecord(step: 1, kind: "wait", outcome: .waiting, until: Fixtures.at(300), at: now)
+            let sentB = RunFixtures.sent(messageID: "m-b", at: now)
+            let applied = try await store.advanceRuns([
+                RunAdvance(
+                    runID: runs[0].id, leaseOwner: "w", records: [sentA, waitA], lastMessageID: "m-a",
+                    next: .wake(step: 1, at: Fixtures.at(200), deadline: Fixtures.at(300)), now: now),
+                RunAdvance(runID: runs[1].id, leaseOwner: "w", records: [sentB], lastMessageID: "m-b", next: .finish(.completed, reason: nil), now: now),
+                RunAdvance(runID: runs[2].id, leaseOwner: "w", records: [], next: .finish(.failed, reason: "template \"gone\"\n"), now: now),
+            ])
+            #expect(applied == [true, true, true])
+            let a = try #require(try await store.run(id: runs[0].id))
+            #expect(a.state == .scheduled && a.cursor == 1 && a.lastMessageID == "m-a" && a.reason == nil)
+            #expect(a.dueAt == Fixtures.at(200) && a.deadline == Fixtures.at(300) && a.updatedAt == now)
+            let b = try #require(try await store.run(id: runs[1].id))
+            #expect(b.state == .completed && b.lastMessageID == "m-b" && b.dueAt == nil)
+            let c = try #require(try await store.run(id: runs[2].id))
+            #expect(c.state == .failed && c.reason == "template \"gone\"\n" && c.lastMessageID == nil)
+            #expect(try await store.runSteps(runID: runs[0].id) == [sentA, waitA])
+            #expect(try await store.runSteps(runID: runs[1].id) == [sentB])
+            #expect(try await store.runSteps(runID: runs[2].id).isEmpty)
+
+            // The lease was released: due at 200, claimed again; no message this time keeps m-a.
+            #expect(try await store.claimRuns(owner: "w2", limit: 3, now: Fixtures.at(200), lease: 30).map(\.run.id) == [runs[0].id])
+            let end = Fixtures.at(201)
+            let late = RunStepRecord(step: 1, kind: "wait", outcome: .timedOut, reason: "not read", at: end)
+            #expect(
+                try await store.advanceRuns([
+                    RunAdvance(runID: runs[0].id, leaseOwner: "w2", records: [late], next: .finish(.failed, reason: "late"), now: end)
+                ]) == [true])
+            let done = try #require(try await store.run(id: runs[0].id))
+            #expect(done.state == .failed && done.reason == "late" && done.lastMessageID == "m-a" && done.dueAt == nil)
+            #expect(try await store.runSteps(runID: runs[0].id) == [sentA, waitA, late])
+        }
+    }
+
     @Test("releaseRuns hands the owner's runs back, due now and otherwise unchanged", arguments: StoreFactory.all)
     func release(factory: StoreFactory) async throws {
         try await factory.withStore { store in

@@ -52,15 +52,6 @@ extension SQLiteRows {
         return StatementArguments(values)
     }
 
-    /// The values of one row of a multi-row `INSERT INTO workflow_run_steps (run_id, ordinal, runStepColumns)`.
-    static func values(for s: RunStepRecord, runID: String, ordinal: Int) -> [DatabaseValue] {
-        [
-            runID.databaseValue, ordinal.databaseValue, s.step.databaseValue, s.kind.databaseValue,
-            s.outcome.rawValue.databaseValue, s.reason.map(\.databaseValue) ?? .null, s.messageID.map(\.databaseValue) ?? .null,
-            StoreTime.millis(s.until).map(\.databaseValue) ?? .null, StoreTime.millis(s.at).databaseValue,
-        ]
-    }
-
     /// A run from a row selected with ``runColumns``.
     static func run(_ row: Row) throws(SQLiteStoreError) -> WorkflowRun {
         var parsed: [String: JSONValue] = [:]

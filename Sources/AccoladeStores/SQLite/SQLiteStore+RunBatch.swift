@@ -20,8 +20,9 @@ extension SQLiteStore {
     /// claimer, its messages (when given) and then its records and run change; an advance no
     /// longer held writes nothing (and, if its run was cancelled, cancels the unclaimed
     /// deliveries of the messages it names — enqueued by an earlier call). The runs' facts are
-    /// read in one query and the step records inserted many rows per statement: per run, the
-    /// batch costs one `UPDATE` and its share of a few statements.
+    /// read in one query, and the runs' changes and step records written with one statement each
+    /// from a JSON text (`json_each`): per run, the batch costs its share of a few statements
+    /// rather than a statement and a list of bound values of its own.
     func writeRunBatch(_ advances: [RunAdvance], messages: [[EnqueueRequest]]?) async throws -> [Bool] {
         guard !advances.isEmpty else { return [] }
         // A run named twice (no worker does that) is written one advance at a time, in order.
@@ -39,7 +40,8 @@ extension SQLiteStore {
             let facts = try Self.runFacts(ids: ids, db: db)
             var applied: [Bool] = []
             applied.reserveCapacity(advances.count)
-            var records: [(runID: String, ordinal: Int, record: RunStepRecord)] = []
+            var records: [JSONValue] = []
+            var changes: [JSONValue] = []
             var created = false
             var dueNow = false
             for (index, planned) in advances.enumerated() {
@@ -70,12 +72,14 @@ extension SQLiteStore {
                     for: advance, cursor: run.cursor, workflow: run.workflow, recipientKey: run.recipientKey,
                     wokenWhileRunning: run.wokenWhileRunning, db: db)
                 for (offset, record) in (advance.records + change.records).enumerated() {
-                    records.append((advance.runID, run.nextOrdinal + offset, record))
+                    records.append(Self.recordRow(record, runID: advance.runID, ordinal: run.nextOrdinal + offset))
                 }
-                try Self.writeChange(change, of: advance, db: db)
+                try Self.closeOwnedDigest(change, of: advance, db: db)
+                changes.append(Self.changeRow(change, of: advance))
                 if change.state == .scheduled, let due = change.dueAt, due <= advance.now { dueNow = true }
                 applied.append(true)
             }
+            try Self.updateRuns(changes, db: db)
             try Self.insertRecords(records, db: db)
             return (applied, created, dueNow)
         }
@@ -109,48 +113,72 @@ extension SQLiteStore {
         return facts
     }
 
-    /// Writes an applied advance's change to its run (and closes a digest it gives up).
-    private static func writeChange(_ change: RunChange, of advance: RunAdvance, db: Database) throws {
-        let nowMillis = StoreTime.millis(advance.now)
-        if change.closesOwnedDigest {
-            try db.cachedStatement(
-                sql: "UPDATE workflow_digests SET state = 'closed', closed_at = ? WHERE owner_run_id = ? AND state = 'open'"
-            ).execute(arguments: [nowMillis, advance.runID])
-        }
-        let (keepDigest, digest) = change.digestColumn
+    /// Closes the digest an applied advance's run gives up, if it does.
+    private static func closeOwnedDigest(_ change: RunChange, of advance: RunAdvance, db: Database) throws {
+        guard change.closesOwnedDigest else { return }
         try db.cachedStatement(
-            sql: """
-                UPDATE workflow_runs
-                SET state = ?1, cursor_step = ?2, due_at = ?3, deadline = ?4,
-                    digest_id = CASE WHEN ?5 THEN digest_id ELSE ?6 END,
-                    reason = ?7, last_message_id = COALESCE(?8, last_message_id),
-                    lease_owner = NULL, lease_expires_at = NULL, wake_pending = 0, updated_at = ?9
-                WHERE id = ?10
-                """
-        ).execute(arguments: [
-            change.state.rawValue, change.cursor, StoreTime.millis(change.dueAt), StoreTime.millis(change.deadline),
-            keepDigest, digest, change.reason, advance.lastMessageID, nowMillis, advance.runID,
+            sql: "UPDATE workflow_digests SET state = 'closed', closed_at = ? WHERE owner_run_id = ? AND state = 'open'"
+        ).execute(arguments: [StoreTime.millis(advance.now), advance.runID])
+    }
+
+    /// One run's change as a row of ``updateRuns(_:db:)``'s JSON text.
+    private static func changeRow(_ change: RunChange, of advance: RunAdvance) -> JSONValue {
+        let (keepDigest, digest) = change.digestColumn
+        return .array([
+            .string(advance.runID), .string(change.state.rawValue), .int(Int64(change.cursor)),
+            millis(change.dueAt), millis(change.deadline), .int(keepDigest ? 1 : 0), string(digest),
+            string(change.reason), string(advance.lastMessageID), .int(StoreTime.millis(advance.now)),
         ])
     }
 
-    /// Step records per multi-row `INSERT` (9 values each, far under SQLite's variable limit).
-    private static let recordsPerInsert = 64
-
-    /// Inserts step records, many rows per statement.
-    private static func insertRecords(_ records: [(runID: String, ordinal: Int, record: RunStepRecord)], db: Database) throws {
-        var start = 0
-        while start < records.count {
-            let chunk = records[start..<min(start + recordsPerInsert, records.count)]
-            let statement = try db.cachedStatement(
-                sql: "INSERT INTO workflow_run_steps (run_id, ordinal, \(SQLiteRows.runStepColumns)) VALUES "
-                    + Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?)", count: chunk.count).joined(separator: ", "))
-            var values: [DatabaseValue] = []
-            values.reserveCapacity(chunk.count * 9)
-            for (runID, ordinal, record) in chunk {
-                values.append(contentsOf: SQLiteRows.values(for: record, runID: runID, ordinal: ordinal))
-            }
-            try statement.execute(arguments: StatementArguments(values))
-            start += chunk.count
-        }
+    /// Writes the applied advances' changes to their runs with one `UPDATE … FROM json_each`: the
+    /// rows bind as one text, where one statement per run cost more in Swift (arguments, a step
+    /// per run) than in SQLite. Each run is looked up by its primary key.
+    private static func updateRuns(_ changes: [JSONValue], db: Database) throws {
+        guard !changes.isEmpty else { return }
+        try db.cachedStatement(
+            sql: """
+                UPDATE workflow_runs
+                SET state = u.state, cursor_step = u.cursor, due_at = u.due_at, deadline = u.deadline,
+                    digest_id = CASE WHEN u.keep_digest THEN workflow_runs.digest_id ELSE u.digest_id END,
+                    reason = u.reason, last_message_id = COALESCE(u.last_message_id, workflow_runs.last_message_id),
+                    lease_owner = NULL, lease_expires_at = NULL, wake_pending = 0, updated_at = u.now
+                FROM (
+                    SELECT json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS state,
+                        json_extract(value, '$[2]') AS cursor, json_extract(value, '$[3]') AS due_at,
+                        json_extract(value, '$[4]') AS deadline, json_extract(value, '$[5]') AS keep_digest,
+                        json_extract(value, '$[6]') AS digest_id, json_extract(value, '$[7]') AS reason,
+                        json_extract(value, '$[8]') AS last_message_id, json_extract(value, '$[9]') AS now
+                    FROM json_each(?)
+                ) AS u
+                WHERE workflow_runs.id = u.id
+                """
+        ).execute(arguments: [try JSONValue.array(changes).jsonText()])
     }
+
+    /// One step record as a row of ``insertRecords(_:db:)``'s JSON text.
+    private static func recordRow(_ record: RunStepRecord, runID: String, ordinal: Int) -> JSONValue {
+        .array([
+            .string(runID), .int(Int64(ordinal)), .int(Int64(record.step)), .string(record.kind),
+            .string(record.outcome.rawValue), string(record.reason), string(record.messageID), millis(record.until),
+            .int(StoreTime.millis(record.at)),
+        ])
+    }
+
+    /// Inserts step records with one `INSERT … SELECT … FROM json_each`, the rows bound as one text.
+    private static func insertRecords(_ records: [JSONValue], db: Database) throws {
+        guard !records.isEmpty else { return }
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO workflow_run_steps (run_id, ordinal, \(SQLiteRows.runStepColumns))
+                SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'),
+                    json_extract(value, '$[3]'), json_extract(value, '$[4]'), json_extract(value, '$[5]'),
+                    json_extract(value, '$[6]'), json_extract(value, '$[7]'), json_extract(value, '$[8]')
+                FROM json_each(?)
+                """
+        ).execute(arguments: [try JSONValue.array(records).jsonText()])
+    }
+
+    private static func string(_ value: String?) -> JSONValue { value.map(JSONValue.string) ?? .null }
+    private static func millis(_ date: Date?) -> JSONValue { StoreTime.millis(date).map(JSONValue.int) ?? .null }
 }
