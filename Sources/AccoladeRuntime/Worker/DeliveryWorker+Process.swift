@@ -14,14 +14,14 @@ extension DeliveryWorker {
         // Timing is checked here, at claim, not only when the message was accepted: whatever
         // made the delivery due (send_at, a retry, a fallback moving on, a backlog) it never
         // goes out inside quiet hours. Expiry is checked first and wins.
-        if let expires = message.expiresAt, expires <= started {
+        let expired = message.expiresAt.map { $0 <= started } ?? false
+        let timed = expired ? nil : timing?.decision(for: message, channel: delivery.channel, at: started)
+        if expired {
             result = .expired
-        } else if let decision = timing?.decision(for: message, channel: delivery.channel, at: started), decision != .now {
-            switch decision {
-            case .deferred(let until, let reason): result = .deferred(until: until, reason: reason)
-            case .skip(let reason): result = .untimely(reason)
-            case .now: result = .expired  // unreachable: excluded above
-            }
+        } else if case .deferred(let until, let reason)? = timed {
+            result = .deferred(until: until, reason: reason)
+        } else if case .skip(let reason)? = timed {
+            result = .untimely(reason)
         } else if let channel = channels[delivery.channel] {
             result = await attempt(claimed, channel: channel, started: started)
         } else {
