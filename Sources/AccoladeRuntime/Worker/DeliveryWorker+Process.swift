@@ -16,6 +16,9 @@ extension DeliveryWorker {
         // goes out inside quiet hours. Expiry is checked first and wins.
         if let expires = message.expiresAt, expires <= started {
             result = .expired
+        } else if let optOut = claimed.optOut, !requiredCategories.contains(message.category) {
+            // Before timing: a channel the recipient turned off is not deferred to the morning first.
+            result = .optedOut(optOut.skipReason)
         } else if let decision = timing?.decision(for: message, channel: delivery.channel, at: started), decision != .now {
             switch decision {
             case .deferred(let until, let reason): result = .deferred(until: until, reason: reason)
@@ -45,7 +48,7 @@ extension DeliveryWorker {
         case .failed(let error, _):
             if case .misconfigured(let key) = error.disposition { return .misconfigured(error, key: key) }
             return error.provider == "worker" ? .notAttempted : .failed
-        case .unrenderable, .expired, .deferred, .untimely: return .notAttempted
+        case .unrenderable, .expired, .deferred, .untimely, .optedOut: return .notAttempted
         }
     }
 

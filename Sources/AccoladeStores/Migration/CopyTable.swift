@@ -36,6 +36,7 @@ public struct CopyTable: Sendable, Hashable {
         CopyTable(name: "workflow_digest_members", identity: ["digest_id", "ordinal", "run_id"]),
         CopyTable(name: "workflow_throttle_passes", identity: ["id", "workflow", "recipient_key", "passed_at"], generatedColumn: "id"),
         CopyTable(name: "email_soft_bounces", identity: ["address", "delivery_id", "at"]),
+        CopyTable(name: "recipient_preferences", identity: ["recipient_key", "category", "channel"]),
     ]
 
     /// SQLite tables never copied: the SQLite store's own bookkeeping, and `provider_pauses`,

@@ -28,7 +28,7 @@ enum PostgresSchema {
     /// Every migration, in order.
     static let migrations: [(name: String, statements: [String])] = [
         ("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8), ("v9", v9),
-        ("v10", v10), ("v11", v11),
+        ("v10", v10), ("v11", v11), ("v12", v12),
     ]
 
     static let createMigrationsTable = """
@@ -412,5 +412,20 @@ enum PostgresSchema {
         )
         """,
         "CREATE INDEX email_soft_bounces_address_at ON email_soft_bounces(address, at)",
+    ]
+
+    /// Recipients' preferences, as SQLite's `v11`: explicit choices only; no row means opted in.
+    private static let v12: [String] = [
+        """
+        CREATE TABLE recipient_preferences (
+            recipient_key TEXT COLLATE "C" NOT NULL,
+            category      TEXT COLLATE "C" NOT NULL,
+            channel       TEXT COLLATE "C" NOT NULL,
+            opted_in      INTEGER NOT NULL,
+            source        TEXT NOT NULL,
+            updated_at    BIGINT NOT NULL,
+            PRIMARY KEY (recipient_key, category, channel)
+        )
+        """,
     ]
 }

@@ -18,6 +18,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v8", migrate: v8)
         migrator.registerMigration("v9", migrate: v9)
         migrator.registerMigration("v10", migrate: v10)
+        migrator.registerMigration("v11", migrate: v11)
         return migrator
     }
 
@@ -374,6 +375,24 @@ enum SQLiteSchema {
                     PRIMARY KEY (address, delivery_id)
                 );
                 CREATE INDEX email_soft_bounces_address_at ON email_soft_bounces(address, at);
+                """)
+    }
+
+    /// Recipients' preferences (issue 17): explicit choices only, per recipient key × category ×
+    /// channel; no row means opted in. The primary key's prefix serves the claim's one lookup per
+    /// batch (`recipient_key IN (…)`) and the API's read of one recipient.
+    private static func v11(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE recipient_preferences (
+                    recipient_key TEXT NOT NULL,
+                    category      TEXT NOT NULL,
+                    channel       TEXT NOT NULL,
+                    opted_in      INTEGER NOT NULL,  -- 1 in, 0 out
+                    source        TEXT NOT NULL,     -- api, cli, page, unsubscribe
+                    updated_at    INTEGER NOT NULL,
+                    PRIMARY KEY (recipient_key, category, channel)
+                );
                 """)
     }
 }
