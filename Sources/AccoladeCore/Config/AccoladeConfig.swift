@@ -34,6 +34,8 @@ public struct AccoladeConfig: Sendable {
     public var defaultTimeZone: TimeZone = .gmt
     /// Top-level `quiet_hours:`, the least specific level (category, then channel, then this).
     public var quietHours: QuietHoursSetting = .inherit
+    /// `preferences:` — signing of unsubscribe and preferences links; nil: no links are made.
+    public var preferences: PreferencesConfig?
 
     /// Loads and validates a configuration file.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
@@ -80,6 +82,7 @@ public struct AccoladeConfig: Sendable {
         config.categories = try CategoriesConfig(root.child("categories"))
         config.defaultTimeZone = try parseTimeZone(root, key: "default_timezone") ?? .gmt
         config.quietHours = try QuietHoursSetting.parse(root, key: "quiet_hours")
+        config.preferences = try PreferencesConfig.parse(root.child("preferences"))
         try root.rejectUnknownKeys()
         return config
     }

@@ -65,7 +65,7 @@ extension DeliveryWorker {
         let request = DeliveryRequest(
             deliveryID: claimed.delivery.id, messageID: message.id, attempt: claimed.delivery.attempts + 1,
             recipient: message.recipient, content: content, createdAt: message.createdAt, suppression: claimed.suppression,
-            lastInbound: claimed.lastInbound)
+            lastInbound: claimed.lastInbound, category: message.category)
         do {
             return .sent(try await channel.deliver(request), startedAt: started)
         } catch {
