@@ -139,6 +139,8 @@ public struct APIServer: Sendable {
         addTemplateRoutes(to: v1)
         addEventRoutes(to: v1)
         addInboxTokenRoutes(to: v1)
+        addPreferenceRoutes(to: v1)
+        addPreferenceLinkRoutes(to: router)
         addInboxFeedRoutes(to: router)
         addInboxWidgetRoutes(to: router)
     }

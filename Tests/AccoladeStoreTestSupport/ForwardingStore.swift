@@ -41,6 +41,8 @@ open class ForwardingStore: Store, @unchecked Sendable {
     open func engagementHistory(recipientKey: String, cohort: String, now: Date) async throws -> EngagementHistory {
         try await base.engagementHistory(recipientKey: recipientKey, cohort: cohort, now: now)
     }
+    open func preferences(recipientKey: String) async throws -> [Preference] { try await base.preferences(recipientKey: recipientKey) }
+    open func setPreferences(_ choices: [Preference]) async throws -> Int { try await base.setPreferences(choices) }
     open func deliveries(messageID: String) async throws -> [Delivery] { try await base.deliveries(messageID: messageID) }
     open func deliveries(messageIDs: [String]) async throws -> [String: [Delivery]] { try await base.deliveries(messageIDs: messageIDs) }
     open func attempts(messageID: String) async throws -> [Attempt] { try await base.attempts(messageID: messageID) }

@@ -42,12 +42,15 @@ public struct DeliveryRequest: Sendable {
     public var suppression: SuppressionCheck
     /// The recipient's last inbound message, when looked up at claim time.
     public var lastInbound: InboundCheck
+    /// The message's category (email adds an unsubscribe link for categories one may leave).
+    public var category: String
 
     /// Creates a request.
     public init(
         deliveryID: String, messageID: String, attempt: Int, recipient: Recipient, content: RenderedContent, createdAt: Date,
-        suppression: SuppressionCheck = .unknown, lastInbound: InboundCheck = .unknown
+        suppression: SuppressionCheck = .unknown, lastInbound: InboundCheck = .unknown, category: String = CategoriesConfig.defaultName
     ) {
+        self.category = category
         self.deliveryID = deliveryID
         self.messageID = messageID
         self.attempt = attempt

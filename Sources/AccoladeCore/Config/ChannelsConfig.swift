@@ -22,6 +22,19 @@ public struct ChannelsConfig: Sendable {
     /// `channels.<name>.quiet_hours` per channel (absent channels: ``QuietHoursSetting/inherit``).
     public var quietHours: [ChannelKind: QuietHoursSetting] = [:]
 
+    /// The configured channel kinds, in ``ChannelKind`` order (what preferences are kept for).
+    public var kindsInOrder: [ChannelKind] {
+        ChannelKind.allCases.filter { kind in
+            switch kind {
+            case .email: email != nil
+            case .sms: sms != nil
+            case .qr: qr != nil
+            case .whatsapp: whatsapp != nil
+            case .inbox: inbox != nil
+            }
+        }
+    }
+
     /// Creates a channels section.
     public init(
         email: EmailChannelConfig?, sms: SMSChannelConfig? = nil, qr: QRChannelConfig? = nil, whatsapp: WhatsAppChannelConfig? = nil,

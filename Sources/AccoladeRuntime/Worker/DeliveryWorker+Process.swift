@@ -18,6 +18,9 @@ extension DeliveryWorker {
         let timed = expired ? nil : timing?.decision(for: message, channel: delivery.channel, at: started)
         if expired {
             result = .expired
+        } else if let optOut = claimed.optOut, !requiredCategories.contains(message.category) {
+            // Before timing: a channel the recipient turned off is not deferred to the morning first.
+            result = .optedOut(optOut.skipReason)
         } else if case .deferred(let until, let reason)? = timed {
             result = .deferred(until: until, reason: reason)
         } else if case .skip(let reason)? = timed {
@@ -45,7 +48,7 @@ extension DeliveryWorker {
         case .failed(let error, _):
             if case .misconfigured(let key) = error.disposition { return .misconfigured(error, key: key) }
             return error.provider == "worker" ? .notAttempted : .failed
-        case .unrenderable, .expired, .deferred, .untimely: return .notAttempted
+        case .unrenderable, .expired, .deferred, .untimely, .optedOut: return .notAttempted
         }
     }
 
@@ -62,7 +65,7 @@ extension DeliveryWorker {
         let request = DeliveryRequest(
             deliveryID: claimed.delivery.id, messageID: message.id, attempt: claimed.delivery.attempts + 1,
             recipient: message.recipient, content: content, createdAt: message.createdAt, suppression: claimed.suppression,
-            lastInbound: claimed.lastInbound)
+            lastInbound: claimed.lastInbound, category: message.category)
         do {
             return .sent(try await channel.deliver(request), startedAt: started)
         } catch {

@@ -37,6 +37,7 @@ public struct CopyTable: Sendable, Hashable {
         CopyTable(name: "workflow_throttle_passes", identity: ["id", "workflow", "recipient_key", "passed_at"], generatedColumn: "id"),
         CopyTable(name: "email_soft_bounces", identity: ["address", "delivery_id", "at"]),
         CopyTable(name: "engagement_events", identity: ["recipient_key", "at", "kind", "cohort"]),
+        CopyTable(name: "recipient_preferences", identity: ["recipient_key", "category", "channel"]),
     ]
 
     /// SQLite tables never copied: the SQLite store's own bookkeeping, and `provider_pauses`,

@@ -28,7 +28,7 @@ enum PostgresSchema {
     /// Every migration, in order.
     static let migrations: [(name: String, statements: [String])] = [
         ("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8), ("v9", v9),
-        ("v10", v10), ("v11", v11), ("v13", v13),
+        ("v10", v10), ("v11", v11), ("v12", v12), ("v13", v13),
     ]
 
     static let createMigrationsTable = """
@@ -415,7 +415,7 @@ enum PostgresSchema {
     ]
 
     /// `send_at: optimal`: engagement signals and the explanation of a picked `send_at` (see
-    /// ``SQLiteSchema``'s `v12`). v12 is left to another branch's migration.
+    /// ``SQLiteSchema``'s `v12`).
     private static let v13: [String] = [
         """
         CREATE TABLE engagement_events (
@@ -428,5 +428,18 @@ enum PostgresSchema {
         """,
         "CREATE INDEX engagement_events_cohort ON engagement_events(cohort, at, kind)",
         "ALTER TABLE messages ADD COLUMN send_at_reason TEXT",
+    /// Recipients' preferences, as SQLite's `v11`: explicit choices only; no row means opted in.
+    private static let v12: [String] = [
+        """
+        CREATE TABLE recipient_preferences (
+            recipient_key TEXT COLLATE "C" NOT NULL,
+            category      TEXT COLLATE "C" NOT NULL,
+            channel       TEXT COLLATE "C" NOT NULL,
+            opted_in      INTEGER NOT NULL,
+            source        TEXT NOT NULL,
+            updated_at    BIGINT NOT NULL,
+            PRIMARY KEY (recipient_key, category, channel)
+        )
+        """,
     ]
 }

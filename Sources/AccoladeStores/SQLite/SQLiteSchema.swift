@@ -18,6 +18,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v8", migrate: v8)
         migrator.registerMigration("v9", migrate: v9)
         migrator.registerMigration("v10", migrate: v10)
+        migrator.registerMigration("v11", migrate: v11)
         migrator.registerMigration("v12", migrate: v12)
         return migrator
     }
@@ -385,7 +386,6 @@ enum SQLiteSchema {
     /// explanation of a picked `send_at`, shown by `status`. A rowid table (not `WITHOUT ROWID`):
     /// the SQLite → PostgreSQL copier pages every table by rowid.
     ///
-    /// v11 is left to another branch's migration (names are handed out per branch).
     private static func v12(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -398,6 +398,21 @@ enum SQLiteSchema {
                 );
                 CREATE INDEX engagement_events_cohort ON engagement_events(cohort, at, kind);
                 ALTER TABLE messages ADD COLUMN send_at_reason TEXT;
+    /// Recipients' preferences (issue 17): explicit choices only, per recipient key × category ×
+    /// channel; no row means opted in. The primary key's prefix serves the claim's one lookup per
+    /// batch (`recipient_key IN (…)`) and the API's read of one recipient.
+    private static func v11(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE recipient_preferences (
+                    recipient_key TEXT NOT NULL,
+                    category      TEXT NOT NULL,
+                    channel       TEXT NOT NULL,
+                    opted_in      INTEGER NOT NULL,  -- 1 in, 0 out
+                    source        TEXT NOT NULL,     -- api, cli, page, unsubscribe
+                    updated_at    INTEGER NOT NULL,
+                    PRIMARY KEY (recipient_key, category, channel)
+                );
                 """)
     }
 }
