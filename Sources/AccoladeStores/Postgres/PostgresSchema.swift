@@ -414,6 +414,21 @@ enum PostgresSchema {
         "CREATE INDEX email_soft_bounces_address_at ON email_soft_bounces(address, at)",
     ]
 
+    /// Recipients' preferences, as SQLite's `v11`: explicit choices only; no row means opted in.
+    private static let v12: [String] = [
+        """
+        CREATE TABLE recipient_preferences (
+            recipient_key TEXT COLLATE "C" NOT NULL,
+            category      TEXT COLLATE "C" NOT NULL,
+            channel       TEXT COLLATE "C" NOT NULL,
+            opted_in      INTEGER NOT NULL,
+            source        TEXT NOT NULL,
+            updated_at    BIGINT NOT NULL,
+            PRIMARY KEY (recipient_key, category, channel)
+        )
+        """,
+    ]
+
     /// `send_at: optimal`: engagement signals and the explanation of a picked `send_at` (see
     /// ``SQLiteSchema``'s `v12`).
     private static let v13: [String] = [
@@ -428,18 +443,5 @@ enum PostgresSchema {
         """,
         "CREATE INDEX engagement_events_cohort ON engagement_events(cohort, at, kind)",
         "ALTER TABLE messages ADD COLUMN send_at_reason TEXT",
-    /// Recipients' preferences, as SQLite's `v11`: explicit choices only; no row means opted in.
-    private static let v12: [String] = [
-        """
-        CREATE TABLE recipient_preferences (
-            recipient_key TEXT COLLATE "C" NOT NULL,
-            category      TEXT COLLATE "C" NOT NULL,
-            channel       TEXT COLLATE "C" NOT NULL,
-            opted_in      INTEGER NOT NULL,
-            source        TEXT NOT NULL,
-            updated_at    BIGINT NOT NULL,
-            PRIMARY KEY (recipient_key, category, channel)
-        )
-        """,
     ]
 }

@@ -379,25 +379,6 @@ enum SQLiteSchema {
                 """)
     }
 
-    /// `send_at: optimal`: the engagement signals it learns from, one row per (recipient key,
-    /// instant, kind) — a bulk "read all" is one moment of attention, not fifty — written in the
-    /// transaction of the receipt or redemption that is the signal; read newest first by
-    /// recipient (the primary key) and by cohort (`locale/zone`, the covering index). And the
-    /// explanation of a picked `send_at`, shown by `status`. A rowid table (not `WITHOUT ROWID`):
-    /// the SQLite → PostgreSQL copier pages every table by rowid.
-    ///
-    private static func v12(_ db: Database) throws {
-        try db.execute(
-            sql: """
-                CREATE TABLE engagement_events (
-                    recipient_key TEXT NOT NULL,
-                    at            INTEGER NOT NULL,
-                    kind          TEXT NOT NULL,
-                    cohort        TEXT NOT NULL,
-                    PRIMARY KEY (recipient_key, at, kind)
-                );
-                CREATE INDEX engagement_events_cohort ON engagement_events(cohort, at, kind);
-                ALTER TABLE messages ADD COLUMN send_at_reason TEXT;
     /// Recipients' preferences (issue 17): explicit choices only, per recipient key × category ×
     /// channel; no row means opted in. The primary key's prefix serves the claim's one lookup per
     /// batch (`recipient_key IN (…)`) and the API's read of one recipient.
@@ -413,6 +394,27 @@ enum SQLiteSchema {
                     updated_at    INTEGER NOT NULL,
                     PRIMARY KEY (recipient_key, category, channel)
                 );
+                """)
+    }
+
+    /// `send_at: optimal`: the engagement signals it learns from, one row per (recipient key,
+    /// instant, kind) — a bulk "read all" is one moment of attention, not fifty — written in the
+    /// transaction of the receipt or redemption that is the signal; read newest first by
+    /// recipient (the primary key) and by cohort (`locale/zone`, the covering index). And the
+    /// explanation of a picked `send_at`, shown by `status`. A rowid table (not `WITHOUT ROWID`):
+    /// the SQLite → PostgreSQL copier pages every table by rowid.
+    private static func v12(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE engagement_events (
+                    recipient_key TEXT NOT NULL,
+                    at            INTEGER NOT NULL,
+                    kind          TEXT NOT NULL,
+                    cohort        TEXT NOT NULL,
+                    PRIMARY KEY (recipient_key, at, kind)
+                );
+                CREATE INDEX engagement_events_cohort ON engagement_events(cohort, at, kind);
+                ALTER TABLE messages ADD COLUMN send_at_reason TEXT;
                 """)
     }
 }
