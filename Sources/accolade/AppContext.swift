@@ -85,7 +85,8 @@ struct AppContext {
     }
 
     func dispatcher() -> Dispatcher {
-        Dispatcher(store: store, renderer: templates, channels: channels, clock: clock, logger: logger, categories: config.categories)
+        Dispatcher(store: store, renderer: templates, channels: channels, clock: clock, logger: logger, categories: config.categories,
+            programmePath: config.reports.programmePath)
     }
 
     /// Starts runs of the loaded workflows from events; `wakes` tells this process's run worker.

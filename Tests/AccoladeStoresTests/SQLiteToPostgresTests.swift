@@ -234,6 +234,7 @@ struct SQLiteToPostgresRuleTests {
         let plan = try await store.pool.read { try SQLiteToPostgresCopier.plan($0, now: 0) }
         #expect(plan.tables.map(\.0.name) == ["messages", "deliveries", "attempts", "receipts", "suppressions", "inbound_activity", "unmatched_receipts", "inbox_feeds", "inbox_items",
             "workflow_runs", "workflow_run_steps", "workflow_digests", "workflow_digest_members", "workflow_throttle_passes", "email_soft_bounces",
+            "message_redemptions",
         ])
         #expect(plan.liveLeases == nil)
         // A running workflow run under a live lease counts like a running delivery.

@@ -34,6 +34,10 @@ public struct AccoladeConfig: Sendable {
     public var defaultTimeZone: TimeZone = .gmt
     /// Top-level `quiet_hours:`, the least specific level (category, then channel, then this).
     public var quietHours: QuietHoursSetting = .inherit
+    /// `costs:` — prices per channel and provider (``CostsConfig``); empty: nothing is priced.
+    public var costs = CostsConfig()
+    /// `reports:` — how reports group messages (``ReportsConfig``).
+    public var reports = ReportsConfig()
 
     /// Loads and validates a configuration file.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
@@ -80,6 +84,9 @@ public struct AccoladeConfig: Sendable {
         config.categories = try CategoriesConfig(root.child("categories"))
         config.defaultTimeZone = try parseTimeZone(root, key: "default_timezone") ?? .gmt
         config.quietHours = try QuietHoursSetting.parse(root, key: "quiet_hours")
+        config.costs = try CostsConfig(root.child("costs"))
+        try config.costs.checkProviders(config.channels.providerNames)
+        config.reports = try ReportsConfig(root.child("reports"))
         try root.rejectUnknownKeys()
         return config
     }

@@ -30,6 +30,22 @@ public struct Message: Sendable, Hashable, Codable {
     /// its template manifest's, else `rewards`. Quiet hours, send windows and (later)
     /// preferences are decided by it.
     public var category: String
+    /// The programme reports group it under (``MessageValues``), resolved when accepted; nil
+    /// for messages stored before reports existed (reported under their template's name).
+    public var programme: String?
+    /// The workflow whose run sent it (nil for a message a caller sent), for reports.
+    public var workflow: String?
+    /// The reward value the message issues (``TemplateManifest/rewardValuePaths``).
+    public var rewardValue: MicroMoney?
+    /// The `outcome_value` its data reports (for ROI).
+    public var outcomeValue: MicroMoney?
+
+    /// Sets the report values read from the data.
+    public mutating func setValues(_ values: MessageValues) {
+        programme = values.programme
+        rewardValue = values.rewardValue
+        outcomeValue = values.outcomeValue
+    }
 
     /// Creates a message.
     public init(

@@ -7,7 +7,7 @@ import Foundation
 /// unique idempotency keys. Every method that changes more than one row does so in one transaction.
 /// A store is also the shared ``SuppressionList``, ``InboundActivityLog``, ``InboxFeed`` and
 /// ``WorkflowRunStore`` of every process on it.
-public protocol Store: SuppressionList, InboundActivityLog, ProviderPauseBoard, InboxFeed, WorkflowRunStore, BounceLog {
+public protocol Store: SuppressionList, InboundActivityLog, ProviderPauseBoard, InboxFeed, WorkflowRunStore, BounceLog, ReportStore {
     /// Applies pending schema migrations (idempotent).
     func migrate() async throws
 

@@ -31,6 +31,8 @@ public final class DeliveryWorker: Service, Sendable {
     /// Quiet hours and send windows, checked when a delivery is claimed (``SendTiming``); `nil`
     /// when none are configured, so the hot path asks nothing.
     let timing: SendTiming?
+    /// Prices accepted attempts (``DeliveryCosting``); nil when `costs:` prices nothing.
+    let costing: DeliveryCosting?
 
     /// Outcomes older than this are written even if the batch is not full.
     static let flushAge: TimeInterval = 0.05
@@ -38,8 +40,10 @@ public final class DeliveryWorker: Service, Sendable {
     /// Creates a worker.
     public init(
         store: any Store, renderer: any MessageRenderer, channels: ChannelRegistry, settings: WorkerSettings,
-        clock: any WallClock = SystemWallClock(), logger: Logger, timing: SendTiming = SendTiming()
+        clock: any WallClock = SystemWallClock(), logger: Logger, timing: SendTiming = SendTiming(),
+        costing: DeliveryCosting? = nil
     ) {
+        self.costing = costing
         self.timing = timing.isEmpty ? nil : timing
         self.store = store
         self.renderer = renderer

@@ -108,6 +108,7 @@ extension RunWorker {
             template: send.template, recipient: run.recipient, data: planned.data, locale: send.locale,
             channels: send.channels == nil ? nil : reachable, mode: send.mode, idempotencyKey: planned.idempotencyKey)
         request.workflowCategory = runner.workflows[run.workflow]?.category
+        request.workflow = run.workflow
         do throws(ValidationError) {
             return .ready(try dispatcher.prepare(request))
         } catch {

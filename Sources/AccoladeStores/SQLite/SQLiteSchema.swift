@@ -18,6 +18,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v8", migrate: v8)
         migrator.registerMigration("v9", migrate: v9)
         migrator.registerMigration("v10", migrate: v10)
+        migrator.registerMigration("v13", migrate: v13)
         return migrator
     }
 
@@ -375,5 +376,35 @@ enum SQLiteSchema {
                 );
                 CREATE INDEX email_soft_bounces_address_at ON email_soft_bounces(address, at);
                 """)
+    }
+
+    /// Costs and report values (issue 18): what each accepted attempt cost and each delivery
+    /// costs now (a free-of-charge receipt zeroes it, held receipts keep that flag), the
+    /// programme and values a message reported when accepted, and one row per redeemed message.
+    private static func v13(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE attempts ADD COLUMN cost_micros INTEGER;
+                ALTER TABLE attempts ADD COLUMN cost_currency TEXT;
+                ALTER TABLE deliveries ADD COLUMN cost_micros INTEGER;
+                ALTER TABLE deliveries ADD COLUMN cost_currency TEXT;
+                ALTER TABLE unmatched_receipts ADD COLUMN free_of_charge INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE messages ADD COLUMN programme TEXT;
+                ALTER TABLE messages ADD COLUMN reward_value_micros INTEGER;
+                ALTER TABLE messages ADD COLUMN reward_value_currency TEXT;
+                ALTER TABLE messages ADD COLUMN outcome_value_micros INTEGER;
+                ALTER TABLE messages ADD COLUMN outcome_value_currency TEXT;
+                ALTER TABLE messages ADD COLUMN workflow TEXT;
+                ALTER TABLE deliveries ADD COLUMN delivered_at INTEGER;    -- first delivered/read receipt
+                CREATE TABLE message_redemptions (
+                    message_id     TEXT PRIMARY KEY NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+                    redeemed_at    INTEGER NOT NULL,          -- the first redemption stands
+                    value_micros   INTEGER,
+                    value_currency TEXT
+                );
+                CREATE INDEX message_redemptions_redeemed_at ON message_redemptions(redeemed_at);
+                """)
+        // The report rollups, kept by triggers, filled from what the file already holds.
+        for statement in RollupSQL.schema(.sqlite) + RollupSQL.rebuild(.sqlite) { try db.execute(sql: statement) }
     }
 }
