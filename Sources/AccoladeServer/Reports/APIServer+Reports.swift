@@ -16,12 +16,15 @@ extension APIServer {
         if let unknown = q.map({ String($0.key) }).first(where: { !allowed.contains($0) }) {
             throw Problem.invalid(ValidationError(field: unknown, reason: "unknown query parameter; use \(allowed.sorted().joined(separator: ", "))"))
         }
-        let format = q.get("format") ?? "json"
+        // Strict like the document: an empty value is not a date, a zone or a format (only `by=`,
+        // an empty list, groups by nothing).
+        func value(_ name: String) -> String? { q.get(name) }
+        let format = value("format") ?? "json"
         guard format == "json" || format == "csv" else {
             throw Problem.invalid(ValidationError(field: "format", reason: "json or csv"))
         }
         let query: ReportQuery
-        switch ReportQuery.parse(since: q.get("since"), until: q.get("until"), by: q.get("by"), tz: q.get("tz"), now: deps.clock.now()) {
+        switch ReportQuery.parse(since: value("since"), until: value("until"), by: value("by"), tz: value("tz"), now: deps.clock.now()) {
         case .success(let value): query = value
         case .failure(let error): throw Problem.invalid(ValidationError(field: error.field, reason: error.reason))
         }

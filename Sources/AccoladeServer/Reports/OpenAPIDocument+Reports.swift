@@ -15,10 +15,10 @@ extension OpenAPIDocument {
                 accepted in; times are cut to UTC quarter-hours. Money is per currency (a decimal string),
                 never added across currencies. `format=csv` answers the same rows as CSV.
               parameters:
-                - { name: since, in: query, description: "First day (`2026-11-01`, in `tz`) or instant (RFC 3339); default 30 days before today.", schema: { type: string } }
-                - { name: until, in: query, description: "Last day included (`2026-11-30`) or instant excluded; default now.", schema: { type: string } }
-                - { name: by, in: query, description: "Comma-separated: one of `day`, `week`, `month` and any of `channel`, `provider`, `template`, `workflow`, `category`, `programme`, `locale`, `country`.", schema: { type: string } }
-                - { name: tz, in: query, description: IANA zone days, ISO weeks and months are read in (default UTC)., schema: { type: string } }
+                - { name: since, in: query, description: "First day (`2026-11-01`, in `tz`) or instant (RFC 3339); default 30 days before today; before `until`, at most three years apart.", schema: { type: string, anyOf: [{ format: date }, { format: date-time }] } }
+                - { name: until, in: query, description: "Last day included (`2026-11-30`) or instant excluded; default now.", schema: { type: string, anyOf: [{ format: date }, { format: date-time }] } }
+                - { name: by, in: query, description: "Comma-separated: at most one of `day`, `week`, `month` and any of `channel`, `provider`, `template`, `workflow`, `category`, `programme`, `locale`, `country`, each once.", schema: { type: string, pattern: "^((day|week|month|channel|provider|template|workflow|category|programme|locale|country)(,(day|week|month|channel|provider|template|workflow|category|programme|locale|country))*)?$" } }
+                - { name: tz, in: query, description: IANA zone days, ISO weeks and months are read in (default UTC)., schema: { $ref: "#/components/schemas/TimeZone" } }
                 - { name: format, in: query, schema: { type: string, enum: [json, csv], default: json } }
               responses:
                 "200":

@@ -221,15 +221,31 @@ enum RollupSQL {
     }
 
     /// The triggers: (name, table, event, contributions).
-    static func triggers(_ d: Dialect) -> [(name: String, table: String, event: String, body: [Contribution])] {
+    ///
+    /// Each has a `WHEN` that skips its body when nothing it counts changed, so the hot paths
+    /// pay only for a comparison: a claim (available → running, both `queued`) and a heartbeat
+    /// (the lease columns) run no statement, an attempt that was not accepted none either.
+    static func triggers(_ d: Dialect) -> [(name: String, table: String, event: String, when: String?, body: [Contribution])] {
         [
-            ("report_rollups_message", "messages", "INSERT", onMessage("NEW", d)),
-            ("report_rollups_delivery_insert", "deliveries", "INSERT", onDeliveryInsert(d)),
-            ("report_rollups_delivery_update", "deliveries", "UPDATE", onDeliveryUpdate(d)),
-            ("report_rollups_attempt", "attempts", "INSERT", onAttempt(d)),
-            ("report_rollups_receipt", "receipts", "INSERT", onReceipt(d)),
-            ("report_rollups_redemption", "message_redemptions", "INSERT", onRedemption(d)),
+            ("report_rollups_message", "messages", "INSERT", nil, onMessage("NEW", d)),
+            ("report_rollups_delivery_insert", "deliveries", "INSERT", nil, onDeliveryInsert(d)),
+            (
+                "report_rollups_delivery_update", "deliveries",
+                "UPDATE OF state, provider, last_error, cost_micros, cost_currency, delivered_at", deliveryChanged(d), onDeliveryUpdate(d)
+            ),
+            ("report_rollups_attempt", "attempts", "INSERT", "NEW.outcome = 'sent'", onAttempt(d)),
+            ("report_rollups_receipt", "receipts", "INSERT", "NEW.status = 'failed' AND NEW.provider = 'bounce'", onReceipt(d)),
+            ("report_rollups_redemption", "message_redemptions", "INSERT", nil, onRedemption(d)),
         ]
+    }
+
+    /// Whether an update of a delivery changes anything a counter is keyed or valued by.
+    static func deliveryChanged(_ d: Dialect) -> String {
+        """
+        (\(differs(stateMeasure("OLD"), stateMeasure("NEW"), d)) OR \(differs("OLD.provider", "NEW.provider", d)) \
+        OR \(differs("OLD.cost_micros", "NEW.cost_micros", d)) OR \(differs("OLD.cost_currency", "NEW.cost_currency", d)) \
+        OR (OLD.state = 'sent' AND NEW.state IN ('delivered','read')))
+        """
     }
 
     /// The table and triggers as SQL statements.
@@ -258,13 +274,14 @@ enum RollupSQL {
         ]
         for t in triggers(d) {
             let body = t.body.map { $0.statement(grouped: false) + ";" }.joined(separator: "\n")
+            let when = t.when.map { " WHEN (\($0))" } ?? ""
             switch d {
             case .sqlite:
-                statements.append("CREATE TRIGGER \(t.name) AFTER \(t.event) ON \(t.table) BEGIN\n\(body)\nEND")
+                statements.append("CREATE TRIGGER \(t.name) AFTER \(t.event) ON \(t.table) FOR EACH ROW\(when) BEGIN\n\(body)\nEND")
             case .postgres:
                 statements.append(
                     "CREATE FUNCTION \(t.name)() RETURNS trigger LANGUAGE plpgsql AS $fn$\nBEGIN\n\(body)\nRETURN NULL;\nEND\n$fn$")
-                statements.append("CREATE TRIGGER \(t.name) AFTER \(t.event) ON \(t.table) FOR EACH ROW EXECUTE FUNCTION \(t.name)()")
+                statements.append("CREATE TRIGGER \(t.name) AFTER \(t.event) ON \(t.table) FOR EACH ROW\(when) EXECUTE FUNCTION \(t.name)()")
             }
         }
         return statements
