@@ -87,7 +87,8 @@ struct AppContext {
 
     func dispatcher() -> Dispatcher {
         var dispatcher = Dispatcher(
-            store: store, renderer: templates, channels: channels, clock: clock, logger: logger, categories: config.categories)
+            store: store, renderer: templates, channels: channels, clock: clock, logger: logger, categories: config.categories,
+            programmePath: config.reports.programmePath)
         dispatcher.timing = SendTiming(config: config)
         dispatcher.optimalPicker = OptimalSendPicker(config: config.optimal)
         return dispatcher

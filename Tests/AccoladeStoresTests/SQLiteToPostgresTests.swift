@@ -236,6 +236,7 @@ struct SQLiteToPostgresRuleTests {
             "workflow_runs", "workflow_run_steps", "workflow_digests", "workflow_digest_members", "workflow_throttle_passes", "email_soft_bounces",
             "engagement_events",
             "recipient_preferences",
+            "message_redemptions",
         ])
         #expect(plan.liveLeases == nil)
         // A running workflow run under a live lease counts like a running delivery.

@@ -74,6 +74,8 @@ public struct DeliveryReceipt: Sendable, Hashable {
     public var detail: String
     /// The inbox item to write with the `sent` outcome (inbox channel only; nil elsewhere).
     public var inboxItem: InboxItemDraft?
+    /// Billable units the provider accepted: an SMS's segments; nil counts as one.
+    public var units: Int?
 
     /// Creates a receipt.
     public init(

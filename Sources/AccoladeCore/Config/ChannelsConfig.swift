@@ -76,6 +76,19 @@ public struct ChannelsConfig: Sendable {
         self.disabledProviders = disabled
     }
 
+    /// The configured provider names per channel, disabled ones included (`smtp` for email,
+    /// each SMS provider's `name`, `whatsapp`): what `costs:` may price.
+    public var providerNames: [ChannelKind: [String]] {
+        var names: [ChannelKind: [String]] = [:]
+        if email != nil { names[.email, default: []].append("smtp") }
+        for provider in sms?.providers ?? [] { names[.sms, default: []].append(provider.name) }
+        if whatsapp != nil { names[.whatsapp, default: []].append("whatsapp") }
+        for entry in disabledProviders where !(names[entry.channel] ?? []).contains(entry.provider) {
+            names[entry.channel, default: []].append(entry.provider)
+        }
+        return names
+    }
+
     /// Why `kind` has no provider here, when it was configured but every provider is disabled.
     public func disabledReason(_ kind: ChannelKind) -> String? {
         if kind == .inbox { return inbox == nil ? inboxDisabledReason : nil }

@@ -35,8 +35,13 @@ extension DeliveryWorker {
                 startedAt: started)
         }
         var rng = SystemRandomNumberGenerator()
-        let update = DeliveryStateMachine.decide(
+        var update = DeliveryStateMachine.decide(
             claimed, result: result, owner: settings.owner, policy: settings.retry, now: clock.now(), using: &rng)
+        // The price in force now is the one recorded: a later change of the rate card never
+        // rewrites what was spent.
+        if let costing, update.state == .sent, case .sent(let receipt, _) = result {
+            update.attempt?.cost = costing.cost(of: claimed, receipt: receipt)
+        }
         record(update, channel: delivery.channel, started: started)
         return Finished(update: update, channel: delivery.channel, kind: Self.kind(of: result))
     }

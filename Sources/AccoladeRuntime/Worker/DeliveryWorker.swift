@@ -33,6 +33,8 @@ public final class DeliveryWorker: Service, Sendable {
     let timing: SendTiming?
     /// The `required` categories, whose messages ignore stored opt-outs.
     let requiredCategories: Set<String>
+    /// Prices accepted attempts (``DeliveryCosting``); nil when `costs:` prices nothing.
+    let costing: DeliveryCosting?
 
     /// Outcomes older than this are written even if the batch is not full.
     static let flushAge: TimeInterval = 0.05
@@ -41,9 +43,11 @@ public final class DeliveryWorker: Service, Sendable {
     public init(
         store: any Store, renderer: any MessageRenderer, channels: ChannelRegistry, settings: WorkerSettings,
         clock: any WallClock = SystemWallClock(), logger: Logger, timing: SendTiming = SendTiming(),
-        requiredCategories: Set<String> = []
+        requiredCategories: Set<String> = [],
+        costing: DeliveryCosting? = nil
     ) {
         self.requiredCategories = requiredCategories
+        self.costing = costing
         self.timing = timing.isEmpty ? nil : timing
         self.store = store
         self.renderer = renderer
