@@ -44,6 +44,8 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        // X.509 parsing for Amazon SNS's signing certificates (bounces from SES).
+        .package(url: "https://github.com/apple/swift-certificates", exact: "1.21.1"),
         .package(url: "https://github.com/vapor/postgres-nio", exact: "1.33.2"),
         // No default traits: SwiftPM passes trait defines in random order, which recompiles Hummingbird.
         .package(url: "https://github.com/hummingbird-project/hummingbird", exact: "2.28.1", traits: []),
@@ -80,6 +82,8 @@ let package = Package(
                 "CQRencode",
                 "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
+                .product(name: "X509", package: "swift-certificates"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -149,7 +153,9 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
-        .target(name: "AccoladeTestSupport", path: "Tests/AccoladeTestSupport"),
+        .target(
+            name: "AccoladeTestSupport", dependencies: [.product(name: "_CryptoExtras", package: "swift-crypto")],
+            path: "Tests/AccoladeTestSupport"),
         .target(name: "AccoladeStoreTestSupport", dependencies: ["AccoladeCore", "AccoladeStores"], path: "Tests/AccoladeStoreTestSupport"),
         .testTarget(
             name: "AccoladeCoreTests",

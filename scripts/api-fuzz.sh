@@ -47,6 +47,8 @@ channels:
   inbox:
     signing_secret: $inbox_secret
     allowed_origins: [ "https://crm.example.com" ]
+preferences:
+  signing_secret: $inbox_secret-preferences
 YAML
 
 # One workflow listening to the OpenAPI example's event, so POST /v1/events starts (and replays)

@@ -31,6 +31,9 @@ scripts/check-examples.py
 # `accolade serve`: live cards, read receipts, two tabs on one stream, restart, token expiry,
 # locale, infinite scroll, the election without Web Locks (~90 s).
 scripts/check-inbox-browser.py
+# The hosted preferences and unsubscribe pages in headless Chromium: boxes, required ones
+# disabled, save, the unsubscribe button, no cookie, no CSP error (~10 s).
+scripts/check-preferences-browser.py
 # The Containerfile (hadolint) and the systemd unit (systemd-analyze verify), statically.
 scripts/check-deploy.sh
 swift test --skip-build --filter PostgresScaleOutTests "$@"

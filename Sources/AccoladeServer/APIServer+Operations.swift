@@ -11,6 +11,10 @@ extension APIServer {
         router.get("metrics") { _, _ in
             var text = ""
             if let metrics = self.deps.metrics {
+                // In the background: a slow or absent store never holds a scrape; the next one
+                // shows what this refresh found.
+                let (gauges, store, now) = (self.programmeGauges, self.deps.store, self.deps.clock.now())
+                Task { await gauges.refresh(store: store, now: now) }
                 if case .snapshot(let snapshot, let paused) = await self.snapshots.reading() {
                     text = metrics.exposition(snapshot: snapshot, paused: paused, channels: self.deps.channels)
                 } else {

@@ -77,6 +77,8 @@ public struct APIServer: Sendable {
     let coalescer: EnqueueCoalescer
     /// The queue counts `/readyz` and `/metrics` show, read at most every 2 s.
     let snapshots: QueueSnapshotCache
+    /// Spend and redemption gauges per programme, refreshed on scrapes.
+    let programmeGauges = ProgrammeGauges()
     /// `GET /openapi.yaml`, generated once from the templates and channels.
     let openAPI: String
     /// Mints and verifies inbox tokens; `nil` without `channels.inbox`.
@@ -138,7 +140,10 @@ public struct APIServer: Sendable {
         addMessageRoutes(to: v1)
         addTemplateRoutes(to: v1)
         addEventRoutes(to: v1)
+        addReportRoutes(to: v1)
         addInboxTokenRoutes(to: v1)
+        addPreferenceRoutes(to: v1)
+        addPreferenceLinkRoutes(to: router)
         addInboxFeedRoutes(to: router)
         addInboxWidgetRoutes(to: router)
     }

@@ -78,6 +78,7 @@ enum MessageJSON {
         o["provider"] = d.provider.map(JSONValue.string)
         o["provider_message_id"] = d.providerMessageID.map(JSONValue.string)
         o["last_error"] = d.lastError.map(JSONValue.string)
+        o["cost"] = d.cost.map(money)
         return .object(o)
     }
 
@@ -88,7 +89,13 @@ enum MessageJSON {
             "detail": .string(a.detail), "duration_ms": .int(Int64((a.duration * 1000).rounded())),
         ]
         o["code"] = a.code.map(JSONValue.string)
+        o["cost"] = a.cost.map(money)
         return .object(o)
+    }
+
+    /// `{"currency": "USD", "amount": "0.0415"}`: a decimal string, never a binary float.
+    static func money(_ m: MicroMoney) -> JSONValue {
+        .object(["currency": .string(m.currency), "amount": .string(m.decimalString)])
     }
 
     static func receipt(_ r: Receipt) -> JSONValue {

@@ -52,7 +52,8 @@ extension OpenAPIDocument {
         schemas.append(("MessageRequest", messages.isEmpty ? .object(["not": .object([:])]) : .object(["oneOf": .array(messages)])))
         schemas.append(("PreviewRequest", previews.isEmpty ? .object(["not": .object([:])]) : .object(["oneOf": .array(previews)])))
         if inbox { schemas += inboxSchemas }
-        var text = withEvents(inbox ? withInbox(base) : base) + "\n"
+        schemas += preferenceSchemas(channels: ChannelKind.allCases.filter(configured.contains))
+        var text = withReports(withPreferences(withEvents(inbox ? withInbox(base) : base))) + "\n"
         for (name, schema) in schemas {
             // JSON is YAML: each generated schema is one flow mapping under components.schemas.
             text += "    \(name): \((try? schema.jsonText()) ?? "{}")\n"

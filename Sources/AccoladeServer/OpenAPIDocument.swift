@@ -634,6 +634,7 @@ enum OpenAPIDocument {
                 provider: { type: string }
                 provider_message_id: { type: string }
                 last_error: { type: string, description: "Why the last attempt failed or the delivery was skipped; for a `scheduled` delivery held by quiet hours or a send window, why and until when (`deferred to 2026-12-07 08:00 Asia/Jakarta by quiet hours 21:00–08:00 (quiet_hours)`)." }
+                cost: { $ref: "#/components/schemas/Cost" }
             Attempt:
               type: object
               required: [delivery_id, number, started_at, finished_at, provider, outcome, detail, duration_ms]
@@ -647,6 +648,14 @@ enum OpenAPIDocument {
                 code: { type: string, description: "Protocol code: SMTP reply, HTTP status, provider error code." }
                 detail: { type: string }
                 duration_ms: { type: integer }
+                cost: { $ref: "#/components/schemas/Cost" }
+            Cost:
+              type: object
+              description: "What the provider charges, from `costs:` at the price in force when sent (a delivery's is 0 once WhatsApp reports it free)."
+              required: [currency, amount]
+              properties:
+                currency: { type: string, example: USD }
+                amount: { type: string, description: A decimal., example: "0.0415" }
             Receipt:
               type: object
               required: [delivery_id, status, received_at]

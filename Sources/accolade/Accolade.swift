@@ -19,7 +19,8 @@ struct Accolade: AsyncParsableCommand {
             SendCommand.self, WorkerCommand.self, PreviewCommand.self, TemplatesCommand.self,
             StatusCommand.self, LogCommand.self, DeadCommand.self, StatsCommand.self, MigrateCommand.self, BenchCommand.self,
             ServeCommand.self, StoreCommand.self, QRCommand.self, SuppressCommand.self, InboxCommand.self, WorkflowsCommand.self,
-            TriggerCommand.self, RunsCommand.self, BounceCommand.self, SimulateOptimalSendCommand.self,
+            TriggerCommand.self, RunsCommand.self, BounceCommand.self, PreferencesCommand.self, ReportCommand.self,
+            SimulateOptimalSendCommand.self,
         ]
     )
 

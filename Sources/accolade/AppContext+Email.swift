@@ -14,11 +14,12 @@ extension AppContext {
     /// The SMTP channel, when `channels.email` is configured.
     static func emailChannels(
         _ config: ChannelsConfig, driver: CurlMultiDriver, qrSource: (any QRArtifactSource)? = nil,
-        suppressions: (any SuppressionList)? = nil, logger: Logger
+        suppressions: (any SuppressionList)? = nil, preferenceLinks: PreferenceLinks? = nil, logger: Logger
     ) throws -> [any Channel] {
         guard let email = config.email else { return [] }
         do {
-            return [try SMTPEmailChannel(config: email, driver: driver, logger: logger, qrSource: qrSource, suppressions: suppressions)]
+            return [try SMTPEmailChannel(config: email, driver: driver, logger: logger, qrSource: qrSource, suppressions: suppressions,
+                preferenceLinks: preferenceLinks)]
         } catch {
             throw CommandFailure(message: "configuration error at channels.email: \(error)")
         }

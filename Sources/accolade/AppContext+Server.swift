@@ -15,11 +15,15 @@ extension AppContext {
         if let whatsapp = config.channels.whatsapp, let handler = whatsapp.webhook(store: store, logger: logger) {
             handlers.append(handler)
         }
+        let clock = clock
+        let recorder = BounceRecorder(
+            store: store, settings: config.bounces, returnPath: config.channels.email?.returnPath, logger: logger, now: { clock.now() })
         if let token = config.bounces.webhookToken {
-            let clock = clock
-            let recorder = BounceRecorder(
-                store: store, settings: config.bounces, returnPath: config.channels.email?.returnPath, logger: logger, now: { clock.now() })
             handlers.append(DSNWebhookHandler(token: token, recorder: recorder))
+        }
+        if let ses = config.bounces.ses, let driver {
+            let gateway = SNSClient(settings: ses, driver: driver, clock: clock, logger: logger)
+            handlers.append(SESWebhookHandler(settings: ses, gateway: gateway, recorder: recorder, logger: logger))
         }
         return Dictionary(handlers.map { ($0.provider, $0) }, uniquingKeysWith: { first, _ in first })
     }

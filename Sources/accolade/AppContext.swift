@@ -42,7 +42,8 @@ struct AppContext {
             // One QR drawing function for the QR channel, email's inline cid:qr@accolade image, WhatsApp's image header and inbox items.
             let qr = try qrArtifacts(config)
             let stored = qrSource(qr, store: store, templates: templates)
-            channels += try emailChannels(config.channels, driver: d, qrSource: stored, suppressions: store, logger: logger)
+            channels += try emailChannels(
+                config.channels, driver: d, qrSource: stored, suppressions: store, preferenceLinks: config.preferenceLinks, logger: logger)
             channels += try smsChannels(config, driver: d, suppressions: store, logger: logger)
             channels += qrChannels(qr, logger: logger)
             channels += try whatsappChannels(config, driver: d, store: store, qrSource: stored, logger: logger)
@@ -86,7 +87,8 @@ struct AppContext {
 
     func dispatcher() -> Dispatcher {
         var dispatcher = Dispatcher(
-            store: store, renderer: templates, channels: channels, clock: clock, logger: logger, categories: config.categories)
+            store: store, renderer: templates, channels: channels, clock: clock, logger: logger, categories: config.categories,
+            programmePath: config.reports.programmePath)
         dispatcher.timing = SendTiming(config: config)
         dispatcher.optimalPicker = OptimalSendPicker(config: config.optimal)
         return dispatcher

@@ -36,7 +36,7 @@ extension GlobalOptions {
     func loadTemplates(_ config: AccoladeConfig) throws -> TemplateLibrary {
         let library: TemplateLibrary
         do {
-            library = try TemplateLibrary(directory: config.templatesDirectory)
+            library = try TemplateLibrary(directory: config.templatesDirectory, preferenceLinks: config.preferenceLinks)
         } catch {
             throw CommandFailure(message: "templates (\(config.templatesDirectory)): \(error)")
         }

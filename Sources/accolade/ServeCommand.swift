@@ -81,7 +81,8 @@ struct ServeCommand: AsyncParsableCommand {
                     let worker = DeliveryWorker(
                         store: context.store, renderer: context.templates, channels: context.channels,
                         settings: context.workerSettings(drain: false), clock: context.clock,
-                        logger: context.logger, timing: SendTiming(config: context.config))
+                        logger: context.logger, timing: SendTiming(config: context.config), requiredCategories: context.config.categories.requiredNames,
+                        costing: DeliveryCosting(costs: context.config.costs, renderer: context.templates))
                     services.append(.init(service: worker))
                     services.append(.init(service: context.runWorker(settings: context.workerSettings(drain: false), wakes: runWakes)))
                 }

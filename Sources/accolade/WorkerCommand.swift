@@ -40,7 +40,8 @@ struct WorkerCommand: AsyncParsableCommand {
                 let worker = DeliveryWorker(
                     store: context.store, renderer: context.templates, channels: context.channels,
                     settings: context.workerSettings(config, drain: drain), clock: context.clock, logger: context.logger,
-                    timing: SendTiming(config: context.config))
+                    timing: SendTiming(config: context.config), requiredCategories: context.config.categories.requiredNames,
+                    costing: DeliveryCosting(costs: context.config.costs, renderer: context.templates))
                 // Stopped in reverse order: the worker (outcomes written, the rest released), then the store.
                 let systemd = SystemdNotifier()
                 let services = context.storeServices.map { ServiceGroupConfiguration.ServiceConfiguration(service: $0) } + [

@@ -102,6 +102,7 @@ struct WhatsAppMappingTests {
         ("name: t\nlanguage: en\nbuttons: [{ index: 0, sub_type: url }]", "whatsapp.buttons[0].value"),
         ("name: t\nlanguage: en\nbuttons: [{ index: 0, sub_type: quick_reply, value: a }]", "whatsapp.buttons[0].value"),
         ("name: t\nlanguage: en\nbuttons: [{ index: 0, sub_type: url, value: a }, { index: 0, sub_type: url, value: b }]", "whatsapp.buttons[1].index"),
+        ("name: t\nlanguage: en\ncategory: promo", "whatsapp.category"),
     ])
     func rejects(mapping: String, path: String) throws {
         let fixture = try TemplateFixture(files: Self.files, manifest: Self.manifest(mapping))

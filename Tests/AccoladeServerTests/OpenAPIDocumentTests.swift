@@ -55,7 +55,7 @@ struct OpenAPIDocumentTests {
         await server.stop()
     }
 
-    @Test("bearer auth everywhere in /v1 except webhooks, QR images and the inbox feed (inbox token); operations are public")
+    @Test("bearer auth everywhere in /v1 except webhooks, QR images, preference links and the inbox feed (inbox token); operations are public")
     func security() throws {
         let templates = try TemplateLibrary(directory: TestServer.repositoryRoot.appendingPathComponent("templates").path)
         for document in [OpenAPIDocument.base, OpenAPIDocument.render(templates: templates, channels: [], inbox: true)] {
@@ -81,8 +81,10 @@ struct OpenAPIDocumentTests {
                 let security = operation["security"] as? [[String: Any]]
                 let isPublic = security?.isEmpty == true
                 let isFeed = path.hasPrefix("/v1/inbox/") && path != "/v1/inbox/tokens" && !inboxPublic.contains(path)
+                // The signed links in messages: the token in the path is the credential.
+                let isLink = path.hasPrefix("/v1/unsubscribe/") || path.hasPrefix("/v1/preferences/")
                 let shouldBePublic = !path.hasPrefix("/v1/") || path.hasPrefix("/v1/webhooks/") || path.hasPrefix("/v1/qr/")
-                    || inboxPublic.contains(path)
+                    || inboxPublic.contains(path) || isLink
                 #expect(isPublic == shouldBePublic, "\(method.uppercased()) \(path): public \(isPublic)")
                 if isFeed {
                     // Either form of the inbox token, never the API token.

@@ -41,6 +41,8 @@ open class ForwardingStore: Store, @unchecked Sendable {
     open func engagementHistory(recipientKey: String, cohort: String, now: Date) async throws -> EngagementHistory {
         try await base.engagementHistory(recipientKey: recipientKey, cohort: cohort, now: now)
     }
+    open func preferences(recipientKey: String) async throws -> [Preference] { try await base.preferences(recipientKey: recipientKey) }
+    open func setPreferences(_ choices: [Preference]) async throws -> Int { try await base.setPreferences(choices) }
     open func deliveries(messageID: String) async throws -> [Delivery] { try await base.deliveries(messageID: messageID) }
     open func deliveries(messageIDs: [String]) async throws -> [String: [Delivery]] { try await base.deliveries(messageIDs: messageIDs) }
     open func attempts(messageID: String) async throws -> [Attempt] { try await base.attempts(messageID: messageID) }
@@ -111,8 +113,12 @@ open class ForwardingStore: Store, @unchecked Sendable {
     open func cancelRuns(cancellationKey: String, now: Date) async throws -> RunCancellation {
         try await base.cancelRuns(cancellationKey: cancellationKey, now: now)
     }
-    open func recordRedemption(messageID: String?, rewardCode: String?, at time: Date) async throws -> [String] {
-        try await base.recordRedemption(messageID: messageID, rewardCode: rewardCode, at: time)
+    open func reportRollups(periods: [Range<Int64>], by: [ReportDimension]) async throws -> [RollupRow] {
+        try await base.reportRollups(periods: periods, by: by)
+    }
+    open func rebuildReportRollups() async throws { try await base.rebuildReportRollups() }
+    open func recordRedemption(messageID: String?, rewardCode: String?, at time: Date, value: MicroMoney?) async throws -> [String] {
+        try await base.recordRedemption(messageID: messageID, rewardCode: rewardCode, at: time, value: value)
     }
     open func run(id: String) async throws -> WorkflowRun? { try await base.run(id: id) }
     open func runSteps(runID: String) async throws -> [RunStepRecord] { try await base.runSteps(runID: runID) }

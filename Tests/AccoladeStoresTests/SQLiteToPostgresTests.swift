@@ -235,6 +235,8 @@ struct SQLiteToPostgresRuleTests {
         #expect(plan.tables.map(\.0.name) == ["messages", "deliveries", "attempts", "receipts", "suppressions", "inbound_activity", "unmatched_receipts", "inbox_feeds", "inbox_items",
             "workflow_runs", "workflow_run_steps", "workflow_digests", "workflow_digest_members", "workflow_throttle_passes", "email_soft_bounces",
             "engagement_events",
+            "recipient_preferences",
+            "message_redemptions",
         ])
         #expect(plan.liveLeases == nil)
         // A running workflow run under a live lease counts like a running delivery.

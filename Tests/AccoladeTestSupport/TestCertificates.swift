@@ -24,6 +24,10 @@ public final class TestCertificates: @unchecked Sendable {
     public var expired: String { path("expired.pem") }
     /// Signed by the CA for other.example only.
     public var wrongHost: String { path("wronghost.pem") }
+    /// An RSA certificate signed by the CA, as Amazon SNS signs messages with.
+    public var snsSigning: String { path("sns-signing.pem") }
+    /// Its private key (PKCS #8 PEM).
+    public var snsSigningKey: String { path("sns-signing.key") }
 
     /// Makes a fresh set (about a second of `openssl` work).
     public init() throws {

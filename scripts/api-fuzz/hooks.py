@@ -61,4 +61,11 @@ def filter_failure(ctx, failure, case, response):
     # pattern can say (the document gives its alphabet and length only).
     if label == "GET /v1/inbox/items" and problem.get("field") == "cursor":
         return False
+    # A report's range: since before until, at most three years apart; `by`: one time grain at
+    # most, each dimension once. Relations between values, not a value's shape.
+    if label == "GET /v1/reports" and problem.get("field") in ("since", "until", "by") and any(
+        rule in problem.get("detail", "")
+        for rule in ("must be before until", "at most three years", "name one of day, week, month at most", "is named twice")
+    ):
+        return False
     return True

@@ -14,6 +14,8 @@
 #   localhost.pem       signed by the CA for the name localhost only (no IP address: the PostgreSQL
 #                       TLS tests reach it as localhost to pass verify-full and as 127.0.0.1 to fail it)
 #   client.pem, client.key  a client certificate signed by the CA for the user accolade_cert
+#   sns-signing.pem, sns-signing.key  an RSA 2048 certificate signed by the CA, as Amazon SNS signs
+#                       its messages with (the SES bounce tests sign SNS messages with the key)
 # Prints DIR on stdout when done. Nothing here is secret: the files live as long as the test.
 set -euo pipefail
 
@@ -45,6 +47,10 @@ openssl x509 -req -in localhost.csr -CA ca.pem -CAkey ca.key -set_serial 5 -days
 key client.key
 openssl req -new -key client.key -out client.csr -subj "/CN=accolade_cert" 2>/dev/null
 openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -set_serial 6 -days 30 -extfile client.ext -out client.pem 2>/dev/null
+# SNS signs with RSA (SHA1withRSA or SHA256withRSA); the key must be RSA, 2048 bits or more.
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out sns-signing.key 2>/dev/null
+openssl req -new -key sns-signing.key -out sns.csr -subj "/CN=sns.test-region.amazonaws.test" 2>/dev/null
+openssl x509 -req -in sns.csr -CA ca.pem -CAkey ca.key -set_serial 7 -days 30 -out sns-signing.pem 2>/dev/null
 openssl req -x509 -key server.key -out untrusted.pem -days 30 -subj "/CN=127.0.0.1" -addext "$names" 2>/dev/null
 
 # `openssl x509` cannot back-date a certificate; the `ca` command can, with a minimal database.
@@ -72,5 +78,5 @@ EOF
 openssl ca -batch -config expired.cnf -cert ca.pem -keyfile ca.key -in server.csr -out expired.pem -notext \
   -startdate 20200101000000Z -enddate 20200131000000Z 2>/dev/null
 
-rm -rf server.csr localhost.csr client.csr trusted.ext wronghost.ext localhost.ext client.ext expired.cnf expired.db
+rm -rf server.csr localhost.csr client.csr sns.csr trusted.ext wronghost.ext localhost.ext client.ext expired.cnf expired.db
 echo "$dir"

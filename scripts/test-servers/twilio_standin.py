@@ -38,6 +38,7 @@ replayed/out of order after it (--callback-late delivered,sent,delivered,failed)
 import base64
 import hashlib
 import hmac
+import io
 import json
 import re
 import secrets
@@ -135,12 +136,20 @@ class Handler(JSONHandler):
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         form = parse_qs(raw, keep_blank_values=True) if ctype == "application/x-www-form-urlencoded" else {}
         auth_ok = self.check_auth()
-        status, code = self.handle_message(parts.path, auth_ok, ctype, form)
+        # The answer is held until the request is recorded, so a client that saw the answer
+        # always finds the request's line in --out.
+        wire, self.wfile = self.wfile, io.BytesIO()
+        try:
+            status, code = self.handle_message(parts.path, auth_ok, ctype, form)
+        finally:
+            held, self.wfile = self.wfile.getvalue(), wire
         if st.out:
             with st.lock:
                 with open(st.out, "a", encoding="utf-8") as f:
                     f.write(json.dumps({"path": parts.path, "auth_ok": auth_ok, "content_type": ctype, "form": form,
                                         "status": status, "code": code}, ensure_ascii=False) + "\n")
+        self.wfile.write(held)
+        self.wfile.flush()
 
     def check_auth(self):
         header = self.headers.get("Authorization") or ""

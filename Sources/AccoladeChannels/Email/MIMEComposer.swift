@@ -23,13 +23,18 @@ public struct MIMEComposer: Sendable {
     ///   - messageID: the `Message-ID` value with angle brackets (see ``messageID(deliveryID:from:)``).
     ///   - boundary: the multipart boundary; nil picks a random one that cannot occur in the parts.
     ///   - inlineImages: images the HTML references by `cid:`; none keeps the plain alternative layout.
+    ///   - extraHeaders: ASCII header fields written after `Message-ID` (`List-Unsubscribe`, …).
     /// - Throws: ``MIMEError`` when any header value contains CR, LF or NUL or an address is invalid.
     public func compose(
         _ email: RenderedEmail, from: EmailAddress, to: EmailAddress, replyTo: EmailAddress? = nil, date: Date, messageID: String,
         boundary: String? = nil,
-        inlineImages: [InlineImage] = []
+        inlineImages: [InlineImage] = [], extraHeaders: [(name: String, value: String)] = []
     ) throws(MIMEError) -> [UInt8] {
         try Self.checkHeaderValue(email.subject, field: "subject")
+        for extra in extraHeaders {
+            try Self.checkToken(extra.name, field: "extraHeaders.name")
+            try Self.checkHeaderValue(extra.value, field: "extraHeaders.value")
+        }
         for image in inlineImages {
             try Self.checkToken(image.contentID, field: "inlineImages.contentID")
             try Self.checkToken(image.fileName, field: "inlineImages.fileName")
@@ -58,6 +63,7 @@ public struct MIMEComposer: Sendable {
         if let replyTo { header(HeaderEncoding.mailbox(name: "Reply-To", replyTo)) }
         header(HeaderEncoding.unstructured(name: "Subject", value: email.subject))
         header("Message-ID: \(messageID)")
+        for extra in extraHeaders { header("\(extra.name): \(extra.value)") }
         header("MIME-Version: 1.0")
         header("Content-Type: multipart/alternative;\r\n boundary=\"\(boundary)\"")
         out.append(contentsOf: Self.crlf)

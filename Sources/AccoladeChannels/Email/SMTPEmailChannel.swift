@@ -24,6 +24,7 @@ public struct SMTPEmailChannel: Channel {
     private let composer = MIMEComposer()
     private let qrSource: (any QRArtifactSource)?
     private let suppressions: (any SuppressionList)?
+    private let preferenceLinks: PreferenceLinks?
 
     /// Creates the channel; throws when the configuration is invalid (the error names the key).
     ///
@@ -31,10 +32,13 @@ public struct SMTPEmailChannel: Channel {
     ///   reference a permanent failure (configure `channels.qr`).
     /// - Parameter suppressions: addresses (lower-cased) that must not be mailed; checked before
     ///   composing, a suppressed recipient's delivery ends `skipped`.
+    /// - Parameter preferenceLinks: adds `List-Unsubscribe` (and, over https, RFC 8058's
+    ///   `List-Unsubscribe-Post`) to every email of a category one may opt out of.
     public init(
         config: EmailChannelConfig, driver: CurlMultiDriver, logger: Logger, providerName: String = "smtp",
-        qrSource: (any QRArtifactSource)? = nil, suppressions: (any SuppressionList)? = nil
+        qrSource: (any QRArtifactSource)? = nil, suppressions: (any SuppressionList)? = nil, preferenceLinks: PreferenceLinks? = nil
     ) throws(ValidationError) {
+        self.preferenceLinks = preferenceLinks
         sender = try config.validated()
         replyTo = try config.replyToAddress()
         self.qrSource = qrSource
@@ -81,7 +85,10 @@ public struct SMTPEmailChannel: Channel {
             recipient = try EmailAddress(address: request.recipient.email ?? "", displayName: request.recipient.name, field: "to")
             payload = try composer.compose(
                 email, from: sender, to: recipient, replyTo: replyTo, date: request.createdAt,
-                messageID: MIMEComposer.messageID(deliveryID: request.deliveryID, from: sender), inlineImages: images)
+                messageID: MIMEComposer.messageID(deliveryID: request.deliveryID, from: sender), inlineImages: images,
+                extraHeaders: request.recipient.key.map { key in
+                    preferenceLinks?.emailHeaders(recipientKey: key, category: request.category) ?? []
+                } ?? [])
         } catch let error as ValidationError {
             return .failure(permanent(error.description))
         } catch let error as MIMEError {

@@ -1,5 +1,6 @@
 import AccoladeCore
 import AccoladeCurl
+import Foundation
 
 /// Turns a libcurl SMTP result into a receipt or a classified ``DeliveryError``: pure, no I/O.
 ///
@@ -73,10 +74,19 @@ public enum SMTPResultClassifier {
         }
     }
 
-    /// The queue id in replies such as `250 2.0.0 Ok: queued as 4BX9f22Lz`.
+    /// The relay's id for the message, from replies such as `250 2.0.0 Ok: queued as 4BX9f22Lz`
+    /// (Postfix) or `250 Ok 0100018c5d2e3f4a-…-000000` (Amazon SES, whose bounce and complaint
+    /// notifications name the message by that id, since it replaces the `Message-ID`).
     static func queueID(_ reply: String) -> String? {
-        guard let range = reply.range(of: "queued as ") else { return nil }
-        let id = reply[range.upperBound...].prefix { !$0.isWhitespace }
-        return id.isEmpty ? nil : String(id)
+        if let range = reply.range(of: "queued as ") {
+            let id = reply[range.upperBound...].prefix { !$0.isWhitespace }
+            return id.isEmpty ? nil : String(id)
+        }
+        // SES: exactly "250 Ok <id>", the id one token of letters, digits and dashes.
+        let words = reply.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: " ")
+        guard words.count == 3, words[0] == "250", words[1] == "Ok", words[2].count >= 16,
+            words[2].allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+        else { return nil }
+        return String(words[2])
     }
 }

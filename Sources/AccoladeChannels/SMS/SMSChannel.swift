@@ -123,8 +123,11 @@ public struct SMSChannel: Channel {
             }
             let result = await provider.send(message)
             switch result {
-            case .success(let receipt):
+            case .success(var receipt):
                 report(gate.record(.success(()), now: clock.now()), provider: provider.name, error: nil)
+                // Billed per segment: the count Accolade encoded (Kannel gets exactly these parts;
+                // Twilio splits the same text the same way).
+                receipt.units = receipt.units ?? message.analysis.segments
                 return .success(receipt)
             case .failure(let failure):
                 report(gate.record(.failure(failure), now: clock.now()), provider: provider.name, error: failure.error)

@@ -28,6 +28,8 @@ public struct ReceiptEvent: Sendable, Hashable {
     public var occurredAt: Date?
     /// The part it reports on, when the channel sent the message as several (Kannel parts).
     public var part: ReceiptReport.Part?
+    /// The provider says this message is not billed (``ReceiptReport/freeOfCharge``).
+    public var freeOfCharge = false
 
     /// Creates an event.
     public init(

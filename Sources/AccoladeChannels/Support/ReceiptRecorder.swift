@@ -12,9 +12,10 @@ struct ReceiptRecorder: Sendable {
     /// store did with it: applied, kept as history, held until the outcome carrying its provider
     /// message id is written (a callback may beat the worker's batched write), or a repeat.
     func record(_ event: ReceiptEvent, provider: String) async throws -> WebhookResponse {
-        let report = ReceiptReport(
+        var report = ReceiptReport(
             reference: event.reference, state: event.state, provider: provider, providerEventID: event.deduplicationKey,
             occurredAt: event.occurredAt, receivedAt: clock.now(), detail: event.detail, part: event.part)
+        report.freeOfCharge = event.freeOfCharge
         let outcome = try await store.recordReceipt(report)
         var metadata: Logger.Metadata = [
             "webhook.provider": "\(provider)", "receipt.status": "\(event.rawStatus)", "receipt.outcome": "\(outcome)",

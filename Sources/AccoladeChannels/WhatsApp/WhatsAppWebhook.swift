@@ -77,9 +77,10 @@ public struct WhatsAppWebhook: WebhookHandler {
     private func record(_ status: WhatsAppWebhookPayload.Status) async throws {
         guard let state = status.state else { return }
         let detail = status.errorCode.map { code in "\(code)" + (status.errorText.map { ": \($0)" } ?? "") }
-        let event = ReceiptEvent(
+        var event = ReceiptEvent(
             source: provider, reference: .providerMessageID(status.wamid), state: state, rawStatus: status.status,
             detail: detail ?? "", occurredAt: status.occurredAt)
+        event.freeOfCharge = status.isFree
         _ = try await ReceiptRecorder(store: store, clock: clock, logger: logger).record(event, provider: provider)
     }
 

@@ -21,6 +21,11 @@ public struct WhatsAppWebhookPayload: Sendable, Hashable {
         public var errorCode: Int?
         /// The first error's title or message, shortened.
         public var errorText: String?
+        /// `pricing.type` (`regular`, `free_customer_service`, `free_entry_point`), when given.
+        public var pricingType: String?
+
+        /// Whether Meta does not bill this message (``pricingType`` is one of the free types).
+        public var isFree: Bool { pricingType == "free_customer_service" || pricingType == "free_entry_point" }
 
         /// Creates a status report.
         public init(wamid: String, status: String, state: DeliveryState?, occurredAt: Date? = nil, errorCode: Int? = nil, errorText: String? = nil) {
@@ -77,6 +82,7 @@ public struct WhatsAppWebhookPayload: Sendable, Hashable {
                     payload.statuses.append(Status(
                         wamid: wamid, status: word, state: state(word), occurredAt: date(status["timestamp"]),
                         errorCode: error?["code"]?.intValue, errorText: errorText))
+                    payload.statuses[payload.statuses.count - 1].pricingType = status["pricing"]?["type"]?.stringValue
                 }
                 for message in value["messages"]?.arrayValues ?? [] {
                     guard let from = message["from"]?.stringValue, let e164 = e164(from) else { continue }

@@ -56,6 +56,9 @@ public struct BounceReport: Sendable, Hashable {
     public var envelopeRecipients: [String]
     /// The report's own `Message-ID`, to recognise the same report handed over twice.
     public var reportID: String?
+    /// The relay's id for the original message (Amazon SES's `mail.messageId`, the id its SMTP
+    /// `250` reply gave), when the report carries one: SES replaces the `Message-ID` Accolade wrote.
+    public var relayMessageID: String? = nil
 
     /// Reads a report from the raw message bytes. Throws ``BounceReportError`` when the message is
     /// neither a delivery status notification nor an abuse report.
@@ -190,6 +193,7 @@ public enum BounceReportError: Error, Sendable, Hashable, CustomStringConvertibl
     case notAMessage
     case notAReport(String)
     case noRecipients
+    case notSES(String)
 
     public var description: String {
         switch self {
@@ -197,7 +201,8 @@ public enum BounceReportError: Error, Sendable, Hashable, CustomStringConvertibl
         case .notAMessage: "not an email message: no header fields before the first blank line"
         case .notAReport(let type):
             "not a delivery status notification or abuse report (Content-Type \(type)); expected multipart/report with a message/delivery-status or message/feedback-report part"
-        case .noRecipients: "the delivery status part names no recipient (no per-recipient fields after the per-message ones)"
+        case .noRecipients: "the report names no recipient (no per-recipient fields after the per-message ones, or no bounced/complained recipients)"
+        case .notSES(let why): "not an Amazon SES event: \(why)"
         }
     }
 }

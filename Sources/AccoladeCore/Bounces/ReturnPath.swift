@@ -24,7 +24,7 @@ public struct ReturnPath: Sendable, Hashable, CustomStringConvertible {
         else {
             throw ValidationError(field: field, reason: "\(Self.placeholder) must be in the local part, e.g. bounces+{delivery_id}@example.com")
         }
-        let allowed = (prefix + suffix).unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && $0.value < 0x7F && !"\"<>()[],;:\\".unicodeScalars.contains($0) || $0 == "@" }
+        let allowed = (prefix + suffix).unicodeScalars.allSatisfy { $0.isASCII && $0.value > 0x20 && $0.value < 0x7F && !"\"<>()[],;:\\".unicodeScalars.contains($0) }
         guard allowed else {
             throw ValidationError(field: field, reason: "must be a plain ASCII address without spaces, quotes or brackets")
         }

@@ -42,12 +42,15 @@ public struct DeliveryRequest: Sendable {
     public var suppression: SuppressionCheck
     /// The recipient's last inbound message, when looked up at claim time.
     public var lastInbound: InboundCheck
+    /// The message's category (email adds an unsubscribe link for categories one may leave).
+    public var category: String
 
     /// Creates a request.
     public init(
         deliveryID: String, messageID: String, attempt: Int, recipient: Recipient, content: RenderedContent, createdAt: Date,
-        suppression: SuppressionCheck = .unknown, lastInbound: InboundCheck = .unknown
+        suppression: SuppressionCheck = .unknown, lastInbound: InboundCheck = .unknown, category: String = CategoriesConfig.defaultName
     ) {
+        self.category = category
         self.deliveryID = deliveryID
         self.messageID = messageID
         self.attempt = attempt
@@ -71,6 +74,8 @@ public struct DeliveryReceipt: Sendable, Hashable {
     public var detail: String
     /// The inbox item to write with the `sent` outcome (inbox channel only; nil elsewhere).
     public var inboxItem: InboxItemDraft?
+    /// Billable units the provider accepted: an SMS's segments; nil counts as one.
+    public var units: Int?
 
     /// Creates a receipt.
     public init(

@@ -36,6 +36,12 @@ public struct AccoladeConfig: Sendable {
     public var quietHours: QuietHoursSetting = .inherit
     /// Top-level `optimal:` — how `send_at: optimal` picks a time.
     public var optimal = OptimalSendConfig()
+    /// `preferences:` — signing of unsubscribe and preferences links; nil: no links are made.
+    public var preferences: PreferencesConfig?
+    /// `costs:` — prices per channel and provider (``CostsConfig``); empty: nothing is priced.
+    public var costs = CostsConfig()
+    /// `reports:` — how reports group messages (``ReportsConfig``).
+    public var reports = ReportsConfig()
 
     /// Loads and validates a configuration file.
     public static func load(path: String, environment: [String: String] = ProcessInfo.processInfo.environment)
@@ -83,6 +89,10 @@ public struct AccoladeConfig: Sendable {
         config.defaultTimeZone = try parseTimeZone(root, key: "default_timezone") ?? .gmt
         config.quietHours = try QuietHoursSetting.parse(root, key: "quiet_hours")
         config.optimal = try OptimalSendConfig(root.child("optimal"))
+        config.preferences = try PreferencesConfig.parse(root.child("preferences"))
+        config.costs = try CostsConfig(root.child("costs"))
+        try config.costs.checkProviders(config.channels.providerNames)
+        config.reports = try ReportsConfig(root.child("reports"))
         try root.rejectUnknownKeys()
         return config
     }

@@ -7,6 +7,7 @@ import Foundation
 ///   soft_limit: 3          # soft bounces within `window` that suppress the address
 ///   window: 30d
 ///   webhook_token: ${ACCOLADE_BOUNCE_TOKEN}   # enables POST /v1/webhooks/dsn
+///   ses: { topic_arns: [arn:aws:sns:eu-west-1:123456789012:ses-feedback] }   # enables POST /v1/webhooks/ses
 /// ```
 /// Hard bounces and spam complaints suppress the address at once; soft bounces (a relay gave up
 /// for now, status `4.x.x`) only after `soft_limit` of them within `window`.
@@ -24,12 +25,18 @@ public struct BouncesConfig: Sendable, Hashable {
     public var window: TimeInterval
     /// Bearer token `POST /v1/webhooks/dsn` requires (secret: never printed); nil turns the route off.
     public var webhookToken: String?
+    /// Amazon SES notifications via SNS (`POST /v1/webhooks/ses`); nil turns the route off.
+    public var ses: SESBouncesConfig?
 
     /// Creates the section.
-    public init(softLimit: Int = BouncesConfig.defaultSoftLimit, window: TimeInterval = BouncesConfig.defaultWindow, webhookToken: String? = nil) {
+    public init(
+        softLimit: Int = BouncesConfig.defaultSoftLimit, window: TimeInterval = BouncesConfig.defaultWindow, webhookToken: String? = nil,
+        ses: SESBouncesConfig? = nil
+    ) {
         self.softLimit = softLimit
         self.window = window
         self.webhookToken = webhookToken
+        self.ses = ses
     }
 
     init(_ node: ConfigNode) throws(ConfigError) {
@@ -45,6 +52,7 @@ public struct BouncesConfig: Sendable, Hashable {
                 path: node.path(of: "webhook_token"),
                 reason: "must be at least \(Self.minimumTokenBytes) characters (e.g. openssl rand -hex 24): it lets its holder suppress addresses")
         }
+        ses = try node.optionalChild("ses").map { node throws(ConfigError) in try SESBouncesConfig(node) }
         try node.rejectUnknownKeys()
     }
 }

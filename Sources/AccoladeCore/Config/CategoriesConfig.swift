@@ -41,6 +41,9 @@ public struct CategoriesConfig: Sendable, Hashable {
     /// The category named `name`, or `nil` when it is not declared.
     public subscript(name: String) -> MessageCategory? { categories[name] }
 
+    /// The `required` categories' names: their messages ignore stored opt-outs.
+    public var requiredNames: Set<String> { Set(categories.values.filter(\.required).map(\.name)) }
+
     /// The declared names, sorted (for error messages).
     public var names: [String] { categories.keys.sorted() }
 

@@ -22,6 +22,19 @@ public struct ChannelsConfig: Sendable {
     /// `channels.<name>.quiet_hours` per channel (absent channels: ``QuietHoursSetting/inherit``).
     public var quietHours: [ChannelKind: QuietHoursSetting] = [:]
 
+    /// The configured channel kinds, in ``ChannelKind`` order (what preferences are kept for).
+    public var kindsInOrder: [ChannelKind] {
+        ChannelKind.allCases.filter { kind in
+            switch kind {
+            case .email: email != nil
+            case .sms: sms != nil
+            case .qr: qr != nil
+            case .whatsapp: whatsapp != nil
+            case .inbox: inbox != nil
+            }
+        }
+    }
+
     /// Creates a channels section.
     public init(
         email: EmailChannelConfig?, sms: SMSChannelConfig? = nil, qr: QRChannelConfig? = nil, whatsapp: WhatsAppChannelConfig? = nil,
@@ -61,6 +74,19 @@ public struct ChannelsConfig: Sendable {
         if let missing = whatsapp?.missingCredential { disabled.append(missing) }
         self.whatsapp = whatsapp?.missingCredential == nil ? whatsapp : nil
         self.disabledProviders = disabled
+    }
+
+    /// The configured provider names per channel, disabled ones included (`smtp` for email,
+    /// each SMS provider's `name`, `whatsapp`): what `costs:` may price.
+    public var providerNames: [ChannelKind: [String]] {
+        var names: [ChannelKind: [String]] = [:]
+        if email != nil { names[.email, default: []].append("smtp") }
+        for provider in sms?.providers ?? [] { names[.sms, default: []].append(provider.name) }
+        if whatsapp != nil { names[.whatsapp, default: []].append("whatsapp") }
+        for entry in disabledProviders where !(names[entry.channel] ?? []).contains(entry.provider) {
+            names[entry.channel, default: []].append(entry.provider)
+        }
+        return names
     }
 
     /// Why `kind` has no provider here, when it was configured but every provider is disabled.

@@ -65,6 +65,9 @@ public final class ConfigNode {
     /// The keys present, in no particular order (for mappings keyed by name, such as `categories`).
     public var keys: [String] { Array(mapping.keys) }
 
+    /// Whether `key` holds a mapping.
+    public func isMapping(_ key: String) -> Bool { mapping[key]?.mapping != nil }
+
     /// Whether `key` holds a single value (a scalar) rather than a mapping or list.
     public func isScalar(_ key: String) -> Bool { mapping[key]?.scalar != nil }
 

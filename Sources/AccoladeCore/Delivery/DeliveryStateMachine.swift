@@ -14,6 +14,9 @@ public enum AttemptResult: Sendable, Hashable {
     case deferred(until: Date, reason: String)
     /// Quiet hours or the send window allow no time before the message expires: skipped now.
     case untimely(String)
+    /// The recipient opted out of the message's category on this channel (the reason names the
+    /// preference): skipped now, no attempt counted; a fallback route moves on.
+    case optedOut(String)
 }
 
 /// The delivery life cycle as one pure type: every decision about states, no I/O.
@@ -109,6 +112,13 @@ public enum DeliveryStateMachine {
             return update(
                 .skipped, attempts: delivery.attempts, provider: nil, error: reason,
                 attempt: attempt(.skipped, now, "worker", nil, reason), followUp: moveOn)
+
+        case .optedOut(let reason):
+            // The recipient's own choice for this channel only: the next channel of a fallback
+            // route may still reach them.
+            return update(
+                .skipped, attempts: delivery.attempts, provider: nil, error: reason,
+                attempt: attempt(.skipped, now, "preferences", nil, reason), followUp: moveOn)
 
         case .unrenderable(let reason, let started):
             let detail = "cannot render: \(reason)"

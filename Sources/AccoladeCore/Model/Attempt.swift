@@ -37,12 +37,16 @@ public struct Attempt: Sendable, Hashable, Codable {
     public var code: String?
     /// Short, secret-free detail.
     public var detail: String
+    /// What the provider charges for an accepted attempt, at the price in force when it was sent
+    /// (``CostModel``); nil when not accepted or not priced.
+    public var cost: MicroMoney?
 
     /// Creates an attempt record.
     public init(
         deliveryID: String, number: Int, startedAt: Date, finishedAt: Date, provider: String,
-        outcome: AttemptOutcome, code: String?, detail: String
+        outcome: AttemptOutcome, code: String?, detail: String, cost: MicroMoney? = nil
     ) {
+        self.cost = cost
         self.deliveryID = deliveryID
         self.number = number
         self.startedAt = startedAt

@@ -27,6 +27,9 @@ public struct Delivery: Sendable, Hashable, Codable {
     /// The reason of the last failure or skip, secret-free.
     public var lastError: String?
     /// Last change.
+    /// What the provider charges for it: its accepted attempt's cost, 0 once the provider says
+    /// it is free (a WhatsApp `pricing.type` `free_*`); nil when not accepted or not priced.
+    public var cost: MicroMoney?
     public var updatedAt: Date
 
     /// Creates a delivery.

@@ -33,6 +33,22 @@ public struct Message: Sendable, Hashable, Codable {
     /// Why ``sendAt`` is what it is when Accolade picked it (`send_at: optimal`): the
     /// explanation `status` and `GET /v1/messages/{id}` show; nil for a caller's own time.
     public var sendAtReason: String?
+    /// The programme reports group it under (``MessageValues``), resolved when accepted; nil
+    /// for messages stored before reports existed (reported under their template's name).
+    public var programme: String?
+    /// The workflow whose run sent it (nil for a message a caller sent), for reports.
+    public var workflow: String?
+    /// The reward value the message issues (``TemplateManifest/rewardValuePaths``).
+    public var rewardValue: MicroMoney?
+    /// The `outcome_value` its data reports (for ROI).
+    public var outcomeValue: MicroMoney?
+
+    /// Sets the report values read from the data.
+    public mutating func setValues(_ values: MessageValues) {
+        programme = values.programme
+        rewardValue = values.rewardValue
+        outcomeValue = values.outcomeValue
+    }
 
     /// Creates a message.
     public init(

@@ -48,7 +48,12 @@ public protocol WorkflowRunStore: Sendable {
     /// stands) and, if scheduled, is woken (due now) so a `wait: {for: redeemed}` goes on at once;
     /// if running, its advance schedules it now (see ``RunNext/wake(step:at:deadline:)``).
     /// Returns the ids of the runs it matched (empty when none: the caller says so).
-    func recordRedemption(messageID: String?, rewardCode: String?, at time: Date) async throws -> [String]
+    ///
+    /// In the same transaction it records the redeemed messages for reports
+    /// (`message_redemptions`): the message `messageID`, and each matching run's issuing message
+    /// (its first message with a reward value, else its first), each once (the first stands),
+    /// valued at `value` when the event gives one, else at the message's issued value.
+    func recordRedemption(messageID: String?, rewardCode: String?, at time: Date, value: MicroMoney?) async throws -> [String]
 
     /// The run with this id.
     func run(id: String) async throws -> WorkflowRun?
@@ -104,5 +109,12 @@ extension WorkflowRunStore {
         var applied: [Bool] = []
         for advance in advances { applied.append(try await advanceRun(advance)) }
         return applied
+    }
+}
+
+extension WorkflowRunStore {
+    /// Records a redemption without a value of its own (see ``recordRedemption(messageID:rewardCode:at:value:)``).
+    public func recordRedemption(messageID: String?, rewardCode: String?, at time: Date) async throws -> [String] {
+        try await recordRedemption(messageID: messageID, rewardCode: rewardCode, at: time, value: nil)
     }
 }

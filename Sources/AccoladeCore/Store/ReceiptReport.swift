@@ -43,6 +43,9 @@ public struct ReceiptReport: Sendable, Hashable {
     public var receivedAt: Date
     /// Error code or free text from the provider (secret-free).
     public var detail: String?
+    /// The provider says it does not bill this message (a WhatsApp status whose `pricing.type`
+    /// is `free_customer_service` or `free_entry_point`): the delivery's recorded cost becomes 0.
+    public var freeOfCharge = false
 
     /// Creates a report.
     public init(

@@ -7,7 +7,9 @@ import Foundation
 /// unique idempotency keys. Every method that changes more than one row does so in one transaction.
 /// A store is also the shared ``SuppressionList``, ``InboundActivityLog``, ``InboxFeed`` and
 /// ``WorkflowRunStore`` of every process on it.
-public protocol Store: SuppressionList, InboundActivityLog, ProviderPauseBoard, InboxFeed, WorkflowRunStore, BounceLog, EngagementLog {
+public protocol Store: SuppressionList, InboundActivityLog, ProviderPauseBoard, InboxFeed, WorkflowRunStore, BounceLog, EngagementLog,
+    PreferenceStore, ReportStore
+{
     /// Applies pending schema migrations (idempotent).
     func migrate() async throws
 
@@ -188,13 +190,21 @@ public struct ClaimedDelivery: Sendable, Hashable {
     /// The recipient's last inbound message on this channel, looked up at claim time for the
     /// channels with a reply window (`unknown` makes the channel ask).
     public var lastInbound: InboundCheck
+    /// The recipient's stored opt-out of the message's category on this channel, looked up for
+    /// the whole batch at claim time; nil when there is none (opted in, the default). The worker
+    /// ignores it for a `required` category.
+    public var optOut: Preference?
 
     /// Creates a claimed delivery.
-    public init(delivery: Delivery, message: Message, suppression: SuppressionCheck = .unknown, lastInbound: InboundCheck = .unknown) {
+    public init(
+        delivery: Delivery, message: Message, suppression: SuppressionCheck = .unknown, lastInbound: InboundCheck = .unknown,
+        optOut: Preference? = nil
+    ) {
         self.delivery = delivery
         self.message = message
         self.suppression = suppression
         self.lastInbound = lastInbound
+        self.optOut = optOut
     }
 }
 

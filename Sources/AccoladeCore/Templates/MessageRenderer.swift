@@ -14,6 +14,10 @@ public protocol MessageRenderer: Sendable {
     func validateData(template: String, data: JSONValue) throws(ValidationError)
     /// The `category:` of the template's manifest, if it names one.
     func category(of template: String) -> String?
+    /// The manifest's `reward_value:` paths (empty when it issues no value).
+    func rewardValuePaths(of template: String) -> [String]
+    /// The manifest's WhatsApp pricing category (`whatsapp.category`), nil without a mapping.
+    func whatsAppCategory(of template: String) -> String?
 }
 
 extension MessageRenderer {
@@ -21,4 +25,8 @@ extension MessageRenderer {
     public func validateData(template: String, data: JSONValue) throws(ValidationError) {}
     /// Renderers without manifests name no category.
     public func category(of template: String) -> String? { nil }
+    /// Renderers without manifests issue no value.
+    public func rewardValuePaths(of template: String) -> [String] { [] }
+    /// Renderers without manifests name no WhatsApp category.
+    public func whatsAppCategory(of template: String) -> String? { nil }
 }

@@ -206,7 +206,9 @@ public struct TemplateDataSchema: Sendable, Hashable {
 
         /// The data path a tag names, or `nil` for `.`, anchored names and the recipient/locale.
         static func dataPath(_ ref: TemplateRequirements.Reference) -> [String]? {
-            guard !ref.anchored, let first = ref.segments.first, first != "recipient", first != "locale" else { return nil }
+            guard !ref.anchored, let first = ref.segments.first, first != "recipient", first != "locale",
+                first != "preferences_url"
+            else { return nil }
             return ref.segments
         }
     }

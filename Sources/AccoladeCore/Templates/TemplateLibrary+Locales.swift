@@ -49,7 +49,9 @@ extension RenderJob {
         guard let other = library.formatters.formatter(locale: identifier, timeZone: timeZone) else {
             throw TemplateError(.unknownTimeZone(timeZone ?? ""), template: loaded.info.name)
         }
-        return TemplateRenderer(data: renderer.data, recipient: renderer.recipient, locale: .string(identifier), formatter: other)
+        return TemplateRenderer(
+            data: renderer.data, recipient: renderer.recipient, locale: .string(identifier), formatter: other,
+            preferencesURL: renderer.preferencesURL)
     }
 
     /// See ``TemplateLibrary/locales(template:channel:locale:recipient:)``.

@@ -9,6 +9,12 @@ extension TemplateLibrary: MessageRenderer {
     /// The manifest's `category:`, if any.
     public func category(of template: String) -> String? { info(template)?.manifest.category }
 
+    /// The manifest's `reward_value:` paths.
+    public func rewardValuePaths(of template: String) -> [String] { info(template)?.manifest.rewardValuePaths ?? [] }
+
+    /// The manifest's `whatsapp.category`.
+    public func whatsAppCategory(of template: String) -> String? { info(template)?.manifest.whatsappMapping?.category }
+
     /// Checks `data` against the template's ``TemplateDataSchema`` (unknown templates pass: the
     /// dispatcher reports those itself).
     public func validateData(template: String, data: JSONValue) throws(ValidationError) {

@@ -59,7 +59,8 @@ struct RenderJob {
             throw TemplateError(.unknownTimeZone(timeZone ?? ""), template: template)
         }
         self.renderer = TemplateRenderer(
-            data: object, recipient: recipient, locale: .string(self.locale.canonical), formatter: formatter)
+            data: object, recipient: recipient, locale: .string(self.locale.canonical), formatter: formatter,
+            preferencesURL: recipient.key.flatMap { key in library.preferenceLinks?.preferencesURL(recipientKey: key) })
         for required in loaded.required where checkRequired && renderer.lookupFromRoot(required.segments) == nil {
             throw TemplateError(.missingVariable(required.path), template: template, file: "manifest.yml", line: required.line)
         }

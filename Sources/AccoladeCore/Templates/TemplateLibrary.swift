@@ -58,12 +58,15 @@ public final class TemplateLibrary: Sendable {
     let locales = LocaleResolver()
     /// Language of ``defaultLocale`` (`en`).
     let defaultLanguage: String
+    /// Makes `{{preferences_url}}` (the recipient's signed preferences link); nil leaves it absent.
+    public let preferenceLinks: PreferenceLinks?
 
     /// Loads every template folder under `directory`.
     ///
     /// Throws the first problem found: unreadable folder, invalid manifest or sample, unknown
     /// part file, Mustache syntax error (with its line), or a forbidden tag.
-    public init(directory: String, defaultLocale: String = "en") throws(TemplateError) {
+    public init(directory: String, defaultLocale: String = "en", preferenceLinks: PreferenceLinks? = nil) throws(TemplateError) {
+        self.preferenceLinks = preferenceLinks
         self.directory = directory
         self.defaultLocale = defaultLocale
         self.defaultLanguage = TemplateLocale.language(defaultLocale)

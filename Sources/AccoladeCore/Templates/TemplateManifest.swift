@@ -39,6 +39,10 @@ public struct TemplateManifest: Sendable, Hashable {
     /// `category:` — the category of messages sent with this template when neither the request
     /// nor a workflow names one (checked against the configuration when templates are loaded).
     public var category: String?
+    /// `reward_value:` — the data paths that may hold the reward's value, first present wins: a
+    /// money object (`{amount, currency}`) or a number of points (reported as `PTS`). Recorded
+    /// per message at accept for reports; empty when the template issues no value.
+    public var rewardValuePaths: [String] = []
     /// Line of each `required` entry, for error messages.
     var requiredLines: [String: Int] = [:]
 
@@ -65,6 +69,7 @@ public struct TemplateManifest: Sendable, Hashable {
             description: "", channels: nil, requiredVariables: [], optionalVariables: [], secretVariables: [],
             whatsapp: nil)
         var sawDescription = false
+        var rewardLines: [Int?] = []
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             switch key {
@@ -103,14 +108,23 @@ public struct TemplateManifest: Sendable, Hashable {
                 guard let text = value.string, value.scalar != nil else { throw fail("category must be a name like rewards", value.mark?.line) }
                 if let problem = MessageCategory.nameProblem(text) { throw fail("category: \(problem)", value.mark?.line) }
                 manifest.category = text
+            case "reward_value":
+                let entries = value.sequence != nil ? try stringList(value, path: "reward_value", fail: fail) : value.scalar.map { [($0.string, value.mark?.line)] } ?? []
+                guard !entries.isEmpty else { throw fail("reward_value must be a data path like reward.voucher, or a list of them", value.mark?.line) }
+                manifest.rewardValuePaths = entries.map(\.0)
+                rewardLines = entries.map(\.1)
             case "whatsapp":
                 manifest.whatsappMapping = try WhatsAppTemplateMapping.parse(value, fail: fail)
                 manifest.whatsapp = Self.json(value)
             default:
-                throw fail("unknown key \"\(key)\" — use description, channels, category, variables or whatsapp", keyNode.mark?.line)
+                throw fail("unknown key \"\(key)\" — use description, channels, category, variables, reward_value or whatsapp", keyNode.mark?.line)
             }
         }
         guard sawDescription else { throw fail("missing `description:` — say in one line what the template is for") }
+        let declared = Set(manifest.requiredVariables + manifest.optionalVariables)
+        for (path, line) in zip(manifest.rewardValuePaths, rewardLines) where !declared.contains(path) {
+            throw fail("reward_value names \"\(path)\", which is not among variables.required or variables.optional — declare it there", line)
+        }
         return manifest
     }
 

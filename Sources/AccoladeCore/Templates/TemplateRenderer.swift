@@ -21,6 +21,9 @@ struct TemplateRenderer {
     /// Whether formatted values trade no-break spaces for plain ones (SMS parts: see
     /// ``LocaleFormatter/plainSpaces(_:)``); elsewhere they keep number and currency together.
     var plainSpaces = false
+    /// `{{preferences_url}}`: the recipient's signed preferences link; nil (absent) when
+    /// `preferences:` is not configured, so `{{#preferences_url}}…{{/preferences_url}}` can guard it.
+    var preferencesURL: String? = nil
 
     /// A failed tag and what is wrong with it.
     struct Failure: Error {
@@ -171,6 +174,7 @@ struct TemplateRenderer {
         switch name {
         case "recipient": return recipient.templateValue
         case "locale": return locale
+        case "preferences_url": return preferencesURL.map(JSONValue.string)
         default:
             guard let value = Self.field(data, name), value != .null else { return nil }
             return value

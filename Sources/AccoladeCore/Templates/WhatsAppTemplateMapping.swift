@@ -12,6 +12,7 @@ import Yams
 ///   buttons:
 ///     - { index: 0, sub_type: url, value: reward.code }     # suffix appended to the button's URL
 ///     - { index: 1, sub_type: quick_reply, payload: STOP }  # echoed back when tapped
+///   category: utility                        # Meta's pricing category (costs:); default utility
 /// ```
 ///
 /// A value is a dotted variable path (`reward.code`, `recipient.name`) or a Mustache snippet
@@ -55,6 +56,17 @@ public struct WhatsAppTemplateMapping: Sendable, Hashable {
     public var body: [WhatsAppParameterSource]
     /// Button parameters, by index.
     public var buttons: [Button]
+    /// `category:` — the approved template's pricing category (`utility`, `marketing`,
+    /// `authentication`), which picks the WhatsApp price in `costs:`.
+    public var category: String = Self.defaultCategory
+
+    /// The category of a mapping that names none: reward notices (a voucher issued, points
+    /// earned, a reminder before expiry) are what Meta calls utility messages, tied to a
+    /// transaction the recipient took part in.
+    public static let defaultCategory = "utility"
+
+    /// The categories a template may declare.
+    public static let categories = ["authentication", "marketing", "utility"]
 
     /// The language code for a message locale chain (`["id-id", "id"]`), else `default`, else the
     /// library default locale's chain; nil when none is mapped.
@@ -73,6 +85,7 @@ public struct WhatsAppTemplateMapping: Sendable, Hashable {
         var header: Header?
         var body: [WhatsAppParameterSource] = []
         var buttons: [Button] = []
+        var category = Self.defaultCategory
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             let line = value.mark?.line
@@ -119,15 +132,22 @@ public struct WhatsAppTemplateMapping: Sendable, Hashable {
                     }
                     buttons.append(button)
                 }
+            case "category":
+                guard let text = value.scalar?.string, Self.categories.contains(text) else {
+                    throw fail("whatsapp.category must be the approved template's category: \(Self.categories.joined(separator: ", "))", line)
+                }
+                category = text
             default:
-                throw fail("unknown key \"whatsapp.\(key)\" — use name, language, header, body or buttons", keyNode.mark?.line)
+                throw fail("unknown key \"whatsapp.\(key)\" — use name, language, header, body, buttons or category", keyNode.mark?.line)
             }
         }
         guard let name else { throw fail("whatsapp.name is missing — give the approved template's name", node.mark?.line) }
         guard !languages.isEmpty else {
             throw fail("whatsapp.language is missing — give the approved template's language code (en_US) or a mapping per locale", node.mark?.line)
         }
-        return WhatsAppTemplateMapping(name: name, languages: languages, header: header, body: body, buttons: buttons)
+        var result = WhatsAppTemplateMapping(name: name, languages: languages, header: header, body: body, buttons: buttons)
+        result.category = category
+        return result
     }
 
     private static func parseHeader(_ node: Node, fail: (String, Int?) -> TemplateError) throws(TemplateError) -> Header {

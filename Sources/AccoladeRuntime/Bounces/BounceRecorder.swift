@@ -10,7 +10,7 @@ import Metrics
 ///
 /// A report is matched to a delivery by the address it was delivered to (the VERP return path,
 /// `channels.email.return_path`), else by the original `Message-ID` Accolade wrote, else by the
-/// relay's id for the message. Only the delivery's own recipient is acted on, whatever other
+/// relay's id for the message (Amazon SES's `mail.messageId`, kept from its `250 Ok <id>` reply). Only the delivery's own recipient is acted on, whatever other
 /// addresses the report names: its `From` and its recipients are written by whoever sent it.
 public struct BounceRecorder: Sendable {
     let store: any Store
@@ -34,7 +34,11 @@ public struct BounceRecorder: Sendable {
     /// it to, when it says so (a pipe transport's `${recipient}`). Throws ``BounceReportError`` for
     /// a message that is not a report, and store errors (the caller may try again later).
     public func record(_ bytes: [UInt8], envelopeRecipient: String? = nil) async throws -> BounceOutcome {
-        let report = try BounceReport.parse(bytes)
+        try await record(try BounceReport.parse(bytes), envelopeRecipient: envelopeRecipient)
+    }
+
+    /// Records a report already read (a DSN, or an Amazon SES event). Throws store errors.
+    public func record(_ report: BounceReport, envelopeRecipient: String? = nil) async throws -> BounceOutcome {
         guard let delivery = try await matchDelivery(report, envelopeRecipient: envelopeRecipient) else {
             logger.notice(
                 "bounce matched no delivery; ignored",
@@ -95,14 +99,15 @@ public struct BounceRecorder: Sendable {
         for id in candidates {
             if let delivery = try await store.delivery(id: id), delivery.channel == .email { return delivery }
         }
-        if let messageID = report.originalMessageID {
-            let bare = messageID.trimmingCharacters(in: CharacterSet(charactersIn: "<> "))
-            for candidate in [messageID, bare] {
-                if let id = try await store.deliveryID(providerMessageID: candidate), let delivery = try await store.delivery(id: id),
-                    delivery.channel == .email
-                {
-                    return delivery
-                }
+        // The relay's id (SES's mail.messageId, from its 250 reply), then the Message-ID as a
+        // relay id: relays that replace Message-ID report their own.
+        let relayIDs = [report.relayMessageID].compactMap { $0 }
+            + [report.originalMessageID].compactMap { $0 }.flatMap { [$0, $0.trimmingCharacters(in: CharacterSet(charactersIn: "<> "))] }
+        for candidate in relayIDs {
+            if let id = try await store.deliveryID(providerMessageID: candidate), let delivery = try await store.delivery(id: id),
+                delivery.channel == .email
+            {
+                return delivery
             }
         }
         return nil

@@ -19,12 +19,15 @@ public struct Dispatcher: Sendable {
     public var optimalPicker = OptimalSendPicker()
     /// The quiet hours and send windows a picked time must respect (the claim-time check is the same).
     public var timing = SendTiming()
+    /// Where a message's programme is read from (``ReportsConfig/programmePath``).
+    public let programmePath: String
 
     /// Creates a dispatcher; `categories` are the names a request may use (`rewards` always).
     public init(
         store: any Store, renderer: any MessageRenderer, channels: ChannelRegistry, clock: any WallClock, logger: Logger,
-        categories: CategoriesConfig = CategoriesConfig()
+        categories: CategoriesConfig = CategoriesConfig(), programmePath: String = ReportsConfig().programmePath
     ) {
+        self.programmePath = programmePath
         self.categories = categories
         self.store = store
         self.renderer = renderer
@@ -70,7 +73,7 @@ public struct Dispatcher: Sendable {
             try channel.validate(content: content)
         }
         let id = Identifier.make(now: now)
-        let message = Message(
+        var message = Message(
             id: id, template: request.template, locale: locale, recipient: request.recipient, data: request.data,
             route: route, idempotencyKey: request.idempotencyKey,
             fingerprint: Fingerprint.of(
@@ -78,6 +81,12 @@ public struct Dispatcher: Sendable {
                 route: route, sendAt: request.sendAt, expiresAt: request.expiresAt, category: request.category,
                 optimal: request.optimalSendAt),
             createdAt: now, sendAt: request.sendAt, expiresAt: request.expiresAt, category: category)
+        // Read once here, so reports group and add up what the message said when it was accepted.
+        message.setValues(
+            MessageValues.read(
+                data: request.data, template: request.template, programmePath: programmePath,
+                rewardPaths: renderer.rewardValuePaths(of: request.template)))
+        message.workflow = request.workflow
         let deliveries = DeliveryStateMachine.plan(for: message, now: now) { Identifier.make(now: now) }
         return EnqueueRequest(message: message, deliveries: deliveries)
     }

@@ -29,6 +29,8 @@ public struct SendRequest: Sendable, Hashable {
     public var category: String?
     /// The category of the workflow sending it (run worker only), between the request's and the manifest's.
     public var workflowCategory: String?
+    /// The workflow whose run sends this message (set by the run worker), recorded for reports.
+    public var workflow: String?
 
     /// Creates a request.
     public init(

@@ -14,14 +14,17 @@ extension DeliveryWorker {
         // Timing is checked here, at claim, not only when the message was accepted: whatever
         // made the delivery due (send_at, a retry, a fallback moving on, a backlog) it never
         // goes out inside quiet hours. Expiry is checked first and wins.
-        if let expires = message.expiresAt, expires <= started {
+        let expired = message.expiresAt.map { $0 <= started } ?? false
+        let timed = expired ? nil : timing?.decision(for: message, channel: delivery.channel, at: started)
+        if expired {
             result = .expired
-        } else if let decision = timing?.decision(for: message, channel: delivery.channel, at: started), decision != .now {
-            switch decision {
-            case .deferred(let until, let reason): result = .deferred(until: until, reason: reason)
-            case .skip(let reason): result = .untimely(reason)
-            case .now: result = .expired  // unreachable: excluded above
-            }
+        } else if let optOut = claimed.optOut, !requiredCategories.contains(message.category) {
+            // Before timing: a channel the recipient turned off is not deferred to the morning first.
+            result = .optedOut(optOut.skipReason)
+        } else if case .deferred(let until, let reason)? = timed {
+            result = .deferred(until: until, reason: reason)
+        } else if case .skip(let reason)? = timed {
+            result = .untimely(reason)
         } else if let channel = channels[delivery.channel] {
             result = await attempt(claimed, channel: channel, started: started)
         } else {
@@ -32,8 +35,13 @@ extension DeliveryWorker {
                 startedAt: started)
         }
         var rng = SystemRandomNumberGenerator()
-        let update = DeliveryStateMachine.decide(
+        var update = DeliveryStateMachine.decide(
             claimed, result: result, owner: settings.owner, policy: settings.retry, now: clock.now(), using: &rng)
+        // The price in force now is the one recorded: a later change of the rate card never
+        // rewrites what was spent.
+        if let costing, update.state == .sent, case .sent(let receipt, _) = result {
+            update.attempt?.cost = costing.cost(of: claimed, receipt: receipt)
+        }
         record(update, channel: delivery.channel, started: started)
         return Finished(update: update, channel: delivery.channel, kind: Self.kind(of: result))
     }
@@ -45,7 +53,7 @@ extension DeliveryWorker {
         case .failed(let error, _):
             if case .misconfigured(let key) = error.disposition { return .misconfigured(error, key: key) }
             return error.provider == "worker" ? .notAttempted : .failed
-        case .unrenderable, .expired, .deferred, .untimely: return .notAttempted
+        case .unrenderable, .expired, .deferred, .untimely, .optedOut: return .notAttempted
         }
     }
 
@@ -62,7 +70,7 @@ extension DeliveryWorker {
         let request = DeliveryRequest(
             deliveryID: claimed.delivery.id, messageID: message.id, attempt: claimed.delivery.attempts + 1,
             recipient: message.recipient, content: content, createdAt: message.createdAt, suppression: claimed.suppression,
-            lastInbound: claimed.lastInbound)
+            lastInbound: claimed.lastInbound, category: message.category)
         do {
             return .sent(try await channel.deliver(request), startedAt: started)
         } catch {

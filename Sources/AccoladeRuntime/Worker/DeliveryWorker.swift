@@ -31,6 +31,10 @@ public final class DeliveryWorker: Service, Sendable {
     /// Quiet hours and send windows, checked when a delivery is claimed (``SendTiming``); `nil`
     /// when none are configured, so the hot path asks nothing.
     let timing: SendTiming?
+    /// The `required` categories, whose messages ignore stored opt-outs.
+    let requiredCategories: Set<String>
+    /// Prices accepted attempts (``DeliveryCosting``); nil when `costs:` prices nothing.
+    let costing: DeliveryCosting?
 
     /// Outcomes older than this are written even if the batch is not full.
     static let flushAge: TimeInterval = 0.05
@@ -38,8 +42,12 @@ public final class DeliveryWorker: Service, Sendable {
     /// Creates a worker.
     public init(
         store: any Store, renderer: any MessageRenderer, channels: ChannelRegistry, settings: WorkerSettings,
-        clock: any WallClock = SystemWallClock(), logger: Logger, timing: SendTiming = SendTiming()
+        clock: any WallClock = SystemWallClock(), logger: Logger, timing: SendTiming = SendTiming(),
+        requiredCategories: Set<String> = [],
+        costing: DeliveryCosting? = nil
     ) {
+        self.requiredCategories = requiredCategories
+        self.costing = costing
         self.timing = timing.isEmpty ? nil : timing
         self.store = store
         self.renderer = renderer

@@ -78,7 +78,10 @@ public struct EventDispatcher: Sendable {
     private func redeem(_ data: JSONValue) async throws -> [String] {
         let messageID = data.objectValue?["message_id"]?.stringValue
         let code = data.objectValue?["reward"]?.objectValue?["code"]?.stringValue
-        let matched = try await store.recordRedemption(messageID: messageID, rewardCode: code, at: dispatcher.clock.now())
+        // The value redeemed, when the event says (`value`: money or points); else what was issued.
+        let given = data.objectValue?["value"]
+        let value = given.flatMap { MessageValues.money($0) ?? MicroMoney.micros(of: $0).map { MicroMoney(micros: $0, currency: MicroMoney.points) } }
+        let matched = try await store.recordRedemption(messageID: messageID, rewardCode: code, at: dispatcher.clock.now(), value: value)
         if matched.isEmpty {
             logger.notice("redemption matched no run", metadata: ["message.id": "\(messageID ?? "")", "reward.code": "\(code ?? "")"])
         }

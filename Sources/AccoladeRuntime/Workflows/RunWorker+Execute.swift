@@ -110,6 +110,7 @@ extension RunWorker {
             channels: send.channels == nil ? nil : reachable, mode: send.mode, idempotencyKey: planned.idempotencyKey)
         request.workflowCategory = runner.workflows[run.workflow]?.category
         request.optimalSendAt = send.optimalSendAt
+        request.workflow = run.workflow
         do throws(ValidationError) {
             return .ready(try dispatcher.prepare(request))
         } catch {

@@ -37,12 +37,15 @@ public struct CopyTable: Sendable, Hashable {
         CopyTable(name: "workflow_throttle_passes", identity: ["id", "workflow", "recipient_key", "passed_at"], generatedColumn: "id"),
         CopyTable(name: "email_soft_bounces", identity: ["address", "delivery_id", "at"]),
         CopyTable(name: "engagement_events", identity: ["recipient_key", "at", "kind", "cohort"]),
+        CopyTable(name: "recipient_preferences", identity: ["recipient_key", "category", "channel"]),
+        CopyTable(name: "message_redemptions", identity: ["message_id", "redeemed_at"]),
     ]
 
     /// SQLite tables never copied: the SQLite store's own bookkeeping, and `provider_pauses`,
     /// the live state of the workers that used the file (the new store's workers find out for
     /// themselves at their first attempt).
-    static let sqliteInternal: Set<String> = ["grdb_migrations", "provider_pauses"]
+    /// `report_rollups` is derived: the copier rebuilds PostgreSQL's from the copied log.
+    static let sqliteInternal: Set<String> = ["grdb_migrations", "provider_pauses", "report_rollups"]
 }
 
 /// What the copier did with one table.

@@ -85,6 +85,9 @@ public struct SQLiteToPostgresCopier: Sendable {
                 ])
             reports.append(report)
         }
+        // The triggers counted the rows as they arrived, but a row copied in its final state never
+        // made the moves that add latencies: recount everything from the copied log.
+        try await target.rebuildReportRollups()
         return reports
     }
 

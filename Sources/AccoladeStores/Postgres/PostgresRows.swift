@@ -22,18 +22,20 @@ enum PostgresRows {
         ord int, id text, template text, locale text, recipient_name text, recipient_email text, \
         recipient_phone text, recipient_whatsapp text, recipient_locale text, recipient_timezone text, \
         recipient_external_id text, data text, route_channels text, route_mode text, idempotency_key text, \
-        fingerprint text, created_at bigint, send_at bigint, expires_at bigint, category text, send_at_reason text
+        fingerprint text, created_at bigint, send_at bigint, expires_at bigint, category text, send_at_reason text, programme text, \
+        reward_value_micros bigint, reward_value_currency text, outcome_value_micros bigint, outcome_value_currency text, \
+        workflow text
         """
     /// `json_to_recordset` column types of a delivery record.
     static let deliveryRecordType = """
         id text, message_id text, channel text, position int, state text, attempts int, next_attempt_at bigint, \
         lease_owner text, lease_expires_at bigint, provider text, provider_message_id text, last_error text, \
-        updated_at bigint
+        updated_at bigint, cost_micros bigint, cost_currency text
         """
     /// `json_to_recordset` column types of an attempt record.
     static let attemptRecordType = """
         ord int, delivery_id text, number int, started_at bigint, finished_at bigint, provider text, outcome text, \
-        code text, detail text
+        code text, detail text, cost_micros bigint, cost_currency text
         """
 
     // MARK: Writing
@@ -65,7 +67,10 @@ enum PostgresRows {
             "route_mode": .string(m.route.mode.rawValue), "idempotency_key": text(m.idempotencyKey),
             "fingerprint": .string(m.fingerprint), "created_at": millis(m.createdAt), "send_at": millis(m.sendAt),
             "expires_at": millis(m.expiresAt), "category": .string(m.category),
-            "send_at_reason": text(m.sendAtReason),
+            "send_at_reason": text(m.sendAtReason), "programme": text(m.programme),
+            "reward_value_micros": micros(m.rewardValue), "reward_value_currency": text(m.rewardValue?.currency),
+            "outcome_value_micros": micros(m.outcomeValue), "outcome_value_currency": text(m.outcomeValue?.currency),
+            "workflow": text(m.workflow),
         ]
     }
 
@@ -77,7 +82,7 @@ enum PostgresRows {
             "next_attempt_at": millis(d.nextAttemptAt), "lease_owner": text(d.leaseOwner),
             "lease_expires_at": millis(d.leaseExpiresAt), "provider": text(d.provider),
             "provider_message_id": text(d.providerMessageID), "last_error": text(d.lastError),
-            "updated_at": millis(d.updatedAt),
+            "updated_at": millis(d.updatedAt), "cost_micros": micros(d.cost), "cost_currency": text(d.cost?.currency),
         ]
     }
 
@@ -87,7 +92,14 @@ enum PostgresRows {
             "ord": .int(Int64(ord)), "delivery_id": .string(a.deliveryID), "number": .int(Int64(a.number)),
             "started_at": millis(a.startedAt), "finished_at": millis(a.finishedAt), "provider": .string(a.provider),
             "outcome": .string(a.outcome.rawValue), "code": text(a.code), "detail": .string(a.detail),
+            "cost_micros": micros(a.cost), "cost_currency": text(a.cost?.currency),
         ]
+    }
+
+    static func micros(_ m: MicroMoney?) -> JSONValue { m.map { .int($0.micros) } ?? .null }
+    static func money(_ micros: Int64?, _ currency: String?) -> MicroMoney? {
+        guard let micros, let currency else { return nil }
+        return MicroMoney(micros: micros, currency: currency)
     }
 
     static func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
@@ -117,7 +129,7 @@ enum PostgresRows {
             channels.append(try decode(ChannelKind.self, String(name), table: "messages", id: id, column: "route_channels"))
         }
         let mode = try decode(RouteMode.self, try c[12].decode(String.self), table: "messages", id: id, column: "route_mode")
-        return Message(
+        var message = Message(
             id: id, template: try c[1].decode(String.self), locale: try c[2].decode(String?.self),
             recipient: Recipient(
                 name: try c[3].decode(String?.self), email: try c[4].decode(String?.self),
@@ -128,6 +140,11 @@ enum PostgresRows {
             fingerprint: try c[14].decode(String.self), createdAt: StoreTime.date(try c[15].decode(Int64.self)),
             sendAt: StoreTime.date(try c[16].decode(Int64?.self)), expiresAt: StoreTime.date(try c[17].decode(Int64?.self)),
             category: try c[18].decode(String.self), sendAtReason: try c[19].decode(String?.self))
+        message.programme = try c[20].decode(String?.self)
+        message.rewardValue = money(try c[21].decode(Int64?.self), try c[22].decode(String?.self))
+        message.outcomeValue = money(try c[23].decode(Int64?.self), try c[24].decode(String?.self))
+        message.workflow = try c[25].decode(String?.self)
+        return message
     }
 
     /// A delivery from a row selected with ``deliveryColumns``.
@@ -139,7 +156,7 @@ enum PostgresRows {
     static func delivery(_ row: PostgresRandomAccessRow, from base: Int) throws -> Delivery {
         let c = Columns(row: row, base: base)
         let id = try c[0].decode(String.self)
-        return Delivery(
+        var delivery = Delivery(
             id: id, messageID: try c[1].decode(String.self),
             channel: try decode(ChannelKind.self, try c[2].decode(String.self), table: "deliveries", id: id, column: "channel"),
             position: try c[3].decode(Int.self),
@@ -148,6 +165,8 @@ enum PostgresRows {
             leaseOwner: try c[7].decode(String?.self), leaseExpiresAt: StoreTime.date(try c[8].decode(Int64?.self)),
             provider: try c[9].decode(String?.self), providerMessageID: try c[10].decode(String?.self),
             lastError: try c[11].decode(String?.self), updatedAt: StoreTime.date(try c[12].decode(Int64.self)))
+        delivery.cost = money(try c[13].decode(Int64?.self), try c[14].decode(String?.self))
+        return delivery
     }
 
     /// An attempt from a row selected with ``attemptColumns``.
@@ -159,7 +178,8 @@ enum PostgresRows {
             startedAt: StoreTime.date(try c[2].decode(Int64.self)), finishedAt: StoreTime.date(try c[3].decode(Int64.self)),
             provider: try c[4].decode(String.self),
             outcome: try decode(AttemptOutcome.self, try c[5].decode(String.self), table: "attempts", id: deliveryID, column: "outcome"),
-            code: try c[6].decode(String?.self), detail: try c[7].decode(String.self))
+            code: try c[6].decode(String?.self), detail: try c[7].decode(String.self),
+            cost: money(try c[8].decode(Int64?.self), try c[9].decode(String?.self)))
     }
 
     /// Column `i` of a row counted from `base`, so one decoder serves rows of one table and joins.

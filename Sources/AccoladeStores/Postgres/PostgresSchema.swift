@@ -28,7 +28,7 @@ enum PostgresSchema {
     /// Every migration, in order.
     static let migrations: [(name: String, statements: [String])] = [
         ("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8), ("v9", v9),
-        ("v10", v10), ("v11", v11), ("v13", v13),
+        ("v10", v10), ("v11", v11), ("v12", v12), ("v13", v13), ("v14", v14),
     ]
 
     static let createMigrationsTable = """
@@ -414,8 +414,23 @@ enum PostgresSchema {
         "CREATE INDEX email_soft_bounces_address_at ON email_soft_bounces(address, at)",
     ]
 
+    /// Recipients' preferences, as SQLite's `v11`: explicit choices only; no row means opted in.
+    private static let v12: [String] = [
+        """
+        CREATE TABLE recipient_preferences (
+            recipient_key TEXT COLLATE "C" NOT NULL,
+            category      TEXT COLLATE "C" NOT NULL,
+            channel       TEXT COLLATE "C" NOT NULL,
+            opted_in      INTEGER NOT NULL,
+            source        TEXT NOT NULL,
+            updated_at    BIGINT NOT NULL,
+            PRIMARY KEY (recipient_key, category, channel)
+        )
+        """,
+    ]
+
     /// `send_at: optimal`: engagement signals and the explanation of a picked `send_at` (see
-    /// ``SQLiteSchema``'s `v12`). v12 is left to another branch's migration.
+    /// ``SQLiteSchema``'s `v12`).
     private static let v13: [String] = [
         """
         CREATE TABLE engagement_events (
@@ -429,4 +444,26 @@ enum PostgresSchema {
         "CREATE INDEX engagement_events_cohort ON engagement_events(cohort, at, kind)",
         "ALTER TABLE messages ADD COLUMN send_at_reason TEXT",
     ]
+
+    /// Costs and report values (issue 18), as SQLite's `v13`.
+    private static let v14: [String] = [
+        "ALTER TABLE attempts ADD COLUMN cost_micros BIGINT, ADD COLUMN cost_currency TEXT",
+        "ALTER TABLE deliveries ADD COLUMN cost_micros BIGINT, ADD COLUMN cost_currency TEXT",
+        "ALTER TABLE unmatched_receipts ADD COLUMN free_of_charge BOOLEAN NOT NULL DEFAULT false",
+        """
+        ALTER TABLE messages ADD COLUMN programme TEXT, ADD COLUMN reward_value_micros BIGINT,
+            ADD COLUMN reward_value_currency TEXT, ADD COLUMN outcome_value_micros BIGINT, ADD COLUMN outcome_value_currency TEXT,
+            ADD COLUMN workflow TEXT
+        """,
+        """
+        CREATE TABLE message_redemptions (
+            message_id     TEXT COLLATE "C" PRIMARY KEY REFERENCES messages(id) ON DELETE CASCADE,
+            redeemed_at    BIGINT NOT NULL,
+            value_micros   BIGINT,
+            value_currency TEXT
+        )
+        """,
+        "CREATE INDEX message_redemptions_redeemed_at ON message_redemptions(redeemed_at)",
+        "ALTER TABLE deliveries ADD COLUMN delivered_at BIGINT",
+    ] + RollupSQL.schema(.postgres) + RollupSQL.rebuild(.postgres)
 }

@@ -125,6 +125,9 @@ extension PostgresStore {
                     "next_attempt_at": PostgresRows.millis(u.nextAttemptAt), "provider": PostgresRows.text(u.provider),
                     "provider_message_id": PostgresRows.text(u.providerMessageID),
                     "last_error": PostgresRows.text(u.lastError), "updated_at": PostgresRows.millis(u.now),
+                    // The delivery's cost is its accepted attempt's; a free-of-charge receipt zeroes it.
+                    "cost_micros": PostgresRows.micros(u.state == .sent ? u.attempt?.cost : nil),
+                    "cost_currency": PostgresRows.text(u.state == .sent ? u.attempt?.cost?.currency : nil),
                 ]
             }, field: "delivery updates")
         return (records, candidates)
@@ -142,10 +145,11 @@ extension PostgresStore {
         SET state = u.state, attempts = u.attempts, next_attempt_at = u.next_attempt_at, lease_owner = NULL,
             lease_expires_at = NULL, provider = COALESCE(u.provider, d.provider),
             provider_message_id = COALESCE(u.provider_message_id, d.provider_message_id),
-            last_error = u.last_error, updated_at = u.updated_at
+            last_error = u.last_error, updated_at = u.updated_at,
+            cost_micros = COALESCE(u.cost_micros, d.cost_micros), cost_currency = COALESCE(u.cost_currency, d.cost_currency)
         FROM json_to_recordset(\(records)::json) AS u(
             ord int, id text, lease_owner text, state text, attempts int, next_attempt_at bigint, provider text,
-            provider_message_id text, last_error text, updated_at bigint)
+            provider_message_id text, last_error text, updated_at bigint, cost_micros bigint, cost_currency text)
         WHERE d.id = ANY(\(ids)) AND d.id = u.id
             AND d.state IN (\(unescaped: DeliveryTransition.sqlList(DeliveryTransition.complete.sources)))
             AND d.lease_owner = u.lease_owner\(unescaped: guardClause)

@@ -41,7 +41,8 @@ extension PostgresStore {
         try await rows(
             "read attempts",
             """
-            SELECT a.delivery_id, a.number, a.started_at, a.finished_at, a.provider, a.outcome, a.code, a.detail
+            SELECT a.delivery_id, a.number, a.started_at, a.finished_at, a.provider, a.outcome, a.code, a.detail,
+                a.cost_micros, a.cost_currency
             FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
             WHERE d.message_id = \(messageID)
             ORDER BY a.started_at, a.id

@@ -58,6 +58,9 @@ extension PostgresStore {
         let decision = DeliveryStateMachine.receiptDecision(
             try await partsState(report, deliveryID: deliveryID, db: db, logger: logger), current: current)
         if decision == .hold { return try await hold(report, deliveryID: deliveryID, db: db, logger: logger) }
+        if report.freeOfCharge {
+            try await db.query("UPDATE deliveries SET cost_micros = 0 WHERE id = \(deliveryID) AND cost_micros <> 0", logger: logger)
+        }
         let occurred = StoreTime.millis(report.occurredAt)
         let received = StoreTime.millis(report.receivedAt)
         try await db.query(
@@ -71,10 +74,12 @@ extension PostgresStore {
         }
         guard case .advance(let next) = decision else { return .recorded }
         let failed = next == .failed
+        let seen = next == .delivered || next == .read
         try await db.query(
             """
             UPDATE deliveries SET state = \(next.rawValue), updated_at = \(received),
-                last_error = CASE WHEN \(failed) THEN \(report.detail) ELSE last_error END
+                last_error = CASE WHEN \(failed) THEN \(report.detail) ELSE last_error END,
+                delivered_at = CASE WHEN \(seen) THEN COALESCE(delivered_at, \(received)) ELSE delivered_at END
             WHERE id = \(deliveryID) AND state = \(current.rawValue)
             """, logger: logger)
         // A run waiting on this message (`wait: {for: delivered|read}`) looks again now.

@@ -77,7 +77,8 @@ extension PostgresStore {
     }
 
     /// Looks the batch's recipients up in one query per channel (instead of round trips per
-    /// delivery when each is sent): suppressed or clear, and for window channels the last inbound time.
+    /// delivery when each is sent): suppressed or clear, for window channels the last inbound time,
+    /// and the recipients' opt-outs (one more round trip per batch, on `recipient_preferences`' key).
     func withRecipientChecks(_ claimed: [ClaimedDelivery]) async throws -> [ClaimedDelivery] {
         // Per channel, so each lookup uses the primary key (channel, address).
         let lookups = claimed.suppressionLookups
@@ -104,7 +105,7 @@ extension PostgresStore {
                 inbound.append((channel, address, StoreTime.date(at)))
             }
         }
-        return claimed.markingSuppressions(found).markingInbound(inbound)
+        return claimed.markingSuppressions(found).markingInbound(inbound).markingOptOuts(try await optOuts(of: claimed))
     }
 
     private static func suppression(from row: PostgresRow) throws -> Suppression {

@@ -192,7 +192,7 @@ extension PostgresStore {
 
     /// Marks the runs that sent `messageID` (a step record names it, or it is their last
     /// message) or carry `rewardCode` as redeemed (the first time stands) and wakes them.
-    public func recordRedemption(messageID: String?, rewardCode: String?, at time: Date) async throws -> [String] {
+    public func recordRedemption(messageID: String?, rewardCode: String?, at time: Date, value: MicroMoney?) async throws -> [String] {
         guard messageID != nil || rewardCode != nil else { return [] }
         let at = StoreTime.millis(time)
         let logger = queryLogger
@@ -214,6 +214,13 @@ extension PostgresStore {
             ).decode(String.self) {
                 ids.append(id)
             }
+            var binds = PostgresBindings()
+            binds.append(at)
+            binds.append(messageID)
+            binds.append(rewardCode)
+            binds.append(value?.micros)
+            binds.append(value?.currency)
+            try await db.query(PostgresQuery(unsafeSQL: StoreRedemptionSQL.postgres, binds: binds), logger: logger)
             if !ids.isEmpty {
                 // A redemption is engagement too (`send_at: optimal`), once per recipient.
                 try await db.query(

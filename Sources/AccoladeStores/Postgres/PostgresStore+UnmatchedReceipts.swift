@@ -8,7 +8,7 @@ import PostgresNIO
 /// raced that transaction's commit and purges the ones that never match.
 extension PostgresStore {
     /// Held receipts, as the `DELETE … RETURNING` that takes them reads them.
-    static let heldColumns = "id, provider_message_id, delivery_id, status, provider, provider_event_id, occurred_at, received_at, detail, part_index, part_count"
+    static let heldColumns = "id, provider_message_id, delivery_id, status, provider, provider_event_id, occurred_at, received_at, detail, part_index, part_count, free_of_charge"
 
     /// Holds `report` until an outcome carrying it is written; `.duplicate` when the same event is
     /// already held (the unique indexes decide, so concurrent repeats hold it once).
@@ -21,10 +21,10 @@ extension PostgresStore {
             """
             INSERT INTO unmatched_receipts
                 (provider_message_id, delivery_id, status, provider, provider_event_id, occurred_at, received_at, detail,
-                 part_index, part_count)
+                 part_index, part_count, free_of_charge)
             VALUES (\(providerMessageID), \(deliveryID), \(report.state.rawValue), \(report.provider), \(report.providerEventID),
                     \(StoreTime.millis(report.occurredAt)), \(StoreTime.millis(report.receivedAt)), \(report.detail),
-                    \(report.part?.index), \(report.part?.count))
+                    \(report.part?.index), \(report.part?.count), \(report.freeOfCharge))
             ON CONFLICT DO NOTHING
             RETURNING 1
             """, logger: logger
@@ -54,15 +54,16 @@ extension PostgresStore {
             outcomes.compactMap { o in o.providerMessageID.map { ($0, o.deliveryID) } }, uniquingKeysWith: { first, _ in first })
         var held: [(id: Int64, deliveryID: String, report: ReceiptReport)] = []
         for row in rows {
-            let (id, providerID, deliveryID, status, provider, eventID, occurred, received, detail, partIndex, partCount) = try row.decode(
-                (Int64, String?, String?, String, String?, String?, Int64?, Int64, String?, Int?, Int?).self)
+            let (id, providerID, deliveryID, status, provider, eventID, occurred, received, detail, partIndex, partCount, free) = try row.decode(
+                (Int64, String?, String?, String, String?, String?, Int64?, Int64, String?, Int?, Int?, Bool).self)
             guard let state = DeliveryState(rawValue: status),
                 let target = deliveryID.flatMap({ ids.contains($0) ? $0 : nil }) ?? providerID.flatMap({ byProviderID[$0] })
             else { continue }
-            let report = ReceiptReport(
+            var report = ReceiptReport(
                 reference: providerID.map { .providerMessageID($0) } ?? .deliveryID(target), state: state, provider: provider,
                 providerEventID: eventID, occurredAt: occurred.map(StoreTime.date), receivedAt: StoreTime.date(received),
                 detail: detail, part: partIndex.flatMap { index in partCount.flatMap { ReceiptReport.Part(index: index, count: $0) } })
+            report.freeOfCharge = free
             held.append((id, target, report))
         }
         var results: [ReceiptOutcome] = []

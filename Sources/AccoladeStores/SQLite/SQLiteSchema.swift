@@ -18,7 +18,9 @@ enum SQLiteSchema {
         migrator.registerMigration("v8", migrate: v8)
         migrator.registerMigration("v9", migrate: v9)
         migrator.registerMigration("v10", migrate: v10)
+        migrator.registerMigration("v11", migrate: v11)
         migrator.registerMigration("v12", migrate: v12)
+        migrator.registerMigration("v13", migrate: v13)
         return migrator
     }
 
@@ -378,14 +380,30 @@ enum SQLiteSchema {
                 """)
     }
 
+    /// Recipients' preferences (issue 17): explicit choices only, per recipient key × category ×
+    /// channel; no row means opted in. The primary key's prefix serves the claim's one lookup per
+    /// batch (`recipient_key IN (…)`) and the API's read of one recipient.
+    private static func v11(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE recipient_preferences (
+                    recipient_key TEXT NOT NULL,
+                    category      TEXT NOT NULL,
+                    channel       TEXT NOT NULL,
+                    opted_in      INTEGER NOT NULL,  -- 1 in, 0 out
+                    source        TEXT NOT NULL,     -- api, cli, page, unsubscribe
+                    updated_at    INTEGER NOT NULL,
+                    PRIMARY KEY (recipient_key, category, channel)
+                );
+                """)
+    }
+
     /// `send_at: optimal`: the engagement signals it learns from, one row per (recipient key,
     /// instant, kind) — a bulk "read all" is one moment of attention, not fifty — written in the
     /// transaction of the receipt or redemption that is the signal; read newest first by
     /// recipient (the primary key) and by cohort (`locale/zone`, the covering index). And the
     /// explanation of a picked `send_at`, shown by `status`. A rowid table (not `WITHOUT ROWID`):
     /// the SQLite → PostgreSQL copier pages every table by rowid.
-    ///
-    /// v11 is left to another branch's migration (names are handed out per branch).
     private static func v12(_ db: Database) throws {
         try db.execute(
             sql: """
@@ -399,5 +417,35 @@ enum SQLiteSchema {
                 CREATE INDEX engagement_events_cohort ON engagement_events(cohort, at, kind);
                 ALTER TABLE messages ADD COLUMN send_at_reason TEXT;
                 """)
+    }
+
+    /// Costs and report values (issue 18): what each accepted attempt cost and each delivery
+    /// costs now (a free-of-charge receipt zeroes it, held receipts keep that flag), the
+    /// programme and values a message reported when accepted, and one row per redeemed message.
+    private static func v13(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE attempts ADD COLUMN cost_micros INTEGER;
+                ALTER TABLE attempts ADD COLUMN cost_currency TEXT;
+                ALTER TABLE deliveries ADD COLUMN cost_micros INTEGER;
+                ALTER TABLE deliveries ADD COLUMN cost_currency TEXT;
+                ALTER TABLE unmatched_receipts ADD COLUMN free_of_charge INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE messages ADD COLUMN programme TEXT;
+                ALTER TABLE messages ADD COLUMN reward_value_micros INTEGER;
+                ALTER TABLE messages ADD COLUMN reward_value_currency TEXT;
+                ALTER TABLE messages ADD COLUMN outcome_value_micros INTEGER;
+                ALTER TABLE messages ADD COLUMN outcome_value_currency TEXT;
+                ALTER TABLE messages ADD COLUMN workflow TEXT;
+                ALTER TABLE deliveries ADD COLUMN delivered_at INTEGER;    -- first delivered/read receipt
+                CREATE TABLE message_redemptions (
+                    message_id     TEXT PRIMARY KEY NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+                    redeemed_at    INTEGER NOT NULL,          -- the first redemption stands
+                    value_micros   INTEGER,
+                    value_currency TEXT
+                );
+                CREATE INDEX message_redemptions_redeemed_at ON message_redemptions(redeemed_at);
+                """)
+        // The report rollups, kept by triggers, filled from what the file already holds.
+        for statement in RollupSQL.schema(.sqlite) + RollupSQL.rebuild(.sqlite) { try db.execute(sql: statement) }
     }
 }

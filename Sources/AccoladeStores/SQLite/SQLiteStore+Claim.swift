@@ -113,16 +113,18 @@ extension SQLiteStore {
                 UPDATE deliveries
                 SET state = ?, attempts = ?, next_attempt_at = ?, lease_owner = NULL, lease_expires_at = NULL,
                     provider = COALESCE(?, provider), provider_message_id = COALESCE(?, provider_message_id),
-                    last_error = ?, updated_at = ?
+                    last_error = ?, updated_at = ?, cost_micros = COALESCE(?, cost_micros), cost_currency = COALESCE(?, cost_currency)
                 WHERE id = ? AND state IN (\(DeliveryTransition.sqlList(DeliveryTransition.complete.sources))) AND lease_owner = ?
                 """)
         let insertAttempt = try db.cachedStatement(
-            sql: "INSERT INTO attempts (\(SQLiteRows.attemptColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+            sql: "INSERT INTO attempts (\(SQLiteRows.attemptColumns)) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
         var stale: [DeliveryUpdate] = []
         for u in updates {
+            // The delivery's cost is its accepted attempt's; a later free-of-charge receipt zeroes it.
+            let cost = u.state == .sent ? u.attempt?.cost : nil
             try update.execute(arguments: [
                 u.state.rawValue, u.attempts, StoreTime.millis(u.nextAttemptAt), u.provider, u.providerMessageID,
-                u.lastError, StoreTime.millis(u.now), u.deliveryID, u.leaseOwner,
+                u.lastError, StoreTime.millis(u.now), cost?.micros, cost?.currency, u.deliveryID, u.leaseOwner,
             ])
             guard db.changesCount == 1 else {
                 stale.append(u)

@@ -59,9 +59,9 @@ extension SQLiteStore {
     }
 
     private static let insertMessageSQL = """
-        INSERT INTO messages (\(SQLiteRows.messageColumns)) VALUES (\(Array(repeating: "?", count: 20).joined(separator: ", ")))
+        INSERT INTO messages (\(SQLiteRows.messageColumns)) VALUES (\(Array(repeating: "?", count: 26).joined(separator: ", ")))
         ON CONFLICT(idempotency_key) DO NOTHING
         """
     private static let insertDeliverySQL =
-        "INSERT INTO deliveries (\(SQLiteRows.deliveryColumns)) VALUES (\(Array(repeating: "?", count: 13).joined(separator: ", ")))"
+        "INSERT INTO deliveries (\(SQLiteRows.deliveryColumns)) VALUES (\(Array(repeating: "?", count: 15).joined(separator: ", ")))"
 }

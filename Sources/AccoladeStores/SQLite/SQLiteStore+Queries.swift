@@ -42,7 +42,7 @@ extension SQLiteStore {
                 db.cachedStatement(
                     sql: """
                         SELECT a.delivery_id, a.number, a.started_at, a.finished_at, a.provider, a.outcome, a.code,
-                               a.detail
+                               a.detail, a.cost_micros, a.cost_currency
                         FROM attempts a JOIN deliveries d ON d.id = a.delivery_id
                         WHERE d.message_id = ?
                         ORDER BY a.started_at, a.id

@@ -53,6 +53,10 @@ extension SQLiteStore {
         }
         let decision = DeliveryStateMachine.receiptDecision(try partsState(report, deliveryID: deliveryID, db: db), current: current)
         if decision == .hold { return try hold(report, deliveryID: deliveryID, db: db) }
+        if report.freeOfCharge {
+            try db.cachedStatement(sql: "UPDATE deliveries SET cost_micros = 0 WHERE id = ? AND cost_micros <> 0")
+                .execute(arguments: [deliveryID])
+        }
         let receipt = report.receipt(deliveryID: deliveryID)
         try db.cachedStatement(
             sql: """
@@ -70,11 +74,12 @@ extension SQLiteStore {
         guard case .advance(let next) = decision else { return .recorded }
         try db.cachedStatement(
             sql: """
-                UPDATE deliveries SET state = ?, updated_at = ?,
-                    last_error = CASE WHEN ? = 'failed' THEN ? ELSE last_error END
-                WHERE id = ? AND state = ?
+                UPDATE deliveries SET state = ?1, updated_at = ?2,
+                    last_error = CASE WHEN ?1 = 'failed' THEN ?3 ELSE last_error END,
+                    delivered_at = CASE WHEN ?1 IN ('delivered', 'read') THEN COALESCE(delivered_at, ?2) ELSE delivered_at END
+                WHERE id = ?4 AND state = ?5
                 """
-        ).execute(arguments: [next.rawValue, StoreTime.millis(report.receivedAt), next.rawValue, report.detail, deliveryID, current.rawValue])
+        ).execute(arguments: [next.rawValue, StoreTime.millis(report.receivedAt), report.detail, deliveryID, current.rawValue])
         // A run waiting on this message (`wait: {for: delivered|read}`) looks again now.
         if next == .delivered || next == .read {
             try wakeRuns(lastMessageID: row[1], now: report.receivedAt, db: db)

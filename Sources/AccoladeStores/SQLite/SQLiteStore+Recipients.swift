@@ -83,7 +83,8 @@ extension SQLiteStore {
     }
 
     /// Looks the batch's recipients up in one query per channel (instead of reads per delivery
-    /// when each is sent): suppressed or clear, and for window channels the last inbound time.
+    /// when each is sent): suppressed or clear, for window channels the last inbound time, and
+    /// the recipients' opt-outs (one more statement per batch, on `recipient_preferences`' key).
     static func withRecipientChecks(_ claimed: [ClaimedDelivery], db: Database) throws -> [ClaimedDelivery] {
         // Per channel, so each lookup is a primary-key probe (channel, address) however big the list.
         let lookups = claimed.suppressionLookups
@@ -107,7 +108,7 @@ extension SQLiteStore {
                 inbound.append((channel, row[0], StoreTime.date(row[1] as Int64)))
             }
         }
-        return claimed.markingSuppressions(found).markingInbound(inbound)
+        return claimed.markingSuppressions(found).markingInbound(inbound).markingOptOuts(try optOuts(of: claimed, db: db))
     }
 
     private static func suppression(from row: Row) -> Suppression {

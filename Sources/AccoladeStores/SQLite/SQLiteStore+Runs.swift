@@ -177,9 +177,12 @@ extension SQLiteStore {
 
     /// Marks the runs that sent `messageID` (a step record names it, or it is their last
     /// message) or carry `rewardCode` as redeemed (the first time stands) and wakes them.
-    public func recordRedemption(messageID: String?, rewardCode: String?, at time: Date) async throws -> [String] {
+    public func recordRedemption(messageID: String?, rewardCode: String?, at time: Date, value: MicroMoney?) async throws -> [String] {
         guard messageID != nil || rewardCode != nil else { return [] }
         let ids = try await pool.write { db -> [String] in
+            try db.cachedStatement(sql: StoreRedemptionSQL.sqlite).execute(arguments: [
+                StoreTime.millis(time), messageID, rewardCode, value?.micros, value?.currency,
+            ])
             let ids = try String.fetchAll(
                 db.cachedStatement(
                     sql: """

@@ -16,14 +16,14 @@ extension SQLiteStore {
             sql: """
                 INSERT INTO unmatched_receipts
                     (provider_message_id, delivery_id, status, provider, provider_event_id, occurred_at, received_at, detail,
-                     part_index, part_count)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                     part_index, part_count, free_of_charge)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT DO NOTHING
                 """
         ).execute(arguments: [
             providerMessageID, deliveryID, report.state.rawValue, report.provider, report.providerEventID,
             StoreTime.millis(report.occurredAt), StoreTime.millis(report.receivedAt), report.detail,
-            report.part?.index, report.part?.count,
+            report.part?.index, report.part?.count, report.freeOfCharge,
         ])
         return db.changesCount == 1 ? .held : .duplicate
     }
@@ -44,7 +44,7 @@ extension SQLiteStore {
             sql: """
                 DELETE FROM unmatched_receipts WHERE delivery_id = ?1 OR (?2 IS NOT NULL AND provider_message_id = ?2)
                 RETURNING id, provider_message_id, status, provider, provider_event_id, occurred_at, received_at, detail,
-                    part_index, part_count
+                    part_index, part_count, free_of_charge
                 """)
         var results: [ReceiptOutcome] = []
         for outcome in outcomes {
@@ -53,11 +53,12 @@ extension SQLiteStore {
             for row in rows {
                 guard let state = DeliveryState(rawValue: row[2]) else { continue }
                 let providerMessageID: String? = row[1]
-                let report = ReceiptReport(
+                var report = ReceiptReport(
                     reference: providerMessageID.map { .providerMessageID($0) } ?? .deliveryID(outcome.deliveryID), state: state,
                     provider: row[3], providerEventID: row[4], occurredAt: (row[5] as Int64?).map(StoreTime.date),
                     receivedAt: StoreTime.date(row[6] as Int64), detail: row[7],
                     part: (row[8] as Int?).flatMap { index in (row[9] as Int?).flatMap { ReceiptReport.Part(index: index, count: $0) } })
+                report.freeOfCharge = row[10]
                 let result = try apply(report, deliveryID: outcome.deliveryID, db: db)
                 StoreLog.heldReceiptApplied(logger, deliveryID: outcome.deliveryID, state: state, outcome: result)
                 results.append(result)

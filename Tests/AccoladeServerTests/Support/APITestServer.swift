@@ -21,6 +21,8 @@ final class APITestServer: @unchecked Sendable {
     let store: SQLiteStore
     let port: Int
     let client: CurlMultiDriver
+    /// The signed links the server makes and accepts (`preferences:`), when configured.
+    let preferenceLinks: PreferenceLinks?
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
@@ -38,7 +40,7 @@ final class APITestServer: @unchecked Sendable {
         inbox: InboxChannelConfig? = nil, clock: any WallClock = SystemWallClock(),
         inboxStream: InboxStreamSettings = InboxStreamSettings(), workflows: [WorkflowDefinition] = [],
         extraRoutes: ((APIServer, Router<BasicRequestContext>) -> Void)? = nil,
-        categories: CategoriesConfig = CategoriesConfig()
+        categories: CategoriesConfig = CategoriesConfig(), preferences: PreferencesConfig? = nil
     ) async throws {
         directory = try TemporaryDirectory()
         var logger = Logger(label: "api-test")
@@ -47,7 +49,12 @@ final class APITestServer: @unchecked Sendable {
         try await store.migrate()
         // The store the API talks to: the harness's SQLite file unless a test wraps or replaces it.
         let served = try serving?(store) ?? store
-        let templates = try TemplateLibrary(directory: TestServer.repositoryRoot.appendingPathComponent("templates").path)
+        // As `AppContext` builds it: the public URL below, the categories' required ones.
+        preferenceLinks = preferences.map {
+            PreferenceLinks(config: $0, publicURL: "https://rewards.example.test", requiredCategories: categories.requiredNames)
+        }
+        let templates = try TemplateLibrary(
+            directory: TestServer.repositoryRoot.appendingPathComponent("templates").path, preferenceLinks: preferenceLinks)
         client = CurlMultiDriver(logger: logger)
         let email = try SMTPEmailChannel(
             config: EmailChannelConfig(from: "Rewards <rewards@example.test>", url: "smtp://127.0.0.1:9", starttls: .never),
