@@ -1,3 +1,4 @@
+import AccoladeCurl
 import AccoladeTestSupport
 import Foundation
 import Testing
@@ -9,7 +10,7 @@ import Testing
     static let accountSID = "AC00000000000000000000000000000042"
     static let authToken = "twilio-auth-token-for-e2e"
 
-    @Test func oneClickUnsubscribeMovesTheNextMessageToSMS() throws {
+    @Test func oneClickUnsubscribeMovesTheNextMessageToSMS() async throws {
         let mail = try TemporaryDirectory()
         let capture = Capture(directory: mail)
         let smtp = try TestServer.python("smtp_capture.py", ["--dir", mail.path])
@@ -69,19 +70,15 @@ import Testing
         let path = String(link.dropFirst("https://rewards.example.test".count))
 
         // As a mailbox provider posts it (RFC 8058): no cookies, no auth; 200 and no redirect.
-        let curl = Process()
-        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
-        let out = Pipe()
-        curl.standardOutput = out
-        curl.arguments = [
-            "-sS", "-o", "/dev/null", "-D", "-", "-X", "POST", "--max-time", "20", "-H", "Content-Type: application/x-www-form-urlencoded",
-            "--data", "List-Unsubscribe=One-Click", "http://127.0.0.1:\(port)\(path)",
-        ]
-        try curl.run()
-        let response = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        curl.waitUntilExit()
-        #expect(response.hasPrefix("HTTP/1.1 200"), "\(response)")
-        #expect(!response.lowercased().contains("set-cookie") && !response.lowercased().contains("\nlocation:"))
+        let driver = CurlMultiDriver()
+        let request = try CurlHTTPRequest(
+            method: "POST", url: "http://127.0.0.1:\(port)\(path)",
+            headers: [CurlHeader("Content-Type", "application/x-www-form-urlencoded")], body: Array("List-Unsubscribe=One-Click".utf8))
+        let answer = await driver.perform(CurlTransfer(.http(request), connectTimeout: .seconds(2), timeout: .seconds(20)))
+        await driver.shutdown()
+        #expect(answer.isSuccess && answer.responseCode == 200, "\(answer.curlError) \(answer.responseCode)")
+        let response = answer.headers.map { "\($0.name): \($0.value)" }.joined(separator: "\n")
+        #expect(response.lowercased().contains("content-type") && !response.lowercased().contains("set-cookie") && !response.lowercased().contains("location:"), "\(response)")
 
         let shown = try ws.call(["preferences", "show", "ana@example.co.id", "--json"])
         #expect(shown.status == 0, "\(shown.stderr)")
