@@ -15,11 +15,12 @@ extension DeliveryWorker {
         // made the delivery due (send_at, a retry, a fallback moving on, a backlog) it never
         // goes out inside quiet hours. Expiry is checked first and wins.
         let expired = message.expiresAt.map { $0 <= started } ?? false
-        let timed = expired ? nil : timing?.decision(for: message, channel: delivery.channel, at: started)
+        // Before timing: a channel the recipient turned off is not deferred to the morning first.
+        let optOut = expired || requiredCategories.contains(message.category) ? nil : claimed.optOut
+        let timed = expired || optOut != nil ? nil : timing?.decision(for: message, channel: delivery.channel, at: started)
         if expired {
             result = .expired
-        } else if let optOut = claimed.optOut, !requiredCategories.contains(message.category) {
-            // Before timing: a channel the recipient turned off is not deferred to the morning first.
+        } else if let optOut {
             result = .optedOut(optOut.skipReason)
         } else if case .deferred(let until, let reason)? = timed {
             result = .deferred(until: until, reason: reason)
