@@ -8,6 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
+# Foundation's Process must not start children in tests: its waitUntilExit waits on a SIGCHLD
+# monitor that misses children reaped elsewhere in the process, and the suite hangs (stop 24).
+# Tests start programs through AccoladeTestSupport's helpers (posix_spawn) instead.
+if grep -rnE '(^|[^A-Za-z_.])(Foundation\.)?Process(\(|\.run\()' Tests; then
+  echo "test.sh: the lines above use Foundation's Process in a test; use AccoladeTestSupport's process helpers" >&2
+  exit 1
+fi
 swift build --build-tests
 
 # The store contract suite runs on SQLite and PostgreSQL. Without a server the PostgreSQL cases
@@ -21,7 +28,9 @@ export ACCOLADE_REQUIRE_POSTGRES=1
 
 # The multi-process PostgreSQL scale-out suite saturates both cores for minutes; it runs on its
 # own so it cannot starve the timing-sensitive tests of the main run.
-swift test --skip-build --skip PostgresScaleOutTests "$@"
+# The watchdog names a test that hangs (an await never resumed) and stops the run, instead of
+# letting it sit until CI's time runs out.
+scripts/lib/test_watchdog.py -- swift test --skip-build --skip PostgresScaleOutTests "$@"
 # The HTTP API against its own OpenAPI document: schemathesis (PyPI), 1,000+ cases, about a minute.
 scripts/api-fuzz.sh
 # Every CLI example of the --help texts and every CLI/curl example of the README, run against
@@ -36,7 +45,7 @@ scripts/check-inbox-browser.py
 scripts/check-preferences-browser.py
 # The Containerfile (hadolint) and the systemd unit (systemd-analyze verify), statically.
 scripts/check-deploy.sh
-swift test --skip-build --filter PostgresScaleOutTests "$@"
+scripts/lib/test_watchdog.py -- swift test --skip-build --filter PostgresScaleOutTests "$@"
 
 # Faults against real processes: store outages, SMTP/HTTP provider faults, early and
 # replayed receipts, killed workers, an untrusted relay certificate. Starts its own servers and

@@ -87,9 +87,19 @@ final class APITestServer: @unchecked Sendable {
             group = ServiceGroup(services: [app], logger: logger)
         }
         let group = self.group
-        task = Task { try await group.run() }
+        // The port stream ends when the group does, so a server that fails to start fails the
+        // test instead of leaving it waiting for a port forever.
+        task = Task {
+            defer { portSink.finish() }
+            try await group.run()
+        }
         var bound = 0
         for await p in ports { bound = p; break }
+        guard bound > 0 else {
+            _ = try? await task.value
+            await client.shutdown()
+            throw HTTPTestError.transport("the test server stopped before it listened")
+        }
         port = bound
     }
 
