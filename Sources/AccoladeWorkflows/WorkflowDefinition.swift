@@ -13,6 +13,10 @@ public struct WorkflowDefinition: Sendable, Hashable {
     /// `category:` of the messages it sends, or `nil` to leave it to each template's manifest
     /// (then `rewards`); checked against the configuration's `categories:` by ``WorkflowCheck``.
     public var category: String?
+    /// `reward_value:` the data paths (without `data.`) that may hold the reward's value of the
+    /// messages it sends, first present wins, tried before the template manifest's own
+    /// `reward_value:` (one event's data may carry the value where no template expects it).
+    public var rewardValuePaths: [String] = []
     /// `steps:` in order, never empty.
     public var steps: [WorkflowStep]
     /// The file it was read from, as given to the parser (for messages).

@@ -41,6 +41,7 @@ public enum WorkflowFileParser {
             let category = try root.string("category").map { value throws(ConfigError) in
                 try checkIdentifier(value, at: root.path(of: "category"), example: "rewards")
             }
+            let rewardValuePaths = try rewardPaths(root)
             let stepNodes = try root.children("steps")
             try root.rejectUnknownKeys()
             guard !stepNodes.isEmpty else {
@@ -53,10 +54,33 @@ public enum WorkflowFileParser {
             try rejectEnvironmentReferences(node, path: "")
             var steps: [WorkflowStep] = []
             for node in stepNodes { steps.append(try step(node)) }
-            return WorkflowDefinition(name: name, event: event, category: category, steps: steps, file: file)
+            var definition = WorkflowDefinition(name: name, event: event, category: category, steps: steps, file: file)
+            definition.rewardValuePaths = rewardValuePaths
+            return definition
         } catch {
             throw WorkflowError(file: file, error)
         }
+    }
+
+    /// `reward_value:` one data path (`data.reward.voucher`) or a list of them; kept without the
+    /// `data.` root, the form ``MessageValues`` reads.
+    static func rewardPaths(_ root: ConfigNode) throws(ConfigError) -> [String] {
+        guard let texts = try root.strings("reward_value") else { return [] }
+        guard !texts.isEmpty else {
+            throw ConfigError(path: root.path(of: "reward_value"), reason: "is empty; name a data path like data.reward.voucher or leave reward_value out")
+        }
+        var paths: [String] = []
+        for (i, text) in texts.enumerated() {
+            let valid = text.allSatisfy(ConditionLexer.isWordCharacter)
+            guard valid, let path = try? ConditionParser.path(text, column: 1), path.root == .data else {
+                let at = texts.count == 1 ? root.path(of: "reward_value") : "\(root.path(of: "reward_value"))[\(i)]"
+                throw ConfigError(
+                    path: at,
+                    reason: "expected a data path like data.reward.voucher (a money object or a number of points), got \"\(text.prefix(40))\"")
+            }
+            paths.append(path.keys.joined(separator: "."))
+        }
+        return paths
     }
 
     /// Reads and parses one file.

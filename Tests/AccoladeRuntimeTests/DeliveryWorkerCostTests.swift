@@ -39,4 +39,20 @@ import Testing
         #expect(try await store.message(id: message.id)?.programme == "Q2 Stars")
         #expect(DeliveryCosting(costs: CostsConfig(), renderer: StubRenderer()) == nil)
     }
+
+    /// A workflow's `reward_value:` paths come before the template's: the value is read from
+    /// where the event carries it.
+    @Test func aWorkflowsRewardValuePathIsReadBeforeTheTemplates() async throws {
+        let store = try await makeStore()
+        let channels = ChannelRegistry([ScriptedChannel(kind: .email) { _ in DeliveryReceipt(provider: "smtp") }])
+        let d = Dispatcher(store: store, renderer: StubRenderer(), channels: channels, clock: SystemWallClock(), logger: quietLogger)
+        var request = SendRequest(
+            template: "t", recipient: Recipient(email: "a@example.com"),
+            data: .object(["kudos": .object(["points": .int(50)])]), channels: [.email])
+        request.workflowRewardValuePaths = ["missing", "kudos.points"]
+        let prepared = try d.prepare(request)
+        #expect(prepared.message.rewardValue == MicroMoney(micros: 50_000_000, currency: MicroMoney.points))
+        request.workflowRewardValuePaths = []
+        #expect(try d.prepare(request).message.rewardValue == nil)
+    }
 }

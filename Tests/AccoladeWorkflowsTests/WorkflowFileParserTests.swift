@@ -127,7 +127,20 @@ struct WorkflowFileParserTests {
         ("  - remind: { before: data.x, offset: 3d, template: t, at: \"10\" }", "f.yml: steps[0].remind.at: expected a time"),
         ("  - send: { template: t, send_at: soon }", "f.yml: steps[0].send.send_at: must be optimal, got \"soon\""),
         ("  - remind: { before: data.x, offset: 3d, template: t, send_at: optimal }", "f.yml: steps[0].remind.send_at: unknown key"),
+        ("!name: w\non: e\nreward_value: reward.voucher\nsteps:\n  - send: { template: t }", "f.yml: reward_value: expected a data path like data.reward.voucher"),
+        ("!name: w\non: e\nreward_value: [data.points, \"data.x + 1\"]\nsteps:\n  - send: { template: t }", "f.yml: reward_value[1]: expected a data path"),
+        ("!name: w\non: e\nreward_value: []\nsteps:\n  - send: { template: t }", "f.yml: reward_value: is empty"),
     ]
+
+    @Test("reward_value: one data path or a list, kept without the data root")
+    func rewardValue() throws {
+        let one = try WorkflowFileParser.parse(yaml: "name: w\non: e\nreward_value: data.reward.voucher\nsteps:\n  - send: { template: t }\n", file: "f.yml")
+        #expect(one.rewardValuePaths == ["reward.voucher"])
+        let list = try WorkflowFileParser.parse(
+            yaml: "name: w\non: e\nreward_value: [data.reward.voucher, data.points]\nsteps:\n  - send: { template: t }\n", file: "f.yml")
+        #expect(list.rewardValuePaths == ["reward.voucher", "points"])
+        #expect(try WorkflowFileParser.parse(yaml: Self.head + "  - send: { template: t }\n", file: "f.yml").rewardValuePaths.isEmpty)
+    }
 
     @Test("send_at: optimal on a send step")
     func optimalSend() throws {

@@ -85,7 +85,7 @@ public struct Dispatcher: Sendable {
         message.setValues(
             MessageValues.read(
                 data: request.data, template: request.template, programmePath: programmePath,
-                rewardPaths: renderer.rewardValuePaths(of: request.template)))
+                rewardPaths: request.workflowRewardValuePaths + renderer.rewardValuePaths(of: request.template)))
         message.workflow = request.workflow
         let deliveries = DeliveryStateMachine.plan(for: message, now: now) { Identifier.make(now: now) }
         return EnqueueRequest(message: message, deliveries: deliveries)

@@ -31,6 +31,9 @@ public struct SendRequest: Sendable, Hashable {
     public var workflowCategory: String?
     /// The workflow whose run sends this message (set by the run worker), recorded for reports.
     public var workflow: String?
+    /// The sending workflow's `reward_value:` paths (run worker only), tried before the template
+    /// manifest's when the message's issued value is read.
+    public var workflowRewardValuePaths: [String] = []
 
     /// Creates a request.
     public init(

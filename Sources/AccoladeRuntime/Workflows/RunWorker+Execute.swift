@@ -109,6 +109,7 @@ extension RunWorker {
             template: send.template, recipient: run.recipient, data: planned.data, locale: send.locale,
             channels: send.channels == nil ? nil : reachable, mode: send.mode, idempotencyKey: planned.idempotencyKey)
         request.workflowCategory = runner.workflows[run.workflow]?.category
+        request.workflowRewardValuePaths = runner.workflows[run.workflow]?.rewardValuePaths ?? []
         request.optimalSendAt = send.optimalSendAt
         request.workflow = run.workflow
         do throws(ValidationError) {
