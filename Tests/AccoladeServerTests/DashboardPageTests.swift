@@ -135,5 +135,7 @@ struct DashboardPageTests {
         #expect(DashboardPage.niceMaximum(7) == 10 && DashboardPage.niceMaximum(13) == 20 && DashboardPage.niceMaximum(420) == 500)
         #expect(DashboardPage.binLabel(0) == "≤100 ms" && DashboardPage.binLabel(4) == "≤2.5 s" && DashboardPage.binLabel(10) == "≤5 min")
         #expect(DashboardPage.binLabel(15) == "≤6 h" && DashboardPage.binLabel(18) == "≤2 d" && DashboardPage.binLabel(20) == ">7 d")
+        // Counts get whole-number ticks.
+        #expect([1.0, 2, 5, 10, 20, 50, 100].map(DashboardPage.tickSteps) == [1, 2, 5, 5, 4, 5, 4])
     }
 }

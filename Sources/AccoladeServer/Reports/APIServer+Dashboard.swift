@@ -87,7 +87,7 @@ extension APIServer {
                 status: .unprocessableContent)
         }
         let data = try await storeWork("read the dashboard") { try await self.dashboardData(parsed) }
-        return DashboardPage.response(DashboardPage(data: data, token: token, expiresAt: expiresAt).html())
+        return DashboardPage.response(DashboardPage(data: data, token: token, expiresAt: expiresAt, zoneText: value("tz")).html())
     }
 
     /// A refusal page; a 401 says how to authenticate (RFC 9110 §11.6.1: a `WWW-Authenticate`).

@@ -48,12 +48,19 @@ extension DashboardPage {
         """
     }
 
+    /// How many steps the axis up to `maximum` (a ``niceMaximum``) has: the first of 4, 5, 2, 1
+    /// that divides it, so counts get whole-number ticks.
+    static func tickSteps(_ maximum: Double) -> Int {
+        [4, 5, 2].first { (maximum / Double($0)).rounded() == maximum / Double($0) } ?? 1
+    }
+
     /// Horizontal grid lines and their labels for a vertical axis from 0 to `maximum`.
     static func verticalAxis(maximum: Double, left: Double, top: Double, height: Double, width: Double) -> String {
         var out = ""
-        for i in 0...4 {
-            let value = maximum * Double(i) / 4
-            let y = top + height - height * Double(i) / 4
+        let steps = tickSteps(maximum)
+        for i in 0...steps {
+            let value = maximum * Double(i) / Double(steps)
+            let y = top + height - height * Double(i) / Double(steps)
             out += "<line class=\"grid\" x1=\"\(n(left))\" y1=\"\(n(y))\" x2=\"\(n(left + width))\" y2=\"\(n(y))\" stroke=\"#e5e7eb\"/>"
             out += "<text class=\"axis\" x=\"\(n(left - 6))\" y=\"\(n(y + 4))\" text-anchor=\"end\">\(escape(axisNumber(value)))</text>"
         }
@@ -121,7 +128,7 @@ extension DashboardPage {
         for (i, bar) in bars.enumerated() {
             let y = top + rowHeight * Double(i)
             let w = maximum > 0 ? max(width * bar.value / maximum, bar.value > 0 ? 1 : 0) : 0
-            out += "<text class=\"label\" x=\"\(n(labelWidth - 8))\" y=\"\(n(y + rowHeight / 2 + 4))\" text-anchor=\"end\">\(escape(short(bar.label, 36)))</text>"
+            out += "<text class=\"label\" x=\"\(n(labelWidth - 8))\" y=\"\(n(y + rowHeight / 2 + 4))\" text-anchor=\"end\">\(escape(short(bar.label, 32)))</text>"
             out += "<rect x=\"\(n(labelWidth))\" y=\"\(n(y + 5))\" width=\"\(n(w))\" height=\"\(n(rowHeight - 10))\" fill=\"\(palette[0])\">"
             out += "<title>\(escape("\(bar.label): \(bar.shown)"))</title></rect>"
             out += "<text class=\"value\" x=\"\(n(labelWidth + w + 6))\" y=\"\(n(y + rowHeight / 2 + 4))\">\(escape(bar.shown))</text>"

@@ -71,6 +71,8 @@ struct DashboardPage {
     let token: String
     /// When the link stops working.
     let expiresAt: Date
+    /// The zone as the user wrote it (`UTC` stays `UTC`, where the zone's identifier may read `GMT`).
+    var zoneText: String? = nil
 
     /// No scripts, nothing loaded from anywhere; the one inline style sheet by hash; the picker's
     /// GET form only back to this server; never framed.
@@ -96,7 +98,8 @@ struct DashboardPage {
     /// The whole page.
     func html() -> String {
         let query = data.byPeriodAndChannel.query
-        let input = DashboardPeriodInput(query: query)
+        var input = DashboardPeriodInput(query: query)
+        if let zoneText { input.tz = zoneText }
         let title = "Accolade reports · \(input.since) – \(input.until)"
         let body = """
             \(Self.header(input: input, query: query, expiresAt: expiresAt, token: token, error: nil))
@@ -163,7 +166,7 @@ struct DashboardPage {
         if let query {
             out += """
                 <p class="period" id="period" data-since="\(escape(ISOTime.format(query.since)))" data-until="\(escape(ISOTime.format(query.until)))" data-tz="\(escape(query.timeZone.identifier))">\
-                \(escape(input.since)) to \(escape(input.until)), \(escape(query.timeZone.identifier)); \
+                \(escape(input.since)) to \(escape(input.until)), \(escape(input.tz)); \
                 messages count in the period they were accepted in</p>
                 """
         }
