@@ -8,6 +8,7 @@ extension DashboardPage {
         body { margin: 0 auto; max-width: 1100px; padding: 24px 28px 48px; line-height: 1.45; }
         h1 { margin: 0; font-size: 1.6rem; }
         h2 { margin: 0 0 12px; font-size: 1rem; text-transform: uppercase; letter-spacing: 0.06em; color: var(--accent); }
+        h3 { margin: 14px 0 6px; font-size: 0.85rem; color: var(--muted); }
         .eyebrow { margin: 0 0 2px; font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.08em; color: var(--muted); }
         .page-header { display: flex; flex-wrap: wrap; gap: 16px 32px; align-items: flex-end; justify-content: space-between; margin-bottom: 8px; }
         .period, .note, .hint { color: var(--muted); margin: 4px 0; }

@@ -325,7 +325,7 @@ struct DashboardPage {
                     let micros = $0.figures.cost[currency] ?? 0
                     return (Self.label($0.dimensions), Double(micros), "\(MicroMoney.decimalString(micros)) \(currency)")
                 })
-            figures.append("<figure class=\"chart\">\(chart)<figcaption>\(Self.escape(description))</figcaption></figure>")
+            figures.append("<h3>\(Self.escape(currency))</h3>\n<figure class=\"chart\">\(chart)<figcaption>\(Self.escape(description))</figcaption></figure>")
         }
         var table = """
             <table id="cost-table"><caption>\(title): the numbers (each currency on its own; never added across currencies)</caption>
@@ -404,7 +404,7 @@ struct DashboardPage {
             let chart = Self.columns(
                 id: "latency-\(m.json)", title: "\(title): \(m.label)", description: description,
                 columns: bins.map { (Self.binLabel($0), histogram[$0] ?? 0) })
-            figures.append("<figure class=\"chart\">\(chart)<figcaption>\(Self.escape(description))</figcaption></figure>")
+            figures.append("<h3>\(Self.escape(m.label))</h3>\n<figure class=\"chart\">\(chart)<figcaption>\(Self.escape(description))</figcaption></figure>")
         }
         table += "\n</tbody></table>"
         let body = figures.isEmpty ? "<p class=\"empty\">No delivery reached a provider in this period.</p>" : figures.joined(separator: "\n")
