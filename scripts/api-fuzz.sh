@@ -73,9 +73,16 @@ inbox_token=$(curl -sS --fail-with-body -X POST "$base/v1/inbox/tokens" -H "Auth
   -H 'Content-Type: application/json' -d '{"recipient_id": "fuzz-recipient", "ttl": "1h"}' \
   | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])') \
   || { echo "api-fuzz: could not mint an inbox token" >&2; exit 1; }
-# schemathesis.toml gives each operation the credential its `security` names (API or inbox token).
+# The reports dashboard takes its own link token (`?token=`), minted the same way, valid 1 hour.
+dashboard_token=$(curl -sS --fail-with-body -X POST "$base/v1/reports/tokens" -H "Authorization: Bearer $token" \
+  -H 'Content-Type: application/json' -d '{"ttl": "1h"}' \
+  | /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])') \
+  || { echo "api-fuzz: could not mint a dashboard token" >&2; exit 1; }
+# schemathesis.toml gives each operation the credential its `security` names (API, inbox or
+# dashboard token).
 set +e
-ACCOLADE_FUZZ_TOKEN=$token ACCOLADE_FUZZ_INBOX_TOKEN=$inbox_token PYTHONPATH=scripts/api-fuzz \
+ACCOLADE_FUZZ_TOKEN=$token ACCOLADE_FUZZ_INBOX_TOKEN=$inbox_token ACCOLADE_FUZZ_DASHBOARD_TOKEN=$dashboard_token \
+  PYTHONPATH=scripts/api-fuzz \
   "$venv/bin/schemathesis" --config-file scripts/api-fuzz/schemathesis.toml run "$base/openapi.yaml" \
   --url "$base" --no-color --report junit --report-junit-path var/api-fuzz/junit.xml "$@" \
   > var/api-fuzz/schemathesis.out 2>&1

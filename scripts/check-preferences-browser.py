@@ -5,8 +5,8 @@ chromium-driver, driven by Debian's python3-selenium) against a real `accolade s
     scripts/check-preferences-browser.py                    # needs a built .build/debug/accolade
     scripts/check-preferences-browser.py path/to/accolade   # (or ACCOLADE_BIN)
 
-It builds nothing and downloads nothing; it reuses the server and browser helpers of
-check-inbox-browser.py. It signs a preferences link and an unsubscribe link the way the server does
+It builds nothing and downloads nothing; the server and browser helpers are
+scripts/lib/browser_checks.py, shared with the other browser checks. It signs a preferences link and an unsubscribe link the way the server does
 (HMAC-SHA-256 under the temporary config's preferences.signing_secret) and checks:
 
   a. the preferences page (locale=de) shows every category × channel, the required category
@@ -23,17 +23,16 @@ its PID.
 import base64
 import hashlib
 import hmac
-import importlib.util
 import os
 import shutil
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-spec = importlib.util.spec_from_file_location("inbox_browser", os.path.join(ROOT, "scripts", "check-inbox-browser.py"))
-helpers = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(helpers)
-from selenium.webdriver.common.by import By  # noqa: E402  (after the helpers checked selenium is there)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+import browser_checks as helpers  # noqa: E402  (the server, browser and check helpers of every browser check)
+from selenium.webdriver.common.by import By  # noqa: E402
+
+ROOT = helpers.ROOT
 
 
 def b64(data):
@@ -46,22 +45,9 @@ def token(secret, purpose, category, key):
     return b64(payload) + "." + b64(hmac.new(secret.encode(), payload, hashlib.sha256).digest())
 
 
-class Check:
-    def __init__(self):
-        self.failures = 0
-
-    def __call__(self, name, ok, detail=""):
-        print(f"check-preferences-browser: {'ok  ' if ok else 'FAIL'} {name}" + (f" — {detail}" if detail else ""), flush=True)
-        if not ok:
-            self.failures += 1
-        return ok
-
-
 def main():
-    binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.environ.get("ACCOLADE_BIN", os.path.join(ROOT, ".build/debug/accolade")))
-    for path in [binary, helpers.CHROMIUM, helpers.CHROMEDRIVER]:
-        if not os.access(path, os.X_OK):
-            sys.exit(f"check-preferences-browser: {path} is missing (swift build; scripts/setup.sh installs chromium)")
+    binary = helpers.binary_from_arguments()
+    helpers.require_tools("check-preferences-browser", binary)
     work = tempfile.mkdtemp(prefix="accolade-preferences-browser.")
     port = helpers.free_port()
     api_token = "browser-check-" + os.urandom(8).hex()
@@ -94,7 +80,7 @@ preferences:
   signing_secret: {secret}
 """)
     server = helpers.Server(binary, config, port, work)
-    check = Check()
+    check = helpers.Check("check-preferences-browser")
     driver = None
     key = "crm-browser-" + os.urandom(4).hex()
     try:
@@ -142,11 +128,7 @@ preferences:
     except Exception as error:  # a step that could not even run counts as a failure
         check("the run itself", False, f"{type(error).__name__}: {error}")
     finally:
-        if driver is not None:
-            try:
-                driver.quit()
-            except Exception:
-                pass
+        helpers.quit_browser(driver)
         server.stop()
         if check.failures:
             print(f"check-preferences-browser: server logs kept in {work}", file=sys.stderr)

@@ -43,6 +43,10 @@ scripts/check-inbox-browser.py
 # The hosted preferences and unsubscribe pages in headless Chromium: boxes, required ones
 # disabled, save, the unsubscribe button, no cookie, no CSP error (~10 s).
 scripts/check-preferences-browser.py
+# The reports dashboard in headless Chromium against a real `accolade serve` and the SMTP and
+# WhatsApp stand-ins: every chart accessible, the numbers shown equal GET /v1/reports, the period
+# picker, no CSP error, a screenshot in var/check-reports-browser/ (~15 s).
+scripts/check-reports-browser.py
 # The Containerfile (hadolint) and the systemd unit (systemd-analyze verify), statically.
 scripts/check-deploy.sh
 scripts/lib/test_watchdog.py -- swift test --skip-build --filter PostgresScaleOutTests "$@"

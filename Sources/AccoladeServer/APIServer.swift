@@ -40,6 +40,9 @@ public struct APIServer: Sendable {
         public var workflows: [String: WorkflowDefinition]
         /// Heartbeat, tick and poll intervals of `GET /v1/inbox/stream`.
         public var inboxStream = InboxStreamSettings()
+        /// `reports.dashboard_secret`: signs dashboard links; nil derives the key from
+        /// `server.tokens` (``DashboardTokenSigner/derived(fromAPITokens:)``).
+        public var dashboardSecret: String?
         /// How long `/readyz` and `/metrics` wait for the store before answering without it.
         public var readinessTimeout: Duration = .seconds(2)
         /// Time source.
@@ -87,6 +90,8 @@ public struct APIServer: Sendable {
     let inboxStreams: InboxStreamHub?
     /// Rendered feed pages by feed version; `nil` without `channels.inbox` or with `page_cache_mb: 0`.
     let inboxPages: InboxPageCache?
+    /// Mints and verifies dashboard links (`POST /v1/reports/tokens`, `GET /v1/reports/dashboard`).
+    let dashboardSigner: DashboardTokenSigner
 
     /// Creates the server.
     public init(_ dependencies: Dependencies) {
@@ -98,6 +103,7 @@ public struct APIServer: Sendable {
             templates: dependencies.templates, channels: dependencies.channels, inbox: dependencies.inbox != nil,
             categories: dependencies.dispatcher.categories.names)
         self.inboxSigner = dependencies.inbox.map { InboxTokenSigner(secret: $0.signingSecret) }
+        self.dashboardSigner = Self.makeDashboardSigner(secret: dependencies.dashboardSecret, tokens: dependencies.config.tokens)
         self.inboxStreams = dependencies.inbox.map {
             InboxStreamHub(
                 feed: dependencies.store, limit: $0.maxStreams, settings: dependencies.inboxStream, clock: dependencies.clock,
@@ -141,6 +147,7 @@ public struct APIServer: Sendable {
         addTemplateRoutes(to: v1)
         addEventRoutes(to: v1)
         addReportRoutes(to: v1)
+        addDashboardRoutes(api: v1, public: router)
         addInboxTokenRoutes(to: v1)
         addPreferenceRoutes(to: v1)
         addPreferenceLinkRoutes(to: router)

@@ -53,7 +53,7 @@ extension OpenAPIDocument {
         schemas.append(("PreviewRequest", previews.isEmpty ? .object(["not": .object([:])]) : .object(["oneOf": .array(previews)])))
         if inbox { schemas += inboxSchemas }
         schemas += preferenceSchemas(channels: ChannelKind.allCases.filter(configured.contains))
-        var text = withReports(withPreferences(withEvents(inbox ? withInbox(base) : base))) + "\n"
+        var text = withDashboard(withReports(withPreferences(withEvents(inbox ? withInbox(base) : base)))) + "\n"
         for (name, schema) in schemas {
             // JSON is YAML: each generated schema is one flow mapping under components.schemas.
             text += "    \(name): \((try? schema.jsonText()) ?? "{}")\n"

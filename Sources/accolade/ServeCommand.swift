@@ -57,13 +57,14 @@ struct ServeCommand: AsyncParsableCommand {
                 }
                 // The API's event trigger wakes this process's run worker: a run due now starts at once.
                 let runWakes = RunWakes()
-                let api = APIServer(
-                    .init(
-                        config: server, store: context.store, dispatcher: context.dispatcher(),
-                        templates: context.templates, channels: context.channels.kinds,
-                        webhooks: context.webhookHandlers(), qrImage: context.qrImageLookup, qrPreview: context.qrPreview, metrics: metrics,
-                        inbox: context.config.channels.inbox, workflows: context.workflows, runWakes: noWorker ? nil : runWakes,
-                        clock: context.clock, logger: context.logger))
+                var dependencies = APIServer.Dependencies(
+                    config: server, store: context.store, dispatcher: context.dispatcher(),
+                    templates: context.templates, channels: context.channels.kinds,
+                    webhooks: context.webhookHandlers(), qrImage: context.qrImageLookup, qrPreview: context.qrPreview, metrics: metrics,
+                    inbox: context.config.channels.inbox, workflows: context.workflows, runWakes: noWorker ? nil : runWakes,
+                    clock: context.clock, logger: context.logger)
+                dependencies.dashboardSecret = context.config.reports.dashboardSecret
+                let api = APIServer(dependencies)
                 let logger = context.logger
                 let host = server.host.contains(":") ? "[\(server.host)]" : server.host
                 let systemd = SystemdNotifier()

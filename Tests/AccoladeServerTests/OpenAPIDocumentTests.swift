@@ -65,7 +65,8 @@ struct OpenAPIDocumentTests {
 
     /// Who may call what: the API token by default; nothing for operations, webhooks, QR images
     /// and the inbox's public widget and demo page; the inbox token (header or `?token=`) for the
-    /// recipient's feed under `/v1/inbox/` (its token route is for backends: the API token).
+    /// recipient's feed under `/v1/inbox/` (its token route is for backends: the API token); the
+    /// dashboard token (`?token=`) for the reports dashboard.
     static func checkSecurity(_ document: String) throws {
         let root = try #require(try Yams.load(yaml: document) as? [String: Any])
         let schemes = (root["components"] as? [String: Any])?["securitySchemes"] as? [String: Any]
@@ -93,6 +94,11 @@ struct OpenAPIDocumentTests {
                     #expect(inbox?["scheme"] as? String == "bearer" && inbox?["bearerFormat"] as? String == "JWT")
                     let query = schemes?["inboxTokenQuery"] as? [String: Any]
                     #expect(query?["in"] as? String == "query" && query?["name"] as? String == "token")
+                } else if path == "/v1/reports/dashboard" {
+                    // The dashboard link's own token in the query, never the API token.
+                    #expect(security?.map { Set($0.keys) } == [["dashboardToken"]], "\(method.uppercased()) \(path)")
+                    let dashboard = schemes?["dashboardToken"] as? [String: Any]
+                    #expect(dashboard?["type"] as? String == "apiKey" && dashboard?["in"] as? String == "query" && dashboard?["name"] as? String == "token")
                 } else if !isPublic {
                     #expect(security == nil, "\(method.uppercased()) \(path) should take the document's API token")
                 }

@@ -117,6 +117,9 @@ open class ForwardingStore: Store, @unchecked Sendable {
         try await base.reportRollups(periods: periods, by: by)
     }
     open func rebuildReportRollups() async throws { try await base.rebuildReportRollups() }
+    open func failureReasons(since: Date, until: Date, limit: Int) async throws -> [FailureReason] {
+        try await base.failureReasons(since: since, until: until, limit: limit)
+    }
     open func recordRedemption(messageID: String?, rewardCode: String?, at time: Date, value: MicroMoney?) async throws -> [String] {
         try await base.recordRedemption(messageID: messageID, rewardCode: rewardCode, at: time, value: value)
     }

@@ -111,10 +111,27 @@ public struct ReportsConfig: Sendable, Hashable {
     /// message without it is reported under its template's name.
     public var programmePath: String = "program"
 
+    /// `dashboard_secret:` — the key that signs dashboard links (`POST /v1/reports/tokens`), at
+    /// least 32 bytes (secret: never printed). Nil: the links are signed with a key derived from
+    /// `server.tokens` (see ``DashboardTokenSigner/derived(fromAPITokens:)``).
+    public var dashboardSecret: String?
+
     /// The defaults.
-    public init(programmePath: String = "program") { self.programmePath = programmePath }
+    public init(programmePath: String = "program", dashboardSecret: String? = nil) {
+        self.programmePath = programmePath
+        self.dashboardSecret = dashboardSecret
+    }
 
     init(_ node: ConfigNode) throws(ConfigError) {
+        // Empty (an unset `${VARIABLE}`) is "not set": links fall back to the derived key.
+        if let secret = try node.string("dashboard_secret"), !secret.isEmpty {
+            guard secret.utf8.count >= InboxTokenSigner.minimumSecretBytes else {
+                throw ConfigError(
+                    path: node.path(of: "dashboard_secret"),
+                    reason: "must be at least \(InboxTokenSigner.minimumSecretBytes) bytes (it signs dashboard links; a short one can be guessed), e.g. from `openssl rand -base64 48`")
+            }
+            dashboardSecret = secret
+        }
         if let path = try node.string("programme_path") {
             let segments = path.split(separator: ".", omittingEmptySubsequences: false)
             guard !segments.isEmpty, path.count <= 200,

@@ -8,7 +8,7 @@ import Foundation
 /// A store is also the shared ``SuppressionList``, ``InboundActivityLog``, ``InboxFeed`` and
 /// ``WorkflowRunStore`` of every process on it.
 public protocol Store: SuppressionList, InboundActivityLog, ProviderPauseBoard, InboxFeed, WorkflowRunStore, BounceLog, EngagementLog,
-    PreferenceStore, ReportStore
+    PreferenceStore, ReportStore, FailureReasonLog
 {
     /// Applies pending schema migrations (idempotent).
     func migrate() async throws

@@ -1,0 +1,26 @@
+import AccoladeCore
+import Foundation
+import GRDB
+
+extension SQLiteStore {
+    /// Failed deliveries of a time range grouped by channel and reason: one range of the
+    /// `deliveries_state_updated (state, updated_at)` index, so it reads the period's failed
+    /// rows only.
+    public func failureReasons(since: Date, until: Date, limit: Int) async throws -> [FailureReason] {
+        guard limit > 0, since < until else { return [] }
+        let sql = """
+            SELECT channel, substr(CASE WHEN instr(e, ?) > 0 THEN substr(e, 1, instr(e, ?) - 1) ELSE e END, 1, \(FailureReason.maximumReasonLength)) AS reason,
+                COUNT(*) AS n
+            FROM (SELECT channel, COALESCE(last_error, '') AS e FROM deliveries
+                  WHERE state = 'failed' AND updated_at >= ? AND updated_at < ?)
+            GROUP BY channel, reason
+            ORDER BY n DESC, channel, reason
+            LIMIT ?
+            """
+        return try await pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: [FailureReason.traceMarker, FailureReason.traceMarker, StoreTime.millis(since), StoreTime.millis(until), limit]).map { row in
+                FailureReason(channel: row[0], reason: row[1], count: row[2])
+            }
+        }
+    }
+}
