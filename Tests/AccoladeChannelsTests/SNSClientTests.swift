@@ -62,6 +62,25 @@ import Testing
         await driver.shutdown()
     }
 
+    @Test("messages arriving together for a new certificate wait for one fetch")
+    func oneFetchForConcurrentMessages() async throws {
+        let server = try standin()
+        defer { server.stop() }
+        let driver = CurlMultiDriver()
+        let sns = client(driver, caFile: certs.ca)
+        let signer = try SNSTestSigner(keyFile: certs.snsSigningKey, certificateURL: "https://127.0.0.1:\(server.port)/SimpleNotificationService-test.pem")
+        let envelopes = try (0..<8).map { i in
+            try envelope(try signer.notification(topic: Self.topic, message: SESSamples.bounce(messageID: "0100018c-\(i)", address: "ana@example.com")))
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for e in envelopes { group.addTask { try await sns.verify(e) } }
+            try await group.waitForAll()
+        }
+        #expect(await sns.fetches == 1)
+        #expect(requests() == ["GET /SimpleNotificationService-test.pem"])
+        await driver.shutdown()
+    }
+
     @Test("a certificate URL on another host, over http or not a .pem is refused without a request")
     func refusesUntrustedURLs() async throws {
         let server = try standin()

@@ -19,6 +19,9 @@ public actor SNSClient: SNSGateway {
     let clock: any WallClock
     let logger: Logger
     private var certificates: [String: SNSSignatureVerifier] = [:]
+    /// Fetches under way by URL: messages arriving together for a new certificate wait for one
+    /// fetch instead of each starting their own across the actor's suspension.
+    private var fetching: [String: Task<Result<SNSSignatureVerifier, SNSVerificationError>, Never>] = [:]
     /// How many certificates were fetched (for tests and the log).
     public private(set) var fetches = 0
 
@@ -40,15 +43,29 @@ public actor SNSClient: SNSGateway {
         if let kept = certificates[url] {
             verifier = kept
         } else {
+            let task = fetching[url] ?? Task { await self.fetchVerifier(url) }
+            fetching[url] = task
+            verifier = try await task.value.get()
+        }
+        try verifier.verify(envelope, now: clock.now())
+    }
+
+    /// Fetches, parses and keeps the certificate at `url`; the result is shared by every
+    /// message that waited for it, a failure included (the next message tries again).
+    private func fetchVerifier(_ url: String) async -> Result<SNSSignatureVerifier, SNSVerificationError> {
+        defer { fetching[url] = nil }
+        do throws(SNSVerificationError) {
             let body = try await get(url, failure: SNSVerificationError.certificateUnavailable)
             guard body.count <= Self.maximumCertificateBytes else { throw .badCertificate("\(body.count) bytes is too large for a certificate") }
-            verifier = try SNSSignatureVerifier(pem: String(decoding: body, as: UTF8.self))
+            let verifier = try SNSSignatureVerifier(pem: String(decoding: body, as: UTF8.self))
             fetches += 1
             if certificates.count >= Self.cacheLimit { certificates.removeAll() }
             certificates[url] = verifier
             logger.info("SNS signing certificate fetched", metadata: ["sns.certificate_url": "\(url)"])
+            return .success(verifier)
+        } catch {
+            return .failure(error)
         }
-        try verifier.verify(envelope, now: clock.now())
     }
 
     /// GETs `SubscribeURL` (allowed hosts only); any 2xx confirms.
