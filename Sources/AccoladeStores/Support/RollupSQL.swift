@@ -422,12 +422,14 @@ enum RollupSQL {
     /// the currency, then every column in ``columns`` order.
     static let sums = "r.currency, " + columns.map { "SUM(r.\($0.name))" }.joined(separator: ", ")
 
-    /// Adds one summed wide row to `out` as ``RollupRow``s: counts under currency `""` (summed
-    /// over the currency rows they were kept in), money under the row's currency.
+    /// Adds one summed wide row, `sign` times (a cover's pieces may take buckets away), to `out`
+    /// as ``RollupRow``s: counts under currency `""` (summed over the currency rows they were
+    /// kept in), money under the row's currency.
     static func unpack(
-        period: Int, channel: String, dimensions: [String], currency: String, values: [Int64], into out: inout [RollupKey: Int64]
+        period: Int, sign: Int64, channel: String, dimensions: [String], currency: String, values: [Int64], into out: inout [RollupKey: Int64]
     ) {
-        for (column, value) in zip(columns, values) where value != 0 {
+        for (column, magnitude) in zip(columns, values) where magnitude != 0 {
+            let value = sign * magnitude
             out[RollupKey(period: period, channel: channel, dimensions: dimensions, measure: column.measure, currency: column.money ? currency : ""), default: 0] +=
                 value
         }
