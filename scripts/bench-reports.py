@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
 """Fills a migrated SQLite store's report_rollups with the counters N deliveries would leave.
 
-The rollups' size depends on time and on how many dimension combinations are active per
-quarter-hour, not on the number of deliveries: every quarter-hour of --days gets --combos
-combinations (channel × provider × template × workflow × category × programme × locale ×
-country drawn from realistic cardinalities), and the deliveries of that quarter-hour are spread
-over them. Each combination writes the measures a real one does: messages, issued value, states,
-cost, two latency histograms, redemptions.
+The rollups' size depends on time and on how many dimension combinations are active, not on
+the number of deliveries: --combos combinations (channel × provider × template × workflow ×
+category × programme × locale × country drawn from realistic cardinalities) send in every
+quarter-hour of --days, and the deliveries of a quarter-hour are spread over them. Each writes
+what a real one does, in the wide layout (RollupSQL.swift): a row in the reward's currency
+(messages, issued value, redemptions, redeemed value, time to redeem) and one in the cost's
+(deliveries by state, cost, bounces, both delivery latencies), at the quarter-hour; the hour and
+UTC-day rows are then summed from those, as a rebuild does.
 """
 import argparse
 import random
 import sqlite3
 import sys
+import time
 
 parser = argparse.ArgumentParser()
 parser.add_argument("database")
@@ -29,37 +32,60 @@ workflows = ["-", "deal-closed-reward", "kudos-weekly"]
 categories = ["rewards", "recognition", "loyalty"]
 programmes = ["Kudos Awards", "Sales Champions", "Loyalty Tiers", "Referral Bonus", "Onboarding Stars"] + [f"Programme {i}" for i in range(15)]
 locales = ["en", "id-ID", "de", "es", "pt-BR"]
-combos = [(c, p, t, w, cat, prog, loc, country)
-          for (c, p, country) in channels for t in templates for w in workflows for cat in categories
-          for prog in programmes[:8] for loc in locales[:3]]
+pool = [(c, p, t, w, cat, prog, loc, country)
+        for (c, p, country) in channels for t in templates for w in workflows for cat in categories
+        for prog in programmes[:8] for loc in locales[:3]]
+combos = rng.sample(pool, args.combos)
 
-buckets = args.days * 96
-per_bucket = max(1, args.deliveries // buckets)
+started = time.monotonic()
 db = sqlite3.connect(args.database)
 db.execute("PRAGMA journal_mode=WAL")
 db.execute("PRAGMA synchronous=OFF")
 db.execute("DELETE FROM report_rollups")
-rows = []
+columns = [r[1] for r in db.execute("PRAGMA table_info(report_rollups)")]
+values = columns[12:]
+index = {name: i for i, name in enumerate(values)}
+insert = f"INSERT INTO report_rollups ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+buckets = args.days * 96
+share = max(1, -(-args.deliveries // (buckets * args.combos)))  # deliveries per combination and quarter-hour, rounded up
 total = 0
+rows = []
+
+
+def row(bucket, combo, currency, measures):
+    v = [0] * len(values)
+    for name, value in measures:
+        v[index[name]] += value
+    return (1, bucket, 0) + combo + (currency,) + tuple(v)
+
+
 for b in range(args.end_bucket - buckets, args.end_bucket):
-    chosen = rng.sample(combos, args.combos)
-    share = max(1, per_bucket // args.combos)
-    for (c, p, t, w, cat, prog, loc, country) in chosen:
-        key = (b, 0, c, p, t, w, cat, prog, loc, country)
+    for combo in combos:
         delivered = int(share * 0.9)
-        measures = [("messages", "", share), ("issued_count", "", share // 2), ("issued", "IDR", share // 2 * 50_000_000_000),
-                    ("state:delivered", "", delivered), ("state:read", "", share // 3), ("state:failed", "", share - delivered),
-                    ("cost", "USD", share * 7_900), (f"lat_sent:{rng.randint(2, 5):02d}", "", share),
-                    (f"lat_delivered:{rng.randint(5, 9):02d}", "", delivered), ("redemptions", "", share // 5),
-                    ("redeemed", "IDR", share // 5 * 50_000_000_000), (f"lat_redeem:{rng.randint(12, 18):02d}", "", share // 5)]
-        rows.extend(key + m for m in measures)
+        redeemed = share // 5
+        rows.append(row(b, combo, "IDR", [
+            ("messages", share), ("issued_count", share // 2), ("issued", share // 2 * 50_000_000_000),
+            ("redemptions", redeemed), ("redeemed", redeemed * 50_000_000_000),
+            (f"lat_redeem_{rng.randint(12, 18):02d}", redeemed)]))
+        rows.append(row(b, combo, "USD", [
+            ("st_delivered", delivered - share // 3), ("st_read", share // 3), ("st_failed", share - delivered),
+            ("cost", share * 7_900), ("bounces", (share - delivered) // 2),
+            (f"lat_sent_{rng.randint(2, 5):02d}", share), (f"lat_delivered_{rng.randint(5, 9):02d}", delivered)]))
         total += share
-    if len(rows) >= 200_000:
-        db.executemany("INSERT INTO report_rollups VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    if len(rows) >= 100_000:
+        db.executemany(insert, rows)
         rows.clear()
 if rows:
-    db.executemany("INSERT INTO report_rollups VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+    db.executemany(insert, rows)
+sums = ", ".join(f"SUM({v})" for v in values)
+for grain in (4, 96):
+    db.execute(f"INSERT INTO report_rollups ({', '.join(columns)}) SELECT {grain}, bucket - bucket % {grain}, shard, "
+               f"{', '.join(columns[3:12])}, {sums} FROM report_rollups WHERE grain = 1 GROUP BY {', '.join(map(str, range(1, 13)))}")
 db.commit()
-count = db.execute("SELECT COUNT(*) FROM report_rollups").fetchone()[0]
+counts = dict(db.execute("SELECT grain, COUNT(*) FROM report_rollups GROUP BY grain").fetchall())
 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-print(f"loaded {count:,} rollup rows standing for {total:,} deliveries over {args.days} days", file=sys.stderr)
+db.close()
+print(f"loaded {sum(counts.values()):,} rollup rows ({counts.get(1, 0):,} quarter-hour, {counts.get(4, 0):,} hour, "
+      f"{counts.get(96, 0):,} day) standing for {total:,} deliveries over {args.days} days in {time.monotonic() - started:.0f} s",
+      file=sys.stderr)

@@ -62,8 +62,13 @@ run() {
   printf '%-46s report %5s ms, whole process %5s ms (medians of 5; report runs: %s)\n' "$label" "$report" "$median" "${inner[*]}"
 }
 since=$(date -u -d '30 days ago' +%F)
+since90=$(date -u -d "$days days ago" +%F)
 run "last 30 days, totals" --since "$since"
 run "last 30 days by day" --since "$since" --by day
-run "last 30 days by week,programme (Asia/Jakarta)" --since "$since" --by week,programme --tz Asia/Jakarta
+run "last 30 days by programme" --since "$since" --by programme
+run "last 30 days by week,programme (Asia/Kolkata)" --since "$since" --by week,programme --tz Asia/Kolkata
+run "last 30 days by day (Asia/Kathmandu, +05:45)" --since "$since" --by day --tz Asia/Kathmandu
 run "last 30 days by day,channel,provider,country" --since "$since" --by day,channel,provider,country
-run "90 days by month,programme,template" --since "$(date -u -d "$days days ago" +%F)" --by month,programme,template
+run "$days days by day,channel" --since "$since90" --by day,channel
+run "$days days by day,channel (Asia/Jakarta)" --since "$since90" --by day,channel --tz Asia/Jakarta
+run "$days days by month,programme,template" --since "$since90" --by month,programme,template

@@ -22,10 +22,12 @@ struct LocaleTagTests {
 
     @Test("time zones are IANA names Foundation knows")
     func timeZones() throws {
-        for zone in ["Asia/Jakarta", "Europe/Berlin", "America/Argentina/Buenos_Aires", "UTC"] {
+        for zone in [
+            "Asia/Jakarta", "Europe/Berlin", "America/Argentina/Buenos_Aires", "UTC", "Asia/Kolkata", "Asia/Calcutta", "Asia/Kathmandu",
+        ] {
             #expect(LocaleTag.isKnownTimeZone(zone), "\(zone)")
         }
-        for zone in ["Mars/Olympus", "asia/jakarta", "", "GMT+7", "UTC\n", "Asia/Jakarta "] {
+        for zone in ["Mars/Olympus", "asia/jakarta", "asia/kolkata", "", "GMT+7", "UTC\n", "Asia/Jakarta ", "Asia/", "/Kolkata", "Asia/../Kolkata"] {
             #expect(!LocaleTag.isKnownTimeZone(zone), "\(zone)")
         }
         #expect(throws: ValidationError.self) { try LocaleTag.validateTimeZone("Mars/Olympus", field: "to.timezone") }

@@ -114,4 +114,52 @@ struct StoreRollupContractTests {
             _ = ids
         }
     }
+
+    @Test("a +05:45 day reads exactly its quarter-hours: days, hours and edge quarter-hours add up to a naive count", arguments: StoreFactory.all)
+    func quarterHourEdges(factory: StoreFactory) async throws {
+        let zone = try #require(TimeZone(identifier: "Asia/Kathmandu"))
+        func utc(_ text: String) throws -> Date { try #require(ISOTime.parseRFC3339(text)) }
+        // Around the local midnights of 2025-10-10 and -11 (18:15 UTC) and inside the day's
+        // head and tail quarter-hours and whole hours; two UTC days are crossed.
+        let instants = try [
+            "2025-10-09T18:14:59.999Z", "2025-10-09T18:15:00Z", "2025-10-09T18:29:59Z", "2025-10-09T18:30:00Z", "2025-10-09T18:59:59Z",
+            "2025-10-09T19:00:00Z", "2025-10-09T23:59:59Z", "2025-10-10T00:00:00Z", "2025-10-10T12:34:56Z", "2025-10-10T17:59:59Z",
+            "2025-10-10T18:00:00Z", "2025-10-10T18:14:59.999Z", "2025-10-10T18:15:00Z", "2025-10-11T02:00:00Z", "2025-10-11T18:14:00Z",
+            "2025-10-11T18:15:00Z",
+        ].map(utc)
+        try await factory.withStore { store in
+            var requests: [EnqueueRequest] = []
+            for (i, at) in instants.enumerated() {
+                let message = Fixtures.message(id: Identifier.make(now: at), fingerprint: "fp-\(i)", createdAt: at)
+                requests.append(Fixtures.request(message, now: at))
+            }
+            _ = try await store.enqueue(requests)
+            var calendar = Calendar(identifier: .iso8601)
+            calendar.timeZone = zone
+            let since = try #require(calendar.date(from: DateComponents(year: 2025, month: 10, day: 9)))
+            let until = try #require(calendar.date(from: DateComponents(year: 2025, month: 10, day: 13)))
+            let query = ReportQuery(since: since, until: until, grain: .day, timeZone: zone)
+            // Each local day is read from quarter-hours, hours and a whole UTC day less its
+            // hours and quarter-hours after 18:15 (RollupGrainsTests checks the pieces exactly).
+            for period in query.periods {
+                let pieces = RollupGrains.cover(period.buckets)
+                #expect(pieces.contains { $0.grain == 1 } && pieces.contains { $0.grain == 4 })
+                #expect(pieces.contains { $0.grain == 96 && $0.sign == 1 } && pieces.contains { $0.sign == -1 })
+            }
+            let report = try await Report.make(query, store: store)
+            var naive: [String: Int64] = [:]
+            for at in instants where at >= since && at < until {
+                let c = calendar.dateComponents([.year, .month, .day], from: at)
+                naive[String(format: "%04d-%02d-%02d", c.year!, c.month!, c.day!), default: 0] += 1
+            }
+            let read = Dictionary(report.rows.map { ($0.period, $0.figures.messages) }, uniquingKeysWith: +)
+            #expect(read == naive)
+            #expect(naive == ["2025-10-09": 1, "2025-10-10": 11, "2025-10-11": 3, "2025-10-12": 1])
+            #expect(report.totals.messages == Int64(instants.count))
+            // The same after a rebuild, which sums the hours and days from the quarter-hours.
+            try await store.rebuildReportRollups()
+            let rebuilt = try await Report.make(query, store: store)
+            #expect(Dictionary(rebuilt.rows.map { ($0.period, $0.figures.messages) }, uniquingKeysWith: +) == naive)
+        }
+    }
 }

@@ -35,7 +35,19 @@ public enum LocaleTag {
     public static let timeZones: Set<String> = Set(TimeZone.knownTimeZoneIdentifiers).union(["UTC", "GMT"])
 
     /// Whether `name` is a known IANA time zone.
-    public static func isKnownTimeZone(_ name: String) -> Bool { timeZones.contains(name) }
+    ///
+    /// Foundation's list holds ICU's canonical names, some of them the old spellings
+    /// (`Asia/Calcutta`, `Asia/Katmandu`): a current IANA name it can load (`Asia/Kolkata`,
+    /// `Asia/Kathmandu`) is known too. Only capitalised `Area/Location` names are tried that way,
+    /// so an abbreviation, an offset (`EST`, `GMT+7`) or a miscased name is not taken for a zone.
+    public static func isKnownTimeZone(_ name: String) -> Bool {
+        if timeZones.contains(name) { return true }
+        let parts = name.split(separator: "/", omittingEmptySubsequences: false)
+        guard name.utf8.count <= 64, parts.count >= 2,
+            parts.allSatisfy({ part in (0x41...0x5A).contains(part.utf8.first ?? 0) && part.utf8.allSatisfy { $0 < 0x80 && ($0 == 0x5F || $0 == 0x2D || $0 == 0x2B || (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)) } })
+        else { return false }
+        return TimeZone(identifier: name) != nil
+    }
 
     /// Throws a ``ValidationError`` naming `field` unless `locale` is absent or well-formed.
     public static func validate(_ locale: String?, field: String) throws(ValidationError) {

@@ -28,7 +28,7 @@ enum PostgresSchema {
     /// Every migration, in order.
     static let migrations: [(name: String, statements: [String])] = [
         ("v1", v1), ("v2", v2), ("v3", v3), ("v4", v4), ("v5", v5), ("v6", v6), ("v7", v7), ("v8", v8), ("v9", v9),
-        ("v10", v10), ("v11", v11), ("v12", v12), ("v13", v13), ("v14", v14),
+        ("v10", v10), ("v11", v11), ("v12", v12), ("v13", v13), ("v14", v14), ("v15", v15),
     ]
 
     static let createMigrationsTable = """
@@ -465,5 +465,9 @@ enum PostgresSchema {
         """,
         "CREATE INDEX message_redemptions_redeemed_at ON message_redemptions(redeemed_at)",
         "ALTER TABLE deliveries ADD COLUMN delivered_at BIGINT",
-    ] + RollupSQL.schema(.postgres) + RollupSQL.rebuild(.postgres)
+    ] + RollupSQLV13.schema(.postgres) + RollupSQLV13.rebuild(.postgres)
+
+    /// Fast reports (issue 18), as SQLite's `v14`: wide rollup rows at quarter-hours, hours and
+    /// UTC days replace `v14`'s tall table and triggers, filled from the log.
+    private static let v15: [String] = RollupSQL.replaceV13(.postgres) + RollupSQL.rebuild(.postgres)
 }

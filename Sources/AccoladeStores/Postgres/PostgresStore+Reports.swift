@@ -3,33 +3,56 @@ import Foundation
 import PostgresNIO
 
 extension PostgresStore {
-    /// Sums the rollups of each period (bucket ranges unnested and joined, so the primary key's
-    /// leading `bucket` serves each period as one index range), over every shard.
+    /// Sums the rollups of each period over every shard: each period is read as its
+    /// ``RollupGrains/cover(_:)`` (whole UTC days, hours and quarter-hours, some taken away),
+    /// the pieces unnested and joined, so the primary key's leading `(grain, bucket)` serves each
+    /// piece as one index range.
     public func reportRollups(periods: [Range<Int64>], by: [ReportDimension]) async throws -> [RollupRow] {
-        guard !periods.isEmpty else { return [] }
+        var index: [Int64] = []
+        var grains: [Int64] = []
+        var los: [Int64] = []
+        var his: [Int64] = []
+        var signs: [Int64] = []
+        for (i, range) in periods.enumerated() {
+            for piece in RollupGrains.cover(range) {
+                index.append(Int64(i))
+                grains.append(piece.grain)
+                los.append(piece.buckets.lowerBound)
+                his.append(piece.buckets.upperBound)
+                signs.append(piece.sign)
+            }
+        }
+        guard !index.isEmpty else { return [] }
         let columns = by.filter { $0 != .channel }
         let dims = columns.map { ", r.\($0.rawValue)" }.joined()
         var binds = PostgresBindings()
-        binds.append(periods.map(\.lowerBound))
-        binds.append(periods.map(\.upperBound))
+        binds.append(index)
+        binds.append(grains)
+        binds.append(los)
+        binds.append(his)
+        binds.append(signs)
+        let sums = "r.currency, " + RollupSQL.columns.map { "SUM(r.\($0.name))::bigint" }.joined(separator: ", ")
         let sql = """
-            SELECT (p.ord - 1)::bigint, r.channel\(dims), r.measure, r.currency, SUM(r.value)::bigint
-            FROM unnest($1::bigint[], $2::bigint[]) WITH ORDINALITY AS p(lo, hi, ord)
-            JOIN report_rollups r ON r.bucket >= p.lo AND r.bucket < p.hi
-            GROUP BY p.ord, r.channel\(dims), r.measure, r.currency
-            HAVING SUM(r.value) <> 0
+            SELECT p.period, p.sign, r.channel\(dims), \(sums)
+            FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[]) AS p(period, grain, lo, hi, sign)
+            JOIN report_rollups r ON r.grain = p.grain AND r.bucket >= p.lo AND r.bucket < p.hi
+            GROUP BY p.period, p.sign, r.channel\(dims), r.currency
             """
-        return try await rows("read report rollups", PostgresQuery(unsafeSQL: sql, binds: binds)).map { row in
+        let width = RollupSQL.columns.count
+        var out: [RollupSQL.RollupKey: Int64] = [:]
+        for row in try await rows("read report rollups", PostgresQuery(unsafeSQL: sql, binds: binds)) {
             let c = row.makeRandomAccess()
-            let channel = try c[1].decode(String.self)
+            let sign = try c[1].decode(Int64.self)
+            let channel = try c[2].decode(String.self)
             var values: [String: String] = [:]
-            for (i, d) in columns.enumerated() { values[d.rawValue] = try c[2 + i].decode(String.self) }
-            let n = 2 + columns.count
-            return RollupRow(
-                period: Int(try c[0].decode(Int64.self)), channel: channel,
-                dimensions: by.map { $0 == .channel ? channel : values[$0.rawValue] ?? "-" },
-                measure: try c[n].decode(String.self), currency: try c[n + 1].decode(String.self), value: try c[n + 2].decode(Int64.self))
+            for (i, d) in columns.enumerated() { values[d.rawValue] = try c[3 + i].decode(String.self) }
+            let n = 3 + columns.count
+            RollupSQL.unpack(
+                period: Int(try c[0].decode(Int64.self)), sign: sign, channel: channel,
+                dimensions: by.map { $0 == .channel ? channel : values[$0.rawValue] ?? "-" }, currency: try c[n].decode(String.self),
+                values: try (0..<width).map { try c[n + 1 + $0].decode(Int64.self) }, into: &out)
         }
+        return RollupSQL.rows(out)
     }
 
     /// Recomputes the rollups from the log in one transaction; it locks the table first, so

@@ -21,6 +21,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v11", migrate: v11)
         migrator.registerMigration("v12", migrate: v12)
         migrator.registerMigration("v13", migrate: v13)
+        migrator.registerMigration("v14", migrate: v14)
         return migrator
     }
 
@@ -446,6 +447,14 @@ enum SQLiteSchema {
                 CREATE INDEX message_redemptions_redeemed_at ON message_redemptions(redeemed_at);
                 """)
         // The report rollups, kept by triggers, filled from what the file already holds.
-        for statement in RollupSQL.schema(.sqlite) + RollupSQL.rebuild(.sqlite) { try db.execute(sql: statement) }
+        for statement in RollupSQLV13.schema(.sqlite) + RollupSQLV13.rebuild(.sqlite) { try db.execute(sql: statement) }
+    }
+
+    /// Fast reports (issue 18): the rollups become wide rows (every measure a column, so one
+    /// state change is one row's update) kept at quarter-hours, hours and UTC days (a long report
+    /// reads days, its edges hours and quarter-hours); `v13`'s tall table and its triggers go, and
+    /// the new table is filled from the log.
+    private static func v14(_ db: Database) throws {
+        for statement in RollupSQL.replaceV13(.sqlite) + RollupSQL.rebuild(.sqlite) { try db.execute(sql: statement) }
     }
 }

@@ -1,28 +1,64 @@
 import AccoladeCore
 
 /// The report rollups (`report_rollups`), spelled once for both stores: the table, the triggers
-/// that keep it in step with every write in that write's own transaction, and the rebuild that
-/// recomputes it from the log.
+/// that keep it in step with every write in that write's own transaction, the rebuild that
+/// recomputes it from the log, and the read's column list.
 ///
-/// A row is a counter: a UTC quarter-hour `bucket` (created_at / 900 000 ms: every zone offset
-/// is a multiple of 15 minutes, so local days and weeks in any zone, +05:45 included, are whole
-/// sets of buckets) × the report dimensions × a `measure` (× `currency` for money, `''`
-/// otherwise). Everything is attributed to its message's bucket (a cohort): a delivery accepted
-/// on Monday and read on Tuesday counts in Monday's read rate.
+/// Wide rows: a row is keyed by a `grain` (``RollupGrains``: 1, 4 or 96 quarter-hours), the UTC
+/// `bucket` it starts at (quarter-hours since 1970, a multiple of the grain), a `shard`, the
+/// report dimensions and a `currency`, and holds every measure as a column (``columns``). Every
+/// change is written at all three grains, so a report reads whole days and hours where its
+/// periods allow and quarter-hours only at their edges (any zone offset, +05:45 included, is a
+/// whole number of quarter-hours). Everything is attributed to its message's bucket (a cohort):
+/// a delivery accepted on Monday and read on Tuesday counts in Monday's read rate.
 ///
-/// Measures: `messages`, `issued_count`, `issued` (money), `outcome` (money), `state:<state>`
-/// (deliveries by their current state, `state:optout` for a skip because the address opted out;
-/// every state change moves one count), `cost` (money), `bounces`, `redemptions`, `redeemed`
-/// (money) and the latency histograms `lat_sent:NN`, `lat_delivered:NN`, `lat_redeem:NN`
-/// (``LatencyBins``). Triggers rather than statements in each write path: every path that moves
-/// a delivery (outcomes, receipts, held receipts, inbox marks, rescues, requeues, cancellations,
-/// fallback follow-ups) is covered by construction, and the rebuild is the same arithmetic over
-/// the tables.
+/// `currency` keys the money columns (`issued`, `outcome`, `cost`, `redeemed`), so money is
+/// never summed across currencies; counts are summed over every currency row. A delivery lives
+/// in its cost currency's row (`''` before it has a cost), a message in its reward value's, its
+/// outcome value in that currency's, a redemption in its value's: one state change is then one
+/// row's update (old state −1, new state +1) unless the provider or the cost currency changes
+/// with it (the first accepted attempt), which moves the delivery between two rows.
+///
+/// Triggers rather than statements in each write path: every path that moves a delivery
+/// (outcomes, receipts, held receipts, inbox marks, rescues, requeues, cancellations, fallback
+/// follow-ups) is covered by construction, and the rebuild is the same arithmetic over the tables.
 enum RollupSQL {
     enum Dialect { case sqlite, postgres }
 
-    /// The dimension and measure columns of the key, in order.
-    static let keyColumns = "bucket, shard, channel, provider, template, workflow, category, programme, locale, country, measure, currency"
+    /// A value column and the ``RollupRow/measure`` it is read back as.
+    struct Column {
+        var name: String
+        var measure: String
+        /// Money, keyed by the row's currency; otherwise a count, summed over every currency.
+        var money = false
+    }
+
+    /// The delivery states counted (`queued` folds every unfinished state, `optout` is a skip
+    /// because the address opted out).
+    static let states = ["queued", "sent", "delivered", "read", "failed", "cancelled", "skipped", "optout"]
+
+    /// The latency histograms.
+    static let histograms = ["lat_sent", "lat_delivered", "lat_redeem"]
+
+    /// The two-digit ``LatencyBins`` bin names.
+    static let bins: [String] = (0...LatencyBins.upperBounds.count).map { $0 < 10 ? "0\($0)" : "\($0)" }
+
+    /// Every value column, in table order.
+    static let columns: [Column] =
+        [
+            Column(name: "messages", measure: "messages"), Column(name: "issued_count", measure: "issued_count"),
+            Column(name: "issued", measure: "issued", money: true), Column(name: "outcome", measure: "outcome", money: true),
+        ] + states.map { Column(name: "st_\($0)", measure: "state:\($0)") }
+        + [
+            Column(name: "cost", measure: "cost", money: true), Column(name: "bounces", measure: "bounces"),
+            Column(name: "redemptions", measure: "redemptions"), Column(name: "redeemed", measure: "redeemed", money: true),
+        ] + histograms.flatMap { h in bins.map { Column(name: "\(h)_\($0)", measure: "\(h):\($0)") } }
+
+    /// The dimension columns, in key order.
+    static let dimensionColumns = ["channel", "provider", "template", "workflow", "category", "programme", "locale", "country"]
+
+    /// The key columns, in order.
+    static let keyColumns = (["grain", "bucket", "shard"] + dimensionColumns + ["currency"]).joined(separator: ", ")
 
     /// Quarter-hours.
     static let bucketMillis: Int64 = 900_000
@@ -60,28 +96,40 @@ enum RollupSQL {
         return "\(f)(\(m).created_at, COALESCE(\(m).send_at, \(m).created_at))"
     }
 
-    /// The ``LatencyBins`` bucket of a duration in ms, as a two-digit text.
-    static func bin(_ millis: String) -> String {
-        let whens = LatencyBins.upperBounds.enumerated().map { i, bound in
-            "WHEN \(millis) <= \(bound) THEN '\(i < 10 ? "0" : "")\(i)'"
-        }.joined(separator: " ")
-        return "(CASE \(whens) ELSE '\(LatencyBins.upperBounds.count)' END)"
+    /// 1 when `condition` holds, else 0.
+    static func flag(_ condition: String) -> String { "(CASE WHEN \(condition) THEN 1 ELSE 0 END)" }
+
+    /// The histogram columns of `histogram` for a duration in ms counted when `condition` holds:
+    /// each bin column is 1 when the duration falls in its ``LatencyBins`` range.
+    static func latency(_ histogram: String, millis: String, when condition: String) -> [(String, String)] {
+        let bounds = LatencyBins.upperBounds
+        return bins.indices.map { i in
+            let range =
+                i == 0
+                ? "\(millis) <= \(bounds[0])"
+                : i == bounds.count ? "\(millis) > \(bounds[i - 1])" : "\(millis) > \(bounds[i - 1]) AND \(millis) <= \(bounds[i])"
+            return ("\(histogram)_\(bins[i])", flag("\(condition) AND \(range)"))
+        }
     }
 
-    /// A delivery's state measure: `state:queued` for every not-yet-finished state (so a claim,
-    /// a retry or a rescue writes no counter), `state:optout` for a skip because the address
-    /// opted out, else `state:<state>`.
-    static func stateMeasure(_ dv: String) -> String {
+    /// A delivery's state name: `queued` for every not-yet-finished state (so a claim, a retry or
+    /// a rescue writes no counter), `optout` for a skip because the address opted out.
+    static func stateName(_ dv: String) -> String {
         """
-        ('state:' || (CASE WHEN \(dv).state IN ('pending','available','scheduled','running','retryable') THEN 'queued' \
-        WHEN \(dv).state = 'skipped' AND \(dv).last_error LIKE 'suppressed:%' THEN 'optout' ELSE \(dv).state END))
+        (CASE WHEN \(dv).state IN ('pending','available','scheduled','running','retryable') THEN 'queued' \
+        WHEN \(dv).state = 'skipped' AND \(dv).last_error LIKE 'suppressed:%' THEN 'optout' ELSE \(dv).state END)
         """
+    }
+
+    /// The state columns of delivery row `dv` counted `sign` times.
+    static func stateColumns(_ dv: String, sign: String) -> [(String, String)] {
+        states.map { ("st_\($0)", "\(sign)\(flag("\(stateName(dv)) = '\($0)'"))") }
     }
 
     /// The shard a counter is written to. PostgreSQL: the writing connection's (its backend pid
     /// modulo 64), so concurrent transactions seldom wait for, or deadlock on, each other's row
-    /// locks on one hot counter; a report sums the shards. SQLite has one writer and one shard;
-    /// a rebuild writes shard 0.
+    /// locks on one hot counter (a day row is shared by a whole day's writers); a report sums the
+    /// shards. SQLite has one writer and one shard; a rebuild writes shard 0.
     static func shard(_ d: Dialect, rebuild: Bool = false) -> String {
         d == .sqlite || rebuild ? "0" : "(pg_backend_pid() & 63)"
     }
@@ -91,108 +139,138 @@ enum RollupSQL {
         d == .sqlite ? "(\(a) IS NOT \(b))" : "(\(a) IS DISTINCT FROM \(b))"
     }
 
-    /// The key's dimension values (bucket … country) for message `m` with the given channel,
-    /// provider and country expressions, and shard of `id`.
-    static func dims(m: String, channel: String, provider: String, country: String, _ d: Dialect, rebuild: Bool) -> String {
-        """
-        \(m).created_at / \(bucketMillis), \(shard(d, rebuild: rebuild)), \(channel), \(provider), \(m).template, COALESCE(\(m).workflow, '-'), \
-        \(m).category, COALESCE(\(m).programme, \(m).template), COALESCE(\(m).locale, '-'), \(country)
-        """
+    /// The dimension values (channel … country) for message `m` with the given channel, provider
+    /// and country expressions.
+    static func dims(m: String, channel: String, provider: String, country: String) -> [String] {
+        [
+            channel, provider, "\(m).template", "COALESCE(\(m).workflow, '-')", "\(m).category",
+            "COALESCE(\(m).programme, \(m).template)", "COALESCE(\(m).locale, '-')", country,
+        ]
     }
 
-    /// A delivery's dimensions: `dv` is the delivery row (`NEW`, `OLD`, `d`).
-    static func deliveryDims(_ dv: String, m: String = "m", _ d: Dialect, rebuild: Bool = false) -> String {
-        dims(m: m, channel: "\(dv).channel", provider: "COALESCE(\(dv).provider, '-')", country: deliveryCountry(channel: "\(dv).channel", m: m), d, rebuild: rebuild)
+    /// A delivery's dimensions: `dv` is the delivery row (`NEW`, `OLD`, `dl`).
+    static func deliveryDims(_ dv: String, m: String = "m") -> [String] {
+        dims(m: m, channel: "\(dv).channel", provider: "COALESCE(\(dv).provider, '-')", country: deliveryCountry(channel: "\(dv).channel", m: m))
     }
 
     /// A message's dimensions (first channel, provider `-`).
-    static func messageDims(m: String = "m", _ d: Dialect, rebuild: Bool = false) -> String {
+    static func messageDims(m: String = "m", _ d: Dialect) -> [String] {
         let channel = firstChannel(m, d)
-        return dims(m: m, channel: channel, provider: "'-'", country: deliveryCountry(channel: channel, m: m), d, rebuild: rebuild)
+        return dims(m: m, channel: channel, provider: "'-'", country: deliveryCountry(channel: channel, m: m))
     }
 
-    /// The upsert suffix adding to an existing counter.
-    static let upsert = "ON CONFLICT (\(keyColumns)) DO UPDATE SET value = report_rollups.value + excluded.value"
+    /// A delivery's currency key: its cost's, `''` before it has one.
+    static func deliveryCurrency(_ dv: String) -> String { "COALESCE(\(dv).cost_currency, '')" }
 
-    /// One counter contribution: an `INSERT … SELECT … FROM <from> WHERE <condition>` that adds
-    /// `value` (summed per key when `grouped`, as a rebuild does) to its counter.
+    /// The grains a trigger writes, as a one-column table `g(grain)`.
+    static let grainsTable = "(SELECT \(RollupGrains.sizes.map { "\($0) AS grain" }.first!) \(RollupGrains.sizes.dropFirst().map { "UNION ALL SELECT \($0) " }.joined()))"
+
+    /// One row's contribution: an `INSERT … SELECT … FROM <from> WHERE <condition>` adding
+    /// `values` (summed per key when `grouped`, as a rebuild does) to the row of `dims`,
+    /// `currency` and the message's creation time `createdAt`, at every grain (a trigger) or at
+    /// the quarter-hour (a rebuild, which sums the coarser grains from it).
     struct Contribution {
-        var dims: String
-        var measure: String
-        var currency = "''"
-        var value: String
+        var dims: [String]
+        var createdAt: String = "m.created_at"
+        var currency: String
+        var values: [(String, String)]
         var from: String
         var condition: String
 
-        func statement(grouped: Bool) -> String {
-            let keys = (1...12).map(String.init).joined(separator: ", ")
+        func statement(_ d: Dialect, grouped: Bool) -> String {
+            let quarter = "(\(createdAt) / \(RollupSQL.bucketMillis))"
+            let names = values.map(\.0)
+            let sums = values.map { grouped ? "SUM(\($0.1))" : $0.1 }
+            let update = "ON CONFLICT"
+            guard grouped else {
+                // A trigger's row is computed once (`k`: `LIMIT 1` keeps SQLite from flattening it
+                // into the join and evaluating every expression once per grain), then fanned out
+                // to the grains.
+                let fields = ([quarter] + dims + [currency] + sums).enumerated().map { "\($1) AS k\($0)" }
+                let picked = (1...(dims.count + 1 + sums.count)).map { "k.k\($0)" }
+                return """
+                    INSERT INTO report_rollups (\(RollupSQL.keyColumns), \(names.joined(separator: ", ")))
+                    SELECT \((["g.grain", "k.k0 - k.k0 % g.grain", RollupSQL.shard(d)] + picked).joined(separator: ", "))
+                    FROM (SELECT \(fields.joined(separator: ", ")) FROM \(from) WHERE \(condition) LIMIT 1) k CROSS JOIN \(RollupSQL.grainsTable) g WHERE true
+                    \(update) (\(RollupSQL.keyColumns)) DO UPDATE SET \(names.map { "\($0) = report_rollups.\($0) + excluded.\($0)" }.joined(separator: ", "))
+                    """
+            }
+            let key = ["1", quarter, RollupSQL.shard(d, rebuild: true)]
             return """
-                INSERT INTO report_rollups (\(RollupSQL.keyColumns), value)
-                SELECT \(dims), \(measure), \(currency), \(grouped ? "SUM(\(value))" : value) FROM \(from) WHERE \(condition)
-                \(grouped ? "GROUP BY \(keys)" : "")
-                \(RollupSQL.upsert)
+                INSERT INTO report_rollups (\(RollupSQL.keyColumns), \(names.joined(separator: ", ")))
+                SELECT \((key + dims + [currency] + sums).joined(separator: ", ")) FROM \(from) WHERE \(condition)
+                GROUP BY \((1...12).map(String.init).joined(separator: ", "))
+                ON CONFLICT (\(RollupSQL.keyColumns)) DO UPDATE SET \(names.map { "\($0) = report_rollups.\($0) + excluded.\($0)" }.joined(separator: ", "))
                 """
         }
     }
 
-    // MARK: Triggers
+    // MARK: Contributions
 
-    /// Inserting a message: `messages`, and its issued and outcome values.
-    static func onMessage(_ row: String, _ d: Dialect, rebuild: Bool = false) -> [Contribution] {
-        let from = rebuild ? "messages m" : "messages m"
-        let me = rebuild ? "true" : "m.id = \(row).id"
-        let dims = messageDims(d, rebuild: rebuild)
+    /// A message (`m`, the row itself in a trigger): `messages` and its issued value in the
+    /// reward's currency row; its outcome value in the outcome's.
+    static func onMessage(_ m: String, _ d: Dialect, from: String, condition: String) -> [Contribution] {
+        let dims = messageDims(m: m, d)
         return [
-            Contribution(dims: dims, measure: "'messages'", value: "1", from: from, condition: me),
-            Contribution(dims: dims, measure: "'issued_count'", value: "1", from: from, condition: "\(me) AND m.reward_value_micros IS NOT NULL"),
             Contribution(
-                dims: dims, measure: "'issued'", currency: "m.reward_value_currency", value: "m.reward_value_micros", from: from,
-                condition: "\(me) AND m.reward_value_micros IS NOT NULL"),
+                dims: dims, createdAt: "\(m).created_at", currency: "COALESCE(\(m).reward_value_currency, '')",
+                values: [
+                    ("messages", "1"), ("issued_count", flag("\(m).reward_value_micros IS NOT NULL")),
+                    ("issued", "COALESCE(\(m).reward_value_micros, 0)"),
+                ], from: from, condition: condition),
             Contribution(
-                dims: dims, measure: "'outcome'", currency: "m.outcome_value_currency", value: "m.outcome_value_micros", from: from,
-                condition: "\(me) AND m.outcome_value_micros IS NOT NULL"),
+                dims: dims, createdAt: "\(m).created_at", currency: "\(m).outcome_value_currency",
+                values: [("outcome", "\(m).outcome_value_micros")], from: from,
+                condition: "\(condition) AND \(m).outcome_value_micros IS NOT NULL AND \(m).outcome_value_currency IS NOT NULL"),
         ]
     }
 
-    /// A delivery row `dv` entering (`sign` 1) or leaving (-1) its counters: its state and its cost.
-    static func deliveryRow(_ dv: String, sign: Int, _ d: Dialect, when condition: String, costWhen costCondition: String) -> [Contribution] {
-        let from = "messages m"
-        let me = "m.id = \(dv).message_id"
-        return [
-            Contribution(dims: deliveryDims(dv, d), measure: stateMeasure(dv), value: "\(sign)", from: from, condition: "\(me) AND \(condition)"),
-            Contribution(
-                dims: deliveryDims(dv, d), measure: "'cost'", currency: "\(dv).cost_currency", value: "\(sign) * \(dv).cost_micros",
-                from: from, condition: "\(me) AND \(dv).cost_micros IS NOT NULL AND \(costCondition)"),
-        ]
-    }
-
-    /// Inserting a delivery.
+    /// Inserting a delivery: its state and cost.
     static func onDeliveryInsert(_ d: Dialect) -> [Contribution] {
-        deliveryRow("NEW", sign: 1, d, when: "true", costWhen: "true")
+        [
+            Contribution(
+                dims: deliveryDims("NEW"), currency: deliveryCurrency("NEW"),
+                values: stateColumns("NEW", sign: "") + [("cost", "COALESCE(NEW.cost_micros, 0)")], from: "messages m",
+                condition: "m.id = NEW.message_id")
+        ]
     }
 
-    /// Updating a delivery: the state and cost counters move when what keys them changed; the
-    /// first `delivered`/`read` adds its latency.
+    /// Whether `OLD` and `NEW` count in different rows (the provider or the cost currency moved).
+    static func deliveryMoved(_ d: Dialect) -> String {
+        "(\(differs("OLD.provider", "NEW.provider", d)) OR \(differs(deliveryCurrency("OLD"), deliveryCurrency("NEW"), d)))"
+    }
+
+    /// Updating a delivery: the state and cost move (in one row, or out of the old row into the
+    /// new); the first `delivered`/`read` adds its latency.
     static func onDeliveryUpdate(_ d: Dialect) -> [Contribution] {
-        let moved = "(\(differs(stateMeasure("OLD"), stateMeasure("NEW"), d)) OR \(differs("OLD.provider", "NEW.provider", d)))"
-        let costMoved = """
-            (\(differs("OLD.cost_micros", "NEW.cost_micros", d)) OR \(differs("OLD.cost_currency", "NEW.cost_currency", d)) \
-            OR \(differs("OLD.provider", "NEW.provider", d)))
-            """
-        return deliveryRow("OLD", sign: -1, d, when: moved, costWhen: costMoved)
-            + deliveryRow("NEW", sign: 1, d, when: moved, costWhen: costMoved) + [
-                Contribution(
-                    dims: deliveryDims("NEW", d), measure: "'lat_delivered:' || \(bin("NEW.delivered_at - \(due("m", d))"))", value: "1",
-                    from: "messages m",
-                    condition: "m.id = NEW.message_id AND OLD.state = 'sent' AND NEW.state IN ('delivered','read') AND NEW.delivered_at IS NOT NULL"),
-            ]
+        let me = "m.id = NEW.message_id"
+        let delivered = latency(
+            "lat_delivered", millis: "NEW.delivered_at - \(due("m", d))",
+            when: "OLD.state = 'sent' AND NEW.state IN ('delivered','read') AND NEW.delivered_at IS NOT NULL")
+        let moved = deliveryMoved(d)
+        let inPlace = states.map { s in ("st_\(s)", "\(flag("\(stateName("NEW")) = '\(s)'")) - \(flag("\(stateName("OLD")) = '\(s)'"))") }
+        return [
+            Contribution(
+                dims: deliveryDims("NEW"), currency: deliveryCurrency("NEW"),
+                values: inPlace + [("cost", "COALESCE(NEW.cost_micros, 0) - COALESCE(OLD.cost_micros, 0)")] + delivered, from: "messages m",
+                condition: "\(me) AND NOT \(moved)"),
+            Contribution(
+                dims: deliveryDims("OLD"), currency: deliveryCurrency("OLD"),
+                values: stateColumns("OLD", sign: "-") + [("cost", "-COALESCE(OLD.cost_micros, 0)")], from: "messages m",
+                condition: "\(me) AND \(moved)"),
+            Contribution(
+                dims: deliveryDims("NEW"), currency: deliveryCurrency("NEW"),
+                values: stateColumns("NEW", sign: "") + [("cost", "COALESCE(NEW.cost_micros, 0)")] + delivered, from: "messages m",
+                condition: "\(me) AND \(moved)"),
+        ]
     }
 
     /// Inserting an attempt the provider accepted: accepted → provider-accepted latency.
     static func onAttempt(_ d: Dialect) -> [Contribution] {
         [
             Contribution(
-                dims: deliveryDims("dl", d), measure: "'lat_sent:' || \(bin("NEW.finished_at - \(due("m", d))"))", value: "1",
+                dims: deliveryDims("dl"), currency: deliveryCurrency("dl"),
+                values: latency("lat_sent", millis: "NEW.finished_at - \(due("m", d))", when: "true"),
                 from: "deliveries dl JOIN messages m ON m.id = dl.message_id", condition: "dl.id = NEW.delivery_id AND NEW.outcome = 'sent'")
         ]
     }
@@ -201,33 +279,37 @@ enum RollupSQL {
     static func onReceipt(_ d: Dialect) -> [Contribution] {
         [
             Contribution(
-                dims: deliveryDims("dl", d), measure: "'bounces'", value: "1", from: "deliveries dl JOIN messages m ON m.id = dl.message_id",
+                dims: deliveryDims("dl"), currency: deliveryCurrency("dl"), values: [("bounces", "1")],
+                from: "deliveries dl JOIN messages m ON m.id = dl.message_id",
                 condition: "dl.id = NEW.delivery_id AND NEW.status = 'failed' AND NEW.provider = 'bounce'")
         ]
     }
 
-    /// Inserting a redemption: count, value and time to redeem.
-    static func onRedemption(_ d: Dialect) -> [Contribution] {
-        let me = "m.id = NEW.message_id"
-        return [
-            Contribution(dims: messageDims(d), measure: "'redemptions'", value: "1", from: "messages m", condition: me),
+    /// A redemption `x`: count, value and time to redeem, in its value's currency row.
+    static func onRedemption(_ x: String, _ d: Dialect, from: String, condition: String) -> [Contribution] {
+        [
             Contribution(
-                dims: messageDims(d), measure: "'redeemed'", currency: "NEW.value_currency", value: "NEW.value_micros", from: "messages m",
-                condition: "\(me) AND NEW.value_micros IS NOT NULL"),
-            Contribution(
-                dims: messageDims(d), measure: "'lat_redeem:' || \(bin("NEW.redeemed_at - m.created_at"))", value: "1", from: "messages m",
-                condition: me),
+                dims: messageDims(d), currency: "COALESCE(\(x).value_currency, '')",
+                values: [("redemptions", "1"), ("redeemed", "COALESCE(\(x).value_micros, 0)")]
+                    + latency("lat_redeem", millis: "\(x).redeemed_at - m.created_at", when: "true"),
+                from: from, condition: condition)
         ]
     }
 
-    /// The triggers: (name, table, event, contributions).
+    /// The old layout's triggers (``RollupSQLV13``), which the new ones replace under the same names.
+    static let triggerNames = [
+        "report_rollups_message", "report_rollups_delivery_insert", "report_rollups_delivery_update", "report_rollups_attempt",
+        "report_rollups_receipt", "report_rollups_redemption",
+    ]
+
+    /// The triggers: (name, table, event, when, contributions).
     ///
     /// Each has a `WHEN` that skips its body when nothing it counts changed, so the hot paths
     /// pay only for a comparison: a claim (available → running, both `queued`) and a heartbeat
     /// (the lease columns) run no statement, an attempt that was not accepted none either.
     static func triggers(_ d: Dialect) -> [(name: String, table: String, event: String, when: String?, body: [Contribution])] {
         [
-            ("report_rollups_message", "messages", "INSERT", nil, onMessage("NEW", d)),
+            ("report_rollups_message", "messages", "INSERT", nil, onMessage("NEW", d, from: "(SELECT 1) one", condition: "true")),
             ("report_rollups_delivery_insert", "deliveries", "INSERT", nil, onDeliveryInsert(d)),
             (
                 "report_rollups_delivery_update", "deliveries",
@@ -235,45 +317,56 @@ enum RollupSQL {
             ),
             ("report_rollups_attempt", "attempts", "INSERT", "NEW.outcome = 'sent'", onAttempt(d)),
             ("report_rollups_receipt", "receipts", "INSERT", "NEW.status = 'failed' AND NEW.provider = 'bounce'", onReceipt(d)),
-            ("report_rollups_redemption", "message_redemptions", "INSERT", nil, onRedemption(d)),
+            (
+                "report_rollups_redemption", "message_redemptions", "INSERT", nil,
+                onRedemption("NEW", d, from: "messages m", condition: "m.id = NEW.message_id")
+            ),
         ]
     }
 
     /// Whether an update of a delivery changes anything a counter is keyed or valued by.
     static func deliveryChanged(_ d: Dialect) -> String {
         """
-        (\(differs(stateMeasure("OLD"), stateMeasure("NEW"), d)) OR \(differs("OLD.provider", "NEW.provider", d)) \
+        (\(differs(stateName("OLD"), stateName("NEW"), d)) OR \(differs("OLD.provider", "NEW.provider", d)) \
         OR \(differs("OLD.cost_micros", "NEW.cost_micros", d)) OR \(differs("OLD.cost_currency", "NEW.cost_currency", d)) \
         OR (OLD.state = 'sent' AND NEW.state IN ('delivered','read')))
         """
+    }
+
+    /// The migration: drops the old layout (``RollupSQLV13``) and creates the table and triggers.
+    static func replaceV13(_ d: Dialect) -> [String] {
+        var statements: [String] = []
+        for name in triggerNames {
+            switch d {
+            case .sqlite: statements.append("DROP TRIGGER IF EXISTS \(name)")
+            case .postgres:
+                statements.append("DROP FUNCTION IF EXISTS \(name)() CASCADE")
+            }
+        }
+        return statements + ["DROP TABLE IF EXISTS report_rollups"] + schema(d)
     }
 
     /// The table and triggers as SQL statements.
     static func schema(_ d: Dialect) -> [String] {
         let int = d == .sqlite ? "INTEGER" : "BIGINT"
         let text = d == .sqlite ? "TEXT" : "TEXT COLLATE \"C\""
+        let dimensions = dimensionColumns.map { "    \($0) \(text) NOT NULL," }.joined(separator: "\n")
+        let values = columns.map { "    \($0.name) \(int) NOT NULL DEFAULT 0," }.joined(separator: "\n")
         var statements = [
             """
             CREATE TABLE report_rollups (
-                bucket    \(int) NOT NULL,      -- UTC quarter-hour of the message's acceptance (ms / 900000)
+                grain     \(int) NOT NULL,      -- quarter-hours per bucket: 1, 4 (hour) or 96 (UTC day)
+                bucket    \(int) NOT NULL,      -- UTC quarter-hour (ms / 900000) the bucket starts at
                 shard     \(int) NOT NULL,
-                channel   \(text) NOT NULL,
-                provider  \(text) NOT NULL,
-                template  \(text) NOT NULL,
-                workflow  \(text) NOT NULL,
-                category  \(text) NOT NULL,
-                programme \(text) NOT NULL,
-                locale    \(text) NOT NULL,
-                country   \(text) NOT NULL,
-                measure   \(text) NOT NULL,
-                currency  \(text) NOT NULL,
-                value     \(int) NOT NULL,
+            \(dimensions)
+                currency  \(text) NOT NULL,     -- of the money columns; '' when none
+            \(values)
                 PRIMARY KEY (\(keyColumns))
             )\(d == .sqlite ? " WITHOUT ROWID" : "")
             """
         ]
         for t in triggers(d) {
-            let body = t.body.map { $0.statement(grouped: false) + ";" }.joined(separator: "\n")
+            let body = t.body.map { $0.statement(d, grouped: false) + ";" }.joined(separator: "\n")
             let when = t.when.map { " WHEN (\($0))" } ?? ""
             switch d {
             case .sqlite:
@@ -289,34 +382,74 @@ enum RollupSQL {
 
     // MARK: Rebuild
 
-    /// Recomputes every counter from the log: the same contributions over whole tables.
+    /// Recomputes every counter from the log: the same contributions over whole tables at the
+    /// quarter-hour, then each coarser grain summed from the quarter-hours.
     static func rebuild(_ d: Dialect) -> [String] {
-        let dm = messageDims(d, rebuild: true)
-        let dd = deliveryDims("dl", d, rebuild: true)
+        let dd = deliveryDims("dl")
         let join = "deliveries dl JOIN messages m ON m.id = dl.message_id"
         let contributions: [Contribution] =
-            onMessage("m", d, rebuild: true) + [
-                Contribution(dims: dd, measure: stateMeasure("dl"), value: "1", from: join, condition: "true"),
+            onMessage("m", d, from: "messages m", condition: "true") + [
                 Contribution(
-                    dims: dd, measure: "'cost'", currency: "dl.cost_currency", value: "dl.cost_micros", from: join,
-                    condition: "dl.cost_micros IS NOT NULL"),
+                    dims: dd, currency: deliveryCurrency("dl"),
+                    values: stateColumns("dl", sign: "") + [("cost", "COALESCE(dl.cost_micros, 0)")]
+                        + latency(
+                            "lat_delivered", millis: "dl.delivered_at - \(due("m", d))",
+                            when: "dl.state IN ('delivered','read') AND dl.delivered_at IS NOT NULL"),
+                    from: join, condition: "true"),
                 Contribution(
-                    dims: dd, measure: "'lat_delivered:' || \(bin("dl.delivered_at - \(due("m", d))"))", value: "1", from: join,
-                    condition: "dl.state IN ('delivered','read') AND dl.delivered_at IS NOT NULL"),
-                Contribution(
-                    dims: dd, measure: "'lat_sent:' || \(bin("a.finished_at - \(due("m", d))"))", value: "1",
+                    dims: dd, currency: deliveryCurrency("dl"), values: latency("lat_sent", millis: "a.finished_at - \(due("m", d))", when: "true"),
                     from: "attempts a JOIN deliveries dl ON dl.id = a.delivery_id JOIN messages m ON m.id = dl.message_id", condition: "a.outcome = 'sent'"),
                 Contribution(
-                    dims: dd, measure: "'bounces'", value: "1", from: "receipts r JOIN deliveries dl ON dl.id = r.delivery_id JOIN messages m ON m.id = dl.message_id",
+                    dims: dd, currency: deliveryCurrency("dl"), values: [("bounces", "1")],
+                    from: "receipts r JOIN deliveries dl ON dl.id = r.delivery_id JOIN messages m ON m.id = dl.message_id",
                     condition: "r.status = 'failed' AND r.provider = 'bounce'"),
-                Contribution(dims: dm, measure: "'redemptions'", value: "1", from: "message_redemptions x JOIN messages m ON m.id = x.message_id", condition: "true"),
-                Contribution(
-                    dims: dm, measure: "'redeemed'", currency: "x.value_currency", value: "x.value_micros",
-                    from: "message_redemptions x JOIN messages m ON m.id = x.message_id", condition: "x.value_micros IS NOT NULL"),
-                Contribution(
-                    dims: dm, measure: "'lat_redeem:' || \(bin("x.redeemed_at - m.created_at"))", value: "1",
-                    from: "message_redemptions x JOIN messages m ON m.id = x.message_id", condition: "true"),
-            ]
-        return ["DELETE FROM report_rollups"] + contributions.map { $0.statement(grouped: true) }
+            ] + onRedemption("x", d, from: "message_redemptions x JOIN messages m ON m.id = x.message_id", condition: "true")
+        let names = columns.map(\.name)
+        let coarser = RollupGrains.sizes.filter { $0 > 1 }.map { grain in
+            """
+            INSERT INTO report_rollups (\(keyColumns), \(names.joined(separator: ", ")))
+            SELECT \(grain), bucket - bucket % \(grain), shard, \(dimensionColumns.joined(separator: ", ")), currency, \
+            \(names.map { "SUM(\($0))" }.joined(separator: ", "))
+            FROM report_rollups WHERE grain = 1 GROUP BY \((1...12).map(String.init).joined(separator: ", "))
+            """
+        }
+        return ["DELETE FROM report_rollups"] + contributions.map { $0.statement(d, grouped: true) } + coarser
+    }
+
+    // MARK: Read
+
+    /// The sums a report reads, after the period index, the channel and the grouped dimensions:
+    /// the currency, then every column in ``columns`` order.
+    static let sums = "r.currency, " + columns.map { "SUM(r.\($0.name))" }.joined(separator: ", ")
+
+    /// Adds one summed wide row, `sign` times (a cover's pieces may take buckets away), to `out`
+    /// as ``RollupRow``s: counts under currency `""` (summed over the currency rows they were
+    /// kept in), money under the row's currency.
+    static func unpack(
+        period: Int, sign: Int64, channel: String, dimensions: [String], currency: String, values: [Int64], into out: inout [RollupKey: Int64]
+    ) {
+        for (column, magnitude) in zip(columns, values) where magnitude != 0 {
+            let value = sign * magnitude
+            out[RollupKey(period: period, channel: channel, dimensions: dimensions, measure: column.measure, currency: column.money ? currency : ""), default: 0] +=
+                value
+        }
+    }
+
+    /// The key of a summed counter while unpacking.
+    struct RollupKey: Hashable {
+        var period: Int
+        var channel: String
+        var dimensions: [String]
+        var measure: String
+        var currency: String
+    }
+
+    /// The counters, zero sums left out.
+    static func rows(_ sums: [RollupKey: Int64]) -> [RollupRow] {
+        sums.compactMap { key, value in
+            value == 0
+                ? nil
+                : RollupRow(period: key.period, channel: key.channel, dimensions: key.dimensions, measure: key.measure, currency: key.currency, value: value)
+        }
     }
 }
