@@ -465,7 +465,7 @@ enum PostgresSchema {
         """,
         "CREATE INDEX message_redemptions_redeemed_at ON message_redemptions(redeemed_at)",
         "ALTER TABLE deliveries ADD COLUMN delivered_at BIGINT",
-    ] + RollupSQLV13.schema(.postgres) + RollupSQLV13.rebuild(.postgres)
+    ]  // until v15 also the first, tall report rollups, which `v15` drops (if there) for the wide ones
 
     /// Fast reports (issue 18), as SQLite's `v14`: wide rollup rows at quarter-hours, hours and
     /// UTC days replace `v14`'s tall table and triggers, filled from the log.

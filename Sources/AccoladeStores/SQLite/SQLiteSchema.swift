@@ -446,8 +446,9 @@ enum SQLiteSchema {
                 );
                 CREATE INDEX message_redemptions_redeemed_at ON message_redemptions(redeemed_at);
                 """)
-        // The report rollups, kept by triggers, filled from what the file already holds.
-        for statement in RollupSQLV13.schema(.sqlite) + RollupSQLV13.rebuild(.sqlite) { try db.execute(sql: statement) }
+        // Until `v14`, this migration also made the first, tall report rollups and their
+        // triggers; files migrated then still have them, and `v14` drops them (if there) for
+        // the wide ones. A new file goes straight to those.
     }
 
     /// Fast reports (issue 18): the rollups become wide rows (every measure a column, so one

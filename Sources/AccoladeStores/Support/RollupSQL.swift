@@ -296,7 +296,7 @@ enum RollupSQL {
         ]
     }
 
-    /// The old layout's triggers (``RollupSQLV13``), which the new ones replace under the same names.
+    /// The old, tall layout's triggers (made by SQLite `v13` / PostgreSQL `v14` before the wide rows), which the new ones replace under the same names.
     static let triggerNames = [
         "report_rollups_message", "report_rollups_delivery_insert", "report_rollups_delivery_update", "report_rollups_attempt",
         "report_rollups_receipt", "report_rollups_redemption",
@@ -333,7 +333,7 @@ enum RollupSQL {
         """
     }
 
-    /// The migration: drops the old layout (``RollupSQLV13``) and creates the table and triggers.
+    /// The migration: drops the old, tall layout where a store still has it and creates the table and triggers.
     static func replaceV13(_ d: Dialect) -> [String] {
         var statements: [String] = []
         for name in triggerNames {
