@@ -15,8 +15,8 @@ import PackageDescription
 /// - `AccoladeWorkflows` → Core: workflow definitions (`config/workflows/*.yml`), their checks
 ///   and the `if:` condition language; pure apart from reading the folder.
 /// - `AccoladeServer` → Core, Runtime: the HTTP API (Hummingbird), webhooks, `/metrics`.
-/// - `accolade` → all of the above: the CLI, which composes channels and stores into the
-///   runtime and the server.
+/// - `accolade` → all of the above and `CMalloc` (glibc's `mallopt`, set at start-up): the CLI,
+///   which composes channels and stores into the runtime and the server.
 ///
 /// Test support lives under `Tests/` and is no product: `AccoladeTestSupport` (local servers,
 /// free ports, throw-away certificates, a Kannel cluster; imports nothing of ours) and
@@ -67,6 +67,8 @@ let package = Package(
         ),
         .systemLibrary(name: "CQRencode", pkgConfig: "libqrencode", providers: [.apt(["libqrencode-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // glibc's <malloc.h> (mallopt): the executable tunes the allocator at start-up.
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "AccoladeCurl",
             dependencies: [
@@ -148,6 +150,7 @@ let package = Package(
                 "AccoladeRuntime",
                 "AccoladeServer",
                 "AccoladeWorkflows",
+                .target(name: "CMalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

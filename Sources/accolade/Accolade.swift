@@ -29,6 +29,7 @@ struct Accolade: AsyncParsableCommand {
     /// the usage error): `scripts/check-examples.py` checks the syntax of documented examples
     /// that name real hosts this way, without contacting them.
     static func main() async {
+        AllocatorTuning.apply(environment: ProcessInfo.processInfo.environment)
         do {
             var command = try parseAsRoot()
             if ProcessInfo.processInfo.environment["ACCOLADE_CHECK_ARGUMENTS"] == "1" {
