@@ -40,8 +40,15 @@ struct ProgrammeGaugesTests {
         #expect(try await server.store.complete([update]) == 1)
         _ = try await server.store.recordRedemption(messageID: id, rewardCode: nil, at: now, value: MicroMoney(micros: 50_000_000_000, currency: "IDR"))
 
-        let metrics = try await server.request("GET", "/metrics", token: nil).text
+        // A scrape starts the refresh in the background and answers with what is there, so the
+        // series may show from the next scrape on (the refresh itself runs once a minute).
         let labels = "programme=\"\(programme)\""
+        var metrics = ""
+        for _ in 0..<100 {
+            metrics = try await server.request("GET", "/metrics", token: nil).text
+            if Self.value(metrics, "accolade_programme_messages{\(labels)}") != nil { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
         #expect(Self.value(metrics, "accolade_programme_messages{\(labels)}") == 1)
         #expect(Self.value(metrics, "accolade_programme_redemptions{\(labels)}") == 1)
         #expect(Self.value(metrics, "accolade_programme_spend{\(labels),currency=\"USD\"}") == 0.0004)

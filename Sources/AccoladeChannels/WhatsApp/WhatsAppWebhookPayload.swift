@@ -79,10 +79,11 @@ public struct WhatsAppWebhookPayload: Sendable, Hashable {
                     guard let wamid = status["id"]?.stringValue, !wamid.isEmpty, let word = status["status"]?.stringValue else { continue }
                     let error = status["errors"]?.arrayValues.first
                     let errorText = (error?["title"]?.stringValue ?? error?["message"]?.stringValue).map { ProviderText.shorten($0) }
-                    payload.statuses.append(Status(
+                    var parsed = Status(
                         wamid: wamid, status: word, state: state(word), occurredAt: date(status["timestamp"]),
-                        errorCode: error?["code"]?.intValue, errorText: errorText))
-                    payload.statuses[payload.statuses.count - 1].pricingType = status["pricing"]?["type"]?.stringValue
+                        errorCode: error?["code"]?.intValue, errorText: errorText)
+                    parsed.pricingType = status["pricing"]?["type"]?.stringValue
+                    payload.statuses.append(parsed)
                 }
                 for message in value["messages"]?.arrayValues ?? [] {
                     guard let from = message["from"]?.stringValue, let e164 = e164(from) else { continue }

@@ -26,18 +26,18 @@ public struct MessageValues: Sendable, Hashable {
     /// points (`PTS`), and `outcome_value` as a money object.
     public static func read(data: JSONValue, template: String, programmePath: String, rewardPaths: [String]) -> MessageValues {
         var programme = template
-        switch value(in: data, at: programmePath) {
+        switch data[path: programmePath] {
         case .string(let s)? where !s.trimmingCharacters(in: .whitespaces).isEmpty: programme = String(s.prefix(maxProgrammeLength))
         case .int(let i)?: programme = "\(i)"
         default: break
         }
         var reward: MicroMoney?
         for path in rewardPaths {
-            guard let v = value(in: data, at: path), v != .null else { continue }
+            guard let v = data[path: path], v != .null else { continue }
             reward = money(v) ?? MicroMoney.micros(of: v).map { MicroMoney(micros: $0, currency: MicroMoney.points) }
             if reward != nil { break }
         }
-        let outcome = value(in: data, at: outcomeValueKey).flatMap(money)
+        let outcome = data[path: outcomeValueKey].flatMap(money)
         return MessageValues(programme: programme, rewardValue: reward, outcomeValue: outcome)
     }
 
@@ -47,15 +47,5 @@ public struct MessageValues: Sendable, Hashable {
             let amount = object["amount"], let micros = MicroMoney.micros(of: amount)
         else { return nil }
         return MicroMoney(micros: micros, currency: currency)
-    }
-
-    /// The value at a dotted path of objects (`reward.voucher`), nil when any step is missing.
-    static func value(in data: JSONValue, at path: String) -> JSONValue? {
-        var current = data
-        for key in path.split(separator: ".") {
-            guard case .object(let object) = current, let next = object[String(key)] else { return nil }
-            current = next
-        }
-        return current
     }
 }

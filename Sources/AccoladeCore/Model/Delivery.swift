@@ -26,10 +26,10 @@ public struct Delivery: Sendable, Hashable, Codable {
     public var providerMessageID: String?
     /// The reason of the last failure or skip, secret-free.
     public var lastError: String?
-    /// Last change.
     /// What the provider charges for it: its accepted attempt's cost, 0 once the provider says
     /// it is free (a WhatsApp `pricing.type` `free_*`); nil when not accepted or not priced.
     public var cost: MicroMoney?
+    /// Last change.
     public var updatedAt: Date
 
     /// Creates a delivery.

@@ -97,10 +97,6 @@ enum PostgresRows {
     }
 
     static func micros(_ m: MicroMoney?) -> JSONValue { m.map { .int($0.micros) } ?? .null }
-    static func money(_ micros: Int64?, _ currency: String?) -> MicroMoney? {
-        guard let micros, let currency else { return nil }
-        return MicroMoney(micros: micros, currency: currency)
-    }
 
     static func text(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
     static func millis(_ d: Date) -> JSONValue { .int(StoreTime.millis(d)) }
@@ -141,8 +137,8 @@ enum PostgresRows {
             sendAt: StoreTime.date(try c[16].decode(Int64?.self)), expiresAt: StoreTime.date(try c[17].decode(Int64?.self)),
             category: try c[18].decode(String.self), sendAtReason: try c[19].decode(String?.self))
         message.programme = try c[20].decode(String?.self)
-        message.rewardValue = money(try c[21].decode(Int64?.self), try c[22].decode(String?.self))
-        message.outcomeValue = money(try c[23].decode(Int64?.self), try c[24].decode(String?.self))
+        message.rewardValue = StoreMoney.read(try c[21].decode(Int64?.self), try c[22].decode(String?.self))
+        message.outcomeValue = StoreMoney.read(try c[23].decode(Int64?.self), try c[24].decode(String?.self))
         message.workflow = try c[25].decode(String?.self)
         return message
     }
@@ -165,7 +161,7 @@ enum PostgresRows {
             leaseOwner: try c[7].decode(String?.self), leaseExpiresAt: StoreTime.date(try c[8].decode(Int64?.self)),
             provider: try c[9].decode(String?.self), providerMessageID: try c[10].decode(String?.self),
             lastError: try c[11].decode(String?.self), updatedAt: StoreTime.date(try c[12].decode(Int64.self)))
-        delivery.cost = money(try c[13].decode(Int64?.self), try c[14].decode(String?.self))
+        delivery.cost = StoreMoney.read(try c[13].decode(Int64?.self), try c[14].decode(String?.self))
         return delivery
     }
 
@@ -179,7 +175,7 @@ enum PostgresRows {
             provider: try c[4].decode(String.self),
             outcome: try decode(AttemptOutcome.self, try c[5].decode(String.self), table: "attempts", id: deliveryID, column: "outcome"),
             code: try c[6].decode(String?.self), detail: try c[7].decode(String.self),
-            cost: money(try c[8].decode(Int64?.self), try c[9].decode(String?.self)))
+            cost: StoreMoney.read(try c[8].decode(Int64?.self), try c[9].decode(String?.self)))
     }
 
     /// Column `i` of a row counted from `base`, so one decoder serves rows of one table and joins.

@@ -91,8 +91,8 @@ enum SQLiteRows {
             fingerprint: row[14], createdAt: StoreTime.date(row[15] as Int64), sendAt: StoreTime.date(row[16] as Int64?),
             expiresAt: StoreTime.date(row[17] as Int64?), category: row[18], sendAtReason: row[19])
         message.programme = row[20]
-        message.rewardValue = money(row[21], row[22])
-        message.outcomeValue = money(row[23], row[24])
+        message.rewardValue = StoreMoney.read(row[21], row[22])
+        message.outcomeValue = StoreMoney.read(row[23], row[24])
         message.workflow = row[25]
         return message
     }
@@ -108,14 +108,8 @@ enum SQLiteRows {
             attempts: row[5], nextAttemptAt: StoreTime.date(row[6] as Int64?), leaseOwner: row[7],
             leaseExpiresAt: StoreTime.date(row[8] as Int64?), provider: row[9], providerMessageID: row[10],
             lastError: row[11], updatedAt: StoreTime.date(row[12] as Int64))
-        delivery.cost = money(row[13], row[14])
+        delivery.cost = StoreMoney.read(row[13], row[14])
         return delivery
-    }
-
-    /// An amount from its two columns; nil when either is NULL.
-    static func money(_ micros: Int64?, _ currency: String?) -> MicroMoney? {
-        guard let micros, let currency else { return nil }
-        return MicroMoney(micros: micros, currency: currency)
     }
 
     /// An attempt from a row selected with ``attemptColumns``.
@@ -125,7 +119,7 @@ enum SQLiteRows {
             deliveryID: deliveryID, number: row[1], startedAt: StoreTime.date(row[2] as Int64),
             finishedAt: StoreTime.date(row[3] as Int64), provider: row[4],
             outcome: try decode(AttemptOutcome.self, row[5], table: "attempts", id: deliveryID, column: "outcome"),
-            code: row[6], detail: row[7], cost: money(row[8], row[9]))
+            code: row[6], detail: row[7], cost: StoreMoney.read(row[8], row[9]))
     }
 
     private static func decode<T: RawRepresentable<String>>(

@@ -33,12 +33,12 @@ enum RollupSQL {
         var money = false
     }
 
-    /// The delivery states counted (`queued` folds every unfinished state, `optout` is a skip
-    /// because the address opted out).
-    static let states = ["queued", "sent", "delivered", "read", "failed", "cancelled", "skipped", "optout"]
+    /// The delivery states counted, the ones reports list (`queued` folds every unfinished
+    /// state, `optout` is a skip because the address opted out).
+    static let states = Report.states
 
     /// The latency histograms.
-    static let histograms = ["lat_sent", "lat_delivered", "lat_redeem"]
+    static let histograms = ReportFigures.latencyMeasures
 
     /// The two-digit ``LatencyBins`` bin names.
     static let bins: [String] = (0...LatencyBins.upperBounds.count).map { $0 < 10 ? "0\($0)" : "\($0)" }
@@ -181,7 +181,6 @@ enum RollupSQL {
             let quarter = "(\(createdAt) / \(RollupSQL.bucketMillis))"
             let names = values.map(\.0)
             let sums = values.map { grouped ? "SUM(\($0.1))" : $0.1 }
-            let update = "ON CONFLICT"
             guard grouped else {
                 // A trigger's row is computed once (`k`: `LIMIT 1` keeps SQLite from flattening it
                 // into the join and evaluating every expression once per grain), then fanned out
@@ -192,7 +191,7 @@ enum RollupSQL {
                     INSERT INTO report_rollups (\(RollupSQL.keyColumns), \(names.joined(separator: ", ")))
                     SELECT \((["g.grain", "k.k0 - k.k0 % g.grain", RollupSQL.shard(d)] + picked).joined(separator: ", "))
                     FROM (SELECT \(fields.joined(separator: ", ")) FROM \(from) WHERE \(condition) LIMIT 1) k CROSS JOIN \(RollupSQL.grainsTable) g WHERE true
-                    \(update) (\(RollupSQL.keyColumns)) DO UPDATE SET \(names.map { "\($0) = report_rollups.\($0) + excluded.\($0)" }.joined(separator: ", "))
+                    ON CONFLICT (\(RollupSQL.keyColumns)) DO UPDATE SET \(names.map { "\($0) = report_rollups.\($0) + excluded.\($0)" }.joined(separator: ", "))
                     """
             }
             let key = ["1", quarter, RollupSQL.shard(d, rebuild: true)]
