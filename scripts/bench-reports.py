@@ -7,11 +7,13 @@ category × programme × locale × country drawn from realistic cardinalities) s
 quarter-hour of --days, and the deliveries of a quarter-hour are spread over them. Each writes
 what a real one does, in the wide layout (RollupSQL.swift): a row in the reward's currency
 (messages, issued value, redemptions, redeemed value, time to redeem) and one in the cost's
-(deliveries by state, cost, bounces, both delivery latencies), at the quarter-hour; the hour and
-UTC-day rows are then summed from those, as a rebuild does.
+(deliveries by state, cost, bounces, both delivery latencies), at the quarter-hour; the coarser
+grains' rows (the ones the store's triggers write: hour, six hours, UTC day) are then summed from
+those, as a rebuild does.
 """
 import argparse
 import random
+import re
 import sqlite3
 import sys
 import time
@@ -79,7 +81,10 @@ for b in range(args.end_bucket - buckets, args.end_bucket):
 if rows:
     db.executemany(insert, rows)
 sums = ", ".join(f"SUM({v})" for v in values)
-for grain in (4, 96):
+# The grains the binary's triggers write (`... CROSS JOIN (SELECT 96 AS grain UNION ALL SELECT 24 ...) g`).
+trigger = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'report_rollups_message'").fetchone()[0]
+grains = [int(g) for g in re.findall(r"SELECT (\d+)(?: AS grain)?\b", trigger.split("CROSS JOIN", 1)[1].split(") g", 1)[0])]
+for grain in (g for g in grains if g > 1):
     db.execute(f"INSERT INTO report_rollups ({', '.join(columns)}) SELECT {grain}, bucket - bucket % {grain}, shard, "
                f"{', '.join(columns[3:12])}, {sums} FROM report_rollups WHERE grain = 1 GROUP BY {', '.join(map(str, range(1, 13)))}")
 db.commit()
@@ -87,5 +92,5 @@ counts = dict(db.execute("SELECT grain, COUNT(*) FROM report_rollups GROUP BY gr
 db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 db.close()
 print(f"loaded {sum(counts.values()):,} rollup rows ({counts.get(1, 0):,} quarter-hour, {counts.get(4, 0):,} hour, "
-      f"{counts.get(96, 0):,} day) standing for {total:,} deliveries over {args.days} days in {time.monotonic() - started:.0f} s",
+      f"{counts.get(24, 0):,} six-hour, {counts.get(96, 0):,} day) standing for {total:,} deliveries over {args.days} days in {time.monotonic() - started:.0f} s",
       file=sys.stderr)

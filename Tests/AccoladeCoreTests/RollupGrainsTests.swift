@@ -12,7 +12,7 @@ struct RollupGrainsTests {
         return Int64(date.timeIntervalSince1970) / 900
     }
 
-    @Test("a +05:45 day is three quarter-hours, 23 hours and one quarter-hour")
+    @Test("a +05:45 day is two six-hour buckets and a UTC day, each with a quarter-hour set right")
     func kathmanduDay() throws {
         let zone = try #require(TimeZone(identifier: "Asia/Kathmandu"))
         var calendar = Calendar(identifier: .iso8601)
@@ -22,18 +22,34 @@ struct RollupGrainsTests {
         let period = try #require(ReportQuery(since: since, until: until, grain: .day, timeZone: zone).periods.first)
         let start = try Self.quarter("2026-11-02T18:15:00Z")
         #expect(period.buckets == start..<(start + 96))
-        // 18:15–19:00 and 19:00–24:00 of the first UTC day, then the second UTC day less its
-        // 18:15–19:00 and 19:00–24:00: 3 + 5 + 1 + 3 + 5 = 17 buckets instead of 3 + 23 + 1 = 27.
+        // 18:00–24:00 of the first UTC day less 18:00–18:15, then the second UTC day less its
+        // 18:00–24:00 plus 18:00–18:15 again: 5 buckets (17 with days, hours and quarter-hours).
         let midnight = start + 3 + 20
         let pieces = RollupGrains.cover(period.buckets)
         #expect(
             pieces == [
-                .init(grain: 1, buckets: start..<(start + 3)), .init(grain: 4, buckets: (start + 3)..<midnight),
+                .init(grain: 24, buckets: (start - 1)..<midnight), .init(grain: 1, buckets: (start - 1)..<start, sign: -1),
                 .init(grain: 96, buckets: midnight..<(midnight + 96)),
-                .init(grain: 1, buckets: (midnight + 73)..<(midnight + 76), sign: -1),
-                .init(grain: 4, buckets: (midnight + 76)..<(midnight + 96), sign: -1),
+                .init(grain: 24, buckets: (midnight + 72)..<(midnight + 96), sign: -1), .init(grain: 1, buckets: (midnight + 72)..<(midnight + 73)),
             ])
+        #expect(RollupGrains.buckets(pieces) == 5)
         #expect(Self.coverage(pieces, around: period.buckets) == nil)
+    }
+
+    @Test("a local day reads at most 12 buckets in any zone offset, 5 in +05:45 and +07:00, 1 in UTC")
+    func everyOffset() {
+        let midnight: Int64 = 1_900_032
+        var most: Int64 = 0
+        for offset in Int64(-48)...56 {  // −12:00 … +14:00 in quarter-hours
+            let day = (midnight - offset)..<(midnight - offset + 96)
+            let pieces = RollupGrains.cover(day)
+            #expect(Self.coverage(pieces, around: day) == nil, "offset \(offset)")
+            most = max(most, RollupGrains.buckets(pieces))
+        }
+        #expect(most <= 12)
+        #expect(RollupGrains.buckets(RollupGrains.cover((midnight - 23)..<(midnight + 73))) == 5)
+        #expect(RollupGrains.buckets(RollupGrains.cover((midnight - 28)..<(midnight + 68))) == 5)
+        #expect(RollupGrains.cover(midnight..<(midnight + 96)) == [.init(grain: 96, buckets: midnight..<(midnight + 96))])
     }
 
     /// Where the signed pieces fail to count each quarter-hour of `range` once and every other
@@ -53,10 +69,10 @@ struct RollupGrainsTests {
     func kolkataWeek() throws {
         let start = try Self.quarter("2026-11-01T18:30:00Z")  // Monday 2026-11-02 00:00 in Kolkata
         let pieces = RollupGrains.cover(start..<(start + 7 * 96))
-        // 18:30–24:00 as 2 quarter-hours and 5 hours, 6 whole days, then the last UTC day less
-        // its 18:30–24:00.
-        #expect(pieces.map(\.grain) == [1, 4, 96, 96, 1, 4])
-        #expect(pieces.map(\.sign) == [1, 1, 1, 1, -1, -1])
+        // 18:00–24:00 less 18:00–18:30, 6 whole days, then the last UTC day less its 18:00–24:00
+        // plus 18:00–18:30.
+        #expect(pieces.map(\.grain) == [24, 1, 96, 96, 24, 1])
+        #expect(pieces.map(\.sign) == [1, -1, 1, 1, -1, 1])
         #expect(pieces[2].buckets.count == 6 * 96)
         #expect(Self.coverage(pieces, around: start..<(start + 7 * 96)) == nil)
     }
@@ -71,6 +87,6 @@ struct RollupGrainsTests {
                 #expect(!piece.buckets.isEmpty && piece.buckets.lowerBound % piece.grain == 0 && piece.buckets.upperBound % piece.grain == 0)
             }
         }
-        #expect(RollupGrains.cover(0..<(Int64.max / 2)).count <= 5)
+        #expect(RollupGrains.cover(0..<(Int64.max / 2)).count <= 7)
     }
 }

@@ -115,7 +115,7 @@ struct StoreRollupContractTests {
         }
     }
 
-    @Test("a +05:45 day reads exactly its quarter-hours: days, hours and edge quarter-hours add up to a naive count", arguments: StoreFactory.all)
+    @Test("a +05:45 day reads exactly its quarter-hours: days, six hours and edge quarter-hours add up to a naive count", arguments: StoreFactory.all)
     func quarterHourEdges(factory: StoreFactory) async throws {
         let zone = try #require(TimeZone(identifier: "Asia/Kathmandu"))
         func utc(_ text: String) throws -> Date { try #require(ISOTime.parseRFC3339(text)) }
@@ -139,11 +139,12 @@ struct StoreRollupContractTests {
             let since = try #require(calendar.date(from: DateComponents(year: 2025, month: 10, day: 9)))
             let until = try #require(calendar.date(from: DateComponents(year: 2025, month: 10, day: 13)))
             let query = ReportQuery(since: since, until: until, grain: .day, timeZone: zone)
-            // Each local day is read from quarter-hours, hours and a whole UTC day less its
-            // hours and quarter-hours after 18:15 (RollupGrainsTests checks the pieces exactly).
+            // Each local day is read from six hours less a quarter-hour and a whole UTC day less
+            // its six hours after 18:00 plus a quarter-hour (RollupGrainsTests checks the pieces
+            // exactly).
             for period in query.periods {
                 let pieces = RollupGrains.cover(period.buckets)
-                #expect(pieces.contains { $0.grain == 1 } && pieces.contains { $0.grain == 4 })
+                #expect(pieces.contains { $0.grain == 1 } && pieces.contains { $0.grain == 24 })
                 #expect(pieces.contains { $0.grain == 96 && $0.sign == 1 } && pieces.contains { $0.sign == -1 })
             }
             let report = try await Report.make(query, store: store)

@@ -4,51 +4,36 @@ import PostgresNIO
 
 extension PostgresStore {
     /// Sums the rollups of each period over every shard: each period is read as its
-    /// ``RollupGrains/cover(_:)`` (whole UTC days, hours and quarter-hours, some taken away),
-    /// the pieces unnested and joined, so the primary key's leading `(grain, bucket)` serves each
-    /// piece as one index range.
+    /// ``RollupGrains/cover(_:)`` (whole UTC days, six hours, hours and quarter-hours, some taken
+    /// away), every distinct piece once (``RollupSQL/ReadPlan``), the pieces unnested and joined,
+    /// so the primary key's leading `(grain, bucket)` serves each piece as one index range.
     public func reportRollups(periods: [Range<Int64>], by: [ReportDimension]) async throws -> [RollupRow] {
-        var index: [Int64] = []
-        var grains: [Int64] = []
-        var los: [Int64] = []
-        var his: [Int64] = []
-        var signs: [Int64] = []
-        for (i, range) in periods.enumerated() {
-            for piece in RollupGrains.cover(range) {
-                index.append(Int64(i))
-                grains.append(piece.grain)
-                los.append(piece.buckets.lowerBound)
-                his.append(piece.buckets.upperBound)
-                signs.append(piece.sign)
-            }
-        }
-        guard !index.isEmpty else { return [] }
+        let plan = RollupSQL.ReadPlan(periods: periods)
+        guard !plan.pieces.isEmpty else { return [] }
         let columns = by.filter { $0 != .channel }
         let dims = columns.map { ", r.\($0.rawValue)" }.joined()
         var binds = PostgresBindings()
-        binds.append(index)
-        binds.append(grains)
-        binds.append(los)
-        binds.append(his)
-        binds.append(signs)
+        binds.append(plan.pieces.indices.map(Int64.init))
+        binds.append(plan.pieces.map(\.grain))
+        binds.append(plan.pieces.map(\.buckets.lowerBound))
+        binds.append(plan.pieces.map(\.buckets.upperBound))
         let sums = "r.currency, " + RollupSQL.columns.map { "SUM(r.\($0.name))::bigint" }.joined(separator: ", ")
         let sql = """
-            SELECT p.period, p.sign, r.channel\(dims), \(sums)
-            FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[]) AS p(period, grain, lo, hi, sign)
+            SELECT p.piece, r.channel\(dims), \(sums)
+            FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) AS p(piece, grain, lo, hi)
             JOIN report_rollups r ON r.grain = p.grain AND r.bucket >= p.lo AND r.bucket < p.hi
-            GROUP BY p.period, p.sign, r.channel\(dims), r.currency
+            GROUP BY p.piece, r.channel\(dims), r.currency
             """
         let width = RollupSQL.columns.count
         var out: [RollupSQL.RollupKey: Int64] = [:]
         for row in try await rows("read report rollups", PostgresQuery(unsafeSQL: sql, binds: binds)) {
             let c = row.makeRandomAccess()
-            let sign = try c[1].decode(Int64.self)
-            let channel = try c[2].decode(String.self)
+            let channel = try c[1].decode(String.self)
             var values: [String: String] = [:]
-            for (i, d) in columns.enumerated() { values[d.rawValue] = try c[3 + i].decode(String.self) }
-            let n = 3 + columns.count
-            RollupSQL.unpack(
-                period: Int(try c[0].decode(Int64.self)), sign: sign, channel: channel,
+            for (i, d) in columns.enumerated() { values[d.rawValue] = try c[2 + i].decode(String.self) }
+            let n = 2 + columns.count
+            plan.unpack(
+                piece: Int(try c[0].decode(Int64.self)), channel: channel,
                 dimensions: by.map { $0 == .channel ? channel : values[$0.rawValue] ?? "-" }, currency: try c[n].decode(String.self),
                 values: try (0..<width).map { try c[n + 1 + $0].decode(Int64.self) }, into: &out)
         }

@@ -4,39 +4,37 @@ import GRDB
 
 extension SQLiteStore {
     /// Sums the rollups of each period: each is read as its ``RollupGrains/cover(_:)`` (whole
-    /// UTC days, hours and quarter-hours, some taken away), the pieces passed as one JSON array
-    /// and joined, so the primary key's leading `(grain, bucket)` serves each piece as one index
-    /// range.
+    /// UTC days, six hours, hours and quarter-hours, some taken away), every distinct piece once
+    /// (``RollupSQL/ReadPlan``), the pieces passed as one JSON array and joined, so the primary
+    /// key's leading `(grain, bucket)` serves each piece as one index range.
     public func reportRollups(periods: [Range<Int64>], by: [ReportDimension]) async throws -> [RollupRow] {
-        guard !periods.isEmpty else { return [] }
-        let pieces = periods.enumerated().flatMap { index, range in
-            RollupGrains.cover(range).map {
-                JSONValue.array([.int(Int64(index)), .int($0.grain), .int($0.buckets.lowerBound), .int($0.buckets.upperBound), .int($0.sign)])
+        let plan = RollupSQL.ReadPlan(periods: periods)
+        guard !plan.pieces.isEmpty else { return [] }
+        let ranges = try JSONValue.array(
+            plan.pieces.enumerated().map { i, piece in
+                .array([.int(Int64(i)), .int(piece.grain), .int(piece.buckets.lowerBound), .int(piece.buckets.upperBound)])
             }
-        }
-        guard !pieces.isEmpty else { return [] }
-        let ranges = try JSONValue.array(pieces).jsonText()
+        ).jsonText()
         let columns = by.filter { $0 != .channel }
         let dims = columns.map { ", r.\($0.rawValue)" }.joined()
         let sql = """
-            SELECT json_extract(p.value, '$[0]') AS period, json_extract(p.value, '$[4]') AS sign, r.channel\(dims), \(RollupSQL.sums)
+            SELECT json_extract(p.value, '$[0]') AS piece, r.channel\(dims), \(RollupSQL.sums)
             FROM json_each(?) p JOIN report_rollups r
                 ON r.grain = json_extract(p.value, '$[1]')
                 AND r.bucket >= json_extract(p.value, '$[2]') AND r.bucket < json_extract(p.value, '$[3]')
-            GROUP BY 1, 2, r.channel\(dims), r.currency
+            GROUP BY 1, r.channel\(dims), r.currency
             """
         let width = RollupSQL.columns.count
         return try await pool.read { db in
             var sums: [RollupSQL.RollupKey: Int64] = [:]
             let cursor = try Row.fetchCursor(db, sql: sql, arguments: [ranges])
             while let row = try cursor.next() {
-                let sign: Int64 = row[1]
-                let channel: String = row[2]
+                let channel: String = row[1]
                 var values: [String: String] = [:]
-                for (i, d) in columns.enumerated() { values[d.rawValue] = row[3 + i] }
-                let n = 3 + columns.count
-                RollupSQL.unpack(
-                    period: row[0], sign: sign, channel: channel, dimensions: by.map { $0 == .channel ? channel : values[$0.rawValue] ?? "-" },
+                for (i, d) in columns.enumerated() { values[d.rawValue] = row[2 + i] }
+                let n = 2 + columns.count
+                plan.unpack(
+                    piece: row[0], channel: channel, dimensions: by.map { $0 == .channel ? channel : values[$0.rawValue] ?? "-" },
                     currency: row[n], values: (0..<width).map { row[n + 1 + $0] }, into: &sums)
             }
             return RollupSQL.rows(sums)

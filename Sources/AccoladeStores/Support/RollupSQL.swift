@@ -4,10 +4,10 @@ import AccoladeCore
 /// that keep it in step with every write in that write's own transaction, the rebuild that
 /// recomputes it from the log, and the read's column list.
 ///
-/// Wide rows: a row is keyed by a `grain` (``RollupGrains``: 1, 4 or 96 quarter-hours), the UTC
+/// Wide rows: a row is keyed by a `grain` (``RollupGrains``: 1, 4, 24 or 96 quarter-hours), the UTC
 /// `bucket` it starts at (quarter-hours since 1970, a multiple of the grain), a `shard`, the
 /// report dimensions and a `currency`, and holds every measure as a column (``columns``). Every
-/// change is written at all three grains, so a report reads whole days and hours where its
+/// change is written at every grain, so a report reads whole days, six hours and hours where its
 /// periods allow and quarter-hours only at their edges (any zone offset, +05:45 included, is a
 /// whole number of quarter-hours). Everything is attributed to its message's bucket (a cohort):
 /// a delivery accepted on Monday and read on Tuesday counts in Monday's read rate.
@@ -334,15 +334,24 @@ enum RollupSQL {
 
     /// The migration: drops the old, tall layout where a store still has it and creates the table and triggers.
     static func replaceV13(_ d: Dialect) -> [String] {
-        var statements: [String] = []
-        for name in triggerNames {
+        dropTriggers(d) + ["DROP TABLE IF EXISTS report_rollups"] + schema(d)
+    }
+
+    /// The migration to a new set of ``RollupGrains/sizes`` (SQLite `v15`, PostgreSQL `v16`: the
+    /// six-hour grain): the triggers again, which spell the grains they write, and every coarser
+    /// grain summed anew from the quarter-hours, which hold everything.
+    static func regrain(_ d: Dialect) -> [String] {
+        dropTriggers(d) + triggerStatements(d) + ["DELETE FROM report_rollups WHERE grain <> 1"] + coarserGrains
+    }
+
+    /// Drops the triggers (and PostgreSQL's trigger functions) where they exist.
+    static func dropTriggers(_ d: Dialect) -> [String] {
+        triggerNames.map { name in
             switch d {
-            case .sqlite: statements.append("DROP TRIGGER IF EXISTS \(name)")
-            case .postgres:
-                statements.append("DROP FUNCTION IF EXISTS \(name)() CASCADE")
+            case .sqlite: "DROP TRIGGER IF EXISTS \(name)"
+            case .postgres: "DROP FUNCTION IF EXISTS \(name)() CASCADE"
             }
         }
-        return statements + ["DROP TABLE IF EXISTS report_rollups"] + schema(d)
     }
 
     /// The table and triggers as SQL statements.
@@ -351,10 +360,9 @@ enum RollupSQL {
         let text = d == .sqlite ? "TEXT" : "TEXT COLLATE \"C\""
         let dimensions = dimensionColumns.map { "    \($0) \(text) NOT NULL," }.joined(separator: "\n")
         let values = columns.map { "    \($0.name) \(int) NOT NULL DEFAULT 0," }.joined(separator: "\n")
-        var statements = [
-            """
+        let table = """
             CREATE TABLE report_rollups (
-                grain     \(int) NOT NULL,      -- quarter-hours per bucket: 1, 4 (hour) or 96 (UTC day)
+                grain     \(int) NOT NULL,      -- quarter-hours per bucket: 1, 4 (hour), 24 (six hours) or 96 (UTC day)
                 bucket    \(int) NOT NULL,      -- UTC quarter-hour (ms / 900000) the bucket starts at
                 shard     \(int) NOT NULL,
             \(dimensions)
@@ -363,7 +371,12 @@ enum RollupSQL {
                 PRIMARY KEY (\(keyColumns))
             )\(d == .sqlite ? " WITHOUT ROWID" : "")
             """
-        ]
+        return [table] + triggerStatements(d)
+    }
+
+    /// The triggers (and PostgreSQL's trigger functions) as SQL statements.
+    static func triggerStatements(_ d: Dialect) -> [String] {
+        var statements: [String] = []
         for t in triggers(d) {
             let body = t.body.map { $0.statement(d, grouped: false) + ";" }.joined(separator: "\n")
             let when = t.when.map { " WHEN (\($0))" } ?? ""
@@ -403,8 +416,13 @@ enum RollupSQL {
                     from: "receipts r JOIN deliveries dl ON dl.id = r.delivery_id JOIN messages m ON m.id = dl.message_id",
                     condition: "r.status = 'failed' AND r.provider = 'bounce'"),
             ] + onRedemption("x", d, from: "message_redemptions x JOIN messages m ON m.id = x.message_id", condition: "true")
+        return ["DELETE FROM report_rollups"] + contributions.map { $0.statement(d, grouped: true) } + coarserGrains
+    }
+
+    /// Every grain coarser than the quarter-hour, summed from the quarter-hours.
+    static var coarserGrains: [String] {
         let names = columns.map(\.name)
-        let coarser = RollupGrains.sizes.filter { $0 > 1 }.map { grain in
+        return RollupGrains.sizes.filter { $0 > 1 }.map { grain in
             """
             INSERT INTO report_rollups (\(keyColumns), \(names.joined(separator: ", ")))
             SELECT \(grain), bucket - bucket % \(grain), shard, \(dimensionColumns.joined(separator: ", ")), currency, \
@@ -412,12 +430,47 @@ enum RollupSQL {
             FROM report_rollups WHERE grain = 1 GROUP BY \((1...12).map(String.init).joined(separator: ", "))
             """
         }
-        return ["DELETE FROM report_rollups"] + contributions.map { $0.statement(d, grouped: true) } + coarser
     }
 
     // MARK: Read
 
-    /// The sums a report reads, after the period index, the channel and the grouped dimensions:
+    /// What a report reads: its periods' ``RollupGrains/cover(_:)`` pieces, each distinct piece
+    /// once. Neighbouring periods share pieces — a local day in +07:00 takes away the six hours
+    /// before UTC midnight that the next local day adds — so reading each once and counting it in
+    /// every period it belongs to reads about 40 % fewer rows than reading each period's cover.
+    struct ReadPlan {
+        /// The distinct pieces: their grain and buckets.
+        var pieces: [(grain: Int64, buckets: Range<Int64>)] = []
+        /// For each piece, the periods it counts in and its sign in each.
+        var uses: [[(period: Int, sign: Int64)]] = []
+
+        init(periods: [Range<Int64>]) {
+            var index: [[Int64]: Int] = [:]
+            for (period, range) in periods.enumerated() {
+                for piece in RollupGrains.cover(range) {
+                    let key = [piece.grain, piece.buckets.lowerBound, piece.buckets.upperBound]
+                    let i =
+                        index[key]
+                        ?? {
+                            index[key] = pieces.count
+                            pieces.append((piece.grain, piece.buckets))
+                            uses.append([])
+                            return pieces.count - 1
+                        }()
+                    uses[i].append((period, piece.sign))
+                }
+            }
+        }
+
+        /// Adds one summed wide row of piece `piece` to every period that piece counts in.
+        func unpack(piece: Int, channel: String, dimensions: [String], currency: String, values: [Int64], into out: inout [RollupKey: Int64]) {
+            for use in uses[piece] {
+                RollupSQL.unpack(period: use.period, sign: use.sign, channel: channel, dimensions: dimensions, currency: currency, values: values, into: &out)
+            }
+        }
+    }
+
+    /// The sums a report reads, after the piece index, the channel and the grouped dimensions:
     /// the currency, then every column in ``columns`` order.
     static let sums = "r.currency, " + columns.map { "SUM(r.\($0.name))" }.joined(separator: ", ")
 
