@@ -31,7 +31,10 @@ public enum FailureReasonNormaliser {
 
     /// `reason` with its per-message variables replaced by placeholders (see the type).
     public static func normalise(_ reason: String) -> String {
-        var scanner = Scanner(Array(reason.unicodeScalars))
+        var scalars: [Unicode.Scalar] = []
+        scalars.reserveCapacity(reason.utf8.count)
+        for c in reason.unicodeScalars { scalars.append(c) }
+        var scanner = Scanner(scalars)
         return scanner.run()
     }
 
@@ -46,21 +49,34 @@ public enum FailureReasonNormaliser {
         }
         var counts: [Key: Int64] = [:]
         for group in raw {
-            let scalars = normalise(group.reason).unicodeScalars.prefix(FailureReason.maximumReasonLength)
-            counts[Key(channel: group.channel, reason: String(String.UnicodeScalarView(scalars))), default: 0] += group.count
+            counts[Key(channel: group.channel, reason: cut(normalise(group.reason))), default: 0] += group.count
         }
         return counts.map { FailureReason(channel: $0.key.channel, reason: $0.key.reason, count: $0.value) }
             .sorted { ($1.count, $0.channel, $0.reason) < ($0.count, $1.channel, $1.reason) }
             .prefix(limit).map { $0 }
     }
 
+    /// The first ``FailureReason/maximumReasonLength`` characters (Unicode scalars, as the
+    /// stores' SQL `substr` counts them).
+    static func cut(_ text: String) -> String {
+        let limit = FailureReason.maximumReasonLength
+        guard text.utf8.count > limit else { return text }
+        let scalars = text.unicodeScalars
+        guard let end = scalars.index(scalars.startIndex, offsetBy: limit, limitedBy: scalars.endIndex) else { return text }
+        return String(scalars[..<end])
+    }
+
     /// One left-to-right pass: at each place a token may start, the placeholders are tried in
     /// the order of the table (the more specific first); text that matches none is copied.
     private struct Scanner {
         let s: [Unicode.Scalar]
-        var out = String.UnicodeScalarView()
+        /// UTF-8, decoded once at the end: appending to a `String` scalar by scalar is slower.
+        var out: [UInt8] = []
 
-        init(_ scalars: [Unicode.Scalar]) { s = scalars }
+        init(_ scalars: [Unicode.Scalar]) {
+            s = scalars
+            out.reserveCapacity(scalars.count + 16)
+        }
 
         mutating func run() -> String {
             var i = 0
@@ -68,11 +84,19 @@ public enum FailureReasonNormaliser {
                 if let next = token(at: i) {
                     i = next
                 } else {
-                    out.append(s[i])
+                    put(s[i])
                     i += 1
                 }
             }
-            return String(out)
+            return String(decoding: out, as: UTF8.self)
+        }
+
+        private mutating func put(_ c: Unicode.Scalar) {
+            if c.isASCII {
+                out.append(UInt8(c.value))
+            } else {
+                UTF8.encode(c) { out.append($0) }
+            }
         }
 
         /// Emits the token starting at `i` and returns where it ends, or nil when none starts there.
@@ -86,23 +110,20 @@ public enum FailureReasonNormaliser {
             if isDigit(c), !has(".", at: i - 1) {
                 if let end = time(at: i) { return emit("<time>", end) }
                 if let end = ipv4(at: i) { return emit("<ip>", end) }
-                if let digitsEnd = measure(at: i) {
-                    out.append(contentsOf: "<n>".unicodeScalars)
-                    return digitsEnd
-                }
+                if let digitsEnd = measure(at: i) { return emit("<n>", digitsEnd) }
             }
             if let end = uuid(at: i) { return emit("<id>", end) }
             if isWordPart(c), !wordPart(at: i - 1), !has("@", at: i - 1) {
                 let end = word(at: i)
                 if containsID(i..<end) { return emit("<id>", end) }
-                out.append(contentsOf: s[i..<end])
+                for j in i..<end { put(s[j]) }
                 return end
             }
             return nil
         }
 
-        private mutating func emit(_ placeholder: String, _ end: Int) -> Int {
-            out.append(contentsOf: placeholder.unicodeScalars)
+        private mutating func emit(_ placeholder: StaticString, _ end: Int) -> Int {
+            placeholder.withUTF8Buffer { out.append(contentsOf: $0) }
             return end
         }
 
@@ -226,7 +247,8 @@ public enum FailureReasonNormaliser {
 
         private func isID(_ range: Range<Int>) -> Bool {
             let part = s[range]
-            let digitCount = part.filter(isDigit).count
+            var digitCount = 0
+            for c in part where isDigit(c) { digitCount += 1 }
             if digitCount == part.count { return digitCount >= FailureReasonNormaliser.minimumIDDigits }
             guard part.count >= 8, digitCount > 0 else { return false }
             // `0x0000000b`: an SMPP command status (Kannel's `NACK/0x…`), a code, not an id.
@@ -244,18 +266,19 @@ public enum FailureReasonNormaliser {
         // MARK: Characters
 
         /// Whether `pattern` matches at `i`: `d` a digit, `x` a hex digit, anything else itself.
-        private func fixed(_ i: Int, _ pattern: String) -> Bool {
-            var j = i
-            for p in pattern.unicodeScalars {
-                guard j < s.count else { return false }
-                switch p {
-                case "d": guard isDigit(s[j]) else { return false }
-                case "x": guard isHex(s[j]) else { return false }
-                default: guard s[j] == p else { return false }
+        private func fixed(_ i: Int, _ pattern: StaticString) -> Bool {
+            pattern.withUTF8Buffer { pattern in
+                guard i >= 0, i + pattern.count <= s.count else { return false }
+                for (k, p) in pattern.enumerated() {
+                    let c = s[i + k]
+                    switch p {
+                    case UInt8(ascii: "d"): guard isDigit(c) else { return false }
+                    case UInt8(ascii: "x"): guard isHex(c) else { return false }
+                    default: guard c.value == UInt32(p) else { return false }
+                    }
                 }
-                j += 1
+                return true
             }
-            return true
         }
 
         private func digits(from i: Int) -> Int {
