@@ -102,8 +102,19 @@ public final class PostgresStore: Store, Service {
         logMigrated(applied)
     }
 
-    /// The migration steps inside a caller's transaction; returns the names applied.
-    private static func applyMigrations(_ db: PostgresConnection, logger: Logger) async throws -> [String] {
+    /// Applies pending migrations up to and including `version`, as ``migrate()`` does the
+    /// whole list: for tests that need a database as an older release left it (upgrade tests).
+    func migrate(upTo version: String) async throws {
+        precondition(PostgresSchema.migrations.contains { $0.name == version }, "no PostgreSQL migration named \(version)")
+        let applied = try await transaction("migrate the schema") { db in
+            try await Self.applyMigrations(db, logger: self.queryLogger, upTo: version)
+        }
+        logMigrated(applied)
+    }
+
+    /// The migration steps inside a caller's transaction, all or those up to and including
+    /// `upTo`; returns the names applied.
+    private static func applyMigrations(_ db: PostgresConnection, logger: Logger, upTo last: String? = nil) async throws -> [String] {
         let known = PostgresSchema.migrations.map(\.name)
         let now = StoreTime.millis(Date())
         try await db.query("SELECT pg_advisory_xact_lock(\(PostgresSchema.LockKey.migrate))", logger: logger)
@@ -115,8 +126,10 @@ public final class PostgresStore: Store, Service {
         if done.contains(where: { !known.contains($0) }) {
             throw PostgresStoreError.schemaTooNew(applied: done.sorted(), known: known)
         }
+        var wanted = PostgresSchema.migrations[...]
+        if let last, let end = wanted.firstIndex(where: { $0.name == last }) { wanted = wanted[...end] }
         var applied: [String] = []
-        for migration in PostgresSchema.migrations where !done.contains(migration.name) {
+        for migration in wanted where !done.contains(migration.name) {
             for statement in migration.statements {
                 try await db.query(PostgresQuery(unsafeSQL: statement), logger: logger)
             }
