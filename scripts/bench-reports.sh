@@ -5,16 +5,19 @@
 # redemptions leave), then times each report: the median of 5 runs of `accolade report`, both
 # the report itself (the query and the figures, as the command logs it at debug level) and the
 # whole process (configuration, templates, opening the store included). Run by hand, not in CI.
-#   scripts/bench-reports.sh [--deliveries 10000000] [--days 90] [--combos 40] [--no-build | --bin PATH]
+# With --postgres URL (an empty database, e.g. one made in scripts/postgres-test-cluster.sh's
+# cluster), the same counters are copied there and the reports read from PostgreSQL instead.
+#   scripts/bench-reports.sh [--deliveries 10000000] [--days 90] [--combos 40] [--no-build | --bin PATH] [--postgres URL]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-usage="usage: scripts/bench-reports.sh [--deliveries N] [--days N] [--combos N] [--no-build | --bin PATH]"
+usage="usage: scripts/bench-reports.sh [--deliveries N] [--days N] [--combos N] [--no-build | --bin PATH] [--postgres URL]"
 deliveries=10000000
 days=90
 combos=40
 build=1
 bin=""
+postgres=""
 while (($#)); do
   case "$1" in
     --deliveries) deliveries=$2; shift 2 ;;
@@ -22,6 +25,7 @@ while (($#)); do
     --combos) combos=$2; shift 2 ;;
     --no-build) build=0; shift ;;
     --bin) bin=$2; build=0; shift 2 ;;
+    --postgres) postgres=$2; shift 2 ;;
     *) echo "$usage" >&2; exit 2 ;;
   esac
 done
@@ -44,6 +48,22 @@ now_ms=$(( $(date +%s) * 1000 ))
 /usr/bin/python3 scripts/bench-reports.py "$work/queue.sqlite" --deliveries "$deliveries" --days "$days" --combos "$combos" \
   --end-bucket $(( now_ms / 900000 ))
 ls -l "$work/queue.sqlite" | awk '{ printf "store file: %.0f MiB\n", $5 / 1048576 }'
+if [ -n "$postgres" ]; then
+  # The same counters in PostgreSQL: migrate the empty database, copy the table, analyse it.
+  cat >"$work/accolade.yml" <<YAML
+store: { postgres: "$postgres" }
+templates: $PWD/templates
+log_level: warning
+YAML
+  "$bin" report rebuild >/dev/null
+  /usr/bin/python3 -c '
+import csv, sqlite3, sys
+out = csv.writer(sys.stdout)
+for row in sqlite3.connect(sys.argv[1]).execute("SELECT * FROM report_rollups"):
+    out.writerow(row)' "$work/queue.sqlite" | psql -q -v ON_ERROR_STOP=1 "$postgres" -c "\copy report_rollups FROM STDIN CSV"
+  psql -q -v ON_ERROR_STOP=1 "$postgres" -c "VACUUM ANALYZE report_rollups"
+  echo "copied the counters to PostgreSQL ($(psql -Atq "$postgres" -c "SELECT pg_size_pretty(pg_total_relation_size('report_rollups'))"))"
+fi
 
 run() {
   local label=$1; shift

@@ -7,6 +7,11 @@ extension PostgresStore {
     /// ``RollupGrains/cover(_:)`` (whole UTC days, six hours, hours and quarter-hours, some taken
     /// away), every distinct piece once (``RollupSQL/ReadPlan``), the pieces unnested and joined,
     /// so the primary key's leading `(grain, bucket)` serves each piece as one index range.
+    ///
+    /// The join is a `LATERAL` subquery with `OFFSET 0` (which keeps the planner from flattening
+    /// it) because a plain join's estimate for bucket ranges from a parameter array is poor: the
+    /// planner chose a parallel sequential scan of the whole table and a hash join, 381 ms for a
+    /// 30-day report on the rollups of 10 M deliveries against 6 ms for the index scan per piece.
     public func reportRollups(periods: [Range<Int64>], by: [ReportDimension]) async throws -> [RollupRow] {
         let plan = RollupSQL.ReadPlan(periods: periods)
         guard !plan.pieces.isEmpty else { return [] }
@@ -21,7 +26,7 @@ extension PostgresStore {
         let sql = """
             SELECT p.piece, r.channel\(dims), \(sums)
             FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[]) AS p(piece, grain, lo, hi)
-            JOIN report_rollups r ON r.grain = p.grain AND r.bucket >= p.lo AND r.bucket < p.hi
+            CROSS JOIN LATERAL (SELECT * FROM report_rollups r WHERE r.grain = p.grain AND r.bucket >= p.lo AND r.bucket < p.hi OFFSET 0) r
             GROUP BY p.piece, r.channel\(dims), r.currency
             """
         let width = RollupSQL.columns.count
