@@ -38,7 +38,7 @@ struct SQLiteRollupUpgradeTests {
         let triggerSQL = try await store.pool.read {
             try String.fetchOne($0, sql: "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'report_rollups_message'")
         }
-        #expect(triggerSQL?.contains("grain") == true, "the old trigger was not replaced: \(triggerSQL ?? "none")")
+        #expect(triggerSQL?.contains("report_rollup_pending") == true, "the old trigger was not replaced: \(triggerSQL ?? "none")")
         let columns = try await store.pool.read { try Row.fetchAll($0, sql: "PRAGMA table_info(report_rollups)").map { $0["name"] as String } }
         #expect(columns.contains("grain") && !columns.contains("measure"))
         let upgraded = try await StoreRollupContractTests.snapshot(store)

@@ -58,7 +58,7 @@ struct SQLiteStoreTests {
         let replay = try await reopened.enqueue([Fixtures.request(key: "k", channels: [.email, .sms])])
         #expect(replay.first?.isReplayed == true)
         let migrations = try await reopened.pool.read { try String.fetchAll($0, sql: "SELECT identifier FROM grdb_migrations") }
-        #expect(migrations == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15"])
+        #expect(migrations == ["v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10", "v11", "v12", "v13", "v14", "v15", "v16"])
         let mode = try await reopened.pool.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") }
         #expect(mode == "wal")
         let sync = try await reopened.pool.write { try Int.fetchOne($0, sql: "PRAGMA synchronous") }

@@ -44,8 +44,10 @@ public struct CopyTable: Sendable, Hashable {
     /// SQLite tables never copied: the SQLite store's own bookkeeping, and `provider_pauses`,
     /// the live state of the workers that used the file (the new store's workers find out for
     /// themselves at their first attempt).
-    /// `report_rollups` is derived: the copier rebuilds PostgreSQL's from the copied log.
-    static let sqliteInternal: Set<String> = ["grdb_migrations", "provider_pauses", "report_rollups"]
+    /// `report_rollups` is derived: the copier rebuilds PostgreSQL's from the copied log, which
+    /// also holds whatever `report_rollup_pending` (SQLite's rows not yet folded, a table
+    /// PostgreSQL does not have) still held.
+    static let sqliteInternal: Set<String> = ["grdb_migrations", "provider_pauses", "report_rollups", "report_rollup_pending"]
 }
 
 /// What the copier did with one table.

@@ -23,6 +23,7 @@ enum SQLiteSchema {
         migrator.registerMigration("v13", migrate: v13)
         migrator.registerMigration("v14", migrate: v14)
         migrator.registerMigration("v15", migrate: v15)
+        migrator.registerMigration("v16", migrate: v16)
         return migrator
     }
 
@@ -466,5 +467,17 @@ enum SQLiteSchema {
     /// the quarter-hours.
     private static func v15(_ db: Database) throws {
         for statement in RollupSQL.regrain(.sqlite) { try db.execute(sql: statement) }
+    }
+
+    /// Cheaper rollup writes (issue 18): the triggers append each contribution to
+    /// `report_rollup_pending` at the quarter-hour instead of upserting it at every grain, and
+    /// each write transaction folds what it appended at its end (``RollupSQL/Pending``). The
+    /// counters need no change: nothing is pending when the triggers are replaced.
+    ///
+    /// The `v14`/`v15` triggers of a new file are already the appending ones (they share the
+    /// definitions) and name the table before this makes it; SQLite resolves a trigger's tables
+    /// when it fires, and nothing fires between those steps.
+    private static func v16(_ db: Database) throws {
+        for statement in RollupSQL.Pending.migration { try db.execute(sql: statement) }
     }
 }

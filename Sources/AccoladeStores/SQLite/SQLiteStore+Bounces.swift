@@ -14,7 +14,7 @@ extension SQLiteStore {
 
     /// Records the soft bounce (once per delivery) and counts the address's since `since`, in one transaction.
     public func recordSoftBounce(address: String, deliveryID: String, at: Date, since: Date) async throws -> Int {
-        try await pool.write { db in
+        try await writeFolding { db in
             try db.cachedStatement(sql: "INSERT INTO email_soft_bounces (address, delivery_id, at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
                 .execute(arguments: [address, deliveryID, StoreTime.millis(at)])
             return try Int.fetchOne(

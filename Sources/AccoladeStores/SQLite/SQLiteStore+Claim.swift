@@ -17,7 +17,7 @@ extension SQLiteStore {
         if let only, only.isEmpty { return [] }
         let nowMillis = StoreTime.millis(now)
         let expires = StoreTime.millis(now.addingTimeInterval(lease))
-        let claimed = try await pool.write { db -> [ClaimedDelivery] in
+        let claimed = try await writeFolding { db -> [ClaimedDelivery] in
             var deliveries: [Delivery]
             if let only {
                 let kinds = try Self.jsonArray(only.map(\.rawValue).sorted())
@@ -79,7 +79,7 @@ extension SQLiteStore {
     public func complete(_ updates: [DeliveryUpdate]) async throws -> Int {
         guard !updates.isEmpty else { return 0 }
         let logger = self.logger
-        let (stale, revived) = try await pool.write { db -> ([DeliveryUpdate], Bool) in
+        let (stale, revived) = try await writeFolding { db -> ([DeliveryUpdate], Bool) in
             let stale = try Self.apply(updates, db: db)
             let lost = Set(stale.map { [$0.deliveryID, $0.leaseOwner] })
             let written = updates.filter { $0.state.isFinal && !lost.contains([$0.deliveryID, $0.leaseOwner]) }

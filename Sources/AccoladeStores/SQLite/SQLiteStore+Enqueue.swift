@@ -14,7 +14,7 @@ extension SQLiteStore {
         guard !requests.isEmpty else { return [] }
         // Encode outside the write lock: JSON encoding is the only real CPU work here.
         let rows = try Self.enqueueRows(requests)
-        let results = try await pool.write { db in try Self.insertMessages(requests, rows: rows, db: db) }
+        let results = try await writeFolding { db in try Self.insertMessages(requests, rows: rows, db: db) }
         StoreLog.enqueued(logger, requests: requests.count, results: results)
         if results.contains(where: { if case .created = $0 { true } else { false } }) { signals.signal() }
         return results

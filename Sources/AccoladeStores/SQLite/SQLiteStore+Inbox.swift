@@ -12,7 +12,7 @@ extension SQLiteStore {
     @discardableResult
     public func writeInboxItems(_ items: [NewInboxItem]) async throws -> [InboxItem] {
         guard !items.isEmpty else { return [] }
-        return try await pool.write { db in try Self.insertInboxItems(items, db: db) }
+        return try await writeFolding { db in try Self.insertInboxItems(items, db: db) }
     }
 
     public func inboxPage(recipientKey: String, status: InboxStatus, before: Int64?, limit: Int) async throws -> InboxPage {
@@ -68,7 +68,7 @@ extension SQLiteStore {
     public func markInbox(_ mark: InboxMark, _ selection: InboxSelection, recipientKey: String, at time: Date) async throws
         -> InboxMarkResult
     {
-        try await pool.write { db in
+        try await writeFolding { db in
             let rows: [Row]
             switch selection {
             case .item(let id):

@@ -14,7 +14,7 @@ extension SQLiteStore {
     public func release(owner: String, deliveryIDs: [String], now: Date) async throws -> Int {
         guard !deliveryIDs.isEmpty else { return 0 }
         let ids = try Self.jsonArray(deliveryIDs)
-        let count = try await pool.write { db -> Int in
+        let count = try await writeFolding { db -> Int in
             try db.cachedStatement(
                 sql: """
                     UPDATE deliveries
@@ -40,7 +40,7 @@ extension SQLiteStore {
         guard !deliveryIDs.isEmpty else { return 0 }
         let ids = try Self.jsonArray(deliveryIDs)
         let expires = StoreTime.millis(now.addingTimeInterval(lease))
-        return try await pool.write { db -> Int in
+        return try await writeFolding { db -> Int in
             try db.cachedStatement(
                 sql: """
                     UPDATE deliveries SET lease_expires_at = ?1
@@ -58,7 +58,7 @@ extension SQLiteStore {
     public func rescueExpiredLeases(now: Date, maxAttempts: Int, sparing: [String]) async throws -> Int {
         let nowMillis = StoreTime.millis(now)
         let spared = try Self.jsonArray(sparing)
-        let rescued = try await pool.write { db -> [DeliveryUpdate] in
+        let rescued = try await writeFolding { db -> [DeliveryUpdate] in
             let expired = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -95,7 +95,7 @@ extension SQLiteStore {
             WHERE +state IN (\(DeliveryTransition.sqlList(DeliveryTransition.requeue.sources)))
             """
         let ids = try deliveryIDs.map { try Self.jsonArray($0) }
-        let requeued = try await pool.write { db -> [String] in
+        let requeued = try await writeFolding { db -> [String] in
             if let ids {
                 let statement = try db.cachedStatement(
                     sql: set + " AND id IN (SELECT value FROM json_each(?2)) RETURNING id")

@@ -5,7 +5,7 @@ import GRDB
 extension SQLiteStore {
     /// Records (or refreshes) the channel's pause; the latest report wins.
     public func recordPause(_ pause: ProviderPause) async throws {
-        try await pool.write { db in
+        try await writeFolding { db in
             try db.cachedStatement(
                 sql: """
                     INSERT INTO provider_pauses (channel, provider, config_key, reason, since, next_probe_at, owner)
@@ -23,7 +23,7 @@ extension SQLiteStore {
 
     /// Removes the channel's pause.
     public func clearPause(channel: ChannelKind) async throws {
-        try await pool.write { db in
+        try await writeFolding { db in
             try db.cachedStatement(sql: "DELETE FROM provider_pauses WHERE channel = ?").execute(arguments: [channel.rawValue])
         }
     }

@@ -20,7 +20,7 @@ extension SQLiteStore {
     /// Inserts or replaces choices in one transaction; an equal choice keeps its first time and source.
     public func setPreferences(_ choices: [Preference]) async throws -> Int {
         guard !choices.isEmpty else { return 0 }
-        return try await pool.write { db in
+        return try await writeFolding { db in
             let upsert = try db.cachedStatement(
                 sql: """
                     INSERT INTO recipient_preferences (recipient_key, category, channel, opted_in, source, updated_at)

@@ -9,7 +9,7 @@ extension SQLiteStore {
     /// Finding the delivery and holding the report happen under the one write lock that
     /// ``complete(_:)`` also takes, so a report and the outcome it names can never miss each other.
     public func recordReceipt(_ report: ReceiptReport) async throws -> ReceiptOutcome {
-        let outcome = try await pool.write { db -> ReceiptOutcome in
+        let outcome = try await writeFolding { db -> ReceiptOutcome in
             let deliveryID: String?
             switch report.reference {
             case .deliveryID(let id):

@@ -17,7 +17,7 @@ extension SQLiteStore {
     /// Adds entries in one transaction, keeping existing ones (their first reason).
     public func suppress(_ entries: [Suppression]) async throws -> Int {
         guard !entries.isEmpty else { return 0 }
-        return try await pool.write { db in
+        return try await writeFolding { db in
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO suppressions (channel, address, reason, source, created_at) VALUES (?, ?, ?, ?, ?)
@@ -36,7 +36,7 @@ extension SQLiteStore {
 
     /// Removes an entry; true when there was one.
     public func unsuppress(channel: ChannelKind, address: String) async throws -> Bool {
-        try await pool.write { db in
+        try await writeFolding { db in
             try db.cachedStatement(sql: "DELETE FROM suppressions WHERE channel = ? AND address = ?")
                 .execute(arguments: [channel.rawValue, address])
             return db.changesCount > 0
@@ -61,7 +61,7 @@ extension SQLiteStore {
 
     /// Records an inbound message time, keeping the latest.
     public func recordInbound(channel: ChannelKind, address: String, at time: Date) async throws {
-        try await pool.write { db in
+        try await writeFolding { db in
             try db.cachedStatement(
                 sql: """
                     INSERT INTO inbound_activity (channel, address, last_inbound_at) VALUES (?, ?, ?)

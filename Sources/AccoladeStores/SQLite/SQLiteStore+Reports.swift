@@ -7,6 +7,10 @@ extension SQLiteStore {
     /// UTC days, six hours, hours and quarter-hours, some taken away), every distinct piece once
     /// (``RollupSQL/ReadPlan``), the pieces passed as one JSON array and joined, so the primary
     /// key's leading `(grain, bucket)` serves each piece as one index range.
+    ///
+    /// Rows still pending (``RollupSQL/Pending``: appended by a write that has not folded them)
+    /// are added in the same read transaction, each to every piece whose buckets hold its
+    /// quarter-hour whatever the piece's grain, so the figures are exact either way.
     public func reportRollups(periods: [Range<Int64>], by: [ReportDimension]) async throws -> [RollupRow] {
         let plan = RollupSQL.ReadPlan(periods: periods)
         guard !plan.pieces.isEmpty else { return [] }
@@ -24,27 +28,36 @@ extension SQLiteStore {
                 AND r.bucket >= json_extract(p.value, '$[2]') AND r.bucket < json_extract(p.value, '$[3]')
             GROUP BY 1, r.channel\(dims), r.currency
             """
+        let pendingSQL = """
+            SELECT json_extract(p.value, '$[0]') AS piece, r.channel\(dims), \(RollupSQL.sums)
+            FROM json_each(?) p JOIN \(RollupSQL.Pending.table) r
+                ON r.bucket >= json_extract(p.value, '$[2]') AND r.bucket < json_extract(p.value, '$[3]')
+            GROUP BY 1, r.channel\(dims), r.currency
+            """
         let width = RollupSQL.columns.count
         return try await pool.read { db in
             var sums: [RollupSQL.RollupKey: Int64] = [:]
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: [ranges])
-            while let row = try cursor.next() {
-                let channel: String = row[1]
-                var values: [String: String] = [:]
-                for (i, d) in columns.enumerated() { values[d.rawValue] = row[2 + i] }
-                let n = 2 + columns.count
-                plan.unpack(
-                    piece: row[0], channel: channel, dimensions: by.map { $0 == .channel ? channel : values[$0.rawValue] ?? "-" },
-                    currency: row[n], values: (0..<width).map { row[n + 1 + $0] }, into: &sums)
+            for query in [sql, pendingSQL] {
+                let cursor = try Row.fetchCursor(db, sql: query, arguments: [ranges])
+                while let row = try cursor.next() {
+                    let channel: String = row[1]
+                    var values: [String: String] = [:]
+                    for (i, d) in columns.enumerated() { values[d.rawValue] = row[2 + i] }
+                    let n = 2 + columns.count
+                    plan.unpack(
+                        piece: row[0], channel: channel, dimensions: by.map { $0 == .channel ? channel : values[$0.rawValue] ?? "-" },
+                        currency: row[n], values: (0..<width).map { row[n + 1 + $0] }, into: &sums)
+                }
             }
             return RollupSQL.rows(sums)
         }
     }
 
-    /// Recomputes the rollups from the log in one write transaction.
+    /// Recomputes the rollups from the log in one write transaction; pending rows go too (the
+    /// log they came from is counted anew).
     public func rebuildReportRollups() async throws {
         try await pool.write { db in
-            for statement in RollupSQL.rebuild(.sqlite) { try db.execute(sql: statement) }
+            for statement in [RollupSQL.Pending.clear] + RollupSQL.rebuild(.sqlite) { try db.execute(sql: statement) }
         }
     }
 }

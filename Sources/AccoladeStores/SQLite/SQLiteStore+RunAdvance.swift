@@ -133,7 +133,7 @@ extension SQLiteStore {
     /// ``WorkflowRunStore/cancelRuns(cancellationKey:now:)``).
     public func cancelRuns(cancellationKey: String, now: Date) async throws -> RunCancellation {
         let nowMillis = StoreTime.millis(now)
-        let result = try await pool.write { db -> RunCancellation in
+        let result = try await writeFolding { db -> RunCancellation in
             let runs = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """

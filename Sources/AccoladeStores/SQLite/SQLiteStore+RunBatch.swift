@@ -36,7 +36,7 @@ extension SQLiteStore {
         // Encode outside the write lock.
         let encoded = try messages.map { lists in try lists.map(Self.enqueueRows) }
         let ids = try Self.jsonArray(advances.map(\.runID))
-        let outcome = try await pool.write { db -> (applied: [Bool], created: Bool, dueNow: Bool) in
+        let outcome = try await writeFolding { db -> (applied: [Bool], created: Bool, dueNow: Bool) in
             let facts = try Self.runFacts(ids: ids, db: db)
             var applied: [Bool] = []
             applied.reserveCapacity(advances.count)

@@ -20,7 +20,7 @@ extension SQLiteStore {
             return SQLiteRows.arguments(for: run, dataText: text)
         }
         let placeholders = Array(repeating: "?", count: SQLiteRows.runColumnCount).joined(separator: ", ")
-        let results = try await pool.write { db -> [RunStartResult] in
+        let results = try await writeFolding { db -> [RunStartResult] in
             let insert = try db.cachedStatement(
                 sql: """
                     INSERT INTO workflow_runs (\(SQLiteRows.runColumns)) VALUES (\(placeholders))
@@ -68,7 +68,7 @@ extension SQLiteStore {
         guard limit > 0 else { return [] }
         let nowMillis = StoreTime.millis(now)
         let expires = StoreTime.millis(now.addingTimeInterval(lease))
-        let claimed = try await pool.write { db -> [ClaimedRun] in
+        let claimed = try await writeFolding { db -> [ClaimedRun] in
             let rows = try Row.fetchAll(
                 db.cachedStatement(
                     sql: """
@@ -143,7 +143,7 @@ extension SQLiteStore {
     public func extendRunLeases(owner: String, runIDs: [String], now: Date, lease: TimeInterval) async throws -> Int {
         guard !runIDs.isEmpty else { return 0 }
         let ids = try Self.jsonArray(runIDs)
-        return try await pool.write { db in
+        return try await writeFolding { db in
             try db.cachedStatement(
                 sql: """
                     UPDATE workflow_runs SET lease_expires_at = ?1
@@ -159,7 +159,7 @@ extension SQLiteStore {
     public func releaseRuns(owner: String, runIDs: [String], now: Date) async throws -> Int {
         guard !runIDs.isEmpty else { return 0 }
         let ids = try Self.jsonArray(runIDs)
-        let count = try await pool.write { db -> Int in
+        let count = try await writeFolding { db -> Int in
             try db.cachedStatement(
                 sql: """
                     UPDATE workflow_runs
@@ -179,7 +179,7 @@ extension SQLiteStore {
     /// message) or carry `rewardCode` as redeemed (the first time stands) and wakes them.
     public func recordRedemption(messageID: String?, rewardCode: String?, at time: Date, value: MicroMoney?) async throws -> [String] {
         guard messageID != nil || rewardCode != nil else { return [] }
-        let ids = try await pool.write { db -> [String] in
+        let ids = try await writeFolding { db -> [String] in
             try db.cachedStatement(sql: StoreRedemptionSQL.sqlite).execute(arguments: [
                 StoreTime.millis(time), messageID, rewardCode, value?.micros, value?.currency,
             ])

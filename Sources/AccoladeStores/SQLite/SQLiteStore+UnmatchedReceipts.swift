@@ -75,7 +75,7 @@ extension SQLiteStore {
         // Read first: the sweep runs every few seconds in every worker, and almost always finds
         // nothing; taking the write lock for that would stall other writers for nothing.
         guard try await pool.read({ try Self.hasUnmatchedReceipts($0) }) else { return UnmatchedReceiptSweep(matched: 0, purged: 0) }
-        let (sweep, woke) = try await pool.write { db -> (UnmatchedReceiptSweep, Bool) in
+        let (sweep, woke) = try await writeFolding { db -> (UnmatchedReceiptSweep, Bool) in
             guard try Self.hasUnmatchedReceipts(db) else { return (UnmatchedReceiptSweep(matched: 0, purged: 0), false) }
             let final = DeliveryStateSQL.final
             let pairs = try Row.fetchAll(

@@ -167,8 +167,9 @@ enum RollupSQL {
 
     /// One row's contribution: an `INSERT … SELECT … FROM <from> WHERE <condition>` adding
     /// `values` (summed per key when `grouped`, as a rebuild does) to the row of `dims`,
-    /// `currency` and the message's creation time `createdAt`, at every grain (a trigger) or at
-    /// the quarter-hour (a rebuild, which sums the coarser grains from it).
+    /// `currency` and the message's creation time `createdAt`: at every grain (a PostgreSQL
+    /// trigger), appended to ``Pending`` at the quarter-hour (a SQLite trigger), or at the
+    /// quarter-hour (a rebuild, which sums the coarser grains from it).
     struct Contribution {
         var dims: [String]
         var createdAt: String = "m.created_at"
@@ -181,6 +182,15 @@ enum RollupSQL {
             let quarter = "(\(createdAt) / \(RollupSQL.bucketMillis))"
             let names = values.map(\.0)
             let sums = values.map { grouped ? "SUM(\($0.1))" : $0.1 }
+            if !grouped, d == .sqlite {
+                // SQLite's trigger appends its row to the pending table (``Pending``) at the
+                // quarter-hour; the write's transaction folds every row it appended into the
+                // grains at its end, one upsert per distinct key and grain.
+                return """
+                    INSERT INTO \(Pending.table) (bucket, shard, \(RollupSQL.dimensionColumns.joined(separator: ", ")), currency, \(names.joined(separator: ", ")))
+                    SELECT \(([quarter, RollupSQL.shard(d)] + dims + [currency] + sums).joined(separator: ", ")) FROM \(from) WHERE \(condition) LIMIT 1
+                    """
+            }
             guard grouped else {
                 // A trigger's row is computed once (`k`: `LIMIT 1` keeps SQLite from flattening it
                 // into the join and evaluating every expression once per grain), then fanned out
