@@ -82,8 +82,13 @@ if rows:
     db.executemany(insert, rows)
 sums = ", ".join(f"SUM({v})" for v in values)
 # The grains the binary's triggers write (`... CROSS JOIN (SELECT 96 AS grain UNION ALL SELECT 24 ...) g`).
+# From SQLite v16 the triggers append to report_rollup_pending and the fold, which is not in the
+# schema, writes the grains: those of v15 on (quarter-hour, hour, six hours, day).
 trigger = db.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'report_rollups_message'").fetchone()[0]
-grains = [int(g) for g in re.findall(r"SELECT (\d+)(?: AS grain)?\b", trigger.split("CROSS JOIN", 1)[1].split(") g", 1)[0])]
+if "CROSS JOIN" in trigger:
+    grains = [int(g) for g in re.findall(r"SELECT (\d+)(?: AS grain)?\b", trigger.split("CROSS JOIN", 1)[1].split(") g", 1)[0])]
+else:
+    grains = [1, 4, 24, 96]
 for grain in (g for g in grains if g > 1):
     db.execute(f"INSERT INTO report_rollups ({', '.join(columns)}) SELECT {grain}, bucket - bucket % {grain}, shard, "
                f"{', '.join(columns[3:12])}, {sums} FROM report_rollups WHERE grain = 1 GROUP BY {', '.join(map(str, range(1, 13)))}")

@@ -6,8 +6,8 @@ import Testing
 @testable import AccoladeStores
 
 /// SQLite's pending rollup rows (``RollupSQL/Pending``, issue 18): the triggers append to
-/// `report_rollup_pending` and every write folds at its end, but a report is exact whether or
-/// not a fold has happened, and a rebuild clears whatever is pending.
+/// `report_rollup_pending` and a write that leaves `foldAt` rows folds them at its end, but a
+/// report is exact whether or not a fold has happened, and a rebuild clears whatever is pending.
 @Suite("SQLite store: pending rollup rows")
 struct SQLitePendingRollupsTests {
     /// The UTC day of ``Fixtures/t0`` in quarter-hours (t0 is its 35th quarter-hour, 08:45).
@@ -59,14 +59,26 @@ struct SQLitePendingRollupsTests {
         return store
     }
 
-    @Test("every write path of the journey folds: nothing is left pending")
-    func journeyFolds() async throws {
+    @Test("small writes leave their rows pending; the write that brings them to foldAt folds them all")
+    func foldsAtThreshold() async throws {
         let folder = TemporaryFolder()
         defer { folder.remove() }
         let store = try await Self.makeStore(folder)
         _ = try await StoreRollupContractTests.journey(store)
+        let left = try await Self.pending(store)
+        #expect(left > 0 && left < RollupSQL.Pending.foldAt)
+        let journey = try await StoreRollupContractTests.snapshot(store)
+        // One message with one delivery appends two rows.
+        let requests = (0..<(RollupSQL.Pending.foldAt / 2)).map { i in
+            Fixtures.request(Fixtures.message(id: Identifier.make(now: Fixtures.t0), fingerprint: "bulk-\(i)"))
+        }
+        _ = try await store.enqueue(requests)
         #expect(try await Self.pending(store) == 0)
-        #expect(!(try await StoreRollupContractTests.snapshot(store)).isEmpty)
+        let folded = try await StoreRollupContractTests.snapshot(store)
+        #expect(folded.filter { $0.measure == "messages" }.reduce(0) { $0 + $1.value } == 2 + Int64(requests.count))
+        #expect(folded != journey)
+        try await store.rebuildReportRollups()
+        #expect(try await StoreRollupContractTests.snapshot(store) == folded)
         try store.close()
     }
 
@@ -83,7 +95,7 @@ struct SQLitePendingRollupsTests {
         let messages = unfolded.filter { $0.period == 0 && $0.measure == "messages" }.reduce(0) { $0 + $1.value }
         #expect(messages == 9)
 
-        try await store.pool.write { db in try SQLiteStore.foldPendingRollups(db) }
+        try await store.pool.write { db in try SQLiteStore.foldPendingRollups(db, atLeast: 1) }
         #expect(try await Self.pending(store) == 0)
         let folded = try await Self.snapshot(store)
         #expect(folded == unfolded)
@@ -104,9 +116,9 @@ struct SQLitePendingRollupsTests {
         try await store.rebuildReportRollups()
         #expect(try await Self.pending(store) == 0)
         #expect(try await Self.snapshot(store) == unfolded)
-        // The next write folds only its own rows.
+        // The next write's rows are counted once, pending.
         _ = try await store.enqueue([Fixtures.request(channels: [.email])])
-        #expect(try await Self.pending(store) == 0)
+        #expect(try await Self.pending(store) == 2)
         let after = try await Self.snapshot(store)
         #expect(after.filter { $0.period == 0 && $0.measure == "messages" }.reduce(0) { $0 + $1.value } == 8)
         try store.close()

@@ -28,26 +28,32 @@ extension SQLiteStore {
                 AND r.bucket >= json_extract(p.value, '$[2]') AND r.bucket < json_extract(p.value, '$[3]')
             GROUP BY 1, r.channel\(dims), r.currency
             """
+        // At most a few hundred rows (``RollupSQL/Pending/foldAt``), read once by quarter-hour
+        // and added to every piece holding it.
         let pendingSQL = """
-            SELECT json_extract(p.value, '$[0]') AS piece, r.channel\(dims), \(RollupSQL.sums)
-            FROM json_each(?) p JOIN \(RollupSQL.Pending.table) r
-                ON r.bucket >= json_extract(p.value, '$[2]') AND r.bucket < json_extract(p.value, '$[3]')
-            GROUP BY 1, r.channel\(dims), r.currency
+            SELECT r.bucket, r.channel\(dims), \(RollupSQL.sums)
+            FROM \(RollupSQL.Pending.table) r GROUP BY r.bucket, r.channel\(dims), r.currency
             """
         let width = RollupSQL.columns.count
         return try await pool.read { db in
             var sums: [RollupSQL.RollupKey: Int64] = [:]
-            for query in [sql, pendingSQL] {
-                let cursor = try Row.fetchCursor(db, sql: query, arguments: [ranges])
-                while let row = try cursor.next() {
-                    let channel: String = row[1]
-                    var values: [String: String] = [:]
-                    for (i, d) in columns.enumerated() { values[d.rawValue] = row[2 + i] }
-                    let n = 2 + columns.count
-                    plan.unpack(
-                        piece: row[0], channel: channel, dimensions: by.map { $0 == .channel ? channel : values[$0.rawValue] ?? "-" },
-                        currency: row[n], values: (0..<width).map { row[n + 1 + $0] }, into: &sums)
+            func unpack(_ row: Row, pieces: [Int]) {
+                let channel: String = row[1]
+                var values: [String: String] = [:]
+                for (i, d) in columns.enumerated() { values[d.rawValue] = row[2 + i] }
+                let n = 2 + columns.count
+                let dimensions = by.map { $0 == .channel ? channel : values[$0.rawValue] ?? "-" }
+                let numbers: [Int64] = (0..<width).map { row[n + 1 + $0] }
+                for piece in pieces {
+                    plan.unpack(piece: piece, channel: channel, dimensions: dimensions, currency: row[n], values: numbers, into: &sums)
                 }
+            }
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: [ranges])
+            while let row = try cursor.next() { unpack(row, pieces: [row[0]]) }
+            let pending = try Row.fetchCursor(db, sql: pendingSQL)
+            while let row = try pending.next() {
+                let bucket: Int64 = row[0]
+                unpack(row, pieces: plan.pieces.indices.filter { plan.pieces[$0].buckets.contains(bucket) })
             }
             return RollupSQL.rows(sums)
         }
