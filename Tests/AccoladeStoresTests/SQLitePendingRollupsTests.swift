@@ -105,6 +105,35 @@ struct SQLitePendingRollupsTests {
         try store.close()
     }
 
+    @Test("v16 on a v15 file with counters keeps them, and the appending triggers count what comes after")
+    func upgradeFromV15() async throws {
+        let folder = TemporaryFolder()
+        defer { folder.remove() }
+        let store = try SQLiteStore(path: folder.path("accolade.sqlite"), logger: testLogger)
+        try SQLiteSchema.migrator.migrate(store.pool, upTo: "v15")
+        // The triggers as a binary before v16 made them: every grain upserted in the trigger.
+        try await store.pool.write { db in
+            for statement in RollupSQL.dropTriggers(.sqlite) + RollupSQL.triggerStatements(.sqlite, pending: false) {
+                try db.execute(sql: statement)
+            }
+        }
+        _ = try await StoreRollupContractTests.journey(store)
+        let perGrain = try await store.pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM report_rollups WHERE grain = 96") ?? 0 }
+        #expect(perGrain > 0)
+        let before = try await StoreRollupContractTests.snapshot(store)
+        #expect(!before.isEmpty)
+        try await store.migrate()
+        #expect(try await Self.pending(store) == 0)
+        #expect(try await StoreRollupContractTests.snapshot(store) == before)
+        _ = try await store.enqueue([Fixtures.request(channels: [.email])])
+        #expect(try await Self.pending(store) == 2)
+        let after = try await StoreRollupContractTests.snapshot(store)
+        #expect(after.filter { $0.measure == "messages" }.reduce(0) { $0 + $1.value } == 3)
+        try await store.rebuildReportRollups()
+        #expect(try await StoreRollupContractTests.snapshot(store) == after)
+        try store.close()
+    }
+
     @Test("a rebuild clears rows pending and counts what they came from once")
     func rebuildClearsPending() async throws {
         let folder = TemporaryFolder()

@@ -50,6 +50,8 @@ extension SQLiteStore {
             }
             let cursor = try Row.fetchCursor(db, sql: sql, arguments: [ranges])
             while let row = try cursor.next() { unpack(row, pieces: [row[0]]) }
+            // A file before `v16` has no pending rows.
+            guard try db.tableExists(RollupSQL.Pending.table) else { return RollupSQL.rows(sums) }
             let pending = try Row.fetchCursor(db, sql: pendingSQL)
             while let row = try pending.next() {
                 let bucket: Int64 = row[0]

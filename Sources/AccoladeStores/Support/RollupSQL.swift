@@ -178,11 +178,13 @@ enum RollupSQL {
         var from: String
         var condition: String
 
-        func statement(_ d: Dialect, grouped: Bool) -> String {
+        /// `pending` (SQLite's triggers unless told otherwise) makes a trigger's statement append to
+        /// ``Pending``; `false` gives the per-grain upsert SQLite's triggers ran before `v16`.
+        func statement(_ d: Dialect, grouped: Bool, pending: Bool? = nil) -> String {
             let quarter = "(\(createdAt) / \(RollupSQL.bucketMillis))"
             let names = values.map(\.0)
             let sums = values.map { grouped ? "SUM(\($0.1))" : $0.1 }
-            if !grouped, d == .sqlite {
+            if !grouped, pending ?? (d == .sqlite) {
                 // SQLite's trigger appends its row to the pending table (``Pending``) at the
                 // quarter-hour; the write's transaction folds every row it appended into the
                 // grains at its end, one upsert per distinct key and grain.
@@ -384,11 +386,12 @@ enum RollupSQL {
         return [table] + triggerStatements(d)
     }
 
-    /// The triggers (and PostgreSQL's trigger functions) as SQL statements.
-    static func triggerStatements(_ d: Dialect) -> [String] {
+    /// The triggers (and PostgreSQL's trigger functions) as SQL statements; `pending` as in
+    /// ``Contribution/statement(_:grouped:pending:)``.
+    static func triggerStatements(_ d: Dialect, pending: Bool? = nil) -> [String] {
         var statements: [String] = []
         for t in triggers(d) {
-            let body = t.body.map { $0.statement(d, grouped: false) + ";" }.joined(separator: "\n")
+            let body = t.body.map { $0.statement(d, grouped: false, pending: pending) + ";" }.joined(separator: "\n")
             let when = t.when.map { " WHEN (\($0))" } ?? ""
             switch d {
             case .sqlite:
