@@ -3,13 +3,13 @@ import Foundation
 import Hummingbird
 
 extension APIServer {
-    /// Starts a refresh of the per-programme gauges in the background (they refresh at most once
-    /// a minute): on each scrape, and once when the server starts listening, so the first scrape
-    /// already carries the programme series instead of starting their first refresh.
-    func refreshProgrammeGauges() {
+    /// Starts a refresh of the per-programme gauges in the background: on each scrape (at most
+    /// once a minute), or — `warmUp` — once when the server starts listening, so the first scrape
+    /// already carries the programme series instead of only starting their first refresh.
+    func refreshProgrammeGauges(warmUp: Bool = false) {
         guard deps.metrics != nil else { return }
         let (gauges, store, now) = (programmeGauges, deps.store, deps.clock.now())
-        Task { await gauges.refresh(store: store, now: now) }
+        Task { await warmUp ? gauges.warmUp(store: store, now: now) : gauges.refresh(store: store, now: now) }
     }
 
     /// Unauthenticated routes: health for load balancers, metrics for Prometheus, the API

@@ -169,7 +169,7 @@ public struct APIServer: Sendable {
                 router: makeRouter().buildResponder(), longLivedPaths: inboxStreams == nil ? [] : [Self.inboxStreamPath]),
             configuration: .init(address: .hostname(deps.config.host, port: deps.config.port), serverName: "accolade"),
             onServerRunning: { channel in
-                refreshProgrammeGauges()
+                refreshProgrammeGauges(warmUp: true)
                 await onRunning(channel.localAddress?.port ?? 0)
             },
             logger: deps.logger)
