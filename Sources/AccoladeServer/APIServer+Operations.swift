@@ -3,6 +3,15 @@ import Foundation
 import Hummingbird
 
 extension APIServer {
+    /// Starts a refresh of the per-programme gauges in the background: on each scrape (at most
+    /// once a minute), or — `warmUp` — once when the server starts listening, so the first scrape
+    /// already carries the programme series instead of only starting their first refresh.
+    func refreshProgrammeGauges(warmUp: Bool = false) {
+        guard deps.metrics != nil else { return }
+        let (gauges, store, now) = (programmeGauges, deps.store, deps.clock.now())
+        Task { await warmUp ? gauges.warmUp(store: store, now: now) : gauges.refresh(store: store, now: now) }
+    }
+
     /// Unauthenticated routes: health for load balancers, metrics for Prometheus, the API
     /// description for clients.
     func addOperationRoutes(to router: Router<BasicRequestContext>) {
@@ -13,8 +22,7 @@ extension APIServer {
             if let metrics = self.deps.metrics {
                 // In the background: a slow or absent store never holds a scrape; the next one
                 // shows what this refresh found.
-                let (gauges, store, now) = (self.programmeGauges, self.deps.store, self.deps.clock.now())
-                Task { await gauges.refresh(store: store, now: now) }
+                refreshProgrammeGauges()
                 if case .snapshot(let snapshot, let paused) = await self.snapshots.reading() {
                     text = metrics.exposition(snapshot: snapshot, paused: paused, channels: self.deps.channels)
                 } else {

@@ -168,7 +168,10 @@ public struct APIServer: Sendable {
             responder: LongResponseResponder(
                 router: makeRouter().buildResponder(), longLivedPaths: inboxStreams == nil ? [] : [Self.inboxStreamPath]),
             configuration: .init(address: .hostname(deps.config.host, port: deps.config.port), serverName: "accolade"),
-            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? 0) },
+            onServerRunning: { channel in
+                refreshProgrammeGauges(warmUp: true)
+                await onRunning(channel.localAddress?.port ?? 0)
+            },
             logger: deps.logger)
     }
 }

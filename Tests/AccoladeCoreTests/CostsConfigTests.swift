@@ -270,5 +270,8 @@ import Testing
         #expect(LatencyBins.percentile(0.9, of: counts) == 5)
         #expect(LatencyBins.percentile(0.99, of: counts) == 120)
         #expect(LatencyBins.percentile(0.5, of: [:]) == nil)
+        // Longer than a week is the open last bucket, shown as the week it starts at.
+        let long = LatencyBins.percentile(0.5, of: [LatencyBins.upperBounds.count: 1])
+        #expect(long == .infinity && LatencyBins.shownSeconds(long!) == 604_800 && LatencyBins.shownSeconds(120) == 120)
     }
 }

@@ -55,4 +55,30 @@ struct ProgrammeGaugesTests {
         #expect(Self.value(metrics, "accolade_programme_redeemed_value{\(labels),currency=\"IDR\"}") == 50_000)
         await server.stop()
     }
+
+    /// Counts report reads.
+    final class CountingReports: ReportStore, @unchecked Sendable {
+        private let lock = NSLock()
+        private var reads = 0
+        var count: Int { lock.withLock { reads } }
+        func reportRollups(periods: [Range<Int64>], by: [ReportDimension]) async throws -> [RollupRow] {
+            lock.withLock { reads += 1 }
+            return []
+        }
+        func rebuildReportRollups() async throws {}
+    }
+
+    @Test("the start-up fill reads the report without using up the first scrape's refresh, which then waits a minute")
+    func warmUpThenRefresh() async {
+        let gauges = ProgrammeGauges()
+        let store = CountingReports()
+        let start = Date()
+        await gauges.warmUp(store: store, now: start)
+        await gauges.refresh(store: store, now: start.addingTimeInterval(1))
+        #expect(store.count == 2)
+        await gauges.refresh(store: store, now: start.addingTimeInterval(30))
+        #expect(store.count == 2)
+        await gauges.refresh(store: store, now: start.addingTimeInterval(62))
+        #expect(store.count == 3)
+    }
 }

@@ -68,6 +68,22 @@ struct StoreRollupContractTests {
         return (voucher.id, plain.id)
     }
 
+    /// After an upgrade from the tall layout (``journey(_:)`` written before it): the counters
+    /// hold the journey's two messages and its redemption, equal a rebuild from the log, and the
+    /// new triggers count a message written afterwards.
+    static func expectUpgradedCounters(_ store: any Store, voucher: String) async throws {
+        let upgraded = try await snapshot(store)
+        #expect(upgraded.filter { $0.measure == "messages" }.reduce(0) { $0 + $1.value } == 2)
+        #expect(upgraded.contains { $0.measure == "redemptions" && $0.value == 1 })
+        try await store.rebuildReportRollups()
+        #expect(try await snapshot(store) == upgraded)
+
+        _ = try await store.enqueue([Fixtures.request(channels: [.email])])
+        let after = try await snapshot(store)
+        #expect(after.filter { $0.measure == "messages" }.reduce(0) { $0 + $1.value } == 3)
+        #expect(try await store.message(id: voucher) != nil)
+    }
+
     static func snapshot(_ store: any Store) async throws -> [RollupRow] {
         try await store.reportRollups(periods: everything, by: ReportDimension.allCases)
             .sorted { "\($0.dimensions)\($0.measure)\($0.currency)" < "\($1.dimensions)\($1.measure)\($1.currency)" }

@@ -32,4 +32,10 @@ public enum LatencyBins {
         }
         return .infinity
     }
+
+    /// A percentile as reports show it: the open last bucket (`.infinity`, longer than a week)
+    /// reads as the week it starts at, since JSON, CSV and the dashboard have no infinity.
+    public static func shownSeconds(_ value: Double) -> Double {
+        value.isFinite ? value : Double(upperBounds.last ?? 0) / 1000
+    }
 }

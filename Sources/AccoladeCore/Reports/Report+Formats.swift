@@ -10,7 +10,7 @@ extension Report {
 
     static func seconds(_ value: Double?) -> JSONValue {
         guard let value else { return .null }
-        return .double(value.isFinite ? value : Double(LatencyBins.upperBounds.last ?? 0) / 1000)
+        return .double(LatencyBins.shownSeconds(value))
     }
 
     static func money(_ amounts: [String: Int64]) -> JSONValue {

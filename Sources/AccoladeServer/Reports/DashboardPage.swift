@@ -373,7 +373,7 @@ struct DashboardPage {
     /// A percentile as `GET /v1/reports` writes it: seconds, the open last bucket as a week.
     static func seconds(_ value: Double?) -> String {
         guard let value else { return "" }
-        let v = value.isFinite ? value : Double(LatencyBins.upperBounds.last ?? 0) / 1000
+        let v = LatencyBins.shownSeconds(value)
         return v == v.rounded() ? "\(Int(v))" : "\(v)"
     }
 

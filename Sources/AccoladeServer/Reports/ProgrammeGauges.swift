@@ -17,13 +17,30 @@ actor ProgrammeGauges {
 
     private var refreshedAt: Date?
     private var recorded: Set<[String]> = []
+    /// Updates started, to tell the newest.
+    private var started = 0
 
     /// Refreshes the gauges unless done within ``maxAge``; a store failure leaves the last values.
     func refresh(store: any ReportStore, now: Date) async {
         if let refreshedAt, now.timeIntervalSince(refreshedAt) < Self.maxAge { return }
         refreshedAt = now
+        await update(store: store, now: now)
+    }
+
+    /// Fills the gauges once when the server starts, so the first scrape has them. It does not
+    /// count as a scrape's refresh: that first scrape still refreshes (what was written since).
+    func warmUp(store: any ReportStore, now: Date) async {
+        await update(store: store, now: now)
+    }
+
+    /// Reads the window's report and records the gauges; a store failure leaves the last values.
+    /// Updates may overlap (the actor lets another in while one reads): one that an update
+    /// started after it overtook records nothing, so older figures never replace newer ones.
+    private func update(store: any ReportStore, now: Date) async {
+        started += 1
+        let mine = started
         let query = ReportQuery(since: now.addingTimeInterval(-Self.window), until: now, dimensions: [.programme])
-        guard let report = try? await Report.make(query, store: store) else { return }
+        guard let report = try? await Report.make(query, store: store), mine == started else { return }
         let top = Set(report.rows.sorted { $0.figures.messages > $1.figures.messages }.prefix(Self.limit).map { $0.dimensions.first ?? "-" })
         var byProgramme: [String: ReportFigures] = [:]
         for row in report.rows {
