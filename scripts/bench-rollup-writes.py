@@ -56,4 +56,6 @@ def delivered(rng):
 for name, fn in [("accept", accept), ("claim", claim), ("outcome", outcome), ("delivered", delivered)]: phase(name, fn)
 rows = c.execute("SELECT COUNT(*), SUM(messages), SUM(st_delivered) FROM report_rollups").fetchone() + c.execute("SELECT COUNT(*) FROM report_rollup_pending" if fold else "SELECT 0").fetchone()
 print(f"{os.path.basename(src)} fold={fold} threshold={threshold} n={n} batch={b}: " + ", ".join(f"{k} {v*1000:.0f} ms" for k, v in times.items()) + f"; total {sum(times.values())*1000:.0f} ms; rollup rows/messages/delivered {rows}")
-os.remove(db)
+c.close()
+for suffix in ("", "-wal", "-shm"):
+    if os.path.exists(db + suffix): os.remove(db + suffix)
