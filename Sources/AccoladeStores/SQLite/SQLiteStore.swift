@@ -96,18 +96,28 @@ public final class SQLiteStore: Store {
         return store
     }
 
+    /// How often ``migrate()`` tries while another process is migrating the same file.
+    static let migrationAttempts = 8
+
     /// Applies pending migrations (``SQLiteSchema``); safe to call from several processes at once.
     public func migrate() async throws {
         let migrator = SQLiteSchema.migrator
         let before = try await pool.read { try migrator.appliedMigrations($0) }
-        do {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                migrator.asyncMigrate(pool) { result in continuation.resume(with: result.map { _ in () }) }
+        // Another process (`serve` and `worker` started together) may apply a migration between
+        // our reading which are applied and our transaction ("table already exists"). When it
+        // has finished them all, that is success; while it is still part-way, we try again from
+        // what it has committed by then, a few times, before giving up.
+        for attempt in 1...Self.migrationAttempts {
+            do {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                    migrator.asyncMigrate(pool) { result in continuation.resume(with: result.map { _ in () }) }
+                }
+                break
+            } catch {
+                if try await pool.read({ try migrator.hasCompletedMigrations($0) }) { break }
+                guard attempt < Self.migrationAttempts else { throw error }
+                try await Task.sleep(for: .milliseconds(100 * attempt))
             }
-        } catch {
-            // Another process may have applied the same migration between our check and our
-            // transaction ("table already exists"): that is success, not failure.
-            guard try await pool.read({ try migrator.hasCompletedMigrations($0) }) else { throw error }
         }
         let after = try await pool.read { try migrator.appliedMigrations($0) }
         let applied = after.filter { !before.contains($0) }
