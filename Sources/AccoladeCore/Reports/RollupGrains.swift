@@ -4,9 +4,9 @@
 /// costs its days, and its edges a handful of coarse buckets with finer ones added or taken away.
 ///
 /// Why these four: a local day in a zone that is not UTC is two partial UTC days. With days,
-/// hours and quarter-hours only, a +07:00 day read 15 buckets and a +05:45 day 17 (27 at worst,
-/// 15.5 on average over every offset from −12:00 to +14:00); the six-hour grain brings that to 5
-/// and 5 (12 at worst, 7.4 on average) for one more counter update per write.
+/// hours and quarter-hours only (and the previous cover), a +07:00 day read 15 buckets and a
+/// +05:45 day 17; with the six-hour grain and this cover, 5 and 5, and at most 12 in any offset
+/// from −12:00 to +14:00 (`RollupGrainsTests`), for one more counter update per write.
 public enum RollupGrains {
     /// Quarter-hours per bucket, coarsest first; each divides the one before it.
     public static let sizes: [Int64] = [96, 24, 4, 1]
